@@ -1,0 +1,85 @@
+"""Settings: defaults, then an optional ``hub.toml``, then ``HUB_*`` environment variables.
+
+``KAFKA_BOOTSTRAP_SERVERS`` (or ``HUB_BOOTSTRAP_SERVERS``) pointing at another cluster makes
+the hub use that cluster; otherwise it uses the local single-node broker it starts itself.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    home: Path = Field(default_factory=Path.cwd, description="project root (topics.yaml lives here)")
+    kafka_version: str = "3.9.1"
+    broker_port: int = 19092
+    controller_port: int = 19093
+    broker_heap: str = "512m"
+    bootstrap_servers: str | None = None
+    database_url: str | None = None
+    topic_namespace: str = ""
+    cache_home: Path | None = Field(
+        default=None, description="where downloaded broker jars live (shared between homes)"
+    )
+
+    @property
+    def state_dir(self) -> Path:
+        return self.home / ".hub" / "state"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.cache_home or self.home / ".hub" / "cache"
+
+    @property
+    def topics_file(self) -> Path:
+        return self.home / "topics.yaml"
+
+    @property
+    def schemas_dir(self) -> Path:
+        return self.home / "schemas" / "avro"
+
+    @property
+    def uses_local_broker(self) -> bool:
+        return self.bootstrap_servers is None
+
+    @property
+    def bootstrap(self) -> str:
+        return self.bootstrap_servers or f"127.0.0.1:{self.broker_port}"
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.state_dir / 'hub.db'}"
+
+
+_ENV_FIELDS = {
+    "HUB_KAFKA_VERSION": "kafka_version",
+    "HUB_BROKER_PORT": "broker_port",
+    "HUB_CONTROLLER_PORT": "controller_port",
+    "HUB_BROKER_HEAP": "broker_heap",
+    "HUB_BOOTSTRAP_SERVERS": "bootstrap_servers",
+    "KAFKA_BOOTSTRAP_SERVERS": "bootstrap_servers",
+    "HUB_DATABASE_URL": "database_url",
+    "HUB_TOPIC_NAMESPACE": "topic_namespace",
+    "HUB_CACHE_DIR": "cache_home",
+}
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Build settings from defaults, ``$HUB_HOME/hub.toml`` (or ``$HUB_CONFIG``) and the env."""
+    env = dict(os.environ if env is None else env)
+    home = Path(env.get("HUB_HOME", Path.cwd())).resolve()
+    values: dict[str, Any] = {"home": home}
+    config_file = Path(env.get("HUB_CONFIG", home / "hub.toml"))
+    if config_file.is_file():
+        values.update(tomllib.loads(config_file.read_text(encoding="utf-8")).get("hub", {}))
+    for var, field in _ENV_FIELDS.items():
+        if env.get(var):
+            values[field] = env[var]
+    return Settings(**values)

@@ -1,0 +1,1 @@
+"""Entrypoints: the typer CLI, the Faust worker and the web services."""
