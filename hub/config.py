@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    home: Path = Field(default_factory=Path.cwd, description="project root (topics.yaml lives here)")
+    home: Path = Field(default_factory=Path.cwd, description="project root, holds topics.yaml")
     kafka_version: str = "3.9.1"
     broker_port: int = 19092
     controller_port: int = 19093

@@ -17,12 +17,14 @@ from fastavro import schemaless_reader, schemaless_writer
 from pydantic import BaseModel, ValidationError
 
 from hub.adapters.schema_catalogue import SchemaCatalogue
+from hub.domain.dead_letter import DeadLetter
+from hub.domain.events import EVENT_MODELS
 
 MARKER = b"\xc3\x01"
 HEADER_LENGTH = len(MARKER) + 8
 
 
-class UndecodableMessage(Exception):
+class UndecodableMessageError(Exception):
     """The bytes are not a CIN Hub event this catalogue can read. ``code`` is for dead letters."""
 
     def __init__(self, code: str, reason: str) -> None:
@@ -47,30 +49,34 @@ class AvroCodec:
     def decode_raw(self, data: bytes) -> tuple[str, dict[str, Any]]:
         """Record name and datum, resolved to the newest schema of that record."""
         if len(data) < HEADER_LENGTH or data[:2] != MARKER:
-            raise UndecodableMessage("NOT_SINGLE_OBJECT", "not Avro single-object encoded")
+            raise UndecodableMessageError("NOT_SINGLE_OBJECT", "not Avro single-object encoded")
         writer = self.catalogue.by_fingerprint.get(data[2:HEADER_LENGTH])
         if writer is None:
-            raise UndecodableMessage("UNKNOWN_SCHEMA", "schema fingerprint not in the catalogue")
+            raise UndecodableMessageError("UNKNOWN_SCHEMA", "schema fingerprint not in the catalogue")
         reader = self.catalogue.latest[writer.name]
         try:
             body = io.BytesIO(data[HEADER_LENGTH:])
             datum = schemaless_reader(body, writer.schema, reader.schema)
         except (EOFError, ValueError, TypeError, IndexError) as exc:
-            raise UndecodableMessage("CORRUPT_BODY", f"Avro body unreadable: {type(exc).__name__}") from exc
+            raise UndecodableMessageError(
+                "CORRUPT_BODY", f"Avro body unreadable: {type(exc).__name__}"
+            ) from exc
         if body.read(1):
-            raise UndecodableMessage("CORRUPT_BODY", "trailing bytes after the Avro body")
+            raise UndecodableMessageError("CORRUPT_BODY", "trailing bytes after the Avro body")
         return writer.name, datum  # type: ignore[return-value]
 
     def decode(self, data: bytes) -> BaseModel:
         name, datum = self.decode_raw(data)
         model = self.models.get(name)
         if model is None:
-            raise UndecodableMessage("NO_MODEL", f"no model for record {name}")
+            raise UndecodableMessageError("NO_MODEL", f"no model for record {name}")
         try:
             return model.model_validate(datum)
         except ValidationError as exc:
             fields = sorted({".".join(map(str, e["loc"])) for e in exc.errors()})
-            raise UndecodableMessage("INVALID_EVENT", f"{name} invalid: {', '.join(fields)}") from exc
+            raise UndecodableMessageError(
+                "INVALID_EVENT", f"{name} invalid: {', '.join(fields)}"
+            ) from exc
 
 
 def load_codec(schemas_dir: Path) -> AvroCodec:
@@ -78,7 +84,4 @@ def load_codec(schemas_dir: Path) -> AvroCodec:
 
     Raises :class:`SchemaCatalogueError` when the catalogue is missing or malformed.
     """
-    from hub.domain.dead_letter import DeadLetter
-    from hub.domain.events import EVENT_MODELS
-
     return AvroCodec(SchemaCatalogue.load(schemas_dir), {**EVENT_MODELS, "DeadLetter": DeadLetter})

@@ -69,8 +69,10 @@ def _inline(node: Any, named: dict[str, Any], seen: set[str]) -> Any:
     if isinstance(node, dict):
         if node.get("type") in ("record", "enum", "fixed") and "name" in node:
             seen.add(_full_name(node))
-        return {k: _inline(v, named, seen) if k in ("type", "items", "values", "fields") else v
-                for k, v in node.items()}
+        return {
+            k: _inline(v, named, seen) if k in ("type", "items", "values", "fields") else v
+            for k, v in node.items()
+        }
     return node
 
 

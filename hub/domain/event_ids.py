@@ -15,7 +15,9 @@ from collections.abc import Mapping
 EVENT_NAMESPACE = uuid.UUID("6f1c8e0a-2d1b-5c8e-9a57-0c1d2e3f4a5b")
 
 
-def event_id(source_system: str, source_record_id: str, record_version: str, event_type: str) -> str:
+def event_id(
+    source_system: str, source_record_id: str, record_version: str, event_type: str
+) -> str:
     name = "\x1f".join((source_system, source_record_id, record_version, event_type))
     return str(uuid.uuid5(EVENT_NAMESPACE, name))
 

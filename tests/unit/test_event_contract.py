@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hub.adapters.avro_codec import AvroCodec, UndecodableMessage
+from hub.adapters.avro_codec import AvroCodec, UndecodableMessageError
 from hub.adapters.schema_catalogue import SchemaCatalogue, schema_fingerprint
 from hub.domain.events import EVENT_MODELS
 from tests.avro_strategies import from_schema
@@ -119,7 +119,7 @@ def test_evolved_schema_reads_old_bytes(
     ],
 )
 def test_undecodable_bytes_say_why(codec: AvroCodec, data: bytes, code: str):
-    with pytest.raises(UndecodableMessage) as raised:
+    with pytest.raises(UndecodableMessageError) as raised:
         codec.decode(data)
     assert raised.value.code == code
 
@@ -129,6 +129,6 @@ def test_undecodable_bytes_say_why(codec: AvroCodec, data: bytes, code: str):
 def test_truncated_body_is_corrupt_not_a_crash(codec: AvroCodec, data: st.DataObject):
     datum = data.draw(from_schema(codec.catalogue.latest["PaymentMade"].schema))
     encoded = codec.encode(codec.models["PaymentMade"].model_validate(datum))
-    with pytest.raises(UndecodableMessage) as raised:
+    with pytest.raises(UndecodableMessageError) as raised:
         codec.decode(encoded[: len(encoded) // 2])
     assert raised.value.code == "CORRUPT_BODY"

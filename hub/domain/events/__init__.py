@@ -18,11 +18,27 @@ from hub.domain.events.register import DisabledRegisterEntryRecorded
 from hub.domain.events.youth_justice import YotReferralClosed, YotReferralMade
 
 SOURCE_EVENTS: tuple[type[Event], ...] = (
-    SenAssessmentRequested, SenAssessmentOutcome, SenStatementChanged, SchoolExclusionRecorded,
-    YotReferralMade, YotReferralClosed, CafCompleted, CafClosed, DisabledRegisterEntryRecorded,
-    PanelDecisionMade, PaymentMade, ServiceUseReturned, CscStatusChanged,
+    SenAssessmentRequested,
+    SenAssessmentOutcome,
+    SenStatementChanged,
+    SchoolExclusionRecorded,
+    YotReferralMade,
+    YotReferralClosed,
+    CafCompleted,
+    CafClosed,
+    DisabledRegisterEntryRecorded,
+    PanelDecisionMade,
+    PaymentMade,
+    ServiceUseReturned,
+    CscStatusChanged,
 )
 
 EVENT_MODELS: dict[str, type[Event]] = {model.__name__: model for model in SOURCE_EVENTS}
 
-__all__ = ["EVENT_MODELS", "SOURCE_EVENTS", "Event", "Record", *EVENT_MODELS]
+__all__ = [  # noqa: RUF022 - grouped by meaning, not alphabet
+    "EVENT_MODELS", "SOURCE_EVENTS", "Event", "Record",
+    "CafClosed", "CafCompleted", "CscStatusChanged", "DisabledRegisterEntryRecorded",
+    "PanelDecisionMade", "PaymentMade", "SchoolExclusionRecorded", "SenAssessmentOutcome",
+    "SenAssessmentRequested", "SenStatementChanged", "ServiceUseReturned",
+    "YotReferralClosed", "YotReferralMade",
+]

@@ -1,0 +1,1 @@
+"""Application services: use cases that wire domain rules to ports, with no framework code."""

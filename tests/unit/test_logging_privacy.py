@@ -1,0 +1,50 @@
+"""No personal data in any log line, whatever a caller passes to the logger."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from hub.adapters.memory_log import InMemoryEventLog
+from hub.domain.events import Event
+from hub.logging import configure_logging, get_logger
+from hub.services.publishing import Publisher
+from hub.services.smoke import load_examples, round_trip
+from hub.topics_spec import load_topic_specs
+from tests.conftest import REPO
+
+
+def _personal_values(events: list[Event]) -> set[str]:
+    values: set[str] = set()
+    for event in events:
+        subject = event.envelope.subject  # type: ignore[attr-defined]
+        for field in ("la_child_id", "upn", "nhs_number", "yot_id", "given_name",
+                      "family_name", "postcode"):
+            if value := getattr(subject, field):
+                values.add(value)
+        if subject.date_of_birth:
+            values.add(subject.date_of_birth.isoformat())
+        values.update(other.value for other in subject.other_ids)
+    return values
+
+
+def test_personal_fields_are_redacted_even_when_passed(capsys):
+    configure_logging("DEBUG", json=True)
+    get_logger("test").info("matched", upn="Q820001123456", given_name="Amelia", rows=3)
+    line = json.loads(capsys.readouterr().err.strip())
+    assert line["upn"] == "[redacted]" and line["given_name"] == "[redacted]"
+    assert line["rows"] == 3 and line["event"] == "matched"
+
+
+async def test_publishing_every_event_type_logs_no_personal_data(capsys, codec):
+    configure_logging("DEBUG", json=True)
+    logging.basicConfig(level=logging.DEBUG, force=True)  # stdlib loggers (aiokafka) too
+    examples = load_examples(REPO / "schemas" / "examples")
+    specs = load_topic_specs(REPO / "topics.yaml")
+    log = InMemoryEventLog({spec.name: spec.partitions for spec in specs})
+    results = await round_trip(Publisher(log, codec, specs), codec, examples)
+    assert all(r.read_back for r in results)
+    captured = capsys.readouterr()
+    output = captured.out + captured.err
+    leaked = {value for value in _personal_values(examples) if value in output}
+    assert not leaked
