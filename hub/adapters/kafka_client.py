@@ -1,0 +1,82 @@
+"""Connecting to Kafka with aiokafka's admin client, with errors turned into one clear type."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError, for_code
+
+
+class KafkaAdminError(RuntimeError):
+    """The cluster could not be reached or refused a topic operation."""
+
+
+@contextlib.asynccontextmanager
+async def admin_client(bootstrap: str, timeout_s: float = 30.0) -> AsyncIterator[Any]:
+    """A started admin client; aiokafka errors inside the block become KafkaAdminError."""
+    client = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap, request_timeout_ms=int(timeout_s * 1000)
+    )
+    try:
+        await client.start()
+    except (KafkaError, OSError) as exc:
+        await _close_quietly(client)
+        reason = type(exc).__name__ if isinstance(exc, KafkaError) else str(exc)
+        raise KafkaAdminError(f"cannot reach Kafka at {bootstrap} ({reason})") from None
+    try:
+        yield client
+    except (KafkaError, TimeoutError) as exc:
+        raise KafkaAdminError(f"Kafka at {bootstrap}: {type(exc).__name__} {exc}") from exc
+    finally:
+        await _close_quietly(client)
+
+
+async def cluster_answers(bootstrap: str, timeout_s: float = 5.0) -> bool:
+    """True if the cluster answers a metadata request (failures are expected: kept quiet)."""
+    with quiet_aiokafka():
+        try:
+            async with admin_client(bootstrap, timeout_s) as admin:
+                await admin.list_topics()
+        except (KafkaAdminError, OSError):
+            return False
+    return True
+
+
+def cluster_answers_now(bootstrap: str, timeout_s: float = 5.0) -> bool:
+    """Blocking :func:`cluster_answers`, callable with or without a running event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(cluster_answers(bootstrap, timeout_s))
+    with ThreadPoolExecutor(max_workers=1) as pool:  # a loop runs here: use a fresh one
+        return pool.submit(asyncio.run, cluster_answers(bootstrap, timeout_s)).result()
+
+
+def raise_for_code(code: int, action: str, message: str | None = None) -> None:
+    if code == 0:
+        return
+    name = for_code(code).__name__
+    raise KafkaAdminError(f"could not {action}: {name}{f' ({message})' if message else ''}")
+
+
+@contextlib.contextmanager
+def quiet_aiokafka() -> Iterator[None]:
+    """Silence aiokafka's connection-error logging while failures are expected."""
+    logger = logging.getLogger("aiokafka")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+async def _close_quietly(client: AIOKafkaAdminClient) -> None:
+    with contextlib.suppress(Exception):
+        await client.close()

@@ -1,0 +1,91 @@
+"""``hub broker start|stop|status``: the local single-node Kafka broker for development.
+
+Exit codes: 0 done (including "already running" and "not running"), 1 failed,
+2 refused because ``KAFKA_BOOTSTRAP_SERVERS`` points the hub at another cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from hub.adapters.local_broker import BrokerError, BrokerStatus, ExternalClusterError, LocalBroker
+from hub.config import load_settings
+from hub.entrypoints.cli import app
+
+T = TypeVar("T")
+
+broker_app = typer.Typer(
+    help="Run the local single-node Kafka broker (KRaft, 127.0.0.1) for development.",
+    no_args_is_help=True,
+)
+app.add_typer(broker_app, name="broker")
+
+
+def _console(*, stderr: bool = False) -> Console:
+    # Built per call so the current stdout and $COLUMNS are honoured (tests swap both).
+    return Console(stderr=stderr)
+
+
+def _run(action: Callable[[], T]) -> T:
+    try:
+        return action()
+    except ExternalClusterError as exc:
+        _console(stderr=True).print(f"[yellow]{escape(str(exc))}[/yellow]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    except BrokerError as exc:
+        _console(stderr=True).print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
+@broker_app.command()
+def start(
+    timeout: float = typer.Option(60.0, help="seconds to wait for the broker to answer"),
+) -> None:
+    """Start the broker (fetching its jars on first use); harmless if it already runs."""
+    broker = LocalBroker(load_settings())
+    result = _run(lambda: broker.start(timeout_s=timeout))
+    where = broker.settings.bootstrap
+    if result.already_running:
+        _console().print(f"broker already running (pid {result.pid}) at {where}")
+    else:
+        _console().print(f"broker started (pid {result.pid}) at {where} in {result.seconds:.1f} s")
+
+
+@broker_app.command()
+def stop(
+    grace: float = typer.Option(30.0, help="seconds to wait after SIGTERM before SIGKILL"),
+) -> None:
+    """Stop the broker this hub started; harmless if it is not running."""
+    result = _run(lambda: LocalBroker(load_settings()).stop(grace_s=grace))
+    if result.pid is None:
+        _console().print("broker not running: nothing to stop")
+    else:
+        how = "" if result.graceful else " (killed after the grace period)"
+        _console().print(f"broker stopped (pid {result.pid}){how}")
+
+
+@broker_app.command()
+def status() -> None:
+    """Show whether the broker runs, its pid, address, data dir and version."""
+    _console().print(_status_table(_run(LocalBroker(load_settings()).status)))
+
+
+def _status_table(status: BrokerStatus) -> Table:
+    table = Table(show_header=False, box=None)
+    if status.external:
+        state = "reachable" if status.running else "[red]not reachable[/red]"
+        table.add_row("cluster", f"external (KAFKA_BOOTSTRAP_SERVERS), {state}")
+        table.add_row("bootstrap", escape(status.bootstrap))
+        return table
+    table.add_row("state", "[green]running[/green]" if status.running else "not running")
+    table.add_row("pid", str(status.pid) if status.pid is not None else "-")
+    table.add_row("bootstrap", status.bootstrap)
+    table.add_row("data dir", escape(str(status.data_dir)))
+    table.add_row("version", f"Apache Kafka {status.version} (KRaft, single node)")
+    return table
