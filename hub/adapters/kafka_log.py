@@ -11,6 +11,7 @@ from types import TracebackType
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from hub.adapters.kafka_admin import describe_topics
 from hub.ports import LogRecord
 
 
@@ -57,17 +58,13 @@ class KafkaEventLog:
 
 async def read_topic(bootstrap: str, topic: str) -> list[LogRecord]:
     """Every record of ``topic`` from the beginning up to the end offsets seen at the start."""
+    actual = (await describe_topics(bootstrap, [topic])).get(topic)
+    if actual is None:
+        raise KeyError(f"unknown topic {topic}")
+    partitions = [TopicPartition(topic, p) for p in range(actual.partitions)]
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-        if not partitions:
-            await consumer.force_metadata_update()  # type: ignore[no-untyped-call]
-            partitions = [
-                TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()
-            ]
-        if not partitions:
-            raise KeyError(f"unknown topic {topic}")
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)

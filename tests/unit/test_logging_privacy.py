@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 
+import pytest
+
 from hub.adapters.memory_log import InMemoryEventLog
 from hub.domain.events import Event
 from hub.logging import configure_logging, get_logger
@@ -18,8 +20,15 @@ def _personal_values(events: list[Event]) -> set[str]:
     values: set[str] = set()
     for event in events:
         subject = event.envelope.subject  # type: ignore[attr-defined]
-        for field in ("la_child_id", "upn", "nhs_number", "yot_id", "given_name",
-                      "family_name", "postcode"):
+        for field in (
+            "la_child_id",
+            "upn",
+            "nhs_number",
+            "yot_id",
+            "given_name",
+            "family_name",
+            "postcode",
+        ):
             if value := getattr(subject, field):
                 values.add(value)
         if subject.date_of_birth:
@@ -36,9 +45,23 @@ def test_personal_fields_are_redacted_even_when_passed(capsys):
     assert line["rows"] == 3 and line["event"] == "matched"
 
 
-async def test_publishing_every_event_type_logs_no_personal_data(capsys, codec):
+@pytest.fixture
+def stdlib_debug_logging():
+    """Route stdlib loggers (aiokafka, faust) to the captured stderr, then put things back."""
+    root = logging.getLogger()
+    saved = (root.level, list(root.handlers))
+    logging.basicConfig(level=logging.DEBUG, force=True)
+    yield
+    for handler in root.handlers:
+        handler.close()
+    root.handlers[:] = saved[1]
+    root.setLevel(saved[0])
+
+
+async def test_publishing_every_event_type_logs_no_personal_data(
+    capsys, codec, stdlib_debug_logging
+):
     configure_logging("DEBUG", json=True)
-    logging.basicConfig(level=logging.DEBUG, force=True)  # stdlib loggers (aiokafka) too
     examples = load_examples(REPO / "schemas" / "examples")
     specs = load_topic_specs(REPO / "topics.yaml")
     log = InMemoryEventLog({spec.name: spec.partitions for spec in specs})
