@@ -1,0 +1,10 @@
+"""Synthetic local authority for demos, connector tests and identity-matching benchmarks.
+
+``hub demo-data`` builds true children and families (:mod:`.population`), decides who is
+known to which service (:mod:`.services`), renders each source system's export in that
+system's own format (:mod:`.exports`) with the noise real data carries (:mod:`.noise`),
+and writes the ground truth (:mod:`.truth`). Formats are documented in
+``connectors/FORMATS.md``.
+"""
+
+GENERATOR_VERSION = "1.0.0"
