@@ -66,5 +66,7 @@ def read_csv(path: Path, columns: Sequence[str]) -> list[SourceRow]:
                 " (is the file truncated?)"
             )
         location = f"{path.name} row {number}"
-        rows.append(SourceRow(number, location, _original(cells), dict(zip(header, cells, strict=True))))
+        rows.append(
+            SourceRow(number, location, _original(cells), dict(zip(header, cells, strict=True)))
+        )
     return rows

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from connectors.base import reject
+
+T = TypeVar("T")
 
 
 def text(row: Mapping[str, Any], column: str) -> str | None:
@@ -31,7 +33,7 @@ def parse_date(row: Mapping[str, Any], column: str, fmt: str) -> date | None:
     if value is None:
         return None
     try:
-        return datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a calendar date
+        return datetime.strptime(value, fmt).date()
     except ValueError:
         raise reject("INVALID_DATE", column, f"is not a real date in the form {fmt}") from None
 
@@ -46,7 +48,7 @@ def required_date(row: Mapping[str, Any], column: str, fmt: str) -> date:
 def parse_timestamp(row: Mapping[str, Any], column: str, fmt: str) -> datetime:
     value = required(row, column)
     try:
-        parsed = datetime.strptime(value, fmt)  # noqa: DTZ007 - zone applied below
+        parsed = datetime.strptime(value, fmt)
     except ValueError:
         raise reject("INVALID_DATE", column, f"is not a real time in the form {fmt}") from None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
@@ -65,6 +67,22 @@ def parse_decimal(row: Mapping[str, Any], column: str) -> Decimal | None:
 def parse_number(row: Mapping[str, Any], column: str) -> float | None:
     value = parse_decimal(row, column)
     return None if value is None else float(value)
+
+
+def must(value: T | None, column: str) -> T:
+    """A parsed cell that the record cannot do without."""
+    if value is None:
+        raise reject("MISSING_FIELD", column, "is required")
+    return value
+
+
+def parse_int(row: Mapping[str, Any], column: str) -> int | None:
+    value = text(row, column)
+    if value is None:
+        return None
+    if not value.isdecimal():
+        raise reject("INVALID_VALUE", column, "is not a whole number")
+    return int(value)
 
 
 def code(row: Mapping[str, Any], column: str, allowed: Mapping[str, str]) -> str | None:

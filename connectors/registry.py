@@ -3,9 +3,27 @@
 from __future__ import annotations
 
 from connectors.base import Connector
+from connectors.csc import CscConnector
+from connectors.disabled_register import DisabledRegisterConnector
+from connectors.ecaf import EcafConnector
+from connectors.education_exclusions import EducationExclusionsConnector
 from connectors.education_sen import EducationSenConnector
+from connectors.finance import FinanceConnector
+from connectors.panel import PanelConnector
+from connectors.provider_returns import ProviderReturnsConnector
+from connectors.yot import YotConnector
 
 CONNECTORS: dict[str, type[Connector]] = {
     connector.source_system: connector
-    for connector in (EducationSenConnector,)
+    for connector in (
+        EducationSenConnector,
+        EducationExclusionsConnector,
+        YotConnector,
+        EcafConnector,
+        PanelConnector,
+        FinanceConnector,
+        CscConnector,
+        DisabledRegisterConnector,
+        ProviderReturnsConnector,
+    )
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from pathlib import Path
 
@@ -20,17 +21,28 @@ from tests.conftest import REPO
 TODAY = date(2026, 5, 1)
 UPN = upn_check_letter("938203512014") + "938203512014"
 GOOD = {
-    "SenEventId": "SEN0000001", "PupilId": "1234567", "UPN": UPN, "FormerUPN": "",
-    "Surname": "O'Neill", "Forename": "Ava", "DOB": "14/05/2013", "Gender": "F",
-    "AddressLine1": "1 High St", "Postcode": "NX1 1AA", "SchoolURN": "100001",
-    "EventType": "REQUEST", "EventDate": "08/09/2025", "RequestedBy": "SCHOOL", "Outcome": "",
-    "StatementChange": "", "SenServices": "", "LastModified": "08/09/2025 10:00:00",
+    "SenEventId": "SEN0000001",
+    "PupilId": "1234567",
+    "UPN": UPN,
+    "FormerUPN": "",
+    "Surname": "O'Neill",
+    "Forename": "Ava",
+    "DOB": "14/05/2013",
+    "Gender": "F",
+    "AddressLine1": "1 High St",
+    "Postcode": "NX1 1AA",
+    "SchoolURN": "100001",
+    "EventType": "REQUEST",
+    "EventDate": "08/09/2025",
+    "RequestedBy": "SCHOOL",
+    "Outcome": "",
+    "StatementChange": "",
+    "SenServices": "",
+    "LastModified": "08/09/2025 10:00:00",
 }
 
 
 def _csv(path: Path, rows: list[dict[str, str]], header: tuple[str, ...] = COLUMNS) -> Path:
-    import csv
-
     with path.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=header, extrasaction="ignore")
         writer.writeheader()
@@ -53,18 +65,28 @@ async def test_good_and_bad_rows_add_up_and_bad_ones_say_why(tmp_path, publisher
         "UNKNOWN_CODE": {"RequestedBy": "MARTIANS"},
         "MISSING_FIELD": {"SenEventId": ""},
     }
-    outcome = GOOD | {"SenEventId": "SEN0000002", "EventType": "OUTCOME",
-                      "Outcome": "STATEMENT_ISSUED", "SenServices": "ASSESSMENT;EDUCATIONAL_PSYCHOLOGY"}
-    rows = [GOOD, outcome] + [GOOD | {"SenEventId": f"SEN9{i}"} | c for i, c in enumerate(bad.values())]
+    outcome = GOOD | {
+        "SenEventId": "SEN0000002",
+        "EventType": "OUTCOME",
+        "Outcome": "STATEMENT_ISSUED",
+        "SenServices": "ASSESSMENT;EDUCATIONAL_PSYCHOLOGY",
+    }
+    rows = [GOOD, outcome] + [
+        GOOD | {"SenEventId": f"SEN9{i}"} | c for i, c in enumerate(bad.values())
+    ]
     path = _csv(tmp_path / "education_sen.csv", rows)
     summary = await connect_file(EducationSenConnector(TODAY), path, publisher)
     assert summary.rows_read == 8 and summary.rows_published == 2 and summary.balanced
     assert dict(summary.dead_letters) == dict.fromkeys(bad, 1)
-    letters = [codec.decode(r.value) for r in await publisher.log.read_all(publisher.dead_letter_topic)]
+    letters = [
+        codec.decode(r.value) for r in await publisher.log.read_all(publisher.dead_letter_topic)
+    ]
     assert {dl.reason_code for dl in letters} == set(bad)
     assert all(dl.location.startswith("education_sen.csv row ") and dl.original for dl in letters)
     assert all(UPN not in dl.reason and "O'Neill" not in dl.reason for dl in letters)
-    events = [codec.decode(r.value) for r in await publisher.log.read_all("cin.source.education.sen.v1")]
+    events = [
+        codec.decode(r.value) for r in await publisher.log.read_all("cin.source.education.sen.v1")
+    ]
     assert [type(e) for e in events] == [SenAssessmentRequested, SenAssessmentOutcome]
     assert events[1].services == ("ASSESSMENT", "EDUCATIONAL_PSYCHOLOGY")
 
@@ -81,7 +103,9 @@ async def test_a_new_version_of_a_record_is_a_new_event(tmp_path, publisher, cod
     edited = GOOD | {"LastModified": "09/09/2025 11:00:00"}
     path = _csv(tmp_path / "education_sen.csv", [GOOD, edited])
     await connect_file(EducationSenConnector(TODAY), path, publisher)
-    events = [codec.decode(r.value) for r in await publisher.log.read_all("cin.source.education.sen.v1")]
+    events = [
+        codec.decode(r.value) for r in await publisher.log.read_all("cin.source.education.sen.v1")
+    ]
     assert len({e.envelope.event_id for e in events}) == 2
     assert {e.envelope.source_record_id for e in events} == {"SEN0000001"}
 
