@@ -15,7 +15,7 @@ from pathlib import Path
 from connectors.base import MalformedFileError, SourceRow
 
 
-def _decode(path: Path) -> str:
+def decode_utf8(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -47,7 +47,7 @@ def _original(cells: list[str]) -> bytes:
 
 
 def read_csv(path: Path, columns: Sequence[str]) -> list[SourceRow]:
-    text = _decode(path)
+    text = decode_utf8(path)
     if not text.strip():
         raise MalformedFileError(f"{path.name}: the file is empty (no header row)")
     try:

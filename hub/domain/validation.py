@@ -114,4 +114,4 @@ def _from_pydantic(error: Any) -> Problem:
 def _safe_message(error: Any) -> str:
     """pydantic's message without the offending input (it may be personal data)."""
     message = str(error.get("msg", "is invalid"))
-    return message.split(", got ")[0].split(" [")[0]
+    return message.split(", got ", maxsplit=1)[0].split(" [", maxsplit=1)[0]

@@ -42,14 +42,21 @@ class ConnectSummary:
 def _dead_letter(connector: Connector, row: SourceRow, code: str, reason: str) -> DeadLetter:
     return DeadLetter(
         dead_letter_id=dead_letter_id(connector.source_system, row.location, row.original),
-        stage=DeadLetterStage.CONNECTOR, source_system=connector.source_system,
-        reason_code=code, reason=reason, location=row.location, original=row.original,
-        original_format=connector.original_format, rejected_at=datetime.now(UTC),
+        stage=DeadLetterStage.CONNECTOR,
+        source_system=connector.source_system,
+        reason_code=code,
+        reason=reason,
+        location=row.location,
+        original=row.original,
+        original_format=connector.original_format,
+        rejected_at=datetime.now(UTC),
     )
 
 
 async def connect_file(
-    connector: Connector, path: Path, publisher: Publisher,
+    connector: Connector,
+    path: Path,
+    publisher: Publisher,
     on_total: Callable[[int], None] = lambda _: None,
     on_row: Callable[[], None] = lambda: None,
 ) -> ConnectSummary:
@@ -61,8 +68,11 @@ async def connect_file(
         on_row()
     await publisher.flush()
     log.info(
-        "file connected", source=summary.source, rows_read=summary.rows_read,
-        events=summary.events_published, dead_letters=dict(summary.dead_letters),
+        "file connected",
+        source=summary.source,
+        rows_read=summary.rows_read,
+        events=summary.events_published,
+        dead_letters=dict(summary.dead_letters),
     )
     return summary
 
@@ -74,7 +84,7 @@ async def _publish_row(
         events = connector.events(row)
     except EventRejectedError as exc:
         letter = _dead_letter(connector, row, exc.code, str(exc))
-    except Exception as exc:  # noqa: BLE001 - a connector bug must not stop the file
+    except Exception as exc:
         letter = _dead_letter(connector, row, "CONNECTOR_ERROR", type(exc).__name__)
     else:
         for event in events:
