@@ -27,3 +27,17 @@ CONNECTORS: dict[str, type[Connector]] = {
         ProviderReturnsConnector,
     )
 }
+
+
+# Where each source's export sits in an export folder (connectors/FORMATS.md, hub demo-data).
+EXPORT_FILES: dict[str, str] = {
+    "csc": "csc_status_changes.csv",
+    "education-sen": "education_sen.csv",
+    "education-exclusions": "education_exclusions.csv",
+    "yot": "yot.csv",
+    "ecaf": "ecaf.json",
+    "disabled-register": "disabled_register.csv",
+    "panel": "panel.xml",
+    "finance": "finance_payments.csv",
+    "provider-returns": "provider_returns",
+}

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from hub.adapters.broker_fetch import BrokerFetchError, ensure_kafka_jars
 from hub.adapters.local_broker import BrokerError, BrokerStatus, ExternalClusterError, LocalBroker
 from hub.config import load_settings
 from hub.entrypoints.cli import app
@@ -89,3 +90,15 @@ def _status_table(status: BrokerStatus) -> Table:
     table.add_row("data dir", escape(str(status.data_dir)))
     table.add_row("version", f"Apache Kafka {status.version} (KRaft, single node)")
     return table
+
+
+@broker_app.command()
+def fetch() -> None:
+    """Fetch the pinned Kafka release from Maven Central into the cache (no-op when cached)."""
+    settings = load_settings()
+    try:
+        lib = ensure_kafka_jars(settings.cache_dir, settings.kafka_version)
+    except BrokerFetchError as exc:
+        _console(stderr=True).print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    _console().print(f"Apache Kafka {settings.kafka_version} jars ready in {lib}")

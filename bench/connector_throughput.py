@@ -1,0 +1,135 @@
+"""Connector throughput (rows/s) against raw aiokafka produce of the same bytes, same run.
+
+    .venv/bin/python bench/connector_throughput.py [--children 10000] [--seed 1]
+
+Uses the broker of the current settings (starts the local one if needed) and private topic
+names (a fresh namespace), so nothing else is disturbed. Steps:
+1. generate a synthetic authority;
+2. baseline: encode every source through its connector into memory (untimed), then time a
+   bare AIOKafkaProducer (same acks/idempotence/linger as the hub) sending exactly those
+   (topic, key, value) records;
+3. time `connect_file` for every source into Kafka: read, validate, build, encode, publish.
+Reports rows/s and events/s per source and overall, and the ratio to the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import tempfile
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+from aiokafka import AIOKafkaProducer
+
+from connectors.registry import CONNECTORS, EXPORT_FILES
+from hub import bootstrap
+from hub.adapters.kafka_admin import apply_topics
+from hub.adapters.kafka_log import KafkaEventLog
+from hub.adapters.local_broker import LocalBroker
+from hub.adapters.memory_log import InMemoryEventLog
+from hub.config import load_settings
+from hub.services.connecting import connect_file
+from hub.services.publishing import Publisher
+from hub.synthetic.calendar import CensusYear
+from hub.synthetic.writer import generate
+
+TODAY = date(2026, 11, 1)
+
+
+async def _encoded_records(exports: Path, codec, specs) -> list[tuple[str, bytes, bytes]]:  # type: ignore[no-untyped-def]
+    log = InMemoryEventLog({s.name: s.partitions for s in specs})
+    publisher = Publisher(log, codec, specs)
+    for source, name in EXPORT_FILES.items():
+        await connect_file(CONNECTORS[source](TODAY), exports / name, publisher)
+    return [(r.topic, r.key.encode(), r.value) for s in specs for r in await log.read_all(s.name)]
+
+
+async def _raw_produce(bootstrap_servers: str, records: list[tuple[str, bytes, bytes]]) -> float:
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap_servers,
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=5,
+        max_batch_size=256 * 1024,
+    )
+    await producer.start()
+    try:
+        began = time.perf_counter()
+        futures = [
+            await producer.send(topic, value=value, key=key) for topic, key, value in records
+        ]
+        await producer.flush()
+        for future in futures:
+            await future
+        return time.perf_counter() - began
+    finally:
+        await producer.stop()
+
+
+async def _connectors(bootstrap_servers: str, exports: Path, codec, specs) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+    results = {}
+    async with KafkaEventLog(bootstrap_servers) as log:
+        publisher = Publisher(log, codec, specs)
+        for source, name in EXPORT_FILES.items():
+            began = time.perf_counter()
+            summary = await connect_file(CONNECTORS[source](TODAY), exports / name, publisher)
+            seconds = time.perf_counter() - began
+            results[source] = {
+                "rows": summary.rows_read,
+                "events": summary.events_published,
+                "dead_letters": summary.rows_dead_lettered,
+                "seconds": seconds,
+            }
+    return results
+
+
+async def main(children: int, seed: int) -> dict:  # type: ignore[type-arg]
+    settings = load_settings()
+    if settings.uses_local_broker:
+        LocalBroker(settings).start(timeout_s=120.0)
+    codec = bootstrap.codec(settings)
+    exports = Path(tempfile.mkdtemp(prefix="cinhub-bench-"))
+    generate(exports, children, seed, CensusYear.parse("2025-26"))
+    base_specs = bootstrap.topic_specs(settings)
+    names = {kind: f"bench-{kind}-{uuid.uuid4().hex[:8]}" for kind in ("raw", "hub")}
+    specs = {
+        kind: [s.model_copy(update={"name": f"{ns}.{s.name}"}) for s in base_specs]
+        for kind, ns in names.items()
+    }
+    for kind_specs in specs.values():
+        await apply_topics(settings.bootstrap, kind_specs)
+    records = await _encoded_records(exports, codec, specs["raw"])
+    raw_seconds = await _raw_produce(settings.bootstrap, records)
+    per_source = await _connectors(settings.bootstrap, exports, codec, specs["hub"])
+    rows = sum(r["rows"] for r in per_source.values())
+    events = sum(r["events"] for r in per_source.values())
+    hub_seconds = sum(r["seconds"] for r in per_source.values())
+    return {
+        "children": children,
+        "seed": seed,
+        "rows": rows,
+        "events": events,
+        "raw_produce_msgs_per_s": round(len(records) / raw_seconds),
+        "connector_rows_per_s": round(rows / hub_seconds),
+        "connector_events_per_s": round(events / hub_seconds),
+        "ratio_connector_events_to_raw": round(
+            (events / hub_seconds) / (len(records) / raw_seconds), 3
+        ),
+        "per_source_rows_per_s": {
+            s: round(r["rows"] / r["seconds"]) for s, r in per_source.items()
+        },
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--children", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    print(json.dumps(asyncio.run(main(args.children, args.seed)), indent=2))
