@@ -81,7 +81,25 @@ def _fix(record_name: str, datum: dict[str, Any]) -> dict[str, Any]:
         datum["envelope"]["event_type"] = name
         if datum.get("parental_consent") is False:
             datum["envelope"]["consent"]["share_child_detail"] = False
+    return _fix_hub_output(name, datum)
+
+
+def _fix_hub_output(name: str, datum: dict[str, Any]) -> dict[str, Any]:
+    """The hub outputs' invariants: child-level detail only under consent, sane versions."""
+    if name in _CHILD_DETAIL and not datum["consent"]["share_child_detail"]:
+        datum["consent"] = {"basis": "STATUTORY", "share_child_detail": True}
+    if name == "TaskChanged":
+        datum["version"] = abs(datum["version"]) % 1000 + 1
+    if name == "ConsentLimitedUse":
+        drawn = len(datum["census_month"])
+        datum["census_month"] = f"{2000 + drawn:04d}-{drawn % 12 + 1:02d}"
     return datum
+
+
+_CHILD_DETAIL = frozenset(
+    {"ContactRecordCreated", "FlagRaised", "TimelineEntry", "SenExchangeReplied",
+     "CscStatusRelayed"}
+)
 
 
 _PRIMITIVES: dict[str, st.SearchStrategy[Any]] = {

@@ -5,6 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests assert behaviour, not speed: 2-core CI machines are noisy, so no deadline.
+settings.register_profile("cinhub", deadline=None, print_blob=True)
+settings.load_profile("cinhub")
 
 from hub.adapters.avro_codec import AvroCodec, load_codec
 

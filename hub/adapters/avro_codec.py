@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from hub.adapters.schema_catalogue import SchemaCatalogue
 from hub.domain.dead_letter import DeadLetter
 from hub.domain.events import EVENT_MODELS
+from hub.domain.outputs import HUB_MODELS
 
 MARKER = b"\xc3\x01"
 HEADER_LENGTH = len(MARKER) + 8
@@ -52,7 +53,9 @@ class AvroCodec:
             raise UndecodableMessageError("NOT_SINGLE_OBJECT", "not Avro single-object encoded")
         writer = self.catalogue.by_fingerprint.get(data[2:HEADER_LENGTH])
         if writer is None:
-            raise UndecodableMessageError("UNKNOWN_SCHEMA", "schema fingerprint not in the catalogue")
+            raise UndecodableMessageError(
+                "UNKNOWN_SCHEMA", "schema fingerprint not in the catalogue"
+            )
         reader = self.catalogue.latest[writer.name]
         try:
             body = io.BytesIO(data[HEADER_LENGTH:])
@@ -84,4 +87,5 @@ def load_codec(schemas_dir: Path) -> AvroCodec:
 
     Raises :class:`SchemaCatalogueError` when the catalogue is missing or malformed.
     """
-    return AvroCodec(SchemaCatalogue.load(schemas_dir), {**EVENT_MODELS, "DeadLetter": DeadLetter})
+    models: dict[str, type[BaseModel]] = {**EVENT_MODELS, "DeadLetter": DeadLetter, **HUB_MODELS}
+    return AvroCodec(SchemaCatalogue.load(schemas_dir), models)

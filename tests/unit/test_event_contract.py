@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 from hub.adapters.avro_codec import AvroCodec, UndecodableMessageError
 from hub.adapters.schema_catalogue import SchemaCatalogue, schema_fingerprint
 from hub.domain.events import EVENT_MODELS
+from hub.domain.outputs import HUB_MODELS
 from tests.avro_strategies import from_schema
 from tests.conftest import SCHEMAS
 
-RECORD_NAMES = [*EVENT_MODELS, "DeadLetter"]
+RECORD_NAMES = [*EVENT_MODELS, "DeadLetter", *HUB_MODELS]
 
 
 def test_every_avsc_file_parses_with_fastavro():
@@ -114,7 +115,7 @@ def test_evolved_schema_reads_old_bytes(
     ("data", "code"),
     [
         (b"", "NOT_SINGLE_OBJECT"),
-        (b"{\"json\": true}", "NOT_SINGLE_OBJECT"),
+        (b'{"json": true}', "NOT_SINGLE_OBJECT"),
         (b"\xc3\x01" + b"\x00" * 8 + b"body", "UNKNOWN_SCHEMA"),
     ],
 )

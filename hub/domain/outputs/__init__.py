@@ -1,0 +1,45 @@
+"""The hub's own records: outputs of the child processor and the commands it accepts.
+
+Each model mirrors ``schemas/avro/hub/<Name>.v1.avsc``; the codec maps record names to them.
+"""
+
+from __future__ import annotations
+
+from hub.domain.events.base import Record
+from hub.domain.outputs.commands import (
+    CancelTask,
+    ClaimTask,
+    Command,
+    CompleteTask,
+    PossibleMatchRaised,
+    RecordSenParticipation,
+    TaskCommand,
+)
+from hub.domain.outputs.contacts import ContactRecordCreated, FlagCleared, FlagRaised
+from hub.domain.outputs.counts import ConsentLimitedUse
+from hub.domain.outputs.sen import CscStatusRelayed, SenExchangeReplied, SenParticipationDecided
+from hub.domain.outputs.tasks import CommandRejected, TaskChanged
+from hub.domain.outputs.timeline import TimelineEntry
+
+Output = (
+    ContactRecordCreated | FlagRaised | FlagCleared | TaskChanged | CommandRejected
+    | TimelineEntry | SenExchangeReplied | SenParticipationDecided | CscStatusRelayed
+    | ConsentLimitedUse
+)
+
+OUTPUT_RECORDS: tuple[type[Record], ...] = (
+    ContactRecordCreated, FlagRaised, FlagCleared, TaskChanged, CommandRejected, TimelineEntry,
+    SenExchangeReplied, SenParticipationDecided, CscStatusRelayed, ConsentLimitedUse,
+)
+COMMAND_RECORDS: tuple[type[Record], ...] = (
+    ClaimTask, CompleteTask, CancelTask, RecordSenParticipation, PossibleMatchRaised,
+)
+HUB_MODELS: dict[str, type[Record]] = {m.__name__: m for m in (*OUTPUT_RECORDS, *COMMAND_RECORDS)}
+
+__all__ = [  # noqa: RUF022 - grouped by meaning, not alphabet
+    "HUB_MODELS", "OUTPUT_RECORDS", "COMMAND_RECORDS", "Output", "Command", "TaskCommand",
+    "ContactRecordCreated", "FlagRaised", "FlagCleared", "TaskChanged", "CommandRejected",
+    "TimelineEntry", "SenExchangeReplied", "SenParticipationDecided", "CscStatusRelayed",
+    "ConsentLimitedUse", "ClaimTask", "CompleteTask", "CancelTask", "RecordSenParticipation",
+    "PossibleMatchRaised",
+]
