@@ -1,0 +1,91 @@
+"""``hub intake serve|add-key|list-keys|revoke``: the push intake and its per-source API keys.
+
+Keys live hashed in ``<state dir>/api_keys.db``; ``add-key`` prints a new key exactly once.
+Exit codes: 0 done, 1 refused (bad source name, unknown key id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+import typer
+import uvicorn
+from rich.console import Console
+from rich.table import Table
+
+from hub import bootstrap
+from hub.adapters.api_keys import SqliteApiKeyStore
+from hub.adapters.kafka_log import KafkaEventLog
+from hub.config import Settings, load_settings
+from hub.entrypoints.cli import app
+from hub.entrypoints.web.intake_app import PublisherFactory, create_app
+from hub.services.publishing import Publisher
+
+intake_app = typer.Typer(
+    help="Accept events that department systems POST, authenticated by per-source API keys.",
+    no_args_is_help=True,
+)
+app.add_typer(intake_app, name="intake")
+
+
+def key_store(settings: Settings) -> SqliteApiKeyStore:
+    return SqliteApiKeyStore(settings.state_dir / "api_keys.db")
+
+
+def kafka_publisher(settings: Settings) -> PublisherFactory:
+    """Opens one producer for the server's lifetime; schemas and topics load (and fail) now."""
+    codec, specs = bootstrap.codec(settings), bootstrap.topic_specs(settings)
+
+    @asynccontextmanager
+    async def publisher() -> AsyncIterator[Publisher]:
+        async with KafkaEventLog(settings.bootstrap, client_id="cin-hub-intake") as log:
+            yield Publisher(log, codec, specs)
+
+    return publisher
+
+
+@intake_app.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", help="address to listen on"),
+    port: int = typer.Option(8088, help="port to listen on"),
+) -> None:
+    """Serve POST /events/{event_type} until interrupted."""
+    settings = load_settings()
+    web = create_app(kafka_publisher(settings), key_store(settings))
+    # No access log: ours names event type, status, event id and source, and nothing else.
+    uvicorn.run(web, host=host, port=port, access_log=False, server_header=False)
+
+
+@intake_app.command("add-key")
+def add_key(source: str = typer.Argument(..., help="the source system the key speaks for")) -> None:
+    """Mint a key for SOURCE and print it once; only its salted hash is stored."""
+    try:
+        key = key_store(load_settings()).add(source, datetime.now(UTC))
+    except ValueError as exc:
+        Console(stderr=True).print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    typer.echo(key)
+    typer.echo("Store this key now: the hub keeps only its hash and cannot show it again.",
+               err=True)
+
+
+@intake_app.command("list-keys")
+def list_keys() -> None:
+    """Key ids and their sources (never secrets)."""
+    table = Table("key id", "source", "created (UTC)", "status")
+    for info in key_store(load_settings()).list_keys():
+        created = info.created_at.isoformat(timespec="seconds")
+        table.add_row(info.key_id, info.source_system, created,
+                      "revoked" if info.revoked else "active")
+    Console().print(table)
+
+
+@intake_app.command("revoke")
+def revoke(key_id: str = typer.Argument(..., help="the key id, the part before the dot")) -> None:
+    """Stop a key from authenticating, at once and for good."""
+    if not key_store(load_settings()).revoke(key_id):
+        Console(stderr=True).print(f"[red]error:[/red] no key with id {key_id!r}")
+        raise typer.Exit(1)
+    typer.echo(f"revoked {key_id}")

@@ -1,0 +1,1 @@
+"""Web entrypoints: the push intake, where department systems POST their events."""

@@ -1,0 +1,72 @@
+"""Reading a push request safely: who sent it, and its JSON body within a size limit.
+
+Every refusal is a :class:`Refusal` carrying its status and a body that names no value the
+caller sent, so a refusal is safe to return and to log.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from hub.ports import ApiKeyStore
+
+
+class Refusal(Exception):  # noqa: N818 - a refusal is an answer, not a programming error
+    def __init__(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None):
+        super().__init__(status)
+        self.status, self.body, self.headers = status, body, headers
+
+    def response(self) -> JSONResponse:
+        return JSONResponse(self.body, self.status, headers=self.headers)
+
+
+def unauthorized() -> Refusal:
+    challenge = {"WWW-Authenticate": 'Bearer realm="cin-hub"'}
+    return Refusal(401, {"error": "missing or invalid API key"}, challenge)
+
+
+def presented_key(request: Request) -> str | None:
+    """The key from ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``."""
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    return request.headers.get("x-api-key", "").strip() or None
+
+
+async def source_of(request: Request, keys: ApiKeyStore) -> str:
+    """The source system the request's key belongs to; the same 401 for every failure."""
+    key = presented_key(request)
+    source = await run_in_threadpool(keys.authenticate, key) if key else None  # scrypt: CPU
+    if source is None:
+        raise unauthorized()
+    return source
+
+
+async def json_object(request: Request, limit: int) -> dict[str, Any]:
+    raw = await _bounded_body(request, limit)
+    try:
+        body = json.loads(raw)
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError both are
+        raise Refusal(400, {"error": "body is not valid JSON"}) from None
+    if not isinstance(body, dict):
+        raise Refusal(400, {"error": "body must be a JSON object"})
+    return body
+
+
+async def _bounded_body(request: Request, limit: int) -> bytes:
+    too_large = Refusal(413, {"error": f"body is larger than {limit} bytes"})
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,120 @@
+"""The push intake: a department system sends one event; the hub builds its envelope.
+
+The caller sends ``source_record_id``, ``record_version``, ``occurred_at``, ``subject``,
+``consent`` and the event's own fields. The hub sets the rest of the envelope: the source
+system from the authenticated key, ``recorded_at`` from its clock, and a deterministic event
+id, so a retried request gets the same id. Validation is :func:`build_event`, the same rules
+file connectors pass. Problems name fields as the caller sent them (``subject.upn``).
+
+Delivery: the event is flushed to the log before :meth:`Intake.accept` returns, so an
+answer means durable. Idempotency key: the event id; a retry publishes the same id again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hub.domain.event_ids import event_id
+from hub.domain.events import EVENT_MODELS, Event
+from hub.domain.validation import EventRejectedError, Problem, build_event
+from hub.services.publishing import Publisher
+
+CALLER_ENVELOPE_FIELDS = ("source_record_id", "record_version", "occurred_at", "subject", "consent")
+HUB_SET_FIELDS = ("envelope", "event_id", "event_type", "schema_version", "source_system",
+                  "recorded_at")
+ENGLAND = ZoneInfo("Europe/London")
+
+
+class UnknownEventTypeError(LookupError):
+    """No event model has this name."""
+
+
+@dataclass(frozen=True)
+class Accepted:
+    event: Event
+    topic: str
+
+    @property
+    def event_id(self) -> str:
+        return str(self.event.envelope.event_id)  # type: ignore[attr-defined]
+
+
+def today_in_england(now: datetime) -> date:
+    """The date a local authority is living in at ``now`` (future-date checks use it)."""
+    return now.astimezone(ENGLAND).date()
+
+
+def model_for(event_type: str) -> type[Event]:
+    try:
+        return EVENT_MODELS[event_type]
+    except KeyError:
+        raise UnknownEventTypeError(event_type) from None
+
+
+def _event_id(model: type[Event], body: dict[str, Any], source: str) -> str:
+    record_id, version = body.get("source_record_id"), body.get("record_version")
+    if not (isinstance(record_id, str) and isinstance(version, str)):
+        return ""  # validation refuses the body anyway: both fields must be strings
+    return event_id(source, record_id, version, model.__name__)
+
+
+def _envelope(
+    model: type[Event], body: dict[str, Any], source: str, now: datetime
+) -> dict[str, Any]:
+    given = {name: body[name] for name in CALLER_ENVELOPE_FIELDS if name in body}
+    return {
+        "event_id": _event_id(model, body, source),
+        "event_type": model.__name__,
+        "schema_version": model.schema_version,
+        "source_system": source,
+        "recorded_at": now,
+        **given,
+    }
+
+
+def _as_sent(problem: Problem) -> Problem:
+    field = problem.field.removeprefix("envelope.")
+    return Problem(problem.code, field, problem.message)
+
+
+def build_pushed_event(
+    event_type: str, body: dict[str, Any], source_system: str, today: date, now: datetime
+) -> Event:
+    """The validated event a pushed body states; raises EventRejectedError or UnknownEventType."""
+    model = model_for(event_type)
+    if set_by_hub := [name for name in HUB_SET_FIELDS if name in body]:
+        raise EventRejectedError(
+            [Problem("SET_BY_HUB", name, "is set by the hub") for name in set_by_hub]
+        )
+    own = {k: v for k, v in body.items() if k not in CALLER_ENVELOPE_FIELDS}
+    data = {"envelope": _envelope(model, body, source_system, now), **own}
+    try:
+        return build_event(model, data, today)
+    except EventRejectedError as exc:
+        raise EventRejectedError([_as_sent(p) for p in exc.problems]) from None
+
+
+class Intake:
+    """Builds, validates, publishes and flushes pushed events, one at a time.
+
+    One at a time because the EventLog's flush covers every pending record: serialising
+    makes each answer speak for its own record only.
+    """
+
+    def __init__(self, publisher: Publisher) -> None:
+        self.publisher = publisher
+        self._lock = asyncio.Lock()
+
+    async def accept(
+        self, event_type: str, body: dict[str, Any], source_system: str, today: date,
+        now: datetime,
+    ) -> Accepted:
+        event = build_pushed_event(event_type, body, source_system, today, now)
+        async with self._lock:
+            topic = await self.publisher.publish(event)
+            await self.publisher.flush()
+        return Accepted(event, topic)

@@ -1,0 +1,127 @@
+"""A real Kafka broker for the integration and e2e tiers, in a private state dir on its own ports.
+
+Loaded for the whole suite by ``pytest_plugins`` in ``tests/conftest.py``, so the broker is
+started once per session (lazily, only when a test asks for ``kafka_broker``) and shared by
+``tests/integration`` and ``tests/e2e``.
+
+The broker jars are reused from the project's cache (``.hub/cache``, or ``$HUB_CACHE_DIR``), so
+only the first run on a machine downloads them. Ports 29092/29093 are used when free, other
+free ports otherwise, so a developer's own broker (19092) and the tests never meet.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import structlog
+from typer.testing import CliRunner, Result
+
+from hub.adapters.broker_config import BrokerPaths
+from hub.adapters.broker_process import find_broker_pids, is_alive
+from hub.adapters.local_broker import LocalBroker
+from hub.config import Settings
+from hub.entrypoints.cli import app
+from hub.entrypoints.cli import broker_cli as _broker_cli  # noqa: F401 (adds `hub broker`)
+from hub.entrypoints.cli import topics_cli as _topics_cli  # noqa: F401 (adds `hub topics`)
+
+REPO = Path(__file__).resolve().parents[2]
+PREFERRED_PORTS = (29092, 29093)
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def broker_ports() -> tuple[int, int]:
+    if all(port_is_free(port) for port in PREFERRED_PORTS):
+        return PREFERRED_PORTS
+    return free_port(), free_port()
+
+
+def isolated_settings(home: Path, **overrides: object) -> Settings:
+    """Settings for a private hub home: own state and ports, shared jar cache."""
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "topics.yaml", home / "topics.yaml")
+    broker_port, controller_port = broker_ports()
+    cache = Path(os.environ.get("HUB_CACHE_DIR") or REPO / ".hub" / "cache")
+    values: dict[str, object] = {
+        "home": home,
+        "broker_port": broker_port,
+        "controller_port": controller_port,
+        "cache_home": cache,
+    }
+    return Settings.model_validate(values | overrides)
+
+
+def settings_env(settings: Settings) -> dict[str, str | None]:
+    """Environment that makes ``load_settings()`` (and so the CLI) see ``settings``."""
+    return {
+        "HUB_HOME": str(settings.home),
+        "HUB_BROKER_PORT": str(settings.broker_port),
+        "HUB_CONTROLLER_PORT": str(settings.controller_port),
+        "HUB_CACHE_DIR": str(settings.cache_dir),
+        "HUB_CONFIG": str(settings.home / "hub.toml"),
+        "KAFKA_BOOTSTRAP_SERVERS": None,
+        "HUB_BOOTSTRAP_SERVERS": None,
+        "HUB_TOPIC_NAMESPACE": None,
+        "COLUMNS": "200",
+    }
+
+
+def run_cli(args: list[str], env: dict[str, str | None]) -> Result:
+    """Run ``hub <args>`` in-process, as a user would type it."""
+    result = CliRunner().invoke(app, args, env=env)
+    # The CLI bound structlog to CliRunner's stderr, closed now: later log lines would fail.
+    structlog.reset_defaults()
+    return result
+
+
+def assert_no_broker_left(settings: Settings, pid: int) -> None:
+    paths = BrokerPaths.for_settings(settings)
+    assert not is_alive(pid), f"broker pid {pid} is still running"
+    assert not Path(f"/proc/{pid}").exists(), f"/proc/{pid} still exists"
+    assert find_broker_pids(paths.config_file) == []
+    assert not paths.pid_file.exists()
+
+
+@pytest.fixture(scope="session")
+def kafka_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return isolated_settings(tmp_path_factory.mktemp("hub-home"))
+
+
+@pytest.fixture(scope="session")
+def kafka_broker(kafka_settings: Settings) -> Iterator[str]:
+    """Bootstrap address of a real single-node KRaft broker, stopped after the session."""
+    broker = LocalBroker(kafka_settings)
+    started = broker.start(timeout_s=120.0)
+    try:
+        yield kafka_settings.bootstrap
+    finally:
+        broker.stop()
+        assert_no_broker_left(kafka_settings, started.pid)
+
+
+@pytest.fixture
+def hub_env(kafka_settings: Settings) -> dict[str, str | None]:
+    """Env for CliRunner.invoke(env=...) pointing the CLI at the session broker's home."""
+    return settings_env(kafka_settings)
+
+
+@pytest.fixture
+def topic_namespace() -> str:
+    """A unique topic-name prefix per test, so tests never see each other's topics."""
+    return f"test-{uuid.uuid4().hex[:12]}"
