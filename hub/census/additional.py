@@ -1,0 +1,105 @@
+"""The additional-services return (report Table 10, p.47): one record per episode in a year.
+
+Which episodes: the latest version of each episode id (a compacted topic or a table may
+hold several), counted as an additional service (not a V3 short break, not withdrawn), that
+overlaps the census year (1 April - 31 March; an open episode overlaps every year from its
+start). Order: by hub child key, then episode id, so equal inputs give equal bytes.
+Columns and their meaning: docs/census.md and schemas/census/AdditionalServices.xsd.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from hub.domain.episodes.model import ServiceEpisode
+from hub.domain.episodes.years import CensusYear, overlaps
+
+Cell = str | date | bool | int | float | Decimal | None
+
+COLUMNS: tuple[str, ...] = (
+    "ChildKey",
+    "LAchildID",
+    "UPN",
+    "AdditionalService",
+    "ServiceSubtype",
+    "ServiceProvider",
+    "StartDate",
+    "EndDate",
+    "VolumeMeasure",
+    "DaysNights",
+    "MoneyAmount",
+    "Sessions",
+    "SessionHours",
+    "ProfessionalType",
+    "GroupSession",
+    "Basis",
+    "StartBasis",
+    "ReferralDate",
+    "FirstDeliveryDate",
+    "CoreOverlap",
+    "CoreCategory",
+    "EpisodeID",
+    "EpisodeVersion",
+)
+
+
+def latest(episodes: Iterable[ServiceEpisode]) -> list[ServiceEpisode]:
+    """The highest version of each episode id."""
+    best: dict[str, ServiceEpisode] = {}
+    for e in episodes:
+        if e.episode_id not in best or e.version > best[e.episode_id].version:
+            best[e.episode_id] = e
+    return list(best.values())
+
+
+def in_return(episodes: Iterable[ServiceEpisode], year: CensusYear) -> list[ServiceEpisode]:
+    chosen = [
+        e
+        for e in latest(episodes)
+        if e.counted_as_additional and overlaps(e.start_date, e.end_date, year)
+    ]
+    return sorted(chosen, key=lambda e: (e.child_key, e.episode_id))
+
+
+def cell(value: Cell) -> str:
+    """One value as the return writes it: ISO dates, 1/0, plain decimals, empty for none."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return format(Decimal(repr(value)).normalize(), "f")
+    return str(value)
+
+
+def row(e: ServiceEpisode) -> dict[str, str]:
+    values: tuple[Cell, ...] = (
+        e.child_key,
+        e.la_child_id,
+        e.upn,
+        e.service.value,
+        e.subtype,
+        e.provider,
+        e.start_date,
+        e.end_date,
+        e.volume_measure and e.volume_measure.value,
+        e.days_nights,
+        e.money_amount,
+        e.sessions,
+        e.session_hours,
+        e.professional_type,
+        e.group_session,
+        e.basis.value,
+        e.start_basis.value,
+        e.referral_date,
+        e.first_delivery_date,
+        e.core_overlap,
+        e.core_category and e.core_category.value,
+        e.episode_id,
+        e.version,
+    )
+    return dict(zip(COLUMNS, (cell(v) for v in values), strict=True))

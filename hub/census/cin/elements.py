@@ -1,0 +1,31 @@
+"""Writing XML elements the census way: ISO dates, 1/0 booleans, empty values left out."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date
+
+Value = str | date | bool | int | None
+
+
+def as_text(value: Value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def add(parent: ET.Element, tag: str, *fields: tuple[str, Value]) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    for name, value in fields:
+        if (written := as_text(value)) is not None:
+            ET.SubElement(element, name).text = written
+    return element
+
+
+def document(root: ET.Element) -> bytes:
+    """UTF-8 bytes with a declaration, indented, ending in a newline."""
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'.encode()

@@ -1,0 +1,70 @@
+"""``derive(state, event, child_key) -> (state, episodes)``: the episode builder, per child.
+
+Pure: no broker, codec, database, clock or logger. A Faust agent keeps ``EpisodeState`` in a
+table keyed by hub child key, calls this for each resolved event and sends the episodes to
+``cin.hub.episodes.v1`` keyed by episode id. Only events whose consent allows child detail
+may be passed (the consent gate, ``hub.domain.disclosure.admit``); any other raises
+``ConsentWithheldError``. Events that build no episode (CSC status, SEN requests, school
+exclusions) leave the state as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from hub.domain.disclosure import Shared
+from hub.domain.episodes import (
+    delivered,
+    early_help,
+    first_delivery,
+    payments,
+    planned,
+    register,
+    sen,
+    youth_justice,
+)
+from hub.domain.episodes.ledger import commit
+from hub.domain.episodes.model import ServiceEpisode
+from hub.domain.episodes.state import EpisodeState
+from hub.domain.events import (
+    CafClosed,
+    CafCompleted,
+    DisabledRegisterEntryRecorded,
+    Event,
+    PanelDecisionMade,
+    PaymentMade,
+    SenAssessmentOutcome,
+    SenStatementChanged,
+    ServiceUseReturned,
+    YotReferralClosed,
+    YotReferralMade,
+)
+
+Rule = Callable[[EpisodeState, Any, str], list[ServiceEpisode]]
+
+RULES: dict[type[Event], Rule] = {
+    PanelDecisionMade: planned.drafts,
+    ServiceUseReturned: delivered.drafts,
+    PaymentMade: payments.drafts,
+    SenAssessmentOutcome: sen.on_outcome,
+    SenStatementChanged: sen.on_change,
+    YotReferralMade: youth_justice.on_referral,
+    YotReferralClosed: youth_justice.on_closure,
+    CafCompleted: early_help.on_completed,
+    CafClosed: early_help.on_closed,
+    DisabledRegisterEntryRecorded: register.on_entry,
+}
+
+
+def derive(
+    state: EpisodeState, event: Event, child_key: str
+) -> tuple[EpisodeState, list[ServiceEpisode]]:
+    """The state after ``event`` and the episode versions it produced (often none)."""
+    Shared(event)  # raises ConsentWithheldError: withheld detail never reaches these rules
+    rule = RULES.get(type(event))
+    if rule is None:
+        return state, []
+    drafts = rule(state, event, child_key)
+    drafts += first_delivery.marks(state, event, drafts)
+    return commit(state, drafts)

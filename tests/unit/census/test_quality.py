@@ -1,0 +1,85 @@
+"""The data-quality report: the figures, as JSON and as HTML with inline SVG charts."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from hub.census import quality, quality_html
+from hub.census.cin import children
+from hub.domain.episodes.years import CensusYear
+from hub.domain.events import DisabledRegisterEntryRecorded
+from hub.domain.events.finance import PaymentKind as K
+from tests.unit.census.test_additional import _uses
+from tests.unit.census.test_cin_build import csc
+from tests.unit.episodes.factories import event, payment, referral, run, session
+
+Y = CensusYear.parse("2025-26")
+
+
+def _report(open_tasks: int = 4) -> dict:
+    entry = event(
+        DisabledRegisterEntryRecorded,
+        "r1",
+        date(2025, 5, 1),
+        register_id="DCR1",
+        entry_date=date(2025, 5, 1),
+        parental_consent=True,
+    )
+    _, episodes = run(
+        entry,
+        referral("y1", date(2025, 6, 1)),
+        payment("p1", K.SHORT_BREAK_V3, date(2025, 7, 1)),
+        payment("p2", K.DIRECT_PAYMENT, date(2025, 7, 1)),
+        session("s1", date(2025, 8, 4), sessions=None),
+    )
+    cin = children(
+        [
+            csc("1", date(2025, 5, 1), "REFERRAL_OPENED", referral_source="6", primary_need="N1"),
+            csc(
+                "1",
+                date(2025, 5, 1),
+                "REFERRAL_OPENED",
+                child="C2",
+                upn="T938203512014",
+                referral_source="6",
+                primary_need="N1",
+            ),
+        ],
+        Y,
+    )
+    return quality.quality_report(episodes, cin, _uses(), Y, open_review_tasks=open_tasks)
+
+
+def test_the_figures_a_performance_officer_needs():
+    report = _report()
+    assert report["missing_upn_school_age"] == {"count": 1, "la_child_ids": ["C1"]}
+    assert report["episodes_no_end_date"]["by_service"] == {"CWD": 1, "YJ": 1}
+    assert report["episodes_no_volume"]["count"] == 3  # register, YOT case, the empty return
+    # the direct payment was the register entry's first delivery: only the YOT case is left
+    assert report["episodes_start_is_referral_date"]["by_service"] == {"YJ": 1}
+    assert report["episodes_excluded"] == {"RECORDED_IN_SSDA903_V3": 1}
+    assert report["episodes_core_overlap"] == {"DISABLED_CHILDREN_SERVICES": 1}
+    assert report["open_review_tasks"] == 4 and report["consent_limited"]["total"] == 3
+
+
+def test_episodes_are_counted_in_every_month_they_are_active():
+    months = _report()["episodes_by_service_month"]
+    assert months["months"][0] == "2025-04" and len(months["months"]) == 12
+    # July: the direct payment, and the register entry it delivered; August: the session too
+    assert months["services"]["CWD"][:6] == [0, 0, 0, 2, 2, 1]
+    assert months["services"]["YJ"][-1] == 1  # still open in March
+
+
+def test_json_and_html_carry_the_same_figures():
+    report = _report()
+    assert json.loads(quality.quality_json(report)) == report
+    page = quality_html.render(report).decode()
+    assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 2
+    assert "School-age children in the CIN census with no UPN: 1" in page
+    assert "<script" not in page
+
+
+def test_html_escapes_what_it_shows():
+    report = _report() | {"census_year": "<b>2025-26</b>"}
+    assert "<b>2025-26</b>" not in quality_html.render(report).decode()
