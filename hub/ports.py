@@ -6,9 +6,26 @@ the same contract tests (``tests/contract``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Protocol
+
+from hub.domain.episodes.model import ServiceEpisode
+from hub.domain.outputs import (
+    CommandRejected,
+    ConsentLimitedUse,
+    ContactRecordCreated,
+    CscStatusRelayed,
+    FlagCleared,
+    FlagRaised,
+    SenExchangeReplied,
+    SenParticipationDecided,
+    TaskChanged,
+    TimelineEntry,
+)
+from hub.domain.outputs.codes import CscStatus, FlagClearReason, FlagCode
+from hub.domain.outputs.identity import IdentityDecisionMade
 
 
 @dataclass(frozen=True)
@@ -57,3 +74,125 @@ class ApiKeyStore(Protocol):
 
     def revoke(self, key_id: str) -> bool:
         """Stop a key from authenticating; ``False`` when no such key exists."""
+
+
+# --- The hub's store: what the worker's sink writes and the web inbox reads -------------------
+
+StoreRecord = (
+    TaskChanged | TimelineEntry | ContactRecordCreated | FlagRaised | FlagCleared
+    | SenExchangeReplied | SenParticipationDecided | CscStatusRelayed | CommandRejected
+    | ConsentLimitedUse | IdentityDecisionMade | ServiceEpisode
+)
+"""Every record :meth:`HubStore.apply` accepts: the processor's outputs, identity decisions and
+service episodes."""
+
+
+@dataclass(frozen=True)
+class FlagView:
+    """One flag on a child's record; ``active`` until a ``FlagCleared`` names its ``flag_id``."""
+
+    flag_id: str
+    child_key: str
+    flag: FlagCode
+    raised_on: date
+    raised_by_event_id: str
+    source_system: str
+    summary: str
+    expires_on: date | None = None
+    cleared_on: date | None = None
+    clear_reason: FlagClearReason | None = None
+    cleared_by_event_id: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.cleared_on is None
+
+
+@dataclass(frozen=True)
+class ChildSummary:
+    """What the store knows of a child at a glance (see docs/database.md for how it is derived).
+
+    ``csc_status`` is the latest status the hub *reported* (SEN reply, status relay, or a hub
+    Contact): the processor's own state is richer and may be ahead of it.
+    """
+
+    child_key: str
+    csc_status: CscStatus
+    csc_status_as_of: date | None
+    active_flags: tuple[FlagCode, ...]
+    open_tasks: int
+    contacts: int
+    timeline_entries: int
+    last_event_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """Latest known details of a child (``person``); kept out of ``repr`` so logs never see them."""
+
+    child_key: str
+    given_name: str | None = field(default=None, repr=False)
+    family_name: str | None = field(default=None, repr=False)
+    date_of_birth: date | None = field(default=None, repr=False)
+    sex: str | None = field(default=None, repr=False)
+    postcode: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class LinkedIdentifier:
+    """An identifier a source system holds for a child (``linked_identifiers``)."""
+
+    child_key: str
+    identifier_type: str
+    identifier_value: str = field(repr=False)
+    source_system: str
+    first_seen_decision_id: str
+    last_seen_decision_id: str
+
+
+class HubStore(Protocol):
+    """The hub's queryable state, built only from records; every write is idempotent.
+
+    Applying a record twice, or replaying a whole stream again, leaves the same query results:
+    tasks and service episodes keep their highest ``version``; everything else is inserted
+    once by its id.
+    """
+
+    def apply(self, record: StoreRecord) -> None:
+        """Write one record (its own transaction)."""
+
+    def apply_many(self, records: Iterable[StoreRecord]) -> None:
+        """Write records in order, in one transaction: all of them or none."""
+
+    def open_tasks(
+        self, team: str | None = None, child_key: str | None = None
+    ) -> list[TaskChanged]:
+        """OPEN and CLAIMED tasks (of ``team``, about ``child_key``), by due date then task id."""
+
+    def task(self, task_id: str) -> TaskChanged | None: ...
+
+    def timeline(self, child_key: str) -> list[TimelineEntry]:
+        """The child's timeline by ``occurred_at`` (then event id)."""
+
+    def flags(self, child_key: str) -> list[FlagView]:
+        """Every flag ever raised for the child, active or cleared, by raised date then id."""
+
+    def contacts(self, child_key: str) -> list[ContactRecordCreated]:
+        """Contacts the hub created for the child, by contact date then id."""
+
+    def child_summary(self, child_key: str) -> ChildSummary | None:
+        """``None`` when no record about ``child_key`` has been applied."""
+
+    def person(self, child_key: str) -> PersonView | None: ...
+
+    def identifiers(self, child_key: str) -> list[LinkedIdentifier]:
+        """By identifier type, value, then source system."""
+
+    def episodes(self, child_key: str) -> list[ServiceEpisode]:
+        """Service episodes at their highest version, by start date then episode id."""
+
+    def rejection(self, command_id: str) -> CommandRejected | None:
+        """Why the command was rejected; ``None`` if it was not (or not yet)."""
+
+    def consent_limited_uses(self, census_month: str | None = None) -> list[ConsentLimitedUse]:
+        """Countable uses, of ``census_month`` (``YYYY-MM``) when given, by use id."""

@@ -14,7 +14,8 @@ settings.load_profile("cinhub")
 from hub.adapters.avro_codec import AvroCodec, load_codec
 
 # The real Kafka broker fixtures, shared by tests/integration and tests/e2e.
-pytest_plugins = ["tests.integration.kafka_fixtures"]
+# ... and a throwaway PostgreSQL server for the SQL store.
+pytest_plugins = ["tests.integration.kafka_fixtures", "tests.integration.postgres_fixtures"]
 
 REPO = Path(__file__).resolve().parents[1]
 SCHEMAS = REPO / "schemas" / "avro"

@@ -1,0 +1,54 @@
+"""The store's look-ups by id: person, identifiers, episodes, rejections, countable uses."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, select
+
+from hub.adapters import store_rows as rows
+from hub.adapters.sql_episode_tables import ServiceEpisodeRow
+from hub.adapters.sql_person_tables import LinkedIdentifierRow, PersonRow
+from hub.adapters.sql_tables import CommandRejectionRow, ConsentLimitedUseRow
+from hub.adapters.sql_writes import table
+from hub.domain.episodes.model import ServiceEpisode
+from hub.domain.outputs import CommandRejected, ConsentLimitedUse
+from hub.ports import LinkedIdentifier, PersonView
+
+PERSON, IDS = table(PersonRow), table(LinkedIdentifierRow)
+EPISODES, REJECTIONS = table(ServiceEpisodeRow), table(CommandRejectionRow)
+USES = table(ConsentLimitedUseRow)
+
+
+def person(conn: Connection, child_key: str) -> PersonView | None:
+    columns = [PERSON.c[f] for f in ("child_key", "given_name", "family_name", "date_of_birth",
+                                      "sex", "postcode")]
+    found = conn.execute(select(*columns).where(PERSON.c.child_key == child_key)).mappings()
+    row = found.first()
+    return PersonView(**row) if row else None
+
+
+def identifiers(conn: Connection, child_key: str) -> list[LinkedIdentifier]:
+    columns = [IDS.c[f] for f in ("child_key", "identifier_type", "identifier_value",
+                                   "source_system", "first_seen_decision_id",
+                                   "last_seen_decision_id")]
+    query = select(*columns).where(IDS.c.child_key == child_key).order_by(
+        IDS.c.identifier_type, IDS.c.identifier_value, IDS.c.source_system)
+    return [LinkedIdentifier(**r) for r in conn.execute(query).mappings()]
+
+
+def episodes(conn: Connection, child_key: str) -> list[ServiceEpisode]:
+    query = select(EPISODES.c.record_json).where(EPISODES.c.child_key == child_key).order_by(
+        EPISODES.c.start_date, EPISODES.c.episode_id)
+    return [ServiceEpisode.model_validate_json(j) for j in conn.scalars(query)]
+
+
+def rejection(conn: Connection, command_id: str) -> CommandRejected | None:
+    query = select(REJECTIONS).where(REJECTIONS.c.command_id == command_id)
+    row = conn.execute(query).mappings().first()
+    return rows.to_rejection(row) if row else None
+
+
+def consent_limited_uses(conn: Connection, census_month: str | None) -> list[ConsentLimitedUse]:
+    query = select(USES)
+    if census_month is not None:
+        query = query.where(USES.c.census_month == census_month)
+    return [rows.to_use(r) for r in conn.execute(query.order_by(USES.c.use_id)).mappings()]
