@@ -1,0 +1,46 @@
+"""Identity resolution: link every incoming person record to a stable hub child key.
+
+Pure functions and plain data only (no Kafka, files or database). Start with
+``resolve(state, record, config)`` in ``resolver``; docs/identity.md explains the rules.
+"""
+
+from hub.domain.identity.apply import apply, rebuild
+from hub.domain.identity.config import DEFAULT_CONFIG, MatchConfig, config_from_mapping
+from hub.domain.identity.events import (
+    ChildLinked,
+    ChildrenMerged,
+    ChildSplit,
+    Decision,
+    Evidence,
+    IdentityEvent,
+    NewChildRegistered,
+    PossibleMatchFound,
+)
+from hub.domain.identity.records import Person, PersonRecord, normalise
+from hub.domain.identity.resolver import decide, resolve
+from hub.domain.identity.review import merge_children, split_merge
+from hub.domain.identity.state import ResolverState
+
+__all__ = [
+    "DEFAULT_CONFIG",
+    "ChildLinked",
+    "ChildSplit",
+    "ChildrenMerged",
+    "Decision",
+    "Evidence",
+    "IdentityEvent",
+    "MatchConfig",
+    "NewChildRegistered",
+    "Person",
+    "PersonRecord",
+    "PossibleMatchFound",
+    "ResolverState",
+    "apply",
+    "config_from_mapping",
+    "decide",
+    "merge_children",
+    "normalise",
+    "rebuild",
+    "resolve",
+    "split_merge",
+]

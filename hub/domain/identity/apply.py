@@ -1,0 +1,59 @@
+"""Apply identity events to the resolver state, and rebuild a state from its events.
+
+Decisions add their record (numbered in arrival order; a record id already held is a
+redelivery and changes nothing); a possible match also records the
+open review. A merge moves every record of ``from_key`` to ``into_key`` and remembers the old
+key; a split moves the named records back, so a merge followed by its split leaves children,
+crosswalk and blocking index as they were. (A merge closes an open review of ``from_key``; the
+split does not reopen it: the split is itself the reviewer's answer.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from hub.domain.identity.events import (
+    ChildLinked,
+    ChildrenMerged,
+    ChildSplit,
+    IdentityEvent,
+    NewChildRegistered,
+    PossibleMatchFound,
+)
+from hub.domain.identity.records import normalise
+from hub.domain.identity.state import ResolverState
+
+
+def _move(state: ResolverState, record_ids: Iterable[str], to_key: str) -> None:
+    for record_id in record_ids:
+        held = state.remove(record_id)
+        state.add(to_key, held.person, held.seq)
+
+
+def apply(state: ResolverState, event: IdentityEvent) -> ResolverState:
+    """Update ``state`` in place with one event and return it."""
+    match event:
+        case ChildLinked(record=record) if record.record_id in state.record_child:
+            pass  # a redelivered record: already held
+        case ChildLinked() | NewChildRegistered() | PossibleMatchFound():
+            state.seq += 1
+            state.add(event.child_key, normalise(event.record), state.seq)
+            if isinstance(event, PossibleMatchFound):
+                state.reviews[event.child_key] = event.candidate_key
+        case ChildrenMerged(into_key=into_key, from_key=from_key, record_ids=record_ids):
+            _move(state, record_ids, into_key)
+            state.merged_into[from_key] = into_key
+            state.reviews.pop(from_key, None)
+        case ChildSplit(restored_key=restored_key, from_key=from_key, record_ids=record_ids):
+            _move(state, record_ids, restored_key)
+            if state.merged_into.get(restored_key) == from_key:
+                del state.merged_into[restored_key]
+    return state
+
+
+def rebuild(events: Iterable[IdentityEvent]) -> ResolverState:
+    """A fresh state with every event applied in order."""
+    state = ResolverState()
+    for event in events:
+        apply(state, event)
+    return state

@@ -1,0 +1,90 @@
+"""Identity decisions as events: each says what was decided about a record and why.
+
+Applying these events in order (``hub.domain.identity.apply``) rebuilds the resolver state, so
+they are the source of truth; the index is a cache of them. Every event is frozen and carries
+its evidence: the strong identifiers that agreed or conflicted, the field levels and weights
+that made the score, and any other candidate a reviewer should look at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from hub.domain.identity.compare import Level
+from hub.domain.identity.records import PersonRecord
+
+Outcome = Literal["LINK", "NEW", "POSSIBLE_MATCH"]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    strong_ids: tuple[str, ...] = ()
+    """Kinds of strong identifier that agreed, e.g. ``("nhs", "upn")``."""
+    conflicts: tuple[str, ...] = ()
+    """Kinds of strong identifier on both sides that disagreed: never auto-linked."""
+    levels: tuple[Level, ...] = ()
+    """(field, level, weight) for the best-scoring comparison."""
+    notes: tuple[str, ...] = ()
+    """Identifiers the record sent that failed their checks and were ignored."""
+    other_candidates: tuple[str, ...] = ()
+    """Other children that also matched, for a reviewer."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChildLinked:
+    """The record is a child the hub already knows."""
+
+    record: PersonRecord
+    child_key: str
+    score: float
+    evidence: Evidence
+    outcome: Outcome = "LINK"
+
+
+@dataclass(frozen=True, slots=True)
+class NewChildRegistered:
+    """No known child matched well enough: the record starts a new child."""
+
+    record: PersonRecord
+    child_key: str
+    score: float | None
+    """The best candidate's score, when there was one."""
+    evidence: Evidence
+    outcome: Outcome = "NEW"
+
+
+@dataclass(frozen=True, slots=True)
+class PossibleMatchFound:
+    """A person must decide. Until then the record has a new provisional child key."""
+
+    record: PersonRecord
+    child_key: str
+    candidate_key: str
+    score: float
+    evidence: Evidence
+    outcome: Outcome = "POSSIBLE_MATCH"
+
+
+@dataclass(frozen=True, slots=True)
+class ChildrenMerged:
+    """Two keys were one child: ``from_key``'s records now belong to ``into_key``."""
+
+    into_key: str
+    from_key: str
+    record_ids: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChildSplit:
+    """Undo of a merge: ``record_ids`` leave ``from_key`` and belong to ``restored_key`` again."""
+
+    from_key: str
+    restored_key: str
+    record_ids: tuple[str, ...]
+    reason: str
+
+
+Decision = ChildLinked | NewChildRegistered | PossibleMatchFound
+IdentityEvent = Decision | ChildrenMerged | ChildSplit

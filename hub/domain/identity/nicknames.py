@@ -1,0 +1,244 @@
+"""Common English given-name variants: short forms and spellings of one name.
+
+Each ``FORMAL [SPELLING ...]: SHORT ...`` line gives a formal name, other spellings of it that
+share its short forms, and its short forms (diminutives, pet names). ``= A B ...`` lines are
+spellings of one name that do *not* share short forms (a Millie is an Amelia, not an Amelie).
+
+Two names are related as:
+
+* ``nickname``: one is a short form of the other (Liz/Elizabeth, Alfie/Alfred).
+* ``variant``: any other relation through the table: two spellings (Jayden/Jaden), two short
+  forms of one name (Liz/Beth), or a short form and another spelling of its formal name. Such
+  pairs are weaker evidence: parents give twins sound-alike or sibling names (Amelia and
+  Amelie, Ella and Ellie), never a name and its short form.
+
+A name may have several formal names (SAM is Samuel and Samantha).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+_TABLE = """
+ELIZABETH ELISABETH: LIZ LIZZIE LIZZY BETH BETTY BETSY ELIZA ELSIE LIBBY LISA BESS
+ALFRED: ALFIE ALF FREDDIE
+ALFIE: ALF
+WILLIAM: BILL BILLY WILL WILLIE WILLY LIAM WILF
+JOHN: JACK JOHNNY JONNY JON
+JAMES: JIM JIMMY JAMIE JIMMIE
+ROBERT: ROB ROBBIE BOB BOBBY BERT ROBIN
+RICHARD: RICH RICHIE RICK RICKY DICK
+THOMAS: TOM TOMMY TOMOS
+MICHAEL: MIKE MIKEY MICKEY MICK MICKY
+CHRISTOPHER: CHRIS KIT TOPHER CHRISTY
+DANIEL: DAN DANNY
+SAMUEL: SAM SAMMY
+SAMANTHA: SAM SAMMIE SAMMY
+JOSEPH: JOE JOEY JOJO
+BENJAMIN: BEN BENNY BENJI BENJY
+MATTHEW MATHEW: MATT MATTY
+NICHOLAS NICOLAS: NICK NICKY NIKO
+ALEXANDER: ALEX ALEC SANDY XANDER ALEKS
+ALEXANDRA: ALEX LEXI LEXIE SANDRA ALEXA SASHA
+EDWARD: ED EDDIE EDDY TED TEDDY NED
+HENRY: HARRY HAL HANK
+HARRISON: HARRY
+CHARLES: CHARLIE CHARLEY CHAS CHUCK
+CHARLOTTE: CHARLIE LOTTIE LOTTE LOTTY
+ANTHONY ANTONY: TONY ANT
+ANDREW: ANDY DREW
+STEPHEN STEVEN: STEVE STEVIE STEPH
+JONATHAN: JON JONNY JONNIE
+DAVID: DAVE DAVEY DAVIE DAI
+PETER: PETE
+TIMOTHY: TIM TIMMY
+NATHANIEL: NATHAN NAT NATE
+NATHAN: NATE NAT
+JOSHUA: JOSH
+ZACHARY: ZACH ZAC ZACK ZAK
+FREDERICK FREDRICK: FRED FREDDIE FREDDY
+FREDDIE: FRED
+THEODORE: THEO TED TEDDY
+THEO: TEDDY
+ARCHIBALD: ARCHIE ARCHY ARCH
+ARCHIE: ARCH
+OLIVER: OLLIE OLLY
+OLIVIA: LIV LIVVY LIVVIE
+GEORGE: GEORGIE
+GEORGINA GEORGIA: GEORGIE GINA
+LOUIS LEWIS: LOU LOUIE
+MAXIMILIAN MAXWELL: MAX MAXIE
+MALCOLM: MAL
+CALLUM CALUM: CAL
+DOMINIC DOMINICK: DOM
+PATRICK: PAT PADDY
+PATRICIA: PAT TRISH TRISHA PATSY TRICIA
+FRANCIS: FRANK FRANKIE FRAN
+FRANCES: FRAN FRANKIE FRANNY
+GABRIEL: GABE GABBY
+GABRIELLE GABRIELLA: GABBY GABI
+KATHERINE CATHERINE KATHRYN KATHARINE: KATE KATIE KATY KAT KATHY CATH CATHY KITTY
+MARGARET: MAGGIE MEG PEGGY MADGE MAISIE MARGIE
+MEGAN: MEG MEGGIE
+REBECCA: BECKY BECCA BECS BEX
+JESSICA: JESS JESSIE
+VICTORIA: VICKY VIKKI VICKI TORI
+ABIGAIL: ABBIE ABBY ABI ABBEY GAIL
+AMELIA: MILLIE MILLY EMMY MIA
+EMILY: EM EMMIE MILLY EMMY
+EMMA: EM EMMIE
+ELEANOR ELEANORE ELINOR: ELLIE NELL NELLIE NORA ELLA
+ISABELLA ISABEL ISOBEL ISABELLE: ISSY IZZY BELLA BELLE IZZIE
+SOPHIA SOPHIE SOFIA: SOPH
+JENNIFER: JEN JENNY JENNI
+SUSAN SUZANNE SUSANNA: SUE SUSIE SUZY
+DEBORAH DEBRA: DEB DEBBIE
+CHRISTINE CHRISTINA KRISTINA: CHRIS TINA CHRISSIE
+ANNE ANNA ANN: ANNIE NAN NANCY
+HANNAH HANNA: ANNIE HAN
+MARY: MOLLY POLLY MAE MAY
+SARAH SARA: SAL SALLY SADIE
+HELEN HELENA: NELL LENA
+JACQUELINE: JACKIE JACQUI
+JOANNE JOANNA JOANN: JO JOJO
+JOSEPHINE: JO JOSIE JOSEY
+NATALIE NATALIA: NAT TALIA
+NATASHA: TASHA TASH NAT
+PENELOPE: PENNY POPPY
+ALICE: ALLIE ALLY
+ALISON ALLISON: ALLIE ALLY
+LOUISE LOUISA: LOU LULU LOUIE
+CAROLINE CAROLYN: CAROL CARRIE CARO
+FLORENCE: FLO FLOSSIE FLORRIE
+DOROTHY DOROTHEA: DOT DOTTIE DOLLY
+MATILDA: TILLY TILLIE MATTIE TILDA
+HARRIET: HATTIE HETTY
+EVELYN: EVIE EVE
+EVANGELINE: EVIE
+GRACE: GRACIE
+LUCINDA: LUCY LU
+ROSALIND ROSALIE: ROSIE ROS
+DANIELLE DANIELA: DANI DANNI
+NICOLA NICOLE: NIKKI NICKY NICKI
+RAYMOND: RAY
+RONALD: RON RONNIE
+DONALD: DON DONNIE
+KENNETH: KEN KENNY
+TERENCE: TERRY TEL
+GERALD: GERRY JERRY
+LEONARD: LEN LENNY LEO LENNIE
+LEON: LEO
+REGINALD: REG REGGIE
+BRADLEY: BRAD
+CAMERON: CAM
+JACOB JAKOB: JAKE JAKEY
+TOBIAS: TOBY
+SEBASTIAN: SEB SEBBY
+FINLEY FINLAY: FINN
+STANLEY: STAN
+ALBERT: ALBIE BERT AL
+ARTHUR: ART ARTIE
+ERNEST: ERNIE
+HUGH HUGO: HUGHIE
+REUBEN RUBEN: RUBE
+EZEKIEL: ZEKE
+PHILIP PHILLIP: PHIL PIP
+RODNEY: ROD RODDY
+ROGER: ROG
+VINCENT: VINCE VINNY VINNIE
+WALTER: WALT WALLY
+LAWRENCE LAURENCE: LARRY LAURIE
+TERESA THERESA: TESS TESSA TERRI TESSIE
+MADELEINE MADELINE MADELYN: MADDIE MADDY
+ANTONIA: TONI
+ROXANNE ROXANA: ROXY
+KIMBERLEY KIMBERLY: KIM
+JULIA JULIANA JULIET: JULIE JULES
+WINIFRED: WINNIE WIN
+GWENDOLINE GWENDOLYN: GWEN GWENDA
+CONSTANCE: CONNIE
+VERONICA: RONNIE RONI
+MOHAMMED MOHAMMAD MUHAMMAD MOHAMED MOHAMAD MUHAMMED: MO
+DOUGLAS: DOUG DOUGIE
+AUGUSTUS: GUS GUSSIE
+ISAAC: IKE
+EUGENE: GENE
+BRIDGET: BRIDIE BIDDY
+IBRAHIM: IBBY
+EMMANUEL EMANUEL: MANNY
+MALACHI: KAI
+PRECIOUS: PRASH
+JAKUB: KUBA
+ZUZANNA: ZUZIA
+WIKTORIA: WIKA
+MATEUSZ: MATT
+= AMELIA AMELIE
+= AIDAN AIDEN AYDEN
+= JAYDEN JADEN JAIDEN
+= LEIGHTON LAYTON
+= KAYLEIGH KAYLEY KAYLEE KAILEY KAYLA
+= CHLOE CLOE KHLOE
+= ZOE ZOEY
+= ELLIOT ELLIOTT ELIOT
+= YUSUF YOUSUF YUSEF YOUSEF
+= LACEY LACIE
+= AALIYAH ALIYAH ALIYA
+= ISLA ISLAH
+= SIENNA SIENA
+= WIKTORIA VICTORIA
+= MATEUSZ MATTHEW
+= JAKUB JACOB
+= YUSUF JOSEPH
+"""
+
+
+def _parse() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[int]]]:
+    shorts: dict[str, set[str]] = {}
+    spellings: dict[str, set[int]] = {}
+    for number, line in enumerate(_TABLE.strip().splitlines()):
+        head, _, tail = line.partition(":")
+        formal = head.removeprefix("=").split()
+        for name in formal:
+            spellings.setdefault(name, set()).add(number)
+            shorts.setdefault(name, set()).update(tail.split())
+    return (
+        {name: frozenset(found) for name, found in shorts.items()},
+        {name: frozenset(found) for name, found in spellings.items()},
+    )
+
+
+SHORT_FORMS, _SPELLINGS = _parse()
+FORMALS_OF: dict[str, frozenset[str]] = {
+    short: frozenset(f for f, found in SHORT_FORMS.items() if short in found)
+    for short in {s for found in SHORT_FORMS.values() for s in found}
+}
+
+
+@cache
+def _family(name: str) -> frozenset[str]:
+    """Every formal spelling the name belongs to: itself, its formals and their spellings."""
+    formal = {name} | FORMALS_OF.get(name, frozenset())
+    lines = {n for f in formal for n in _SPELLINGS.get(f, ())}
+    return frozenset(formal | {n for n, found in _SPELLINGS.items() if found & lines})
+
+
+@cache
+def relation(a: str, b: str) -> str | None:
+    """``"nickname"``, ``"variant"`` or None for two cleaned (upper-case) given names."""
+    if b in SHORT_FORMS.get(a, ()) or a in SHORT_FORMS.get(b, ()):
+        return "nickname"
+    return "variant" if _family(a) & _family(b) else None
+
+
+def are_variants(a: str, b: str) -> bool:
+    """True when two cleaned given names are related through the table at all."""
+    return relation(a, b) is not None
+
+
+NICKNAME_GROUPS = {name: _family(name) for name in set(_SPELLINGS) | set(FORMALS_OF)}
+"""Every name in the table, with the formal spellings it belongs to."""
+
+
+def name_groups(name: str) -> frozenset[str]:
+    """Blocking groups of a name: the formal spellings it belongs to (empty if none)."""
+    return _family(name) if name in NICKNAME_GROUPS else frozenset()

@@ -1,0 +1,140 @@
+"""Resolve a record to a hub child key: ``resolve(state, record, config) -> (state, decision)``.
+
+``decide`` is the pure core: it reads the state and returns a decision event. ``resolve``
+decides, then applies the decision to the (mutable, in-memory) state and returns both.
+
+1. Strong identifiers first. Children already holding one of the record's identifiers (LA
+   child id, UPN or former UPN, NHS number, YOT id within its system, source record id,
+   other typed ids) are *hits*. A hit whose other strong identifiers do not conflict is
+   linked (the most trusted kind wins when several children are hit; the others are named
+   in the evidence for a reviewer). If every hit conflicts, a person must decide.
+2. Otherwise, Fellegi-Sunter scoring against the children found by blocking. The best child
+   at or above ``link_threshold`` is linked unless another child scores within
+   ``ambiguity_margin`` of it; a child with a conflicting strong identifier is never linked.
+3. A best score at or above ``review_threshold`` (or a conflicting child that would have
+   linked) is a possible match: the record gets a new provisional key and the candidate is
+   recorded. Anything lower starts a new child.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from hub.domain.identity.apply import apply
+from hub.domain.identity.blocking import query_keys
+from hub.domain.identity.config import DEFAULT_CONFIG, MatchConfig
+from hub.domain.identity.events import (
+    ChildLinked,
+    Decision,
+    Evidence,
+    NewChildRegistered,
+    PossibleMatchFound,
+)
+from hub.domain.identity.keys import child_key
+from hub.domain.identity.records import Person, PersonRecord, normalise
+from hub.domain.identity.scoring import Scored, id_rank, score_child
+from hub.domain.identity.state import ResolverState
+
+
+def _evidence(
+    person: Person, scored: Scored, strong: Sequence[str] = (), others: Sequence[str] = ()
+) -> Evidence:
+    return Evidence(
+        strong_ids=tuple(strong),
+        conflicts=scored.conflicts,
+        levels=scored.comparison.levels,
+        notes=person.notes,
+        other_candidates=tuple(others),
+    )
+
+
+def _possible(state: ResolverState, person: Person, best: Scored, evidence: Evidence) -> Decision:
+    key = child_key(person.record, state.keys_used)
+    return PossibleMatchFound(person.record, key, best.child_key, best.score, evidence)
+
+
+def _by_strong_ids(
+    state: ResolverState, person: Person, hits: dict[str, list[str]], config: MatchConfig
+) -> Decision:
+    scored = [score_child(person, state.children[key], config, state.names) for key in sorted(hits)]
+    clean = [s for s in scored if not s.conflicts]
+    if not clean:
+        best = max(scored, key=lambda s: s.score)
+        return _possible(state, person, best, _evidence(person, best, hits[best.child_key]))
+    best = min(clean, key=lambda s: (id_rank(hits[s.child_key]), -len(hits[s.child_key]), -s.score))
+    strong = hits[best.child_key]
+    others = [s.child_key for s in scored if s is not best]
+    score = config.strong_id_agree * len(strong) + best.score
+    return ChildLinked(
+        person.record, best.child_key, score, _evidence(person, best, strong, others)
+    )
+
+
+def _in_review_together(state: ResolverState, a: str, b: str) -> bool:
+    return state.reviews.get(a) == b or state.reviews.get(b) == a
+
+
+def _candidates(state: ResolverState, person: Person, config: MatchConfig) -> list[Scored]:
+    found = state.candidates(query_keys(person), config.max_block_size)
+    ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))[: config.max_candidates]
+    scored = (score_child(person, state.children[key], config, state.names) for key, _ in ranked)
+    return sorted(scored, key=lambda s: (-s.score, s.child_key))
+
+
+def _given_is_decisive(scored: Scored, config: MatchConfig) -> bool:
+    """Does the evidence tell this child from a sibling or twin? (See ``MatchConfig``.)"""
+    levels = scored.comparison.levels
+    field, level, weight = levels[0]
+    if field == "names":
+        return True
+    if level == "missing" or getattr(config, f"given_{level}") < config.link_min_given_weight:
+        return False
+    dob = next(lvl for f, lvl, _ in levels if f == "dob")
+    return dob != "missing" or weight >= config.link_without_dob_min_given
+
+
+def _by_score(state: ResolverState, person: Person, config: MatchConfig) -> Decision:
+    scored = _candidates(state, person, config)
+    shift = state.names.population_shift(config)
+    link, review = config.link_threshold + shift, config.review_threshold + shift
+    linkable = [s for s in scored if not s.conflicts]
+    blocked = [s for s in scored if s.conflicts and s.score >= link]
+    if linkable and linkable[0].score >= link and _given_is_decisive(linkable[0], config):
+        best = linkable[0]
+        rivals = [
+            s.child_key
+            for s in linkable[1:]
+            if s.score >= max(best.score - config.ambiguity_margin, review)
+            and not _in_review_together(state, s.child_key, best.child_key)
+        ]
+        if not rivals:
+            return ChildLinked(person.record, best.child_key, best.score, _evidence(person, best))
+        return _possible(state, person, best, _evidence(person, best, others=rivals))
+    pool = [s for s in linkable[:1] if s.score >= review] + blocked[:1]
+    if pool:
+        best = max(pool, key=lambda s: s.score)
+        return _possible(state, person, best, _evidence(person, best))
+    key = child_key(person.record, state.keys_used)
+    top = scored[0] if scored else None
+    evidence = _evidence(person, top) if top else Evidence(notes=person.notes)
+    return NewChildRegistered(person.record, key, top.score if top else None, evidence)
+
+
+def decide(
+    state: ResolverState, record: PersonRecord, config: MatchConfig = DEFAULT_CONFIG
+) -> Decision:
+    """The decision for ``record`` given what ``state`` knows. Reads ``state`` only."""
+    person = normalise(record)
+    if record.record_id in state.record_child:  # redelivered: same answer, nothing changes
+        key = state.record_child[record.record_id]
+        return ChildLinked(record, key, config.strong_id_agree, Evidence(strong_ids=("record_id",)))
+    hits = state.strong_hits(person)
+    return _by_strong_ids(state, person, hits, config) if hits else _by_score(state, person, config)
+
+
+def resolve(
+    state: ResolverState, record: PersonRecord, config: MatchConfig = DEFAULT_CONFIG
+) -> tuple[ResolverState, Decision]:
+    """Decide, then apply the decision to ``state`` (updated in place and returned)."""
+    decision = decide(state, record, config)
+    return apply(state, decision), decision

@@ -1,0 +1,223 @@
+"""The resolver: strong identifiers, conflicts, twins, fuzzy links and possible matches."""
+
+from datetime import date
+
+from hub.domain.identifiers import nhs_check_digit, upn_check_letter
+from hub.domain.identity import (
+    ChildLinked,
+    NewChildRegistered,
+    PersonRecord,
+    PossibleMatchFound,
+    ResolverState,
+    resolve,
+)
+
+
+def upn(n: int) -> str:
+    body = f"9382000{n:04d}0"
+    return upn_check_letter(body) + body
+
+
+def nhs(n: int) -> str:
+    for start in range(n, n + 50):
+        nine = f"4{start:08d}"
+        check = nhs_check_digit(nine)
+        if check is not None:
+            return nine + str(check)
+    raise AssertionError("no valid NHS number found")
+
+
+def rec(rid: str, system: str = "CSC", **fields: object) -> PersonRecord:
+    base: dict[str, object] = {
+        "given_name": "Oliver",
+        "family_name": "Okafor",
+        "date_of_birth": date(2011, 5, 9),
+        "sex": "M",
+        "postcode": "NX4 7QP",
+    }
+    base.update(fields)
+    return PersonRecord(rid, system, source_id=f"{system}-{rid}", **base)  # type: ignore[arg-type]
+
+
+def run(*records: PersonRecord) -> tuple[ResolverState, list]:
+    state, decisions = ResolverState(), []
+    for record in records:
+        state, decision = resolve(state, record)
+        decisions.append(decision)
+    return state, decisions
+
+
+def test_first_record_starts_a_child_with_a_deterministic_key():
+    _, (first,) = run(rec("1"))
+    _, (again,) = run(rec("1"))
+    assert isinstance(first, NewChildRegistered)
+    assert first.child_key == again.child_key
+    assert first.child_key.startswith("CH-") and len(first.child_key) == 15
+
+
+def test_each_strong_identifier_links_even_with_different_demographics():
+    other = {"given_name": "Zed", "family_name": "Quinn", "date_of_birth": None, "postcode": ""}
+    cases = [
+        ({"la_child_id": "123"}, {"la_child_id": "123"}),
+        ({"upn": upn(1)}, {"upn": upn(1)}),
+        ({"upn": upn(1)}, {"former_upn": upn(1), "upn": upn(2)}),
+        ({"nhs_number": nhs(10)}, {"nhs_number": nhs(10)}),
+    ]
+    for first, second in cases:
+        _, (a, b) = run(rec("1", **first), rec("2", "EDU", **{**other, **second}))
+        assert isinstance(b, ChildLinked), (first, second)
+        assert b.child_key == a.child_key
+        assert b.evidence.strong_ids
+
+
+def test_yot_ids_are_scoped_by_source_system():
+    other = {"given_name": "Zed", "family_name": "Quinn", "date_of_birth": None}
+    stranger = {"given_name": "Amy", "family_name": "Shah", "date_of_birth": date(2009, 1, 2)}
+    _, (a, b, c) = run(
+        rec("1", "YOIS", yot_id="Y1"),
+        rec("2", "YOIS", yot_id="Y1", **other),
+        rec("3", "RAISE", yot_id="Y1", **stranger),
+    )
+    assert b.child_key == a.child_key
+    assert not isinstance(c, ChildLinked) or c.child_key != a.child_key
+
+
+def test_conflicting_strong_identifiers_never_link():
+    for field, one, two in [
+        ("upn", upn(1), upn(2)),
+        ("nhs_number", nhs(10), nhs(20)),
+        ("la_child_id", "L1", "L2"),
+    ]:
+        _, (a, b) = run(rec("1", **{field: one}), rec("2", "EDU", **{field: two}))
+        assert not isinstance(b, ChildLinked), field
+        assert b.child_key != a.child_key
+        assert isinstance(b, PossibleMatchFound)  # identical demographics: a person decides
+        assert b.candidate_key == a.child_key
+        assert b.evidence.conflicts
+
+
+def test_strong_hit_with_a_conflicting_identifier_is_a_possible_match():
+    _, (a, b) = run(
+        rec("1", nhs_number=nhs(10), upn=upn(1)), rec("2", "EDU", nhs_number=nhs(10), upn=upn(2))
+    )
+    assert isinstance(b, PossibleMatchFound)
+    assert b.candidate_key == a.child_key
+    assert b.evidence.conflicts == ("upn",)
+
+
+def test_invalid_identifier_is_ignored_not_a_conflict():
+    bad = "Z" + upn(2)[1:]
+    _, (a, b) = run(rec("1", upn=upn(1)), rec("2", "EDU", upn=bad))
+    assert isinstance(b, ChildLinked) and b.child_key == a.child_key
+    assert b.evidence.notes
+
+
+def test_twins_are_not_merged():
+    _, (a, b, c) = run(
+        rec("1", given_name="Ruby", sex="F"),
+        rec("2", given_name="Rosie", sex="F"),
+        rec("3", "EDU", given_name="Rosie", sex="F"),
+    )
+    assert isinstance(b, NewChildRegistered) and b.child_key != a.child_key
+    assert isinstance(c, ChildLinked) and c.child_key == b.child_key
+
+
+def test_siblings_are_not_merged():
+    _, (_a, b) = run(
+        rec("1", given_name="Jack"), rec("2", given_name="Isaac", date_of_birth=date(2013, 8, 1))
+    )
+    assert isinstance(b, NewChildRegistered)
+
+
+def test_fuzzy_variants_link():
+    variants = [
+        {"given_name": "Ollie"},
+        {"family_name": "Okafro"},
+        {"given_name": "Olvier"},
+        {"given_name": "Okafor", "family_name": "Oliver"},
+        {"date_of_birth": date(2011, 9, 5)},
+        {"date_of_birth": date(2011, 5, 8)},
+        {"date_of_birth": None},
+        {"postcode": "NX9 1AB"},
+        {"sex": ""},
+    ]
+    for variant in variants:
+        _, (a, b) = run(rec("1"), rec("2", "EDU", **variant))
+        assert isinstance(b, ChildLinked), variant
+        assert b.child_key == a.child_key
+        assert b.score >= 17
+
+
+def test_sound_alike_name_in_the_household_is_a_possible_match():
+    # Jayden/Jaden with one date of birth and address: one child misspelt, or twins.
+    _, (a, b) = run(rec("1", given_name="Jayden"), rec("2", "EDU", given_name="Jaden"))
+    assert isinstance(b, PossibleMatchFound)
+    assert b.candidate_key == a.child_key
+    assert b.child_key != a.child_key
+    assert {f: lvl for f, lvl, _ in b.evidence.levels}["given"] == "variant"
+
+
+def test_moved_with_no_date_of_birth_is_not_linked():
+    _, (_a, b) = run(
+        rec("1"), rec("2", "EDU", date_of_birth=None, postcode="NX9 1AB", family_name="Okafro")
+    )
+    assert not isinstance(b, ChildLinked)
+
+
+def test_a_common_name_without_date_of_birth_is_a_possible_match():
+    # In a household of Smiths where Olivia is a common name, a sibling may share it.
+    records = [
+        rec(
+            str(i),
+            given_name="Olivia",
+            family_name="Smith",
+            sex="F",
+            date_of_birth=date(2008 + i % 9, 1 + i % 12, 1 + i % 27),
+            postcode=f"NX{1 + i % 20} {1 + i % 9}AB",
+        )
+        for i in range(40)
+    ]
+    state, _ = run(*records)
+    state, decision = resolve(
+        state,
+        rec(
+            "x",
+            "FIN",
+            given_name="Olivia",
+            family_name="Smith",
+            sex="",
+            date_of_birth=None,
+            postcode="NX2 2AB",
+        ),
+    )
+    assert isinstance(decision, PossibleMatchFound)
+
+
+def test_strangers_are_new_children():
+    _, (_a, b) = run(
+        rec("1"),
+        rec(
+            "2",
+            "EDU",
+            given_name="Maja",
+            family_name="Nowak",
+            sex="F",
+            date_of_birth=date(2008, 1, 30),
+            postcode="NX20 2AB",
+        ),
+    )
+    assert isinstance(b, NewChildRegistered)
+
+
+def test_crosswalk_records_every_identifier_with_first_and_last_seen():
+    state, (a, b, c) = run(
+        rec("1", la_child_id="L1"),
+        rec("2", "EDU", upn=upn(1)),
+        rec("3", "CSC", la_child_id="L1", upn=upn(1)),
+    )
+    assert a.child_key == b.child_key == c.child_key
+    entry = state.crosswalk[("upn", upn(1))][a.child_key]
+    assert (entry.first_seen, entry.last_seen) == (2, 3)
+    assert (entry.first_record_id, entry.last_record_id) == ("2", "3")
+    assert entry.sources == {"EDU", "CSC"}
+    assert state.crosswalk[("la", "L1")][a.child_key].first_seen == 1
