@@ -1,0 +1,39 @@
+"""The ``hub`` command. Each command group lives in its own module and is registered here."""
+
+from __future__ import annotations
+
+import typer
+
+from hub.logging import configure_logging
+
+app = typer.Typer(
+    name="hub",
+    help="CIN Hub: connect department systems to Children's Social Care through Kafka events.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # never print locals: they may hold personal data
+)
+
+
+@app.callback()
+def _root(log_level: str = typer.Option("INFO", help="log level")) -> None:
+    configure_logging(log_level)
+
+
+def _register() -> None:
+    # Imported here so each module can add its commands to `app` without import cycles.
+    from hub.entrypoints.cli import broker_cli  # noqa: F401
+    from hub.entrypoints.cli import census_cli  # noqa: F401
+    from hub.entrypoints.cli import connect_cli  # noqa: F401
+    from hub.entrypoints.cli import demo_cli  # noqa: F401
+    from hub.entrypoints.cli import demo_data_cli  # noqa: F401
+    from hub.entrypoints.cli import events_cli  # noqa: F401
+    from hub.entrypoints.cli import intake_cli  # noqa: F401
+    from hub.entrypoints.cli import link_cli  # noqa: F401
+    from hub.entrypoints.cli import timeline_cli  # noqa: F401
+    from hub.entrypoints.cli import topics_cli  # noqa: F401
+    from hub.entrypoints.cli import worker_cli  # noqa: F401
+
+
+def main() -> None:
+    _register()
+    app()

@@ -1,0 +1,69 @@
+"""``hub demo``: the main job on embedded defaults (local Kafka, SQLite).
+
+Starts the local broker, applies topics.yaml, round-trips one event of every type, writes a
+synthetic local authority and publishes every source through its connector. Later stages
+(worker, census) are added here as they land.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from connectors.registry import EXPORT_FILES
+from hub import bootstrap
+from hub.adapters.kafka_admin import apply_topics
+from hub.adapters.local_broker import LocalBroker
+from hub.config import Settings, load_settings
+from hub.entrypoints.cli import app
+from hub.entrypoints.cli.connect_cli import print_summary, progress_bar, publish_export
+from hub.entrypoints.cli.events_cli import smoke
+from hub.services.connecting import ConnectSummary
+from hub.synthetic.calendar import CensusYear
+from hub.synthetic.writer import generate
+
+console = Console()
+
+
+@app.command()
+def demo(
+    children: int = typer.Option(2000, "--children", min=1, help="size of the synthetic authority"),
+    seed: int = typer.Option(1, "--seed", help="same seed, same authority"),
+    year: str = typer.Option("2025-26", "--year", help="census year"),
+) -> None:
+    """Run the whole path on embedded defaults and say what was produced and where."""
+    settings = load_settings()
+    _broker(settings)
+    report = asyncio.run(apply_topics(settings.bootstrap, bootstrap.topic_specs(settings)))
+    console.print(
+        f"[bold]2. topics[/bold] {len(report.created)} created, "
+        f"{len(report.unchanged)} already as declared, {len(report.drift)} drifting"
+    )
+    console.print("[bold]3. event contract[/bold] one event of every type, read back")
+    smoke()
+    exports = settings.home / ".hub" / "demo" / f"authority-{year}-seed{seed}-{children}"
+    console.print(f"[bold]4. synthetic authority[/bold] {children:,} children -> {exports}")
+    generate(exports, children, seed, CensusYear.parse(year))
+    console.print("[bold]5. connectors[/bold] publishing every source")
+    print_summary(_publish_all(exports))
+    if settings.uses_local_broker:
+        console.print("The broker keeps running for you to explore; stop it with: hub broker stop")
+
+
+def _broker(settings: Settings) -> None:
+    if settings.uses_local_broker:
+        result = LocalBroker(settings).start(timeout_s=120.0)
+        console.print(f"[bold]1. broker[/bold] running (pid {result.pid}) at {settings.bootstrap}")
+    else:
+        console.print(f"[bold]1. broker[/bold] using the cluster at {settings.bootstrap}")
+
+
+def _publish_all(exports: Path) -> list[ConnectSummary]:
+    summaries = []
+    with progress_bar() as progress:
+        for source, name in EXPORT_FILES.items():
+            summaries.append(asyncio.run(publish_export(source, exports / name, progress)))
+    return summaries
