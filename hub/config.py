@@ -25,6 +25,7 @@ class Settings(BaseModel):
     bootstrap_servers: str | None = None
     database_url: str | None = None
     topic_namespace: str = ""
+    replication_factor: int = 1  # for topics the worker creates (Faust changelogs)
     cache_home: Path | None = Field(
         default=None, description="where downloaded broker jars live (shared between homes)"
     )
@@ -67,6 +68,7 @@ _ENV_FIELDS = {
     "KAFKA_BOOTSTRAP_SERVERS": "bootstrap_servers",
     "HUB_DATABASE_URL": "database_url",
     "HUB_TOPIC_NAMESPACE": "topic_namespace",
+    "HUB_REPLICATION_FACTOR": "replication_factor",
     "HUB_CACHE_DIR": "cache_home",
 }
 

@@ -38,3 +38,19 @@ def topic_for(event_type: str, declared: Iterable[tuple[str, tuple[str, ...]]]) 
         if event_type in values:
             return topic
     raise RoutingError(f"no topic in topics.yaml carries {event_type}")
+
+
+def output_key(record: object) -> str:
+    """The Kafka key of a record the hub writes (see topics.yaml).
+
+    Tasks are keyed by task id (their topic is compacted to the latest version of each task);
+    consent-limited counts by event type, never by child; everything else by hub child key.
+    """
+    for field in ("task_id", "child_key"):
+        if isinstance(value := getattr(record, field, None), str):
+            return value
+    if isinstance(value := getattr(record, "event_type", None), str):
+        return value
+    if isinstance(value := getattr(record, "source_system", None), str):
+        return value
+    raise RoutingError(f"no key rule for {type(record).__name__}")

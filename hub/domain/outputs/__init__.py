@@ -17,6 +17,7 @@ from hub.domain.outputs.commands import (
 )
 from hub.domain.outputs.contacts import ContactRecordCreated, FlagCleared, FlagRaised
 from hub.domain.outputs.counts import ConsentLimitedUse
+from hub.domain.outputs.identity import IdentityDecisionMade
 from hub.domain.outputs.sen import CscStatusRelayed, SenExchangeReplied, SenParticipationDecided
 from hub.domain.outputs.tasks import CommandRejected, TaskChanged
 from hub.domain.outputs.timeline import TimelineEntry
@@ -34,7 +35,9 @@ OUTPUT_RECORDS: tuple[type[Record], ...] = (
 COMMAND_RECORDS: tuple[type[Record], ...] = (
     ClaimTask, CompleteTask, CancelTask, RecordSenParticipation, PossibleMatchRaised,
 )
-HUB_MODELS: dict[str, type[Record]] = {m.__name__: m for m in (*OUTPUT_RECORDS, *COMMAND_RECORDS)}
+HUB_MODELS: dict[str, type[Record]] = {
+    m.__name__: m for m in (*OUTPUT_RECORDS, *COMMAND_RECORDS, IdentityDecisionMade)
+}
 
 __all__ = [  # noqa: RUF022 - grouped by meaning, not alphabet
     "HUB_MODELS", "OUTPUT_RECORDS", "COMMAND_RECORDS", "Output", "Command", "TaskCommand",

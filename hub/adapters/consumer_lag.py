@@ -1,0 +1,26 @@
+"""How far a consumer group is behind on some topics: committed offsets vs end offsets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from hub.adapters.kafka_admin import describe_topics
+from hub.adapters.kafka_client import admin_client
+
+
+async def group_lag(bootstrap: str, group: str, topics: Iterable[str]) -> int:
+    """Messages in ``topics`` the group has not committed yet (uncommitted = from offset 0)."""
+    actual = await describe_topics(bootstrap, list(topics))
+    partitions = [TopicPartition(t, p) for t, a in actual.items() for p in range(a.partitions)]
+    async with admin_client(bootstrap) as admin:
+        committed = await admin.list_consumer_group_offsets(group)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, isolation_level="read_committed")
+    await consumer.start()
+    try:
+        ends = await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
+    done = {tp: meta.offset for tp, meta in committed.items() if meta.offset >= 0}
+    return sum(max(0, end - done.get(tp, 0)) for tp, end in ends.items())

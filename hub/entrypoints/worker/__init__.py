@@ -1,0 +1,1 @@
+"""The stream worker (faust-streaming): identity resolution and the per-child processor."""

@@ -1,0 +1,170 @@
+"""What the worker's agents do with one message, free of Faust so it can be tested alone.
+
+Each step decodes, calls the domain, and returns the records to send as (topic, key, bytes).
+A message that cannot be decoded, or is not what the topic carries, becomes a dead letter
+with its reason and original bytes: it never stops the worker.
+
+Guarantee: at least once. Outputs are a deterministic function of the input and the state
+(timestamps come from the input, not the clock), so a redelivered input yields byte-identical
+records with the same ids, and the child state's processed-input memory yields none at all
+once the state that saw it was saved. Consumers and SQL sinks are idempotent by record id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pydantic import BaseModel
+
+from hub.adapters.avro_codec import AvroCodec, UndecodableMessageError
+from hub.domain.child.apply import Input, apply
+from hub.domain.child.state import ChildState
+from hub.domain.dead_letter import DeadLetter, DeadLetterStage, dead_letter_id
+from hub.domain.disclosure import Shared, admit
+from hub.domain.episodes.derive import derive
+from hub.domain.episodes.state import EpisodeState
+from hub.domain.events import EVENT_MODELS, Event
+from hub.domain.outputs import COMMAND_RECORDS
+from hub.domain.routing import output_key, topic_for
+from hub.services.resolution import Resolution
+from hub.topics_spec import TopicSpec
+
+Send = tuple[str, str, bytes]
+
+
+@dataclass(frozen=True)
+class Incoming:
+    topic: str
+    partition: int
+    offset: int
+    key: str
+    value: bytes
+
+    @property
+    def location(self) -> str:
+        return f"{self.topic}/{self.partition}@{self.offset}"
+
+
+class Router:
+    """Encodes hub records and sends each to its declared topic under its key."""
+
+    def __init__(self, codec: AvroCodec, specs: list[TopicSpec]) -> None:
+        self.codec = codec
+        self.specs = specs
+        self.declared = [(s.name, s.value) for s in specs]
+
+    @property
+    def source_topics(self) -> list[str]:
+        """Topics carrying department systems' events (written by connectors and the intake)."""
+        return [s.name for s in self.specs if set(s.value) <= set(EVENT_MODELS)]
+
+    def topic(self, record_name: str) -> str:
+        return topic_for(record_name, self.declared)
+
+    def route(self, record: BaseModel) -> Send:
+        return self.topic(type(record).__name__), output_key(record), self.codec.encode(record)
+
+    def dead_letter(self, message: Incoming, code: str, reason: str) -> Send:
+        letter = DeadLetter(
+            dead_letter_id=dead_letter_id(message.topic, message.location, message.value),
+            stage=DeadLetterStage.PROCESSOR,
+            source_system=message.topic,
+            reason_code=code,
+            reason=reason,
+            location=message.location,
+            original=message.value,
+            original_format="avro",
+            rejected_at=datetime.now(UTC),
+        )
+        return self.route(letter)
+
+
+def _decode(router: Router, message: Incoming, kinds: tuple[type, ...]) -> object | Send:
+    try:
+        record = router.codec.decode(message.value)
+    except UndecodableMessageError as exc:
+        return router.dead_letter(message, exc.code, exc.reason)
+    if not isinstance(record, kinds):
+        return router.dead_letter(message, "WRONG_RECORD_TYPE", f"{type(record).__name__} here")
+    return record
+
+
+def identity_step(router: Router, resolution: Resolution, message: Incoming) -> list[Send]:
+    """A source event: resolve its child, record the decision, forward it under the child key."""
+    event = _decode(router, message, (Event,))
+    if isinstance(event, tuple):
+        return [event]
+    child_key, decisions = resolution.resolve(event)  # type: ignore[arg-type]
+    forwarded = (router.topic("ResolvedEvent"), child_key, message.value)
+    return [*map(router.route, decisions), forwarded]
+
+
+def _now_of(record: object) -> datetime:
+    envelope = getattr(record, "envelope", None)
+    if envelope is not None:
+        return envelope.recorded_at  # type: ignore[no-any-return]
+    for field in ("sent_at", "decided_at", "raised_at"):
+        if isinstance(value := getattr(record, field, None), datetime):
+            return value
+    raise ValueError(f"{type(record).__name__} carries no time")
+
+
+def child_step(
+    router: Router, state: ChildState, message: Incoming
+) -> tuple[ChildState, list[Send]]:
+    """An event or command for one child: the next state and what it produced."""
+    record = _decode(router, message, (Event, *COMMAND_RECORDS))
+    if isinstance(record, tuple):
+        return state, [record]
+    typed: Input = record  # type: ignore[assignment]
+    state, outputs = apply(state, typed, message.key, _now_of(typed))
+    return state, [router.route(output) for output in outputs]
+
+
+def episode_step(
+    router: Router, state: EpisodeState, message: Incoming
+) -> tuple[EpisodeState, list[Send]]:
+    """A resolved event for one child: new service-episode versions, keyed by episode id.
+
+    Only shareable events build episodes; withheld ones are counted by the child processor
+    (ConsentLimitedUse) and never reach these rules.
+    """
+    event = _decode(router, message, (Event,))
+    if isinstance(event, tuple):
+        return state, []  # the child processor dead-letters the same message once
+    if not isinstance(admit(event), Shared):  # type: ignore[arg-type]
+        return state, []
+    state, episodes = derive(state, event, message.key)  # type: ignore[arg-type]
+    return state, [router.route(episode) for episode in episodes]
+
+
+SINK_RECORDS = (
+    "ContactRecordCreated",
+    "FlagRaised",
+    "FlagCleared",
+    "TaskChanged",
+    "TimelineEntry",
+    "SenExchangeReplied",
+    "SenParticipationDecided",
+    "CscStatusRelayed",
+    "ConsentLimitedUse",
+    "IdentityDecisionMade",
+    "ServiceEpisode",
+    "CommandRejected",
+)
+
+
+def sink_topics(router: Router) -> list[str]:
+    return sorted({router.topic(name) for name in SINK_RECORDS})
+
+
+def sink_records(router: Router, values: list[bytes]) -> list[BaseModel]:
+    """Decoded records for the store; undecodable ones are skipped (never written half)."""
+    records = []
+    for value in values:
+        try:
+            records.append(router.codec.decode(value))
+        except UndecodableMessageError:
+            continue  # the producing agent dead-lettered its input; nothing to store
+    return records

@@ -1,0 +1,166 @@
+"""Issue 4 on the real broker: a synthetic authority through connectors and the real worker.
+
+Checks what CSC staff and Education would notice: every SEN request answered, Contacts only
+for children CSC does not know (judged in the order Kafka delivered that child's events),
+tasks in the topic and the database, withheld consent never reaching child-level outputs,
+and identity links that agree with the generator's ground truth.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+
+import pytest
+
+from hub.adapters.avro_codec import AvroCodec
+from hub.adapters.kafka_log import read_topic
+from hub.adapters.sql_store import SqlHubStore
+from hub.domain.events import CscStatusChanged, SenAssessmentRequested
+from hub.domain.outputs import (
+    ContactRecordCreated,
+    FlagRaised,
+    SenExchangeReplied,
+    TaskChanged,
+    TimelineEntry,
+)
+from tests.integration.worker_harness import publish_authority, run_worker_until_drained
+
+pytestmark = pytest.mark.integration
+
+KEY_NOTIFICATIONS = {
+    "SenAssessmentRequested",
+    "YotReferralMade",
+    "CafCompleted",
+    "SchoolExclusionRecorded",
+    "DisabledRegisterEntryRecorded",
+    "PanelDecisionMade",
+    "PaymentMade",
+}
+
+
+@pytest.fixture(scope="module")
+def run(kafka_broker: str, tmp_path_factory: pytest.TempPathFactory, codec: AvroCodec):
+    tmp = tmp_path_factory.mktemp("authority")
+    authority = asyncio.run(publish_authority(tmp, kafka_broker, "it-worker"))
+    run_worker_until_drained(authority)
+
+    async def read(name: str) -> list:
+        records = await read_topic(kafka_broker, authority.topic(name))
+        return [(r.key, codec.decode(r.value)) for r in records]
+
+    names = [
+        "cin.hub.resolved-events.v1",
+        "cin.hub.contacts-and-flags.v1",
+        "cin.hub.tasks.v1",
+        "cin.hub.sen-exchange.v1",
+        "cin.hub.timeline.v1",
+        "cin.source.education.sen.v1",
+    ]
+    topics = {name: asyncio.run(read(name)) for name in names}
+    return authority, topics
+
+
+def _values(topics, name: str, kind: type) -> list:
+    return [v for _, v in topics[name] if isinstance(v, kind)]
+
+
+def test_every_shareable_sen_request_is_answered(run):
+    _, topics = run
+    requests = [
+        e
+        for e in _values(topics, "cin.source.education.sen.v1", SenAssessmentRequested)
+        if e.envelope.consent.share_child_detail
+    ]
+    replies = _values(topics, "cin.hub.sen-exchange.v1", SenExchangeReplied)
+    assert requests
+    assert {r.envelope.source_record_id for r in requests} <= {r.request_record_id for r in replies}
+
+
+def test_contacts_only_for_children_csc_did_not_know(run):
+    """Replays each child's resolved events in Kafka order: a contact means 'not known yet'."""
+    _, topics = run
+    contacts = {
+        c.source_event_id: c
+        for c in _values(topics, "cin.hub.contacts-and-flags.v1", ContactRecordCreated)
+    }
+    assert contacts
+    known: dict[str, bool] = defaultdict(bool)
+    for key, event in topics["cin.hub.resolved-events.v1"]:
+        if not event.envelope.consent.share_child_detail:
+            continue
+        if event.envelope.event_id in contacts:
+            assert not known[key], "a Contact was created for a child CSC already knew"
+            known[key] = True
+        if isinstance(event, CscStatusChanged):
+            known[key] = True
+
+
+def test_every_key_notification_became_a_contact_or_a_flag_or_was_already_flagged(run):
+    _, topics = run
+    contacts = {
+        c.source_event_id
+        for c in _values(topics, "cin.hub.contacts-and-flags.v1", ContactRecordCreated)
+    }
+    flags = {
+        f.raised_by_event_id for f in _values(topics, "cin.hub.contacts-and-flags.v1", FlagRaised)
+    }
+    timeline = {t.event_id for t in _values(topics, "cin.hub.timeline.v1", TimelineEntry)}
+    notifications = [
+        e
+        for _, e in topics["cin.hub.resolved-events.v1"]
+        if type(e).__name__ in KEY_NOTIFICATIONS and e.envelope.consent.share_child_detail
+    ]
+    handled = [e for e in notifications if e.envelope.event_id in contacts | flags]
+    assert all(e.envelope.event_id in timeline for e in notifications)
+    assert len(handled) >= 0.8 * len(notifications)  # the rest: flag already up, or expired
+
+
+def test_tasks_land_in_the_topic_and_the_database(run):
+    authority, topics = run
+    tasks = _values(topics, "cin.hub.tasks.v1", TaskChanged)
+    latest = {t.task_id: t for t in sorted(tasks, key=lambda t: t.version)}
+    store = SqlHubStore(authority.database)
+    stored = {t.task_id for t in store.open_tasks()}
+    assert latest and stored == {i for i, t in latest.items() if t.status.value == "OPEN"}
+    assert any(
+        t.task_type.value == "SEN_PARTICIPATION" and t.team == "SEN Liaison"
+        for t in latest.values()
+    )
+
+
+def test_withheld_consent_never_reaches_child_level_outputs(run):
+    _, topics = run
+    withheld = {
+        e.envelope.event_id
+        for _, e in topics["cin.hub.resolved-events.v1"]
+        if not e.envelope.consent.share_child_detail
+    }
+    assert withheld, "the synthetic authority always has some withheld consent"
+    child_level = (
+        {
+            c.source_event_id
+            for c in _values(topics, "cin.hub.contacts-and-flags.v1", ContactRecordCreated)
+        }
+        | {
+            f.raised_by_event_id
+            for f in _values(topics, "cin.hub.contacts-and-flags.v1", FlagRaised)
+        }
+        | {t.event_id for t in _values(topics, "cin.hub.timeline.v1", TimelineEntry)}
+        | {t.source_event_id for t in _values(topics, "cin.hub.tasks.v1", TaskChanged)}
+    )
+    assert not withheld & child_level
+
+
+def test_identity_links_agree_with_the_ground_truth(run):
+    authority, topics = run
+    truth = authority.truth()
+    pairs = [
+        (key, truth[(e.envelope.source_system, e.envelope.source_record_id)])
+        for key, e in topics["cin.hub.resolved-events.v1"]
+    ]
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for key, true_child in pairs:
+        by_key[key].add(true_child)
+    merged_wrongly = [k for k, children in by_key.items() if len(children) > 1]
+    assert len(merged_wrongly) <= 0.005 * len(by_key), merged_wrongly[:5]

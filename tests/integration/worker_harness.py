@@ -1,0 +1,110 @@
+"""Running a synthetic authority through connectors and the real worker, for integration tests.
+
+The worker runs as a real ``hub worker`` subprocess against the session's broker, with its
+own topic namespace and SQLite file, exactly as an operator would run it.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from connectors.registry import CONNECTORS, EXPORT_FILES
+from hub.adapters.avro_codec import AvroCodec, load_codec
+from hub.adapters.kafka_admin import apply_topics
+from hub.adapters.kafka_log import KafkaEventLog, read_topic
+from hub.services.connecting import connect_file
+from hub.services.publishing import Publisher
+from hub.synthetic.calendar import CensusYear
+from hub.synthetic.writer import generate
+from hub.topics_spec import TopicSpec, load_topic_specs
+
+REPO = Path(__file__).resolve().parents[2]
+SCHEMAS = REPO / "schemas" / "avro"
+HUB = str(Path(sys.executable).with_name("hub"))
+TODAY = date(2026, 11, 1)
+
+
+@dataclass
+class Authority:
+    exports: Path
+    specs: tuple[TopicSpec, ...]
+    namespace: str
+    bootstrap: str
+    database: str
+
+    def topic(self, name: str) -> str:
+        return f"{self.namespace}.{name}"
+
+    def truth(self) -> dict[tuple[str, str], str]:
+        with (self.exports / "ground_truth.csv").open(newline="") as f:
+            return {
+                (r["source"], r["source_record_id"]): r["true_child_id"] for r in csv.DictReader(f)
+            }
+
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "HUB_HOME": str(REPO),
+            "HUB_TOPIC_NAMESPACE": self.namespace,
+            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
+            "HUB_DATABASE_URL": self.database,
+        }
+
+
+async def publish_authority(
+    tmp: Path, bootstrap: str, namespace: str, children: int = 300, seed: int = 5
+) -> Authority:
+    exports = tmp / "exports"
+    generate(exports, children, seed, CensusYear.parse("2025-26"))
+    specs = load_topic_specs(REPO / "topics.yaml", namespace)
+    await apply_topics(bootstrap, specs)
+    async with KafkaEventLog(bootstrap) as log:
+        publisher = Publisher(log, load_codec(SCHEMAS), specs)
+        for source, name in EXPORT_FILES.items():
+            await connect_file(CONNECTORS[source](TODAY), exports / name, publisher)
+    return Authority(exports, specs, namespace, bootstrap, f"sqlite:///{tmp / 'hub.db'}")
+
+
+def run_worker_until_drained(authority: Authority, timeout: float = 400) -> None:
+    done = subprocess.run(
+        [HUB, "worker", "--until-drained"],
+        env=authority.env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def start_worker(authority: Authority, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen([HUB, "worker"], env=authority.env(), stdout=out, stderr=out)
+
+
+async def decoded(authority: Authority, codec: AvroCodec, topic: str) -> list[object]:
+    return [
+        codec.decode(r.value) for r in await read_topic(authority.bootstrap, authority.topic(topic))
+    ]
+
+
+async def records_in(bootstrap: str, topic: str) -> int:
+    """How many records a topic holds (sum of end offsets): cheap progress polling."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    from hub.adapters.kafka_admin import describe_topics
+
+    actual = (await describe_topics(bootstrap, [topic]))[topic]
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    await consumer.start()
+    try:
+        tps = [TopicPartition(topic, p) for p in range(actual.partitions)]
+        return sum((await consumer.end_offsets(tps)).values())
+    finally:
+        await consumer.stop()
