@@ -4,7 +4,9 @@ Input: UTF-8 CSV with columns ``StatusChangeId, PersonId, ReferralId, ChangeType
 ChangeDate, ReferralSource, PrimaryNeed, ClosureReason, AssessmentFactors, CategoryOfAbuse,
 Forename, Surname, DOB, Gender, Ethnicity, Disabilities, UPN, NHSNumber, AddressLine1,
 Postcode, LastModified``; dates yyyy-mm-dd, stamps yyyy-mm-ddTHH:MM:SS; CIN census codes
-(gender 1/2/0, ethnicity, disabilities and assessment factors ``;``-separated).
+(gender 1/2/0, ethnicity, disabilities and assessment factors ``;``-separated). Closure
+reasons are DfE's RC1-RC9 and assessment factors DfE's list (``hub.domain.codes``): any
+other code is rejected as UNKNOWN_CODE, never passed on to fail the census.
 Events: one CscStatusChanged per row (event date ``ChangeDate``); ``PersonId`` is the LA
 child id and ``ReferralId`` the CSC episode id.
 Delivery: at least once. Idempotency key: (StatusChangeId, LastModified, event type).
@@ -17,7 +19,6 @@ from typing import ClassVar
 from connectors.base import STATUTORY, SourceRow
 from connectors.code_lists import (
     CIN_CATEGORY_OF_ABUSE,
-    CIN_CLOSURE_REASON,
     CIN_DISABILITY,
     CIN_ETHNICITY,
     codes,
@@ -25,9 +26,14 @@ from connectors.code_lists import (
 )
 from connectors.csv_source import CsvConnector, header
 from connectors.dates import CSC_ISO
-from connectors.fields import listed, required
+from connectors.fields import required
 from connectors.subject import SEX_CIN, ChildColumns
-from hub.domain.codes import PRIMARY_NEED, REFERRAL_SOURCE
+from hub.domain.codes import (
+    CIN_ASSESSMENT_FACTORS,
+    CIN_CLOSURE_REASONS,
+    PRIMARY_NEED,
+    REFERRAL_SOURCE,
+)
 from hub.domain.events import CscStatusChanged, Event
 
 COLUMNS = header(
@@ -66,8 +72,8 @@ class CscConnector(CsvConnector):
             csc_episode_id=required(cells, "ReferralId"),
             referral_source=one_of(cells, "ReferralSource", REFERRAL_SOURCE),
             primary_need=one_of(cells, "PrimaryNeed", PRIMARY_NEED),
-            closure_reason=one_of(cells, "ClosureReason", CIN_CLOSURE_REASON),
-            assessment_factors=listed(cells, "AssessmentFactors"),
+            closure_reason=one_of(cells, "ClosureReason", CIN_CLOSURE_REASONS),
+            assessment_factors=codes(cells, "AssessmentFactors", CIN_ASSESSMENT_FACTORS),
             category_of_abuse=one_of(cells, "CategoryOfAbuse", CIN_CATEGORY_OF_ABUSE),
             ethnicity=one_of(cells, "Ethnicity", CIN_ETHNICITY),
             disabilities=codes(cells, "Disabilities", CIN_DISABILITY),

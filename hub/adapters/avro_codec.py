@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from hub.adapters.schema_catalogue import SchemaCatalogue
 from hub.domain.dead_letter import DeadLetter
+from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.events import EVENT_MODELS
 from hub.domain.outputs import HUB_MODELS
 
@@ -87,5 +88,7 @@ def load_codec(schemas_dir: Path) -> AvroCodec:
 
     Raises :class:`SchemaCatalogueError` when the catalogue is missing or malformed.
     """
-    models: dict[str, type[BaseModel]] = {**EVENT_MODELS, "DeadLetter": DeadLetter, **HUB_MODELS}
+    models: dict[str, type[BaseModel]] = {
+        **EVENT_MODELS, "DeadLetter": DeadLetter, **HUB_MODELS, "ServiceEpisode": ServiceEpisode,
+    }
     return AvroCodec(SchemaCatalogue.load(schemas_dir), models)

@@ -163,3 +163,30 @@ REFERRAL_SOURCE = {
     "5D": "LA services: early help", "6": "Police", "7": "Other legal agency", "8": "Other",
     "9": "Anonymous", "10": "Unknown",
 }
+
+# CIN census reason for closure codes (DfE CIN census code set, N00103). RC8 and RC9 say the
+# case closed *after an assessment*: a referral closed with no assessment (no further action
+# at referral) is RC7, which is also what DfE's query 8825Q expects.
+CIN_CLOSURE_REASONS = {
+    "RC1": "Adopted", "RC2": "Died", "RC3": "Child arrangements order",
+    "RC4": "Special guardianship order",
+    "RC5": "Transferred to services of another local authority",
+    "RC6": "Transferred to adult social care services",
+    "RC7": "Services ceased for any other reason, including child no longer in need",
+    "RC8": "Case closed after assessment, no further action",
+    "RC9": "Case closed after assessment, referred to early help",
+}
+
+# CIN census factors identified at the end of assessment (N00181): exactly the codes DfE's
+# rule 8897Q accepts in csc-validator-be-cin 0.1.13 (the 2025-26 rule set inherits the
+# 2022-23 rule unchanged). ``20`` and ``21`` have no letter; ``21`` is "no factors
+# identified" and never stands with another factor (rule 8869).
+CIN_ASSESSMENT_FACTORS = frozenset(
+    (
+        "1A", "1B", "1C", "2A", "2B", "2C", "3A", "3B", "3C", "4A", "4B", "4C",
+        "5A", "5B", "5C", "6A", "6B", "6C", "7A", "8B", "8C", "8D", "8E", "8F",
+        "9A", "10A", "11A", "12A", "13A", "14A", "15A", "16A", "17A", "18A", "18B", "18C",
+        "19A", "19B", "19C", "20", "21", "22A", "23A", "24A",
+    )
+)
+NO_FACTORS_IDENTIFIED = "21"

@@ -2,6 +2,8 @@
 
 Names here are the best kept of any source; UPN is held for a minority of children in
 need (report p.17). Person columns give the child as held on the change date.
+Assessment factors are DfE codes (``hub.domain.codes.CIN_ASSESSMENT_FACTORS``); ``21`` (no
+factors identified) stands alone, and only on an assessment that led to no plan.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from hub.domain.codes import NO_FACTORS_IDENTIFIED
 from hub.synthetic import journey
 from hub.synthetic.calendar import iso
 from hub.synthetic.context import Case, Context
@@ -31,9 +34,10 @@ HOLDS = Holds(upn=0.22, nhs=0.6, sex=0.99)
 _SOURCES = ("6", "2A", "3F", "5A", "1A", "3A", "5D", "2B", "3E", "4", "7", "8", "1D", "9",
             "3B", "1C", "10", "5C", "3C", "3D", "1B", "5B")
 _NEEDS = ("N1", "N5", "N4", "N2", "N8", "N3", "N6", "N9", "N7", "N0")
-_FACTORS = ("3B", "4B", "3A", "18B", "1B", "2B", "3C", "18C", "6B", "8F", "4A", "21", "5B",
+_FACTORS = ("3B", "4B", "3A", "18B", "1B", "2B", "3C", "18C", "6B", "8F", "4A", "5B",
             "2A", "1A", "7A", "8B", "16A", "22A", "10A", "9A", "12A", "14A", "24A", "11A",
-            "19B", "20A", "23A", "13A", "15A", "17A", "5A", "6A")
+            "19B", "20", "23A", "13A", "15A", "17A", "5A", "6A")
+_NONE_FOUND = 0.3  # of assessments that led to no plan
 _DISABILITIES = ("LD", "AUT", "COMM", "BEH", "MOB", "PC", "CON", "HAND", "HEAR", "VIS", "INC",
                  "DDA")
 _GENDER = {"M": "1", "F": "2", "": "0"}
@@ -81,14 +85,19 @@ def _change_fields(rng: random.Random, case: Case, change: journey.Change,
         source = "5D" if early_help and case.from_early_help else pick(rng, _SOURCES)
         fields.update(source=source, need=need)
     elif change.kind == "ASSESSMENT_COMPLETED":
-        count = rng.choice((1, 2, 2, 3, 3, 4))
-        factors = {pick(rng, _FACTORS) for _ in range(count)}
-        fields.update(need=need, factors=";".join(sorted(factors)))
+        fields.update(need=need, factors=_factors(rng, change))
     elif change.kind == "REFERRAL_CLOSED":
         fields["rc"] = change.extra["rc"]
     elif change.kind == "CP_PLAN_STARTED":
         fields["category"] = change.extra["category"]
     return fields
+
+
+def _factors(rng: random.Random, assessed: journey.Change) -> str:
+    if assessed.extra.get("outcome") == journey.NO_PLAN and rng.random() < _NONE_FOUND:
+        return NO_FACTORS_IDENTIFIED
+    count = rng.choice((1, 2, 2, 3, 3, 4))
+    return ";".join(sorted({pick(rng, _FACTORS) for _ in range(count)}))
 
 
 def _row(ctx: Context, rng: random.Random, case: Case, view: View, *, person: tuple[str, str],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from connectors.csc import COLUMNS, CscConnector
+from hub.domain.codes import CIN_ASSESSMENT_FACTORS, CIN_CLOSURE_REASONS
 from tests.unit.connectors.harness import (
     BAD_NHS,
     BAD_UPN,
@@ -80,7 +81,8 @@ MORE_UNKNOWN_CODES = [
     {"ChangeType": "ADOPTED"},
     {"ReferralSource": "99"},
     {"PrimaryNeed": "N10"},
-    {"ClosureReason": "RC9"},
+    {"ClosureReason": "RC10"},
+    {"AssessmentFactors": "3A;20A"},
     {"CategoryOfAbuse": "BULLYING"},
     {"Ethnicity": "XXXX"},
     {"Disabilities": "LD;WINGS"},
@@ -141,3 +143,37 @@ async def test_a_new_version_of_a_change_is_a_new_event(tmp_path, publisher):
 async def test_malformed_files_publish_nothing(tmp_path, publisher, make, message):
     path = tmp_path / "csc_status_changes.csv"
     await assert_publishes_nothing(connector(), path, make, message, publisher, TOPIC)
+
+
+@pytest.mark.parametrize(
+    ("factors", "accepted"),
+    [
+        ("20", True), ("21", True), ("1A;24A", True),
+        ("20A", False), ("3a", False), ("4B;99Z", False),
+    ],
+)
+async def test_assessment_factors_must_be_dfe_codes(tmp_path, publisher, factors, accepted):
+    """DfE has ``20``, not ``20A``: an unknown factor is UNKNOWN_CODE, never sent on to fail
+    the census (rule 8897Q)."""
+    path = write_csv(
+        tmp_path / "csc_status_changes.csv", [ASSESSED | {"AssessmentFactors": factors}], COLUMNS
+    )
+    published = await publish(connector(), path, publisher, TOPIC)
+    if accepted:
+        assert [e.assessment_factors for e in published.events] == [tuple(factors.split(";"))]
+    else:
+        assert published.events == []
+        [letter] = published.letters
+        assert letter.reason_code == "UNKNOWN_CODE" and "AssessmentFactors" in letter.reason
+
+
+async def test_every_dfe_closure_reason_and_factor_is_accepted(tmp_path, publisher):
+    rows = [
+        CLOSED | {"StatusChangeId": f"SC1{n:07d}", "ClosureReason": reason}
+        for n, reason in enumerate(sorted(CIN_CLOSURE_REASONS))
+    ] + [ASSESSED | {"StatusChangeId": "SC20000000",
+                     "AssessmentFactors": ";".join(sorted(CIN_ASSESSMENT_FACTORS - {"21"}))}]
+    path = write_csv(tmp_path / "csc_status_changes.csv", rows, COLUMNS)
+    published = await publish(connector(), path, publisher, TOPIC)
+    assert published.letters == []
+    assert {e.closure_reason for e in published.events} == set(CIN_CLOSURE_REASONS) | {None}

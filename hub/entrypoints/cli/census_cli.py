@@ -1,0 +1,133 @@
+"""``hub census compile --year 2025-26 --out DIR``: every census file for a year, checked.
+
+Reads the records (``census_sources``: the topics by default, or the hub store with
+``--from database``), builds the additional-services return (CSV and XML), the consent-
+limited counts, the CIN census XML and the data-quality report (JSON and HTML), runs the DfE
+validator on the CIN XML when its venv exists (``cin_validation.json``), and writes
+``manifest.json`` with every file's SHA-256. Same topics, same bytes. Exit code 1 when the
+records cannot be read; the files are written even when the validator finds errors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from connectors.base import MalformedFileError
+from hub import bootstrap
+from hub.adapters import cin_validator
+from hub.adapters.cin_validator import ValidationReport, ValidatorUnavailableError
+from hub.adapters.schema_catalogue import SchemaCatalogueError
+from hub.config import load_settings
+from hub.domain.episodes.years import CensusYear
+from hub.entrypoints.cli import app
+from hub.entrypoints.cli import census_sources as sources
+from hub.services.census_compile import Compiled, Validate, compile_census
+
+census_app = typer.Typer(help="Compile the census returns for a year.", no_args_is_help=True)
+app.add_typer(census_app, name="census")
+out, err = Console(highlight=False), Console(stderr=True, highlight=False)
+
+
+class From(StrEnum):
+    TOPICS = "topics"
+    DATABASE = "database"
+
+
+def _read(source: From, csc_export: Path | None) -> sources.Read:
+    settings, read = load_settings(), sources.Read()
+    names = [n for n in sources.RECORDS if source is From.TOPICS or n == "CscStatusChanged"]
+    names = [n for n in names if not (csc_export and n == "CscStatusChanged")]
+    try:
+        if source is From.DATABASE:
+            sources.from_database(settings.database, read)
+        if csc_export is not None:
+            sources.from_csc_export(csc_export, read)
+        if names:
+            specs = list(bootstrap.topic_specs(settings))
+            sources.from_topics(settings.bootstrap, specs, bootstrap.codec(settings), names, read)
+    except (sources.SourceError, MalformedFileError, SchemaCatalogueError) as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    return read
+
+
+def _validator(say: Callable[[str], None]) -> Validate | None:
+    if not cin_validator.is_available():
+        err.print(f"DfE validator not run: no venv at {cin_validator.default_venv()} "
+                  "(docs/census.md says how to make one)")
+        return None
+
+    def run(xml: bytes, year: CensusYear) -> ValidationReport | None:
+        say("running the DfE validator on the CIN XML")
+        try:
+            return cin_validator.validate_cin_xml(xml, year)
+        except ValidatorUnavailableError as exc:
+            err.print(f"[yellow]DfE validator could not run:[/yellow] {escape(str(exc))}")
+            return None
+
+    return run
+
+
+def _summary(compiled: Compiled, read: sources.Read, folder: Path) -> None:
+    for name, origin in sorted(read.origin.items()):
+        out.print(f"{len(read.records[name]):>9,} {name} from {escape(origin)}")
+    if "ServiceEpisode" in read.origin and not read.records["ServiceEpisode"]:
+        out.print("[yellow]no service episodes[/yellow]: has the worker run (hub worker)?")
+    if read.skipped:
+        out.print(f"[yellow]{read.skipped:,} records skipped[/yellow] (undecodable, unexpected "
+                  "or rejected rows)")
+    table = Table("file", "records", "bytes", "sha256", title=f"Census files in {folder}")
+    for name, data in sorted(compiled.files.items()):
+        records = compiled.records.get(name)
+        table.add_row(name, "" if records is None else f"{records:,}", f"{len(data):,}",
+                      hashlib.sha256(data).hexdigest()[:16])
+    out.print(table)
+    counts = compiled.counts
+    out.print(", ".join(f"{k.replace('_', ' ')}: {v:,}" for k, v in counts.items()
+                        if not k.startswith("validator")))
+    if "validator_errors" in counts:
+        colour = "red" if counts["validator_errors"] else "green"
+        out.print(f"DfE validator: [{colour}]{counts['validator_errors']:,} errors[/{colour}], "
+                  f"{counts['validator_queries']:,} queries (cin_validation.json)")
+
+
+@census_app.command("compile")
+def compile_command(
+    *,
+    year: str = typer.Option(..., "--year", help="census year, e.g. 2025-26 (April to March)"),
+    folder: Path = typer.Option(..., "--out", help="folder the files are written to"),
+    source: From = typer.Option(From.TOPICS, "--from", help="read the topics or the hub store"),
+    csc_export: Path | None = typer.Option(
+        None, "--csc-export", exists=True, dir_okay=False,
+        help="read CSC status events from this CSC export, not the CSC topic"),
+    la_code: str = typer.Option("938", "--la-code", envvar="HUB_LA_CODE", help="DfE LA number"),
+    validate: bool = typer.Option(True, "--validate/--no-validate", help="run the DfE validator"),
+) -> None:
+    """Write the census files for a year, a quality report, a validation and a manifest."""
+    try:
+        census_year = CensusYear.parse(year)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--year") from None
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err, disable=not err.is_terminal, transient=True) as progress:
+        task = progress.add_task("reading the records", total=None)
+
+        def say(text: str) -> None:
+            progress.update(task, description=text)
+
+        read = _read(source, csc_export)
+        say("building the census files")
+        validator = _validator(say) if validate else None
+        compiled = compile_census(
+            read.inputs(), census_year, folder, la_code=la_code, validate=validator
+        )
+    _summary(compiled, read, folder)

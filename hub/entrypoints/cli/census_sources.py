@@ -1,0 +1,115 @@
+"""Where ``hub census compile`` reads its records: the topics, the hub store, a CSC export.
+
+- Topics (default): the episode topic (compacted; every version read, the latest per episode
+  id wins in the builders), the CSC status topic, the consent-limited topic and the task
+  topic, each from the beginning to its end at the start of the read. A record that cannot
+  be decoded, or is not what the topic carries, is counted as skipped, never fatal.
+- The hub store: service episodes, consent-limited uses and open tasks. The store keeps no
+  CSC status events, so those still come from the CSC topic, or from a CSC export read
+  through the CSC connector (``--csc-export``), which needs no broker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import make_url, select
+
+from connectors.csc import CscConnector
+from hub.adapters.avro_codec import AvroCodec, UndecodableMessageError
+from hub.adapters.kafka_client import KafkaAdminError, quiet_aiokafka
+from hub.adapters.kafka_log import read_topic
+from hub.adapters.sql_lookups import EPISODES
+from hub.adapters.sql_store import SqlHubStore
+from hub.domain.episodes.model import ServiceEpisode
+from hub.domain.events import CscStatusChanged
+from hub.domain.routing import topic_for
+from hub.domain.validation import EventRejectedError
+from hub.services.census_compile import CensusInputs
+from hub.topics_spec import TopicSpec
+
+# Record read -> the CensusInputs field it fills.
+RECORDS = {"ServiceEpisode": "episodes", "CscStatusChanged": "csc_events",
+           "ConsentLimitedUse": "uses", "TaskChanged": "tasks"}
+
+
+class SourceError(RuntimeError):
+    """The records cannot be read; the message says what to do."""
+
+
+@dataclass
+class Read:
+    records: dict[str, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    origin: dict[str, str] = field(default_factory=dict)  # record name -> topic, table or file
+    skipped: int = 0  # undecodable or unexpected records, rejected export rows
+
+    def inputs(self) -> CensusInputs:
+        return CensusInputs(**{field: self.records[name] for name, field in RECORDS.items()})
+
+
+async def _read_topics(bootstrap: str, names: dict[str, str], codec: AvroCodec, into: Read) -> None:
+    try:
+        with quiet_aiokafka():
+            found = await asyncio.gather(*(read_topic(bootstrap, t) for t in names.values()))
+    except KafkaAdminError as exc:
+        raise SourceError(f"{exc}: is the broker running (hub broker start)?") from None
+    except KeyError as exc:
+        raise SourceError(
+            f"{exc.args[0]}: run `hub topics apply` and the worker first"
+        ) from None
+    for (name, topic), records in zip(names.items(), found, strict=True):
+        into.origin[name] = topic
+        for record in records:
+            try:
+                decoded = codec.decode(record.value)
+            except UndecodableMessageError:
+                decoded = None
+            if type(decoded).__name__ == name:
+                into.records[name].append(decoded)
+            else:
+                into.skipped += 1
+
+
+def from_topics(
+    bootstrap: str, specs: list[TopicSpec], codec: AvroCodec, names: list[str], into: Read
+) -> None:
+    declared = [(s.name, s.value) for s in specs]
+    topics = {name: topic_for(name, declared) for name in names}
+    asyncio.run(_read_topics(bootstrap, topics, codec, into))
+
+
+def from_database(url: str, into: Read) -> None:
+    """Episodes (highest version), consent-limited uses and open tasks from the hub store."""
+    parsed = make_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+        raise SourceError(f"no hub store at {shown}: run the worker first")
+    store = SqlHubStore(url)
+    try:
+        # The HubStore port reads episodes per child only; all of them is one query here.
+        with store.engine.connect() as conn:
+            rows = conn.scalars(select(EPISODES.c.record_json))
+            into.records["ServiceEpisode"] = [ServiceEpisode.model_validate_json(j) for j in rows]
+        into.records["ConsentLimitedUse"] = list(store.consent_limited_uses())
+        into.records["TaskChanged"] = list(store.open_tasks())
+    finally:
+        store.close()
+    for name in ("ServiceEpisode", "ConsentLimitedUse", "TaskChanged"):
+        into.origin[name] = f"store {shown}"
+
+
+def from_csc_export(path: Path, into: Read) -> None:
+    """CSC status events from a CSC export (connectors/FORMATS.md); rejected rows skipped."""
+    connector = CscConnector()
+    for row in connector.read(path):
+        try:
+            events = connector.events(row)
+        except EventRejectedError:
+            into.skipped += 1
+            continue
+        into.records["CscStatusChanged"] += [e for e in events if isinstance(e, CscStatusChanged)]
+    into.origin["CscStatusChanged"] = f"file {path.name}"

@@ -1,0 +1,114 @@
+"""``hub census compile``: every census file for one year, from records already loaded.
+
+The caller reads the inputs (the episode, CSC status, consent-limited and task topics, or
+the hub store) and passes typed records; this service calls the pure builders in
+``hub.census``, optionally the DfE validator (a callable, so tests need no venv), and writes
+the files and a ``manifest.json`` with their SHA-256 checksums. Nothing here reads a clock:
+the same records, in any order, give byte-identical files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hub.adapters.cin_validator import ValidationReport
+from hub.census import additional_files, quality, quality_html
+from hub.census.cin import build_cin_census, children
+from hub.census.consent_counts import counts
+from hub.domain.episodes.model import ServiceEpisode
+from hub.domain.episodes.years import CensusYear
+from hub.domain.events import CscStatusChanged
+from hub.domain.outputs import ConsentLimitedUse, TaskChanged
+from hub.domain.outputs.codes import TaskStatus, TaskType
+from hub.services.census_files import manifest, validation_json
+
+REVIEW_TASK_TYPES = frozenset({TaskType.POSSIBLE_MATCH_REVIEW})  # identity review tasks
+OPEN_STATUSES = frozenset({TaskStatus.OPEN, TaskStatus.CLAIMED})
+Validate = Callable[[bytes, CensusYear], ValidationReport | None]  # None: could not run
+
+
+@dataclass(frozen=True)
+class CensusInputs:
+    episodes: Sequence[ServiceEpisode] = ()  # every version read; the latest per id wins
+    csc_events: Sequence[CscStatusChanged] = ()
+    uses: Sequence[ConsentLimitedUse] = ()
+    tasks: Sequence[TaskChanged] = ()
+
+
+@dataclass
+class Compiled:
+    files: dict[str, bytes] = field(default_factory=dict)
+    records: dict[str, int] = field(default_factory=dict)  # records per file
+    counts: dict[str, Any] = field(default_factory=dict)
+
+
+def open_review_tasks(tasks: Iterable[TaskChanged]) -> int:
+    """Open (or claimed) identity review tasks, each task id at its latest version."""
+    latest: dict[str, TaskChanged] = {}
+    for task in tasks:
+        if task.task_id not in latest or task.version > latest[task.task_id].version:
+            latest[task.task_id] = task
+    return sum(
+        t.task_type in REVIEW_TASK_TYPES and t.status in OPEN_STATUSES for t in latest.values()
+    )
+
+
+def build(inputs: CensusInputs, year: CensusYear, la_code: str) -> Compiled:
+    """Every census file's bytes for ``year``; no I/O."""
+    uses = sorted(inputs.uses, key=lambda u: u.use_id)
+    cin_children = children(inputs.csc_events, year)
+    report = quality.quality_report(
+        inputs.episodes, cin_children, uses, year, open_review_tasks(inputs.tasks)
+    )
+    in_return, episodes = report["episodes_in_return"], inputs.episodes
+    done = Compiled()
+    for name, data, records in (
+        ("additional_services.csv", additional_files.episodes_csv(episodes, year), in_return),
+        ("additional_services.xml", additional_files.return_xml(episodes, uses, year, la_code),
+         in_return),
+        ("consent_limited_counts.csv", additional_files.consent_limited_csv(uses, year),
+         len(counts(uses, year))),
+        ("cin_census.xml", build_cin_census(inputs.csc_events, year, la_code=la_code),
+         len(cin_children)),
+        ("data_quality.json", quality.quality_json(report), 1),
+        ("data_quality.html", quality_html.render(report), 1),
+    ):
+        done.files[name], done.records[name] = data, records
+    done.counts = {
+        "cin_children": len(cin_children),
+        "episodes_in_return": in_return,
+        "consent_limited_uses": report["consent_limited"]["total"],
+        "open_review_tasks": report["open_review_tasks"],
+        "missing_upn_school_age": report["missing_upn_school_age"]["count"],
+    }
+    return done
+
+
+def compile_census(
+    inputs: CensusInputs,
+    year: CensusYear,
+    out: Path,
+    *,
+    la_code: str,
+    validate: Validate | None = None,
+) -> Compiled:
+    """Build, validate (when given a validator), and write every file and the manifest."""
+    compiled = build(inputs, year, la_code)
+    report = validate(compiled.files["cin_census.xml"], year) if validate else None
+    if report is not None:
+        compiled.files["cin_validation.json"] = validation_json(report)
+        compiled.records["cin_validation.json"] = len(report.issues)
+        compiled.counts["validator_errors"] = len(report.errors)
+        compiled.counts["validator_queries"] = len(report.queries)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "cin_validation.json").unlink(missing_ok=True)  # no stale verdict
+    for name, data in compiled.files.items():
+        (out / name).write_bytes(data)
+    compiled.files["manifest.json"] = manifest(
+        compiled.files, compiled.records, compiled.counts, year, la_code
+    )
+    (out / "manifest.json").write_bytes(compiled.files["manifest.json"])
+    return compiled

@@ -1,0 +1,151 @@
+"""``hub census compile`` end to end, as a user runs it.
+
+From the database: a SQLite store filled through the HubStore API (episodes, consent-limited
+uses, review tasks) and the CSC sample export (the store holds no CSC status events). From
+the topics: the real broker, a private namespace, the same records published to their topics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from connectors.csc import CscConnector
+from hub.adapters.avro_codec import AvroCodec
+from hub.adapters.cin_validator import is_available
+from hub.adapters.kafka_admin import apply_topics
+from hub.adapters.kafka_log import KafkaEventLog
+from hub.adapters.sql_store import SqlHubStore
+from hub.domain.codes import AdditionalService
+from hub.domain.outputs.codes import TaskStatus, TaskType
+from hub.entrypoints.cli import census_cli  # noqa: F401  (registers the command)
+from hub.ports import StoreRecord
+from hub.services.connecting import connect_file
+from hub.services.publishing import Publisher
+from hub.services.worker_steps import Router
+from hub.topics_spec import load_topic_specs
+from tests.contract import store_records as r
+from tests.integration.kafka_fixtures import REPO, free_port, run_cli
+
+pytestmark = pytest.mark.e2e
+CSC_SAMPLE = REPO / "connectors" / "samples" / "csc_status_changes.csv"
+FILES = {"additional_services.csv", "additional_services.xml", "consent_limited_counts.csv",
+         "cin_census.xml", "data_quality.json", "data_quality.html", "manifest.json"}
+
+
+def _records() -> list[StoreRecord]:
+    review = TaskType.POSSIBLE_MATCH_REVIEW
+    return [
+        r.episode("ep-1", 1), r.episode("ep-1", 2, end_date=date(2025, 10, 1)),
+        r.episode("ep-2", 1, service=AdditionalService.FS, child_key="child-0002"),
+        r.use("u-1"), r.use("u-2", "2025-12"),
+        r.task("t-1", task_type=review), r.task("t-2", task_type=review, status=TaskStatus.DONE),
+    ]
+
+
+def _home(tmp_path: Path) -> dict[str, str | None]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "topics.yaml", tmp_path / "topics.yaml")
+    (tmp_path / "schemas").symlink_to(REPO / "schemas")
+    return {"HUB_HOME": str(tmp_path), "HUB_CONFIG": str(tmp_path / "hub.toml"),
+            "HUB_DATABASE_URL": f"sqlite:///{tmp_path / 'state' / 'hub.db'}",
+            "HUB_BROKER_PORT": str(free_port()), "KAFKA_BOOTSTRAP_SERVERS": None,
+            "HUB_BOOTSTRAP_SERVERS": None, "HUB_TOPIC_NAMESPACE": None, "COLUMNS": "200"}
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str | None]:
+    env = _home(tmp_path / "home")
+    store = SqlHubStore(str(env["HUB_DATABASE_URL"]))
+    store.apply_many(_records())
+    store.close()
+    return env
+
+
+def _compile(env: dict[str, str | None], out: Path, *extra: str) -> dict[str, bytes]:
+    args = ["census", "compile", "--year", "2025-26", "--out", str(out), *extra]
+    result = run_cli(args, env)
+    assert result.exit_code == 0, result.output
+    return {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+
+
+def _check(files: dict[str, bytes], cin_children: int) -> dict:
+    manifest = json.loads(files["manifest.json"])
+    for name, entry in manifest["files"].items():
+        assert entry["sha256"] == hashlib.sha256(files[name]).hexdigest()
+    assert files["cin_census.xml"].count(b"<Child>") == cin_children > 0
+    assert manifest["counts"]["episodes_in_return"] == 2
+    assert manifest["counts"]["consent_limited_uses"] == 2
+    assert manifest["counts"]["open_review_tasks"] == 1
+    return manifest
+
+
+def test_from_the_database_writes_every_file_and_the_same_bytes_twice(env, tmp_path):
+    db = ("--from", "database", "--csc-export", str(CSC_SAMPLE), "--no-validate")
+    first = _compile(env, tmp_path / "a", *db)
+    assert set(first) == FILES
+    _check(first, json.loads(first["data_quality.json"])["cin_children"])
+    assert b"ep-1,2" in first["additional_services.csv"]  # the latest version of ep-1
+    assert _compile(env, tmp_path / "b", *db) == first
+    out = run_cli(["census", "compile", "--year", "2025-26", "--out", str(tmp_path / "c"),
+                   *db], env).stdout
+    for name in FILES:
+        assert name in out
+    assert "2 ServiceEpisode from store sqlite" in out and "from file csc_status_changes" in out
+
+
+@pytest.mark.skipif(not is_available(), reason="no csc-validator-be-cin venv (docs/census.md)")
+def test_the_dfe_validator_finds_no_error_in_the_synthetic_sample(env, tmp_path):
+    files = _compile(env, tmp_path / "out", "--from", "database", "--csc-export",
+                     str(CSC_SAMPLE))
+    verdict = json.loads(files["cin_validation.json"])
+    assert verdict["ruleset"] == "cin2025_26" and verdict["rules_run"] > 100
+    assert (verdict["errors"], verdict["rule_failures"]) == (0, [])
+    assert json.loads(files["manifest.json"])["counts"]["validator_errors"] == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--year", "2025/26"], 2, "census year must look like 2025-26"),
+        (["--year", "2025-27"], 2, "census year must look like 2025-26"),
+        (["--year", "2025-26"], 1, "cannot reach Kafka"),
+        (["--year", "2025-26", "--from", "database"], 1, "run the worker first"),
+    ],
+)
+def test_clear_errors(tmp_path, args, code, message):
+    result = run_cli(["census", "compile", "--out", str(tmp_path / "out"), *args],
+                     _home(tmp_path / "home"))
+    assert result.exit_code == code
+    assert message in " ".join(result.output.split())
+    assert not (tmp_path / "out").exists()
+
+
+async def _publish(bootstrap: str, namespace: str, codec: AvroCodec) -> None:
+    specs = load_topic_specs(REPO / "topics.yaml", namespace)
+    await apply_topics(bootstrap, specs)
+    async with KafkaEventLog(bootstrap) as log:
+        publisher = Publisher(log, codec, list(specs))
+        await connect_file(CscConnector(date(2026, 5, 1)), CSC_SAMPLE, publisher)
+        router = Router(codec, list(specs))  # hub records, keyed as the worker keys them
+        for record in _records():
+            await log.append(*router.route(record))
+
+
+@pytest.mark.integration
+def test_from_the_topics_after_the_worker(kafka_broker, topic_namespace, codec, tmp_path):
+    env = _home(tmp_path / "home") | {"KAFKA_BOOTSTRAP_SERVERS": kafka_broker,
+                                      "HUB_TOPIC_NAMESPACE": topic_namespace}
+    missing = run_cli(["census", "compile", "--year", "2025-26", "--out", str(tmp_path / "x")],
+                      env)
+    assert missing.exit_code == 1 and "hub topics apply" in missing.output
+    asyncio.run(_publish(kafka_broker, topic_namespace, codec))
+    first = _compile(env, tmp_path / "a", "--no-validate")
+    _check(first, json.loads(first["data_quality.json"])["cin_children"])
+    assert _compile(env, tmp_path / "b", "--no-validate") == first
