@@ -14,6 +14,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from hub.domain.codes import PRIMARY_NEED, REFERRAL_SOURCE, SUBTYPES, AdditionalService
+from hub.domain.episodes.model import years_touched
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
@@ -70,7 +71,7 @@ def _record(schema: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
 
 def _fix(record_name: str, datum: dict[str, Any]) -> dict[str, Any]:
     name = record_name.rsplit(".", 1)[-1]
-    if "service" in datum and "subtype" in datum:
+    if "service" in datum and datum.get("subtype") is not None:
         codes = sorted(SUBTYPES[AdditionalService(datum["service"])])
         datum["subtype"] = codes[len(datum["subtype"]) % len(codes)]
     if name == "Consent" and datum["basis"] == "WITHHELD":
@@ -90,6 +91,8 @@ def _fix_hub_output(name: str, datum: dict[str, Any]) -> dict[str, Any]:
         datum["consent"] = {"basis": "STATUTORY", "share_child_detail": True}
     if name == "TaskChanged":
         datum["version"] = abs(datum["version"]) % 1000 + 1
+    if name == "ServiceEpisode":
+        _fix_episode(datum)
     if name == "ConsentLimitedUse":
         drawn = len(datum["census_month"])
         datum["census_month"] = f"{2000 + drawn:04d}-{drawn % 12 + 1:02d}"
@@ -98,8 +101,20 @@ def _fix_hub_output(name: str, datum: dict[str, Any]) -> dict[str, Any]:
 
 _CHILD_DETAIL = frozenset(
     {"ContactRecordCreated", "FlagRaised", "TimelineEntry", "SenExchangeReplied",
-     "CscStatusRelayed"}
+     "CscStatusRelayed", "ServiceEpisode"}
 )
+
+
+def _fix_episode(datum: dict[str, Any]) -> None:
+    """ServiceEpisode's invariants: dates in order, flags consistent, census years derived."""
+    datum["version"] = abs(datum["version"]) % 1000 + 1
+    if datum["end_date"] is not None and datum["end_date"] < datum["start_date"]:
+        datum["start_date"], datum["end_date"] = datum["end_date"], datum["start_date"]
+    datum["core_overlap"] = datum["core_category"] is not None
+    datum["counted_as_additional"] = datum["exclusion_reason"] is None
+    datum["census_years"] = list(
+        years_touched(datum["start_date"], datum["end_date"], datum["last_event_date"])
+    )
 
 
 _PRIMITIVES: dict[str, st.SearchStrategy[Any]] = {

@@ -18,7 +18,7 @@ from hub.domain.outputs import HUB_MODELS
 from tests.avro_strategies import from_schema
 from tests.conftest import SCHEMAS
 
-RECORD_NAMES = [*EVENT_MODELS, "DeadLetter", *HUB_MODELS]
+RECORD_NAMES = [*EVENT_MODELS, "DeadLetter", *HUB_MODELS, "ServiceEpisode"]
 
 
 def test_every_avsc_file_parses_with_fastavro():
