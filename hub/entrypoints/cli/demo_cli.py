@@ -1,13 +1,15 @@
 """``hub demo``: the main job on embedded defaults (local Kafka, SQLite).
 
 Starts the local broker, applies topics.yaml, round-trips one event of every type, writes a
-synthetic local authority and publishes every source through its connector. Later stages
-(worker, census) are added here as they land.
+synthetic local authority, publishes every source through its connector, runs the stream
+worker until the topics are drained, compiles the census and says what was produced where.
 """
 
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from pathlib import Path
 
 import typer
@@ -49,6 +51,15 @@ def demo(
     generate(exports, children, seed, CensusYear.parse(year))
     console.print("[bold]5. connectors[/bold] publishing every source")
     print_summary(_publish_all(exports))
+    console.print("[bold]6. stream worker[/bold] identity, contacts, flags, tasks, episodes")
+    _hub("worker", "--until-drained")
+    census = settings.home / "out" / f"census-{year}"
+    console.print(f"[bold]7. census[/bold] compiling {year} -> {census}")
+    _hub("census", "compile", "--year", year, "--out", str(census))
+    console.print(
+        f"\n[bold green]Done.[/bold green] Exports: {exports}\nDatabase: {settings.database}\n"
+        f"Census files: {census}\nTry: hub timeline <child key> (keys are in the database)"
+    )
     if settings.uses_local_broker:
         console.print("The broker keeps running for you to explore; stop it with: hub broker stop")
 
@@ -59,6 +70,14 @@ def _broker(settings: Settings) -> None:
         console.print(f"[bold]1. broker[/bold] running (pid {result.pid}) at {settings.bootstrap}")
     else:
         console.print(f"[bold]1. broker[/bold] using the cluster at {settings.bootstrap}")
+
+
+def _hub(*args: str) -> None:
+    """Run a hub command as its own process (Faust's worker owns its event loop and exit)."""
+    done = subprocess.run([sys.executable, "-m", "hub", *args], check=False)
+    if done.returncode != 0:
+        console.print(f"[red]error:[/red] hub {' '.join(args)} failed (exit {done.returncode})")
+        raise typer.Exit(done.returncode)
 
 
 def _publish_all(exports: Path) -> list[ConnectSummary]:
