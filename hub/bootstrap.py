@@ -12,4 +12,10 @@ def codec(settings: Settings) -> AvroCodec:
 
 
 def topic_specs(settings: Settings) -> tuple[TopicSpec, ...]:
-    return load_topic_specs(settings.topics_file, settings.topic_namespace)
+    """Declared topics; a cluster's ``HUB_REPLICATION_FACTOR`` raises every topic's to it."""
+    specs = load_topic_specs(settings.topics_file, settings.topic_namespace)
+    factor = settings.replication_factor
+    return tuple(
+        s.model_copy(update={"replication_factor": factor}) if factor > s.replication_factor else s
+        for s in specs
+    )

@@ -166,3 +166,13 @@ def test_too_long_a_name_after_the_namespace_is_rejected(tmp_path: Path) -> None
     assert load_topic_specs(write(tmp_path, text))[0].name == long_name
     with pytest.raises(TopicsSpecError, match="name: String should have at most 249"):
         load_topic_specs(write(tmp_path, text), namespace="namespace-x")
+
+
+def test_a_cluster_replication_factor_raises_every_topic(tmp_path: Path) -> None:
+    from hub import bootstrap
+    from hub.config import Settings
+
+    (tmp_path / "topics.yaml").write_text(REPO_TOPICS.read_text())
+    specs = bootstrap.topic_specs(Settings(home=tmp_path, replication_factor=3))
+    assert {s.replication_factor for s in specs} == {3}
+    assert {s.replication_factor for s in bootstrap.topic_specs(Settings(home=tmp_path))} == {1}

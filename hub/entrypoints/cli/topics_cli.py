@@ -16,12 +16,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from hub import bootstrap
 from hub.adapters.kafka_admin import KafkaAdminError, apply_topics, describe_topics
 from hub.adapters.kafka_client import quiet_aiokafka
 from hub.adapters.topic_drift import ActualTopic, ApplyReport, compare
 from hub.config import Settings, load_settings
 from hub.entrypoints.cli import app
-from hub.topics_spec import TopicSpec, TopicsSpecError, load_topic_specs
+from hub.topics_spec import TopicSpec, TopicsSpecError
 
 T = TypeVar("T")
 PIPED_WIDTH = 160  # piped output (CI logs, files): wide enough for whole topic names
@@ -47,7 +48,7 @@ def _fail(message: str) -> typer.Exit:
 
 def _specs(settings: Settings) -> tuple[TopicSpec, ...]:
     try:
-        return load_topic_specs(settings.topics_file, settings.topic_namespace)
+        return bootstrap.topic_specs(settings)
     except TopicsSpecError as exc:
         raise _fail(str(exc)) from None
 
