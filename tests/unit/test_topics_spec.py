@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from hub import bootstrap
+from hub.config import Settings
 from hub.topics_spec import TopicSpec, TopicsSpecError, load_topic_specs
 
 REPO_TOPICS = Path(__file__).resolve().parents[2] / "topics.yaml"
@@ -169,9 +171,6 @@ def test_too_long_a_name_after_the_namespace_is_rejected(tmp_path: Path) -> None
 
 
 def test_a_cluster_replication_factor_raises_every_topic(tmp_path: Path) -> None:
-    from hub import bootstrap
-    from hub.config import Settings
-
     (tmp_path / "topics.yaml").write_text(REPO_TOPICS.read_text())
     specs = bootstrap.topic_specs(Settings(home=tmp_path, replication_factor=3))
     assert {s.replication_factor for s in specs} == {3}
