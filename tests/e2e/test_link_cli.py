@@ -22,7 +22,7 @@ ROWS = [
     "r2,EDU,E1,,,,,,Liz,Smith,04/03/2012,F,nx12ab",  # nickname, dd/mm/yyyy date
     "r3,EDU,E2,,,,9434765919,,Beth,Smyth,,F,",  # NHS number links
     "r4,CSC,P2,100235,,,,,Lucy,Smith,2012-03-04,F,NX1 2AB",  # twin: a new child
-    "r5,YOT,Y1,,,,,Y77,Lucy,Smith,,F,NX9 9ZZ",  # weak evidence: review
+    "r5,YOT,Y1,,,,,Y77,Lucy,Smith,2012-03-04,F,NX9 9ZZ",  # same name and DOB elsewhere: review
     "r6,CSC,P3,100236,,,,,Zainab,Okafor,2009-11-30,F,NX3 4QP",
     "r7,CAF,C1,,,,9434765918,,Zainab,Okafor,2009-11-30,F,NX3 4QP",  # invalid NHS: ignored
 ]

@@ -48,7 +48,7 @@ class MatchConfig:
     postcode_full: float = 7.0
     postcode_sector: float = -2.0
     postcode_district: float = -4.0
-    postcode_disagree: float = -6.0
+    postcode_disagree: float = -7.0
     # term frequencies: exact agreement on a rare name counts more (see frequencies.py)
     tf_given_u: float = 0.02
     tf_family_u: float = 0.02

@@ -9,8 +9,10 @@ decides, then applies the decision to the (mutable, in-memory) state and returns
    linked (the most trusted kind wins when several children are hit; the others are named
    in the evidence for a reviewer). If every hit conflicts, a person must decide.
 2. Otherwise, Fellegi-Sunter scoring against the children found by blocking. The best child
-   at or above ``link_threshold`` is linked unless another child scores within
-   ``ambiguity_margin`` of it; a child with a conflicting strong identifier is never linked.
+   at or above ``link_threshold`` (raised with the population) is linked unless another child
+   scores within ``ambiguity_margin`` of it, or the given name cannot tell it from a twin or
+   sibling (``_given_is_decisive``); a child with a conflicting strong identifier is never
+   linked.
 3. A best score at or above ``review_threshold`` (or a conflicting child that would have
    linked) is a possible match: the record gets a new provisional key and the candidate is
    recorded. Anything lower starts a new child.
