@@ -26,6 +26,7 @@ class Settings(BaseModel):
     database_url: str | None = None
     topic_namespace: str = ""
     replication_factor: int = 1  # for topics the worker creates (Faust changelogs)
+    worker_web_port: int | None = None  # Faust's web server on 127.0.0.1, for health checks
     cache_home: Path | None = Field(
         default=None, description="where downloaded broker jars live (shared between homes)"
     )
@@ -69,6 +70,7 @@ _ENV_FIELDS = {
     "HUB_DATABASE_URL": "database_url",
     "HUB_TOPIC_NAMESPACE": "topic_namespace",
     "HUB_REPLICATION_FACTOR": "replication_factor",
+    "HUB_WORKER_WEB_PORT": "worker_web_port",
     "HUB_CACHE_DIR": "cache_home",
 }
 

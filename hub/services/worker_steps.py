@@ -91,10 +91,18 @@ def _decode(router: Router, message: Incoming, kinds: tuple[type, ...]) -> objec
 
 
 def identity_step(router: Router, resolution: Resolution, message: Incoming) -> list[Send]:
-    """A source event: resolve its child, record the decision, forward it under the child key."""
+    """A source event: resolve its child, record the decision, forward it under the child key.
+
+    The consent gate comes first: an event withholding child detail is never resolved (its
+    identifiers would otherwise reach the decision log, the person tables and review tasks)
+    and never forwarded; it yields only its ConsentLimitedUse counts, here and nowhere else.
+    """
     event = _decode(router, message, (Event,))
     if isinstance(event, tuple):
         return [event]
+    admitted = admit(event)  # type: ignore[arg-type]
+    if not isinstance(admitted, Shared):
+        return [router.route(use) for use in admitted]
     child_key, decisions = resolution.resolve(event)  # type: ignore[arg-type]
     forwarded = (router.topic("ResolvedEvent"), child_key, message.value)
     return [*map(router.route, decisions), forwarded]
@@ -127,8 +135,8 @@ def episode_step(
 ) -> tuple[EpisodeState, list[Send]]:
     """A resolved event for one child: new service-episode versions, keyed by episode id.
 
-    Only shareable events build episodes; withheld ones are counted by the child processor
-    (ConsentLimitedUse) and never reach these rules.
+    Only shareable events reach this step (the identity step gates consent and counts the
+    rest); the gate is checked again here so no path can bypass it.
     """
     event = _decode(router, message, (Event,))
     if isinstance(event, tuple):

@@ -18,16 +18,29 @@ from hub.adapters.kafka_log import read_topic
 from hub.adapters.sql_store import SqlHubStore
 from hub.domain.events import CscStatusChanged, SenAssessmentRequested
 from hub.domain.outputs import (
+    ConsentLimitedUse,
     ContactRecordCreated,
     FlagRaised,
     SenExchangeReplied,
     TaskChanged,
     TimelineEntry,
 )
+from hub.domain.outputs.identity import IdentityDecisionMade
 from tests.integration.worker_harness import publish_authority, run_worker_until_drained
 
 pytestmark = pytest.mark.integration
 
+SOURCE_TOPICS = [
+    "cin.source.education.sen.v1",
+    "cin.source.education.exclusions.v1",
+    "cin.source.yot.referrals.v1",
+    "cin.source.earlyhelp.caf.v1",
+    "cin.source.panel.decisions.v1",
+    "cin.source.finance.payments.v1",
+    "cin.source.providers.service-use.v1",
+    "cin.source.register.disabled-children.v1",
+    "cin.source.csc.status.v1",
+]
 KEY_NOTIFICATIONS = {
     "SenAssessmentRequested",
     "YotReferralMade",
@@ -50,12 +63,14 @@ def run(kafka_broker: str, tmp_path_factory: pytest.TempPathFactory, codec: Avro
         return [(r.key, codec.decode(r.value)) for r in records]
 
     names = [
+        *SOURCE_TOPICS,
+        "cin.hub.identity-decisions.v1",
+        "cin.hub.consent-limited-use.v1",
         "cin.hub.resolved-events.v1",
         "cin.hub.contacts-and-flags.v1",
         "cin.hub.tasks.v1",
         "cin.hub.sen-exchange.v1",
         "cin.hub.timeline.v1",
-        "cin.source.education.sen.v1",
     ]
     topics = {name: asyncio.run(read(name)) for name in names}
     return authority, topics
@@ -130,26 +145,35 @@ def test_tasks_land_in_the_topic_and_the_database(run):
 
 
 def test_withheld_consent_never_reaches_child_level_outputs(run):
+    """Not resolved, not forwarded, no decision, no review task: only a countable use."""
     _, topics = run
-    withheld = {
-        e.envelope.event_id
-        for _, e in topics["cin.hub.resolved-events.v1"]
+    withheld = [
+        e
+        for name in SOURCE_TOPICS
+        for _, e in topics[name]
         if not e.envelope.consent.share_child_detail
-    }
+    ]
     assert withheld, "the synthetic authority always has some withheld consent"
+    ids = {e.envelope.event_id for e in withheld}
+    records = {f"{e.envelope.source_system}:{e.envelope.source_record_id}" for e in withheld}
+    contacts_and_flags = topics["cin.hub.contacts-and-flags.v1"]
     child_level = (
-        {
-            c.source_event_id
-            for c in _values(topics, "cin.hub.contacts-and-flags.v1", ContactRecordCreated)
-        }
+        {e.envelope.event_id for _, e in topics["cin.hub.resolved-events.v1"]}
         | {
-            f.raised_by_event_id
-            for f in _values(topics, "cin.hub.contacts-and-flags.v1", FlagRaised)
+            d.source_event_id
+            for d in _values(topics, "cin.hub.identity-decisions.v1", IdentityDecisionMade)
         }
+        | {c.source_event_id for _, c in contacts_and_flags if isinstance(c, ContactRecordCreated)}
+        | {f.raised_by_event_id for _, f in contacts_and_flags if isinstance(f, FlagRaised)}
         | {t.event_id for t in _values(topics, "cin.hub.timeline.v1", TimelineEntry)}
         | {t.source_event_id for t in _values(topics, "cin.hub.tasks.v1", TaskChanged)}
     )
-    assert not withheld & child_level
+    assert not ids & child_level
+    references = {t.reference for t in _values(topics, "cin.hub.tasks.v1", TaskChanged)}
+    assert not records & references
+    counted = _values(topics, "cin.hub.consent-limited-use.v1", ConsentLimitedUse)
+    assert len({u.use_id for u in counted}) >= len(ids)
+    assert not any(hasattr(u, "child_key") for u in counted)
 
 
 def test_identity_links_agree_with_the_ground_truth(run):

@@ -72,15 +72,15 @@ async def publish_authority(
 
 
 def run_worker_until_drained(authority: Authority, timeout: float = 400) -> None:
-    done = subprocess.run(
-        [HUB, "worker", "--until-drained"],
-        env=authority.env(),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
+    """Run ``hub worker --until-drained``; its log goes to drain.log beside the database."""
+    log = Path(authority.database.removeprefix("sqlite:///")).with_name("drain.log")
+    with log.open("w") as out:
+        done = subprocess.run(
+            [HUB, "worker", "--until-drained", "--log-level", "info"],
+            env=authority.env(), stdout=out, stderr=subprocess.STDOUT,
+            timeout=timeout, check=False,
+        )
+    assert done.returncode == 0, log.read_text()[-3000:]
 
 
 def start_worker(authority: Authority, log: Path) -> subprocess.Popen[bytes]:

@@ -44,12 +44,12 @@ class CscStatusChanged(Event):
     @classmethod
     def _known_referral_source(cls, value: str | None) -> str | None:
         if value is not None and value not in REFERRAL_SOURCE:
-            raise ValueError(f"unknown CIN referral source code {value!r}")
+            raise ValueError("unknown CIN referral source code")
         return value
 
     @field_validator("primary_need")
     @classmethod
     def _known_primary_need(cls, value: str | None) -> str | None:
         if value is not None and value not in PRIMARY_NEED:
-            raise ValueError(f"unknown CIN primary need code {value!r}")
+            raise ValueError("unknown CIN primary need code")
         return value

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from hub import bootstrap
+from hub.adapters.avro_codec import UndecodableMessageError
 from hub.adapters.consumer_lag import group_lag
 from hub.adapters.kafka_admin import describe_topics
 from hub.adapters.kafka_log import read_topic
@@ -47,14 +48,27 @@ async def _missing_topics(settings: Settings, router: Router) -> list[str]:
     return [name for name in names if name not in existing]
 
 
+def _decoded(router: Router, value: bytes) -> object:
+    try:
+        return router.codec.decode(value)
+    except UndecodableMessageError:
+        return None
+
+
 def _stop_when_drained(faust_app: faust.App, settings: Settings, inputs: list[str]) -> None:
-    quiet_checks = {"n": 0}
+    state = {"quiet": 0, "stopping": False}
 
     @faust_app.timer(2.0)
     async def check_drained() -> None:
-        lag = await group_lag(settings.bootstrap, faust_app.conf.id, inputs)
-        quiet_checks["n"] = quiet_checks["n"] + 1 if lag == 0 else 0
-        if quiet_checks["n"] >= 2:  # drained on two checks in a row: nothing left in flight
+        if state["stopping"]:
+            return
+        try:
+            lag = await group_lag(settings.bootstrap, faust_app.conf.id, inputs)
+        except Exception:  # a passing admin error is "not drained yet", never a crash
+            lag = -1
+        state["quiet"] = state["quiet"] + 1 if lag == 0 else 0
+        if state["quiet"] >= 2:  # drained on two checks in a row: nothing left in flight
+            state["stopping"] = True
             faust_app.loop.create_task(_shutdown(faust_app))
 
 

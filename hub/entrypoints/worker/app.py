@@ -22,13 +22,16 @@ flight (upstream issue #606). Scale with partitions and workers instead.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import itertools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import faust
 
 from hub.config import Settings
 from hub.domain.child.state import ChildState
 from hub.domain.episodes.state import EpisodeState
+from hub.logging import get_logger
 from hub.ports import HubStore
 from hub.services.resolution import Resolution
 from hub.services.worker_steps import (
@@ -42,12 +45,28 @@ from hub.services.worker_steps import (
     sink_topics,
 )
 
+T = TypeVar("T")
+log = get_logger(__name__)
 APP_PARTITIONS = 6  # == the partitions of the topics the child agent reads (topics.yaml)
 
 
 def _incoming(event: Any) -> Incoming:
     m = event.message
-    return Incoming(m.topic, m.partition, m.offset, (event.key or b"").decode(), event.value)
+    key = (event.key or b"").decode("utf-8", errors="backslashreplace")
+    return Incoming(m.topic, m.partition, m.offset, key, event.value or b"")
+
+
+def _guarded(message: Incoming, step: Callable[[], T], on_error: Callable[[], T]) -> T:
+    """Run a step; any failure becomes a dead letter naming the error type, never a lost message.
+
+    Faust would otherwise mark the message processed, restart the agent and commit past it.
+    Only the exception's type is recorded: its text may quote personal data.
+    """
+    try:
+        return step()
+    except Exception as exc:
+        log.error("message dead-lettered", location=message.location, error=type(exc).__name__)
+        return on_error()
 
 
 def build_app(
@@ -62,7 +81,9 @@ def build_app(
         topic_partitions=APP_PARTITIONS,
         topic_replication_factor=settings.replication_factor,
         consumer_auto_offset_reset="earliest",
-        web_enabled=False,
+        web_enabled=settings.worker_web_port is not None,
+        web_port=settings.worker_web_port or 6066,
+        web_bind="127.0.0.1",
         broker_commit_interval=1.0,
         producer_acks=-1,
         datadir=str(settings.state_dir / "faust"),
@@ -70,8 +91,7 @@ def build_app(
     raw = {"key_serializer": "raw", "value_serializer": "raw"}
     topics: dict[str, Any] = {}
 
-    async def send(records: list[Send]) -> None:
-        """Send and wait until Kafka has every record: only then may the state move on."""
+    async def send_once(records: list[Send]) -> None:
         pending = []
         for topic, key, value in records:
             if topic not in topics:
@@ -79,6 +99,18 @@ def build_app(
             pending.append(await topics[topic].send(key=key.encode(), value=value))
         for delivery in pending:
             await delivery
+
+    async def send(records: list[Send]) -> None:
+        """Send and wait until Kafka has every record: only then may the state move on.
+
+        A failed send is retried with backoff, never skipped (records are idempotent by id).
+        """
+        for attempt in itertools.count():
+            try:
+                return await send_once(records)
+            except Exception as exc:
+                log.error("send failed, retrying", error=type(exc).__name__, attempt=attempt)
+                await asyncio.sleep(min(30.0, 0.5 * 2**attempt))
 
     # bytes keys and values: Faust then reads the changelog raw (it assumes JSON otherwise).
     children = app.Table(
@@ -88,18 +120,34 @@ def build_app(
     @app.agent(app.topic(*router.source_topics, **raw), name="resolve-identity", concurrency=1)
     async def resolve_identity(stream: Any) -> None:
         async for event in stream.events():
-            await send(identity_step(router, resolution, _incoming(event)))
+            message = _incoming(event)
+            records = _guarded(
+                message,
+                lambda m=message: identity_step(router, resolution, m),
+                lambda m=message: [router.dead_letter(m, "PROCESSOR_ERROR", "identity step")],
+            )
+            await send(records)
 
     child_inputs = app.topic(router.topic("ResolvedEvent"), router.topic("ClaimTask"), **raw)
 
     @app.agent(child_inputs, name="process-child", concurrency=1)
     async def process_child(stream: Any) -> None:
         async for event in stream.events():
+            message = _incoming(event)
             saved = children.get(event.key)
-            state = ChildState.model_validate_json(saved) if saved else ChildState()
-            state, records = child_step(router, state, _incoming(event))
+
+            def step(saved: bytes | None = saved, message: Incoming = message) -> tuple:  # type: ignore[type-arg]
+                state = ChildState.model_validate_json(saved) if saved else ChildState()
+                return child_step(router, state, message)
+
+            state, records = _guarded(
+                message,
+                step,
+                lambda m=message: (None, [router.dead_letter(m, "PROCESSOR_ERROR", "child step")]),
+            )
             await send(records)  # outputs durable first: a crash now re-sends, never loses
-            children[event.key] = state.model_dump_json().encode()
+            if state is not None:
+                children[event.key] = state.model_dump_json().encode()
 
     episodes = app.Table(
         "episodes", default=None, partitions=APP_PARTITIONS, key_type=bytes, value_type=bytes
@@ -110,15 +158,51 @@ def build_app(
     )
     async def build_episodes(stream: Any) -> None:
         async for event in stream.events():
+            message = _incoming(event)
             saved = episodes.get(event.key)
-            state = EpisodeState.model_validate_json(saved) if saved else EpisodeState()
-            state, records = episode_step(router, state, _incoming(event))
+
+            def step(saved: bytes | None = saved, message: Incoming = message) -> tuple:  # type: ignore[type-arg]
+                state = EpisodeState.model_validate_json(saved) if saved else EpisodeState()
+                return episode_step(router, state, message)
+
+            state, records = _guarded(
+                message,
+                step,
+                lambda m=message: (
+                    None,
+                    [router.dead_letter(m, "PROCESSOR_ERROR", "episode step")],
+                ),
+            )
             await send(records)
-            episodes[event.key] = state.model_dump_json().encode()
+            if state is not None:
+                episodes[event.key] = state.model_dump_json().encode()
 
     @app.agent(app.topic(*sink_topics(router), **raw), name="sink", concurrency=1)
     async def sink(stream: Any) -> None:
         async for values in stream.take(500, within=1.0):
-            await asyncio.to_thread(store.apply_many, sink_records(router, values))
+            await send(await _store(store, router, sink_records(router, values)))
 
     return app
+
+
+async def _store(store: HubStore, router: Router, records: list[Any]) -> list[Send]:
+    """Write a batch; retry, then record by record. Returns dead letters for what never fits.
+
+    Faust marks a taken batch processed even if this raises, so nothing may escape.
+    """
+    for attempt in range(5):
+        try:
+            await asyncio.to_thread(store.apply_many, records)
+            return []
+        except Exception as exc:
+            log.error("store write failed, retrying", error=type(exc).__name__, attempt=attempt)
+            await asyncio.sleep(0.5 * 2**attempt)
+    letters = []
+    for record in records:
+        try:
+            await asyncio.to_thread(store.apply, record)
+        except Exception as exc:
+            encoded = router.codec.encode(record)
+            where = Incoming("sink", 0, 0, type(record).__name__, encoded)
+            letters.append(router.dead_letter(where, "STORE_FAILED", type(exc).__name__))
+    return letters

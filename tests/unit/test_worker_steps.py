@@ -1,0 +1,71 @@
+"""What each agent does with one message, without Faust or a broker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hub.adapters.avro_codec import AvroCodec
+from hub.domain.dead_letter import DeadLetter
+from hub.domain.events import DisabledRegisterEntryRecorded, Event
+from hub.domain.outputs import ConsentLimitedUse
+from hub.domain.outputs.identity import IdentityDecisionMade
+from hub.entrypoints.worker.app import _guarded
+from hub.services.resolution import Resolution
+from hub.services.smoke import load_examples
+from hub.services.worker_steps import Incoming, Router, identity_step
+from hub.topics_spec import load_topic_specs
+from tests.conftest import REPO
+
+
+@pytest.fixture
+def router(codec: AvroCodec) -> Router:
+    return Router(codec, list(load_topic_specs(REPO / "topics.yaml")))
+
+
+def _message(value: bytes) -> Incoming:
+    return Incoming("cin.source.register.disabled-children.v1", 0, 7, "k", value)
+
+
+def _example(name: str) -> Event:
+    return next(
+        e for e in load_examples(Path(REPO / "schemas/examples")) if type(e).__name__ == name
+    )
+
+
+def test_an_undecodable_message_becomes_one_dead_letter(router, codec):
+    [(topic, _, value)] = identity_step(router, Resolution(), _message(b"not avro"))
+    letter = codec.decode(value)
+    assert topic == router.topic("DeadLetter")
+    assert isinstance(letter, DeadLetter) and letter.reason_code == "NOT_SINGLE_OBJECT"
+    assert letter.original == b"not avro" and letter.location.endswith("/0@7")
+
+
+def test_withheld_consent_is_counted_never_resolved_or_forwarded(router, codec):
+    event = _example("DisabledRegisterEntryRecorded")  # the example withholds consent
+    assert isinstance(event, DisabledRegisterEntryRecorded)
+    assert not event.envelope.consent.share_child_detail
+    resolution = Resolution()
+    sent = identity_step(router, resolution, _message(codec.encode(event)))
+    assert sent and all(isinstance(codec.decode(v), ConsentLimitedUse) for _, _, v in sent)
+    assert all(t == router.topic("ConsentLimitedUse") for t, _, _ in sent)
+    assert not resolution.state.record_child  # nothing about the child was learnt
+
+
+def test_a_shareable_event_is_resolved_and_forwarded_unchanged(router, codec):
+    value = codec.encode(_example("YotReferralMade"))
+    sent = identity_step(router, Resolution(), _message(value))
+    decision = codec.decode(sent[0][2])
+    assert isinstance(decision, IdentityDecisionMade) and decision.kind.value == "NEW"
+    assert sent[-1] == (router.topic("ResolvedEvent"), decision.child_key, value)
+
+
+def test_any_failure_in_a_step_becomes_the_fallback_not_an_exception():
+    message = _message(b"x")
+
+    def broken() -> list:
+        raise KeyError("a bug")
+
+    assert _guarded(message, broken, lambda: ["dead letter"]) == ["dead letter"]
+    assert _guarded(message, lambda: ["fine"], lambda: ["dead letter"]) == ["fine"]
