@@ -21,17 +21,19 @@ def _root(log_level: str = typer.Option("INFO", help="log level")) -> None:
 
 def _register() -> None:
     # Imported here so each module can add its commands to `app` without import cycles.
-    from hub.entrypoints.cli import broker_cli  # noqa: F401
-    from hub.entrypoints.cli import census_cli  # noqa: F401
-    from hub.entrypoints.cli import connect_cli  # noqa: F401
-    from hub.entrypoints.cli import demo_cli  # noqa: F401
-    from hub.entrypoints.cli import demo_data_cli  # noqa: F401
-    from hub.entrypoints.cli import events_cli  # noqa: F401
-    from hub.entrypoints.cli import intake_cli  # noqa: F401
-    from hub.entrypoints.cli import link_cli  # noqa: F401
-    from hub.entrypoints.cli import timeline_cli  # noqa: F401
-    from hub.entrypoints.cli import topics_cli  # noqa: F401
-    from hub.entrypoints.cli import worker_cli  # noqa: F401
+    from hub.entrypoints.cli import (
+        broker_cli,  # noqa: F401
+        census_cli,  # noqa: F401
+        connect_cli,  # noqa: F401
+        demo_cli,  # noqa: F401
+        demo_data_cli,  # noqa: F401
+        events_cli,  # noqa: F401
+        intake_cli,  # noqa: F401
+        link_cli,  # noqa: F401
+        timeline_cli,  # noqa: F401
+        topics_cli,  # noqa: F401
+        worker_cli,  # noqa: F401
+    )
 
 
 def main() -> None:
