@@ -45,7 +45,11 @@ def output_key(record: object) -> str:
 
     Tasks are keyed by task id (their topic is compacted to the latest version of each task);
     consent-limited counts by event type, never by child; everything else by hub child key.
+    Commands go to the child processor, which keeps state per child: always the child key,
+    even when they name a task.
     """
+    if hasattr(record, "command_id") and isinstance(getattr(record, "child_key", None), str):
+        return record.child_key  # type: ignore[no-any-return, attr-defined]
     for field in ("task_id", "child_key"):
         if isinstance(value := getattr(record, field, None), str):
             return value
