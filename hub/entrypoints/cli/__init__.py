@@ -28,6 +28,7 @@ def _register() -> None:
         demo_cli,  # noqa: F401
         demo_data_cli,  # noqa: F401
         events_cli,  # noqa: F401
+        inbox_cli,  # noqa: F401
         intake_cli,  # noqa: F401
         link_cli,  # noqa: F401
         timeline_cli,  # noqa: F401

@@ -1,0 +1,115 @@
+"""``hub inbox serve|add-user``, and the staff commands for operators and scripts:
+``hub task claim|complete|cancel TASK_ID --by USER`` and ``hub sen participation``.
+
+Staff users live hashed in ``<state dir>/inbox_users.db``; ``add-user`` prints a generated
+password exactly once. The commands go through the same service as the inbox's buttons.
+Exit codes: 0 sent (or done), 1 refused (unknown or finished task, bad user), 2 no hub store
+or event log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from hub import bootstrap
+from hub.adapters.kafka_log import KafkaEventLog
+from hub.config import Settings, load_settings
+from hub.entrypoints.cli import app
+from hub.entrypoints.cli.inbox_send import command_specs, open_store, send
+from hub.entrypoints.web.inbox_app import PublisherFactory, create_app
+from hub.entrypoints.web.inbox_session import SessionSigner, load_secret
+from hub.entrypoints.web.inbox_users import SqliteStaffUsers
+from hub.services.publishing import Publisher
+
+inbox_app = typer.Typer(help="The web inbox where CSC staff work their tasks.",
+                        no_args_is_help=True)
+task_app = typer.Typer(help="Claim, complete or cancel a task as a staff user.",
+                       no_args_is_help=True)
+sen_app = typer.Typer(help="Decisions in the SEN exchange with Education.", no_args_is_help=True)
+app.add_typer(inbox_app, name="inbox")
+app.add_typer(task_app, name="task")
+app.add_typer(sen_app, name="sen")
+err = Console(stderr=True, highlight=False)
+BY = typer.Option(..., "--by", help="the staff user the command is sent as")
+
+
+def staff_users(settings: Settings) -> SqliteStaffUsers:
+    return SqliteStaffUsers(settings.state_dir / "inbox_users.db")
+
+
+def kafka_publisher(settings: Settings, client_id: str) -> PublisherFactory:
+    codec, specs = bootstrap.codec(settings), command_specs(settings)
+
+    @asynccontextmanager
+    async def publisher() -> AsyncIterator[Publisher]:
+        async with KafkaEventLog(settings.bootstrap, client_id=client_id) as log:
+            yield Publisher(log, codec, specs)
+
+    return publisher
+
+
+@inbox_app.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", help="address to listen on"),
+    port: int = typer.Option(8088, help="port to listen on"),
+) -> None:
+    """Serve the inbox until interrupted (plain HTTP: put TLS in front of it)."""
+    settings = load_settings()
+    signer = SessionSigner(load_secret(settings.state_dir))
+    web = create_app(kafka_publisher(settings, "cin-hub-inbox"), open_store(settings),
+                     staff_users(settings), signer)
+    # No access log: it would print every URL; our audit lines name ids and actions only.
+    uvicorn.run(web, host=host, port=port, access_log=False, server_header=False)
+
+
+@inbox_app.command("add-user")
+def add_user(
+    user: str = typer.Argument(..., help="the staff user id, e.g. amira.khan"),
+    team: str = typer.Option(..., help="the team whose tasks the user sees first"),
+    reset: bool = typer.Option(False, "--reset", help="replace an existing user's password"),
+) -> None:
+    """Add a staff user and print a generated password once; only its salted hash is kept."""
+    try:
+        password = staff_users(load_settings()).add(user, team, datetime.now(UTC), reset=reset)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    typer.echo(password)
+    typer.echo("Give this password to the user now: the hub keeps only its hash.", err=True)
+
+
+@task_app.command("claim")
+def claim(task_id: str = typer.Argument(...), by: str = BY) -> None:
+    """Claim an open task for a staff user."""
+    send(lambda staff: staff.claim(task_id, by))
+
+
+@task_app.command("complete")
+def complete(task_id: str = typer.Argument(...), by: str = BY,
+             outcome: str = typer.Option(..., help="what was done")) -> None:
+    """Mark a task done, with its outcome."""
+    send(lambda staff: staff.complete(task_id, by, outcome))
+
+
+@task_app.command("cancel")
+def cancel(task_id: str = typer.Argument(...), by: str = BY,
+           reason: str = typer.Option(..., help="why the task is not needed")) -> None:
+    """Cancel a task, with the reason."""
+    send(lambda staff: staff.cancel(task_id, by, reason))
+
+
+@sen_app.command("participation")
+def participation(
+    child_key: str = typer.Argument(..., help="the hub's child key"),
+    request_record_id: str = typer.Argument(..., help="Education's SEN request record id"),
+    will: bool = typer.Option(..., "--will/--will-not", help="whether CSC will take part"),
+    by: str = BY,
+) -> None:
+    """Tell Education whether CSC will take part in the child's SEN assessment."""
+    send(lambda staff: staff.sen_participation(child_key, request_record_id, will, by))

@@ -1,0 +1,103 @@
+"""Sending one staff command from the command line (``hub task ...``, ``hub sen ...``).
+
+The store is opened first and Kafka only when the command passed the store's checks, so a
+refused command (unknown or finished task) is refused the same with or without a broker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import typer
+from aiokafka.errors import KafkaError
+from rich.console import Console
+from sqlalchemy import make_url
+
+from hub import bootstrap
+from hub.adapters.kafka_log import KafkaEventLog
+from hub.adapters.sql_store import SqlHubStore
+from hub.config import Settings, load_settings
+from hub.ports import LogRecord
+from hub.services.publishing import Publisher
+from hub.services.staff_commands import CommandNotSentError, Sent, StaffCommands
+from hub.topics_spec import TopicSpec
+
+err = Console(stderr=True, highlight=False)
+
+
+def command_specs(settings: Settings) -> tuple[TopicSpec, ...]:
+    """The topics staff commands are published to (the worker reads them there)."""
+    return bootstrap.topic_specs(settings)
+
+
+def open_store(settings: Settings) -> SqlHubStore:
+    """The hub store, which the worker creates: refuse rather than create an empty one."""
+    url = make_url(settings.database)
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).is_file():
+        err.print(f"No hub store at {url.render_as_string(hide_password=True)} yet: "
+                  "the worker creates it.")
+        raise typer.Exit(2)
+    return SqlHubStore(settings.database)
+
+
+class KafkaOnFirstAppend:
+    """An EventLog that connects to Kafka only to send: a refused command needs no broker."""
+
+    def __init__(self, bootstrap_servers: str) -> None:
+        self.bootstrap = bootstrap_servers
+        self._kafka: KafkaEventLog | None = None  # its producer is made on first use only
+
+    async def _started(self) -> KafkaEventLog:
+        if self._kafka is None:
+            kafka = KafkaEventLog(self.bootstrap, client_id="cin-hub-staff-cli")
+            try:
+                await kafka.__aenter__()
+            except BaseException as exc:  # stop the half-started producer, then say why
+                await kafka.__aexit__(type(exc), exc, exc.__traceback__)
+                raise
+            self._kafka = kafka
+        return self._kafka
+
+    async def append(self, topic: str, key: str, value: bytes) -> None:
+        await (await self._started()).append(topic, key, value)
+
+    async def flush(self) -> None:
+        if self._kafka is not None:
+            await self._kafka.flush()
+
+    async def read_all(self, topic: str) -> list[LogRecord]:
+        return await (await self._started()).read_all(topic)
+
+    async def close(self) -> None:
+        if self._kafka is not None:
+            await self._kafka.__aexit__(None, None, None)
+
+
+def send(call: Callable[[StaffCommands], Awaitable[Sent]]) -> None:
+    """Run ``call`` on the staff command service; print what was sent, or exit 1 / 2."""
+    settings = load_settings()
+    store = open_store(settings)
+
+    async def run() -> Sent:
+        log = KafkaOnFirstAppend(settings.bootstrap)
+        publisher = Publisher(log, bootstrap.codec(settings), command_specs(settings))
+        try:
+            return await call(StaffCommands(publisher, store))
+        finally:
+            await log.close()
+
+    try:
+        sent = asyncio.run(run())
+    except CommandNotSentError as exc:
+        err.print(f"[red]not sent:[/red] {exc}")
+        raise typer.Exit(1) from None
+    except (KafkaError, OSError) as exc:
+        err.print(f"[red]not sent:[/red] cannot reach Kafka at {settings.bootstrap} "
+                  f"({type(exc).__name__})")
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
+    typer.echo(f"sent {type(sent.command).__name__} {sent.command.command_id} for task "
+               f"{sent.task.task_id} (child {sent.task.child_key}) to {sent.topic}")

@@ -1,0 +1,90 @@
+"""The task page's buttons: each POST sends one staff command, then back to the task page.
+
+The session remembers the command (task id, command id, the task's version when sent), so the
+task page can say "sent, waiting for the hub" until the store shows a newer version of the
+task, or a ``CommandRejected`` for that command id.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from hub.domain.outputs import TaskChanged
+from hub.entrypoints.web.inbox_requests import Staff, audit, keep, refused, see_other
+from hub.entrypoints.web.inbox_session import Pending
+from hub.entrypoints.web.inbox_task_html import Notice
+from hub.logging import get_logger
+from hub.ports import HubStore
+from hub.services.staff_commands import (
+    CommandNotSentError,
+    MissingFieldError,
+    Sent,
+    StaffCommands,
+    UnknownTaskError,
+)
+
+ACTIONS = ("claim", "complete", "cancel", "sen-participation")
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class _Refusal(Exception):  # noqa: N818 - an answer to show, not a programming error
+    status: int
+    text: str
+
+
+async def _send(commands: StaffCommands, task: TaskChanged, action: str, staff: Staff) -> Sent:
+    by, form = staff.user.user_id, staff.form
+    if action == "claim":
+        return await commands.claim(task.task_id, by)
+    if action == "complete":
+        return await commands.complete(task.task_id, by, form.get("outcome", ""))
+    if action == "cancel":
+        return await commands.cancel(task.task_id, by, form.get("reason", ""))
+    if form.get("will") not in ("yes", "no") or not task.reference:
+        raise _Refusal(400, "Choose whether CSC will or will not participate.")
+    return await commands.sen_participation(task.child_key, task.reference,
+                                            form["will"] == "yes", by)
+
+
+async def act(request: Request, staff: Staff) -> Response:
+    task_id, action = request.path_params["task_id"], request.path_params["action"]
+    store: HubStore = request.app.state.store
+    task = await run_in_threadpool(store.task, task_id)
+    if action not in ACTIONS or task is None:
+        return refused(request, staff, 404, "Not found", "No such task or action.")
+    try:
+        sent = await _send(request.app.state.commands, task, action, staff)
+    except _Refusal as refusal:
+        return refused(request, staff, refusal.status, "Not sent", refusal.text)
+    except CommandNotSentError as exc:
+        status = 422 if isinstance(exc, MissingFieldError) else (
+            404 if isinstance(exc, UnknownTaskError) else 409)
+        audit(action, staff.user.user_id, task_id=task_id, result="not sent")
+        return refused(request, staff, status, "Not sent", str(exc))
+    except Exception as exc:  # the event log failed: nothing is known to be sent
+        log.error("inbox publish failed", error=type(exc).__name__, task_id=task_id)
+        return refused(request, staff, 503, "Not sent", "The hub's event log is unavailable; "
+                       "nothing was sent. Try again in a minute.")
+    audit(action, staff.user.user_id, task_id=task_id, child_key=task.child_key,
+          command_id=sent.command.command_id, result="sent")
+    pending = Pending(task_id, sent.command.command_id, sent.task.version, time.time())
+    return keep(see_other(f"/tasks/{task_id}"), request, replace(staff.session, pending=pending))
+
+
+def notice_for(pending: Pending, task: TaskChanged, store: HubStore) -> Notice:
+    """What became of the command: refused, carried out, or still on its way."""
+    rejected = store.rejection(pending.command_id)
+    if rejected is not None:
+        return Notice("rejected", f"The hub refused this: {rejected.reason}.")
+    if task.version > pending.version:
+        held = f", claimed by {task.assignee}" if task.assignee else ""
+        return Notice("done", f"Done: the hub has recorded it. The task is {task.status}{held}.")
+    late = time.time() - pending.sent_at > 60
+    return Notice("waiting", "Sent, waiting for the hub." + (
+        " No answer after a minute: is the hub worker running?" if late else ""))

@@ -1,0 +1,88 @@
+"""Staff who may sign in to the web inbox, each in one team, kept with salted scrypt hashes.
+
+Hashing is the push intake's (``hub.adapters.api_keys``): a random 16-byte salt per user and a
+constant-time compare; an unknown user costs the same hashing as a wrong password, so timing
+does not tell which user ids exist. Passwords are generated, shown once, and never stored.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from hub.adapters.api_keys import hash_secret, matches
+
+_USER = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
+_TEAM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 &'()./-]{0,62}$")
+_SCHEMA = """CREATE TABLE IF NOT EXISTS staff_users (
+    user_id TEXT PRIMARY KEY, team TEXT NOT NULL, salt BLOB NOT NULL,
+    password_hash BLOB NOT NULL, created_at TEXT NOT NULL)"""
+
+
+@dataclass(frozen=True)
+class StaffUser:
+    user_id: str
+    team: str
+
+
+class StaffDirectory(Protocol):
+    """Who may sign in; :class:`SqliteStaffUsers` in production."""
+
+    def authenticate(self, user_id: str, password: str) -> StaffUser | None: ...
+
+    def user(self, user_id: str) -> StaffUser | None: ...
+
+
+def check_user(user_id: str, team: str) -> None:
+    if not _USER.match(user_id):
+        raise ValueError("user id must be lower-case letters, digits, '.', '_' and '-'")
+    if not _TEAM.match(team):
+        raise ValueError("team must be letters, digits, spaces and simple punctuation")
+
+
+class SqliteStaffUsers:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600, exist_ok=True)
+        with self._db() as db:
+            db.execute(_SCHEMA)
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path)) as db, db:  # `with db` commits or rolls back
+            yield db
+
+    def add(self, user_id: str, team: str, now: datetime, *, reset: bool = False) -> str:
+        """Create (or with ``reset``, re-issue) a user; the new password is returned once."""
+        check_user(user_id, team)
+        password, salt = secrets.token_urlsafe(18), secrets.token_bytes(16)
+        row = (user_id, team, salt, hash_secret(password, salt), now.astimezone(UTC).isoformat())
+        verb = "INSERT OR REPLACE" if reset else "INSERT"
+        try:
+            with self._db() as db:
+                db.execute(f"{verb} INTO staff_users VALUES (?, ?, ?, ?, ?)", row)
+        except sqlite3.IntegrityError:
+            raise ValueError(f"user {user_id!r} exists; use --reset to issue a new password"
+                             ) from None
+        return password
+
+    def authenticate(self, user_id: str, password: str) -> StaffUser | None:
+        with self._db() as db:
+            row = db.execute("SELECT team, salt, password_hash FROM staff_users"
+                             " WHERE user_id = ?", (user_id,)).fetchone()
+        team, salt, stored = row or (None, None, None)
+        return StaffUser(user_id, str(team)) if matches(password, salt, stored) else None
+
+    def user(self, user_id: str) -> StaffUser | None:
+        with self._db() as db:
+            row = db.execute("SELECT team FROM staff_users WHERE user_id = ?",
+                             (user_id,)).fetchone()
+        return StaffUser(user_id, row[0]) if row else None
