@@ -18,7 +18,7 @@ from hub.domain.outputs import (
     TimelineEntry,
 )
 from hub.domain.outputs.codes import CscStatus
-from hub.domain.outputs.identity import IdentityDecisionMade
+from hub.domain.outputs.identity import IdentityDecisionKind, IdentityDecisionMade
 from hub.ports import ChildSummary, FlagView, LinkedIdentifier, PersonView, StoreRecord
 
 
@@ -46,6 +46,7 @@ class InMemoryHubStore:
         self._decisions: dict[str, str] = {}  # decision id -> child key
         self._people: dict[str, PersonView] = {}
         self._ids: dict[tuple[str, str, str, str], LinkedIdentifier] = {}
+        self._id_records: dict[tuple[str, str, str, str], str] = {}  # the record last seen
 
     def apply(self, record: StoreRecord) -> None:
         self.apply_many((record,))
@@ -89,6 +90,7 @@ class InMemoryHubStore:
         if r.decision_id in self._decisions:
             return
         self._decisions[r.decision_id] = r.child_key
+        self._review(r)  # a reviewer's merge or split moves rows first (``sql_identity_moves``)
         if r.record is None:
             return
         known = self._people.get(r.child_key, PersonView(r.child_key))
@@ -98,6 +100,38 @@ class InMemoryHubStore:
             key = (r.child_key, kind, value, r.record.source_system)
             first = self._ids[key].first_seen_decision_id if key in self._ids else r.decision_id
             self._ids[key] = LinkedIdentifier(*key, first, r.decision_id)
+            self._id_records[key] = r.record.record_id
+
+    def _review(self, r: IdentityDecisionMade) -> None:
+        other = r.candidate_key
+        if other is None or other == r.child_key:
+            return
+        if r.kind is IdentityDecisionKind.MERGE:
+            self._move_ids(other, r.child_key, None)
+            self._merge_person(other, r.child_key)
+        elif r.kind is IdentityDecisionKind.SPLIT:
+            self._move_ids(other, r.child_key, set(r.record_ids))
+
+    def _move_ids(self, from_key: str, to_key: str, records: set[str] | None) -> None:
+        """A clash (the same identifier from the same source already there): theirs stays."""
+        moving = [k for k in self._ids if k[0] == from_key
+                  and (records is None or self._id_records[k] in records)]
+        for key in moving:
+            row, record_id = self._ids.pop(key), self._id_records.pop(key)
+            new_key = (to_key, *key[1:])
+            if new_key not in self._ids:
+                self._ids[new_key] = dataclasses.replace(row, child_key=to_key)
+                self._id_records[new_key] = record_id
+
+    def _merge_person(self, from_key: str, into_key: str) -> None:
+        """The retired key's details fill what the survivor does not know."""
+        gone = self._people.pop(from_key, None)
+        if gone is None:
+            return
+        known = self._people.get(into_key, PersonView(into_key))
+        fields = ("given_name", "family_name", "date_of_birth", "sex", "postcode")
+        fill = {f: getattr(gone, f) for f in fields if getattr(known, f) is None}
+        self._people[into_key] = dataclasses.replace(known, **fill)
 
     def open_tasks(
         self, team: str | None = None, child_key: str | None = None

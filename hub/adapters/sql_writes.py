@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from hub.adapters import store_rows as rows
 from hub.adapters.sql_episode_tables import ServiceEpisodeRow
+from hub.adapters.sql_identity_moves import apply_review
 from hub.adapters.sql_person_tables import IdentityDecisionRow, LinkedIdentifierRow, PersonRow
 from hub.adapters.sql_tables import (
     CommandRejectionRow,
@@ -94,8 +95,11 @@ def _identity(w: Writes, r: IdentityDecisionMade) -> None:
         "candidate_key": r.candidate_key, "score": r.score, "source_event_id": r.source_event_id,
         "record_id": r.record.record_id if r.record else None, "applied_at": w.now,
     }
-    if not w.once(IdentityDecisionRow, decision) or r.record is None:
-        return  # seen before (a redelivery), or a decision without a person record
+    if not w.once(IdentityDecisionRow, decision):
+        return  # seen before (a redelivery)
+    apply_review(w, r)  # a reviewer's merge or split moves rows first
+    if r.record is None:
+        return  # a decision without a person record
     details = rows.person(r.record)
     person = {"child_key": r.child_key, **details, "last_decision_id": r.decision_id,
               "updated_at": w.now}

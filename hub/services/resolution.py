@@ -3,12 +3,15 @@
 The resolver's state is a cache of its decisions: on start-up it is rebuilt from
 ``cin.hub.identity-decisions.v1`` (:meth:`Resolution.rebuild`), then each event is resolved
 in arrival order. A redelivered event resolves to the same key and changes nothing.
+A reviewer's answer (:meth:`Resolution.review`) merges or splits children; its decision
+records (MERGE, SPLIT, NOT_SAME) replay like the others, so a rebuild follows the review.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from datetime import datetime
 
 from hub.domain.events import Event
 from hub.domain.events.common import TypedIdentifier
@@ -16,24 +19,38 @@ from hub.domain.identity.apply import apply
 from hub.domain.identity.config import DEFAULT_CONFIG, MatchConfig
 from hub.domain.identity.events import (
     ChildLinked,
+    ChildrenMerged,
+    ChildSplit,
     Decision,
     Evidence,
     IdentityEvent,
     NewChildRegistered,
+    NotSameChild,
     PossibleMatchFound,
 )
 from hub.domain.identity.records import PersonRecord
 from hub.domain.identity.resolver import resolve
+from hub.domain.identity.review import answer_possible_match, split_out
 from hub.domain.identity.state import ResolverState
-from hub.domain.outputs import PossibleMatchRaised
+from hub.domain.outputs import PossibleMatchRaised, ReviewPossibleMatch, SplitChild
 from hub.domain.outputs.identity import (
     FieldAgreement,
     IdentityDecisionKind,
     IdentityDecisionMade,
     PersonRecordSnapshot,
 )
+from hub.services.review_result import ReviewResult
 
 _SEX = {"MALE": "M", "FEMALE": "F"}
+_REVIEWED = frozenset(
+    {IdentityDecisionKind.MERGE, IdentityDecisionKind.SPLIT, IdentityDecisionKind.NOT_SAME}
+)
+
+
+def record_id_of(event: Event) -> str:
+    """The resolver's id of the person record an event describes (source system and record)."""
+    envelope = event.envelope  # type: ignore[attr-defined]
+    return f"{envelope.source_system}:{envelope.source_record_id}"
 
 
 def person_from_event(event: Event) -> PersonRecord:
@@ -41,7 +58,7 @@ def person_from_event(event: Event) -> PersonRecord:
     s = envelope.subject
     own = s.other_ids[0].value if s.other_ids else (s.la_child_id or s.yot_id or s.upn or "")
     return PersonRecord(
-        record_id=f"{envelope.source_system}:{envelope.source_record_id}",
+        record_id=record_id_of(event),
         source_system=envelope.source_system,
         source_id=own or "",
         la_child_id=s.la_child_id or "",
@@ -107,7 +124,9 @@ def decision_record(decision: Decision, source_event_id: str) -> IdentityDecisio
 
 
 def identity_event(r: IdentityDecisionMade) -> IdentityEvent | None:
-    """The domain event a record stands for (merges and splits come with the review work)."""
+    """The domain event a record stands for; None for a record that stands for none."""
+    if r.kind in _REVIEWED:
+        return _reviewed_event(r)
     if r.record is None:
         return None
     levels = tuple((a.field, a.level, a.weight) for a in r.levels)
@@ -120,10 +139,42 @@ def identity_event(r: IdentityDecisionMade) -> IdentityEvent | None:
     return PossibleMatchFound(person, r.child_key, r.candidate_key or "", r.score or 0.0, evidence)
 
 
+def _reviewed_event(r: IdentityDecisionMade) -> IdentityEvent | None:
+    if r.candidate_key is None:
+        return None
+    reason = r.reason or ""
+    if r.kind is IdentityDecisionKind.MERGE:
+        return ChildrenMerged(r.child_key, r.candidate_key, r.record_ids, reason)
+    if r.kind is IdentityDecisionKind.SPLIT:
+        return ChildSplit(r.candidate_key, r.child_key, r.record_ids, reason)
+    return NotSameChild(r.child_key, r.candidate_key, reason)
+
+
+def review_record(
+    event: ChildrenMerged | ChildSplit | NotSameChild, command_id: str,
+    record: PersonRecord | None = None,
+) -> IdentityDecisionMade:
+    """The decision record of a reviewer's answer; its id derives from the command's."""
+    if isinstance(event, ChildrenMerged):
+        kind, key, other = IdentityDecisionKind.MERGE, event.into_key, event.from_key
+    elif isinstance(event, ChildSplit):
+        kind, key, other = IdentityDecisionKind.SPLIT, event.restored_key, event.from_key
+    else:
+        kind, key, other = IdentityDecisionKind.NOT_SAME, event.child_key, event.candidate_key
+    return IdentityDecisionMade(
+        decision_id=_decision_id(kind, command_id, key), kind=kind, child_key=key,
+        candidate_key=other, source_event_id=command_id,
+        record=_snapshot(record) if record else None,
+        record_ids=getattr(event, "record_ids", ()), reason=event.reason,
+    )
+
+
 class Resolution:
     def __init__(self, config: MatchConfig = DEFAULT_CONFIG) -> None:
         self.state = ResolverState()
         self.config = config
+        self.reviewed: set[str] = set()
+        """Ids of the review commands carried out (a reviewed decision's ``source_event_id``)."""
 
     def rebuild(self, records: Iterable[IdentityDecisionMade]) -> int:
         count = 0
@@ -131,7 +182,73 @@ class Resolution:
             if (event := identity_event(record)) is not None:
                 self.state = apply(self.state, event)
                 count += 1
+            if record.kind in _REVIEWED and record.source_event_id:
+                self.reviewed.add(record.source_event_id)
         return count
+
+    def record_child(self, record_id: str) -> str | None:
+        """The key the person record belongs to now; None for a record never resolved."""
+        return self.state.record_child.get(record_id)
+
+    @staticmethod
+    def record_id_of(event: Event) -> str:
+        """The person record id of ``event`` (what ``record_child`` and ``records_of`` name)."""
+        return record_id_of(event)
+
+    def review(self, command: ReviewPossibleMatch | SplitChild, at: datetime) -> ReviewResult:
+        """Carry out a reviewer's answer: update the state and say what changed.
+
+        Raises :class:`hub.domain.identity.review.ReviewRejected` (state unchanged) for a
+        command that cannot be carried out. A command already carried out (the same
+        ``command_id``, also after a rebuild) changes nothing and returns an empty result.
+        """
+        if command.command_id in self.reviewed:
+            return ReviewResult(at=at)
+        if isinstance(command, ReviewPossibleMatch):
+            answer = answer_possible_match(
+                self.state, command.child_key, command.candidate_key, command.same_child,
+                f"{'same child' if command.same_child else 'not the same child'}: "
+                f"reviewed by {command.by}",
+            )
+            events: list[ChildrenMerged | ChildSplit | NotSameChild] = [answer]
+        else:
+            events = [*split_out(self.state, command.child_key, command.record_ids,
+                                 f"{command.reason} (split by {command.by})")]
+        decisions = [review_record(e, command.command_id, self._latest(e)) for e in events]
+        for event in events:
+            self.state = apply(self.state, event)
+        self.reviewed.add(command.command_id)
+        return self._result(events, decisions, at)
+
+    def _latest(self, event: ChildrenMerged | ChildSplit | NotSameChild) -> PersonRecord | None:
+        """A split's most recently seen record, to describe the child it moves to."""
+        if not isinstance(event, ChildSplit):
+            return None
+        records = self.state.children[event.from_key].records
+        return max((records[r] for r in event.record_ids), key=lambda h: h.seq).person.record
+
+    def _result(
+        self, events: list[ChildrenMerged | ChildSplit | NotSameChild],
+        decisions: list[IdentityDecisionMade], at: datetime,
+    ) -> ReviewResult:
+        affected: list[str] = []
+        retired: dict[str, str] = {}
+        for event in events:
+            if isinstance(event, ChildrenMerged):
+                affected += [event.from_key, event.into_key]
+                retired[event.from_key] = event.into_key
+            elif isinstance(event, ChildSplit):
+                affected += [k for k in (event.from_key, event.restored_key) if k not in affected]
+        records_of = {
+            key: tuple(sorted(held, key=lambda r: held[r].seq))
+            for key in affected if key not in retired
+            for held in [self.state.children[key].records]
+        }
+        return ReviewResult(decisions, tuple(affected), retired, records_of, at)
+
+    def current_key(self, child_key: str) -> str:
+        """The key a child is known by now (a merged child's survivor), for routing commands."""
+        return self.state.current_key(child_key)
 
     def resolve(self, event: Event) -> tuple[str, list[IdentityDecisionMade | PossibleMatchRaised]]:
         envelope = event.envelope  # type: ignore[attr-defined]

@@ -25,12 +25,19 @@ from hub.domain.disclosure import Shared, admit
 from hub.domain.episodes.derive import derive
 from hub.domain.episodes.state import EpisodeState
 from hub.domain.events import EVENT_MODELS, Event
-from hub.domain.outputs import COMMAND_RECORDS
+from hub.domain.outputs import COMMAND_RECORDS, ChildReset
+from hub.domain.outputs.commands import (
+    CancelTask,
+    ClaimTask,
+    CompleteTask,
+    RecordSenParticipation,
+)
 from hub.domain.routing import output_key, topic_for
 from hub.services.resolution import Resolution
 from hub.topics_spec import TopicSpec
 
 Send = tuple[str, str, bytes]
+STAFF_COMMANDS = (ClaimTask, CompleteTask, CancelTask, RecordSenParticipation)
 
 
 @dataclass(frozen=True)
@@ -49,15 +56,28 @@ class Incoming:
 class Router:
     """Encodes hub records and sends each to its declared topic under its key."""
 
-    def __init__(self, codec: AvroCodec, specs: list[TopicSpec]) -> None:
+    def __init__(
+        self, codec: AvroCodec, specs: list[TopicSpec], inputs: list[TopicSpec] | None = None
+    ) -> None:
+        """``inputs``: where sources and staff commands are read, when not from ``specs``.
+
+        A replay writes into a fresh namespace (``specs``) while reading the original
+        namespace's source and command topics (``inputs``).
+        """
         self.codec = codec
         self.specs = specs
         self.declared = [(s.name, s.value) for s in specs]
+        self.input_declared = [(s.name, s.value) for s in (inputs or specs)]
 
     @property
     def source_topics(self) -> list[str]:
         """Topics carrying department systems' events (written by connectors and the intake)."""
-        return [s.name for s in self.specs if set(s.value) <= set(EVENT_MODELS)]
+        return [name for name, values in self.input_declared if set(values) <= set(EVENT_MODELS)]
+
+    @property
+    def resolver_inputs(self) -> list[str]:
+        """What the resolver sequences: every source topic, and the staff command topic."""
+        return [*self.source_topics, topic_for("ClaimTask", self.input_declared)]
 
     def topic(self, record_name: str) -> str:
         return topic_for(record_name, self.declared)
@@ -96,10 +116,17 @@ def identity_step(router: Router, resolution: Resolution, message: Incoming) -> 
     The consent gate comes first: an event withholding child detail is never resolved (its
     identifiers would otherwise reach the decision log, the person tables and review tasks)
     and never forwarded; it yields only its ConsentLimitedUse counts, here and nowhere else.
+
+    A staff command is forwarded unchanged to the same topic as the events, under the child's
+    current key, so the child processor sees one child's events and commands in the single
+    order the resolver gave them (a replay then reproduces it).
     """
-    event = _decode(router, message, (Event,))
+    event = _decode(router, message, (Event, *STAFF_COMMANDS))
     if isinstance(event, tuple):
         return [event]
+    if isinstance(event, STAFF_COMMANDS):
+        key = resolution.current_key(event.child_key)
+        return [(router.topic("ResolvedEvent"), key, message.value)]
     admitted = admit(event)  # type: ignore[arg-type]
     if not isinstance(admitted, Shared):
         return [router.route(use) for use in admitted]
@@ -112,7 +139,7 @@ def _now_of(record: object) -> datetime:
     envelope = getattr(record, "envelope", None)
     if envelope is not None:
         return envelope.recorded_at  # type: ignore[no-any-return]
-    for field in ("sent_at", "decided_at", "raised_at"):
+    for field in ("sent_at", "decided_at", "raised_at", "at"):
         if isinstance(value := getattr(record, field, None), datetime):
             return value
     raise ValueError(f"{type(record).__name__} carries no time")
@@ -122,7 +149,7 @@ def child_step(
     router: Router, state: ChildState, message: Incoming
 ) -> tuple[ChildState, list[Send]]:
     """An event or command for one child: the next state and what it produced."""
-    record = _decode(router, message, (Event, *COMMAND_RECORDS))
+    record = _decode(router, message, (Event, *COMMAND_RECORDS, ChildReset))
     if isinstance(record, tuple):
         return state, [record]
     typed: Input = record  # type: ignore[assignment]
@@ -138,10 +165,10 @@ def episode_step(
     Only shareable events reach this step (the identity step gates consent and counts the
     rest); the gate is checked again here so no path can bypass it.
     """
-    event = _decode(router, message, (Event,))
+    event = _decode(router, message, (Event, ChildReset))
     if isinstance(event, tuple):
         return state, []  # the child processor dead-letters the same message once
-    if not isinstance(admit(event), Shared):  # type: ignore[arg-type]
+    if not isinstance(event, ChildReset) and not isinstance(admit(event), Shared):  # type: ignore[arg-type]
         return state, []
     state, episodes = derive(state, event, message.key)  # type: ignore[arg-type]
     return state, [router.route(episode) for episode in episodes]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,9 @@ from hub.adapters.avro_codec import AvroCodec
 from hub.domain.dead_letter import DeadLetter
 from hub.domain.events import DisabledRegisterEntryRecorded, Event
 from hub.domain.outputs import ConsentLimitedUse
+from hub.domain.outputs.commands import ClaimTask
 from hub.domain.outputs.identity import IdentityDecisionMade
-from hub.entrypoints.worker.app import _guarded
+from hub.entrypoints.worker.guards import guarded
 from hub.services.resolution import Resolution
 from hub.services.smoke import load_examples
 from hub.services.worker_steps import Incoming, Router, identity_step
@@ -67,5 +69,27 @@ def test_any_failure_in_a_step_becomes_the_fallback_not_an_exception():
     def broken() -> list:
         raise KeyError("a bug")
 
-    assert _guarded(message, broken, lambda: ["dead letter"]) == ["dead letter"]
-    assert _guarded(message, lambda: ["fine"], lambda: ["dead letter"]) == ["fine"]
+    assert guarded(message, broken, lambda: ["dead letter"]) == ["dead letter"]
+    assert guarded(message, lambda: ["fine"], lambda: ["dead letter"]) == ["fine"]
+
+
+def test_a_staff_command_is_forwarded_unchanged_to_the_childs_current_key(router, codec):
+    resolution = Resolution()
+    resolution.state.merged_into["CH-old"] = "CH-new"  # the child was merged since
+    claim = ClaimTask(
+        command_id="c1", child_key="CH-old", task_id="T-1", by="ann",
+        sent_at=datetime(2026, 1, 5, tzinfo=UTC),
+    )
+    value = codec.encode(claim)
+    sent = identity_step(router, resolution, Incoming(router.topic("ClaimTask"), 0, 3, "k", value))
+    assert sent == [(router.topic("ResolvedEvent"), "CH-new", value)]
+    assert router.topic("ClaimTask") != router.topic("ResolvedEvent")  # the inbox sends elsewhere
+
+
+def test_the_resolver_reads_the_original_namespace_in_a_replay(codec):
+    out = list(load_topic_specs(REPO / "topics.yaml", "replay-1"))
+    original = list(load_topic_specs(REPO / "topics.yaml", "live"))
+    router = Router(codec, out, original)
+    assert all(t.startswith("live.") for t in router.resolver_inputs)
+    assert router.topic("ResolvedEvent").startswith("replay-1.")
+    assert router.resolver_inputs[-1] == "live.cin.hub.commands.v1"

@@ -7,7 +7,8 @@ Order, for a source event:
 2. flags past their expiry date are cleared;
 3. a CSC status change moves the open episodes;
 4. contacts and flags; 5. the SEN exchange; 6. tasks; 7. the timeline entry.
-Commands (inbox, resolver) go to ``hub.domain.child.commands``.
+Commands (inbox, resolver) go to ``hub.domain.child.commands``; a ``ChildReset`` (an identity
+review changed the child's records) to ``hub.domain.child.reset``.
 """
 
 from __future__ import annotations
@@ -18,14 +19,16 @@ from hub.domain import notifications, sen_exchange, tasks
 from hub.domain.child import commands, timeline
 from hub.domain.child.context import Context, Outputs, Step
 from hub.domain.child.event_facts import envelope_of
+from hub.domain.child.reset import reset
 from hub.domain.child.state import MAX_CLOSED_EPISODES, ChildState
 from hub.domain.child.status import transition
 from hub.domain.disclosure import Shared, admit
 from hub.domain.events import CscStatusChanged, Event
 from hub.domain.outputs.commands import Command
+from hub.domain.outputs.reset import ChildReset
 from hub.domain.task_rules import DEFAULT_RULES, TaskRules
 
-Input = Event | Command
+Input = Event | Command | ChildReset
 
 
 def apply(
@@ -37,6 +40,8 @@ def apply(
         return state, ()
     state = state.remember(input_id)
     ctx = Context(child_key=child_key, now=now, before=state, rules=rules)
+    if isinstance(message, ChildReset):
+        return reset(state, message, ctx)
     if not isinstance(message, Event):
         return commands.handle(state, message, ctx)
     admitted = admit(message)
@@ -52,6 +57,8 @@ def apply(
 def input_id_of(message: Input) -> str:
     if isinstance(message, Event):
         return "event:" + envelope_of(message).event_id
+    if isinstance(message, ChildReset):
+        return "reset:" + message.reset_id
     return "command:" + message.command_id
 
 

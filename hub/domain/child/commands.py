@@ -2,6 +2,9 @@
 
 Every command either changes something (outputs) or is rejected (one ``CommandRejected``);
 a command that asks for what is already so (claiming a task one holds) yields nothing.
+A reviewer's identity answers are the resolver's (the ``ChildReset`` it sends carries their
+consequences); here an answer to a possible match only closes its review task, if this child
+holds it open.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from hub.domain.outputs.commands import (
     ClaimTask,
     Command,
     CompleteTask,
+    IdentityCommand,
     PossibleMatchRaised,
     RecordSenParticipation,
+    ReviewPossibleMatch,
     TaskCommand,
 )
 from hub.domain.outputs.tasks import CommandRejected, TaskChanged
@@ -36,6 +41,10 @@ def handle(state: ChildState, command: Command, ctx: Context) -> Result:
         return _decide(state, command, ctx)
     if isinstance(command, PossibleMatchRaised):
         return _possible_match(state, command, ctx)
+    if isinstance(command, ReviewPossibleMatch):
+        return _reviewed(state, command, ctx)
+    if isinstance(command, IdentityCommand):
+        return state, ()
     return _move(state, command, ctx)
 
 
@@ -79,14 +88,25 @@ def _said(command: RecordSenParticipation) -> str:
 def _possible_match(state: ChildState, command: PossibleMatchRaised, ctx: Context) -> Result:
     spec = tasks.TaskSpec(
         task_type=TaskType.POSSIBLE_MATCH_REVIEW,
-        task_id=tasks.task_id_for(TaskType.POSSIBLE_MATCH_REVIEW, *sorted(
-            (command.child_key, command.candidate_key))),
+        task_id=_review_task_id(command.child_key, command.candidate_key),
         what_happened=f"A record may belong to a child the hub already knows "
                       f"(match score {command.score:.2f}).",
         start=command.raised_at.date(), source_id=command.command_id,
         reference=command.record_ref, related_child_key=command.candidate_key,
     )
     return tasks.open_task(state, spec, ctx)
+
+
+def _review_task_id(child_key: str, candidate_key: str) -> str:
+    return tasks.task_id_for(TaskType.POSSIBLE_MATCH_REVIEW, *sorted((child_key, candidate_key)))
+
+
+def _reviewed(state: ChildState, command: ReviewPossibleMatch, ctx: Context) -> Result:
+    """The reviewer answered: their review task is DONE (nothing to do if it is not open here)."""
+    task = state.task(_review_task_id(command.child_key, command.candidate_key))
+    answer = "Same child: merged" if command.same_child else "Not the same child"
+    done = task and tasks.close(task, TaskStatus.DONE, command.by, answer, ctx.now)
+    return (state.with_task(done), (done,)) if isinstance(done, TaskChanged) else (state, ())
 
 
 def rejection(command: Command, target: str, code: RejectionCode, ctx: Context) -> CommandRejected:

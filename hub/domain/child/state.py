@@ -54,6 +54,10 @@ class ChildState(Record):
     tasks: tuple[TaskChanged, ...] = ()
     processed: tuple[str, ...] = ()
     recent: tuple[TimelineEntry, ...] = ()
+    reset_id: str | None = None
+    """The last ``ChildReset`` applied; flags raised since carry it in their ids."""
+    merged_into: str | None = None
+    """Set when the child was merged into another: the survivor's key (no more events come)."""
 
     @property
     def status(self) -> CscStatus:

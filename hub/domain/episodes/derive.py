@@ -5,7 +5,8 @@ table keyed by hub child key, calls this for each resolved event and sends the e
 ``cin.hub.episodes.v1`` keyed by episode id. Only events whose consent allows child detail
 may be passed (the consent gate, ``hub.domain.disclosure.admit``); any other raises
 ``ConsentWithheldError``. Events that build no episode (CSC status, SEN requests, school
-exclusions) leave the state as it was.
+exclusions) leave the state as it was. A ``ChildReset`` from the resolver withdraws what the
+child's events built so the events re-sent after it build it again (``reset``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from hub.domain.episodes import (
 )
 from hub.domain.episodes.ledger import commit
 from hub.domain.episodes.model import ServiceEpisode
+from hub.domain.episodes.reset import reset
 from hub.domain.episodes.state import EpisodeState
 from hub.domain.events import (
     CafClosed,
@@ -40,6 +42,7 @@ from hub.domain.events import (
     YotReferralClosed,
     YotReferralMade,
 )
+from hub.domain.outputs.reset import ChildReset
 
 Rule = Callable[[EpisodeState, Any, str], list[ServiceEpisode]]
 
@@ -58,9 +61,11 @@ RULES: dict[type[Event], Rule] = {
 
 
 def derive(
-    state: EpisodeState, event: Event, child_key: str
+    state: EpisodeState, event: Event | ChildReset, child_key: str
 ) -> tuple[EpisodeState, list[ServiceEpisode]]:
     """The state after ``event`` and the episode versions it produced (often none)."""
+    if isinstance(event, ChildReset):
+        return reset(state, event)
     Shared(event)  # raises ConsentWithheldError: withheld detail never reaches these rules
     rule = RULES.get(type(event))
     if rule is None:

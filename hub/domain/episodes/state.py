@@ -5,6 +5,9 @@ still change: case episodes without an end date (SEN, YOT, CAF, register) and pl
 lines (a revised decision may withdraw them; a payment may name them). Everything else that
 was emitted is ``settled``: only its id, version and a digest of its content, which is all a
 correction needs to become the next version, and all a redelivery needs to change nothing.
+``earlier`` holds the stamps of what was emitted before the last ``ChildReset`` (an identity
+review): they number the versions of an episode derived again (one derived again unchanged is
+not emitted), and never stop one opening again.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from hub.domain.events.base import Record
 
 MAX_OPEN = 200  # beyond this the oldest open episodes settle (they keep their versions)
 MAX_SETTLED = 5000  # ~25 years of weekly sessions; past it the oldest stamps are dropped
+MAX_RESETS = 20  # ChildReset ids already applied: a redelivered reset changes nothing
 
 
 class Stamp(Record):
@@ -37,6 +41,8 @@ def stamp(episode: ServiceEpisode) -> Stamp:
 class EpisodeState(Record):
     open: tuple[ServiceEpisode, ...] = ()
     settled: tuple[Stamp, ...] = ()
+    earlier: tuple[Stamp, ...] = ()
+    resets: tuple[str, ...] = ()
 
     def get_open(self, episode_id: str) -> ServiceEpisode | None:
         return next((e for e in self.open if e.episode_id == episode_id), None)
@@ -45,7 +51,8 @@ class EpisodeState(Record):
         """The latest version emitted for ``episode_id``, open or settled."""
         if found := self.get_open(episode_id):
             return stamp(found)
-        return next((s for s in self.settled if s.episode_id == episode_id), None)
+        return next((s for s in (*self.settled, *self.earlier) if s.episode_id == episode_id),
+                    None)
 
     def is_settled(self, episode_id: str) -> bool:
         return any(s.episode_id == episode_id for s in self.settled)
@@ -60,4 +67,5 @@ class EpisodeState(Record):
             stamps = (*stamps, stamp(episode))
         overflow, others = others[: max(0, len(others) - MAX_OPEN)], others[-MAX_OPEN:]
         stamps = (*stamps, *(stamp(e) for e in overflow))[-MAX_SETTLED:]
-        return EpisodeState(open=others, settled=stamps)
+        earlier = tuple(s for s in self.earlier if s.episode_id != episode.episode_id)
+        return self.model_copy(update={"open": others, "settled": stamps, "earlier": earlier})

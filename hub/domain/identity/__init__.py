@@ -14,11 +14,18 @@ from hub.domain.identity.events import (
     Evidence,
     IdentityEvent,
     NewChildRegistered,
+    NotSameChild,
     PossibleMatchFound,
 )
 from hub.domain.identity.records import Person, PersonRecord, normalise
 from hub.domain.identity.resolver import decide, resolve
-from hub.domain.identity.review import merge_children, split_merge
+from hub.domain.identity.review import (
+    ReviewRejected,
+    answer_possible_match,
+    merge_children,
+    split_merge,
+    split_out,
+)
 from hub.domain.identity.state import ResolverState
 
 __all__ = [
@@ -31,10 +38,13 @@ __all__ = [
     "IdentityEvent",
     "MatchConfig",
     "NewChildRegistered",
+    "NotSameChild",
     "Person",
     "PersonRecord",
     "PossibleMatchFound",
     "ResolverState",
+    "ReviewRejected",
+    "answer_possible_match",
     "apply",
     "config_from_mapping",
     "decide",
@@ -43,4 +53,5 @@ __all__ = [
     "rebuild",
     "resolve",
     "split_merge",
+    "split_out",
 ]

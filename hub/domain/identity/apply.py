@@ -5,7 +5,9 @@ redelivery and changes nothing); a possible match also records the
 open review. A merge moves every record of ``from_key`` to ``into_key`` and remembers the old
 key; a split moves the named records back, so a merge followed by its split leaves children,
 crosswalk and blocking index as they were. (A merge closes an open review of ``from_key``; the
-split does not reopen it: the split is itself the reviewer's answer.)
+split does not reopen it: the split is itself the reviewer's answer.) Each moved record
+remembers the keys it was merged in from, so a split can send it back where it came from.
+A reviewer's "not the same child" closes the open review and moves nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from hub.domain.identity.events import (
     ChildSplit,
     IdentityEvent,
     NewChildRegistered,
+    NotSameChild,
     PossibleMatchFound,
 )
 from hub.domain.identity.records import normalise
@@ -42,13 +45,27 @@ def apply(state: ResolverState, event: IdentityEvent) -> ResolverState:
                 state.reviews[event.child_key] = event.candidate_key
         case ChildrenMerged(into_key=into_key, from_key=from_key, record_ids=record_ids):
             _move(state, record_ids, into_key)
+            for record_id in record_ids:
+                state.merged_from[record_id] = (*state.merged_from.get(record_id, ()), from_key)
             state.merged_into[from_key] = into_key
             state.reviews.pop(from_key, None)
         case ChildSplit(restored_key=restored_key, from_key=from_key, record_ids=record_ids):
             _move(state, record_ids, restored_key)
+            for record_id in record_ids:
+                _unstack(state, record_id, restored_key)
             if state.merged_into.get(restored_key) == from_key:
                 del state.merged_into[restored_key]
+        case NotSameChild(child_key=child_key, candidate_key=candidate_key):
+            if state.reviews.get(child_key) == candidate_key:
+                del state.reviews[child_key]
     return state
+
+
+def _unstack(state: ResolverState, record_id: str, restored_key: str) -> None:
+    """Back where it was merged from: forget that merge. Anywhere else: it is at home there."""
+    stack = state.merged_from.pop(record_id, ())
+    if stack and stack[-1] == restored_key and stack[:-1]:
+        state.merged_from[record_id] = stack[:-1]
 
 
 def rebuild(events: Iterable[IdentityEvent]) -> ResolverState:

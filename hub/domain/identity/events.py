@@ -78,7 +78,8 @@ class ChildrenMerged:
 
 @dataclass(frozen=True, slots=True)
 class ChildSplit:
-    """Undo of a merge: ``record_ids`` leave ``from_key`` and belong to ``restored_key`` again."""
+    """``record_ids`` leave ``from_key`` for ``restored_key``: the key they were merged in from
+    (an undo), or a new key when they were never merged in."""
 
     from_key: str
     restored_key: str
@@ -86,5 +87,17 @@ class ChildSplit:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class NotSameChild:
+    """A reviewer's answer to a possible match: ``child_key`` is not ``candidate_key``'s child.
+
+    Nothing moves; the open review closes.
+    """
+
+    child_key: str
+    candidate_key: str
+    reason: str
+
+
 Decision = ChildLinked | NewChildRegistered | PossibleMatchFound
-IdentityEvent = Decision | ChildrenMerged | ChildSplit
+IdentityEvent = Decision | ChildrenMerged | ChildSplit | NotSameChild

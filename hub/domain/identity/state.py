@@ -60,6 +60,8 @@ class ResolverState:
     reviews: dict[str, str] = field(default_factory=dict)
     """Open possible matches: provisional child key -> candidate child key."""
     merged_into: dict[str, str] = field(default_factory=dict)
+    merged_from: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Record id -> the keys it was merged in from, oldest first (a split undoes the last)."""
     keys_used: set[str] = field(default_factory=set)
     names: NameFrequencies = field(default_factory=NameFrequencies)
     seq: int = 0

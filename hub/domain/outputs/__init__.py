@@ -11,13 +11,17 @@ from hub.domain.outputs.commands import (
     ClaimTask,
     Command,
     CompleteTask,
+    IdentityCommand,
     PossibleMatchRaised,
     RecordSenParticipation,
+    ReviewPossibleMatch,
+    SplitChild,
     TaskCommand,
 )
 from hub.domain.outputs.contacts import ContactRecordCreated, FlagCleared, FlagRaised
 from hub.domain.outputs.counts import ConsentLimitedUse
 from hub.domain.outputs.identity import IdentityDecisionMade
+from hub.domain.outputs.reset import ChildReset
 from hub.domain.outputs.sen import CscStatusRelayed, SenExchangeReplied, SenParticipationDecided
 from hub.domain.outputs.tasks import CommandRejected, TaskChanged
 from hub.domain.outputs.timeline import TimelineEntry
@@ -34,13 +38,16 @@ OUTPUT_RECORDS: tuple[type[Record], ...] = (
 )
 COMMAND_RECORDS: tuple[type[Record], ...] = (
     ClaimTask, CompleteTask, CancelTask, RecordSenParticipation, PossibleMatchRaised,
+    ReviewPossibleMatch, SplitChild,
 )
+CONTROL_RECORDS: tuple[type[Record], ...] = (IdentityDecisionMade, ChildReset)
 HUB_MODELS: dict[str, type[Record]] = {
-    m.__name__: m for m in (*OUTPUT_RECORDS, *COMMAND_RECORDS, IdentityDecisionMade)
+    m.__name__: m for m in (*OUTPUT_RECORDS, *COMMAND_RECORDS, *CONTROL_RECORDS)
 }
 
 __all__ = [  # noqa: RUF022 - grouped by meaning, not alphabet
     "HUB_MODELS", "OUTPUT_RECORDS", "COMMAND_RECORDS", "Output", "Command", "TaskCommand",
+    "IdentityCommand", "ReviewPossibleMatch", "SplitChild", "ChildReset",
     "ContactRecordCreated", "FlagRaised", "FlagCleared", "TaskChanged", "CommandRejected",
     "TimelineEntry", "SenExchangeReplied", "SenParticipationDecided", "CscStatusRelayed",
     "ConsentLimitedUse", "ClaimTask", "CompleteTask", "CancelTask", "RecordSenParticipation",

@@ -47,6 +47,8 @@ class FlagCode(StrEnum):
 class FlagClearReason(StrEnum):
     RESOLVED = "RESOLVED"
     EXPIRED = "EXPIRED"
+    IDENTITY_CHANGED = "IDENTITY_CHANGED"
+    """An identity review merged or split the child: its flags are rebuilt from its events."""
 
 
 class TaskType(StrEnum):

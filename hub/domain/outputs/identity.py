@@ -15,6 +15,7 @@ class IdentityDecisionKind(StrEnum):
     POSSIBLE_MATCH = "POSSIBLE_MATCH"
     MERGE = "MERGE"
     SPLIT = "SPLIT"
+    NOT_SAME = "NOT_SAME"
 
 
 class PersonRecordSnapshot(Record):

@@ -1,0 +1,74 @@
+"""What a reviewer's identity decision does to the person tables (SQLite and PostgreSQL).
+
+- MERGE (``child_key`` survives, ``candidate_key`` retired): the retired key's identifier rows
+  move to the survivor (where the survivor already has the same identifier from the same
+  source, its row stays and the retired one goes); its person details fill the survivor's
+  unknown ones; its person row goes.
+- SPLIT (``record_ids`` left ``candidate_key`` for ``child_key``): the identifier rows those
+  records last saw move to ``child_key`` the same way; the decision's ``record`` (the latest
+  record that moved) then describes ``child_key`` as a LINK decision would.
+
+Both run once per decision (the decision log makes a redelivery a no-op), in the order the
+decisions arrive. The in-memory store does the same (``memory_store``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
+from sqlalchemy import Table, and_, delete, exists, func, select, update
+from sqlalchemy.orm import aliased
+
+from hub.adapters.sql_person_tables import LinkedIdentifierRow, PersonRow
+from hub.domain.outputs.identity import IdentityDecisionMade
+
+if TYPE_CHECKING:
+    from hub.adapters.sql_writes import Writes
+
+IDS = cast(Table, LinkedIdentifierRow.__table__)  # type: ignore[attr-defined]
+PERSON = cast(Table, PersonRow.__table__)  # type: ignore[attr-defined]
+_DETAILS = ("given_name", "family_name", "date_of_birth", "sex", "postcode")
+_SAME_ID = ("identifier_type", "identifier_value", "source_system")
+
+
+def move_identifiers(
+    w: Writes, from_key: str, to_key: str, record_ids: Sequence[str] | None = None
+) -> None:
+    """``from_key``'s identifier rows (only those of ``record_ids``, when given) to ``to_key``."""
+    theirs = IDS.c.child_key == from_key
+    if record_ids is not None:
+        theirs = and_(theirs, IDS.c.record_id.in_(list(record_ids)))
+    held = aliased(IDS)
+    clash = exists().where(held.c.child_key == to_key,
+                           *(held.c[c] == IDS.c[c] for c in _SAME_ID))
+    w.conn.execute(update(IDS).where(theirs, ~clash).values(child_key=to_key))
+    w.conn.execute(delete(IDS).where(theirs))
+
+
+def merge_person(w: Writes, r: IdentityDecisionMade, from_key: str) -> None:
+    """The retired key's details fill what the survivor does not know; its row goes."""
+    retired = w.conn.execute(select(PERSON).where(PERSON.c.child_key == from_key)).mappings()
+    found = retired.first()
+    if found is None:
+        return
+    row = {"child_key": r.child_key, **{c: found[c] for c in _DETAILS},
+           "last_decision_id": r.decision_id, "updated_at": w.now}
+    stmt = w.insert(PERSON).values(**row)
+    kept = {c: func.coalesce(PERSON.c[c], stmt.excluded[c]) for c in _DETAILS}
+    w.conn.execute(stmt.on_conflict_do_update(
+        index_elements=["child_key"],
+        set_={**kept, "last_decision_id": r.decision_id, "updated_at": w.now}))
+    w.conn.execute(delete(PERSON).where(PERSON.c.child_key == from_key))
+
+
+def apply_review(w: Writes, r: IdentityDecisionMade) -> None:
+    """Carry out a MERGE or SPLIT decision logged just now (NOT_SAME moves nothing)."""
+    other = r.candidate_key
+    if other is None or other == r.child_key:
+        return
+    if r.kind == "MERGE":
+        move_identifiers(w, other, r.child_key)
+        merge_person(w, r, other)
+    elif r.kind == "SPLIT":
+        move_identifiers(w, other, r.child_key, r.record_ids)

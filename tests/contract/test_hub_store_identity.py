@@ -1,0 +1,169 @@
+"""A reviewer's merge or split reaches the person tables: one contract, every store.
+
+MERGE (``child_key`` survives, ``candidate_key`` retired) moves the retired key's identifiers
+and fills the survivor's unknown details; SPLIT moves the identifiers of the named records
+back and describes the key they moved to with the decision's record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hub.adapters.memory_store import InMemoryHubStore
+from hub.domain.outputs.identity import IdentityDecisionKind, IdentityDecisionMade
+from hub.ports import HubStore
+from tests.contract import store_records as r
+
+SURVIVOR, RETIRED = "child-0001", "child-0002"
+KIND = IdentityDecisionKind
+
+
+def ada(record_id: str = "education-sen:42", **changes: Any) -> Any:
+    return r.snapshot(record_id, **changes)
+
+
+def byron(**changes: Any) -> Any:
+    values: dict[str, Any] = {"given_name": "Augusta", "family_name": "Byron", "postcode": "",
+                              "upn": "B123456789012", "nhs_number": "", "other_ids": (),
+                              "source_system": "yot", "source_id": "Y-9", "sex": ""}
+    return r.snapshot("yot:9", **(values | changes))
+
+
+def merge(decision_id: str = "m-1", **changes: Any) -> IdentityDecisionMade:
+    values: dict[str, Any] = {"kind": KIND.MERGE, "child_key": SURVIVOR,
+                              "candidate_key": RETIRED, "record_ids": ("yot:9",),
+                              "reason": "same child: reviewed by worker-7"}
+    return r.decision(decision_id, None, **(values | changes))
+
+
+def split(decision_id: str = "s-1", **changes: Any) -> IdentityDecisionMade:
+    values: dict[str, Any] = {"kind": KIND.SPLIT, "child_key": RETIRED, "candidate_key": SURVIVOR,
+                              "record_ids": ("yot:9",), "reason": "twins (split by worker-9)"}
+    return r.decision(decision_id, byron(), **(values | changes))
+
+
+def linked(store: HubStore) -> None:
+    store.apply_many([
+        r.decision("id-1", ada(), child_key=SURVIVOR),
+        r.decision("id-2", byron(), child_key=RETIRED),
+    ])
+
+
+def ids_of(store: HubStore, key: str) -> list[tuple[str, str, str]]:
+    return [(i.identifier_type, i.source_system, i.first_seen_decision_id)
+            for i in store.identifiers(key)]
+
+
+def test_a_merge_moves_the_retired_keys_identifiers_and_person(store: HubStore):
+    linked(store)
+    before = ids_of(store, SURVIVOR) + ids_of(store, RETIRED)
+    store.apply(merge())
+    assert ids_of(store, RETIRED) == [] and store.person(RETIRED) is None
+    assert sorted(ids_of(store, SURVIVOR)) == sorted(before)
+    person = store.person(SURVIVOR)
+    assert person is not None  # the survivor's details stand; the retired ones fill gaps
+    assert (person.given_name, person.family_name, person.postcode) == (
+        "Ada", "Lovelace", "LS1 4AP")
+
+
+def test_a_merge_fills_only_what_the_survivor_does_not_know(store: HubStore):
+    store.apply_many([
+        r.decision("id-1", ada(postcode="", date_of_birth=None), child_key=SURVIVOR),
+        r.decision("id-2", byron(postcode="NX1 1AA", date_of_birth=date(2014, 1, 1)),
+                   child_key=RETIRED),
+        merge(),
+    ])
+    person = store.person(SURVIVOR)
+    assert person is not None
+    assert (person.family_name, person.postcode, person.date_of_birth) == (
+        "Lovelace", "NX1 1AA", date(2014, 1, 1))
+
+
+def test_the_same_identifier_from_the_same_source_is_kept_once(store: HubStore):
+    store.apply_many([
+        r.decision("id-1", ada(), child_key=SURVIVOR),
+        r.decision("id-2", ada(record_id="education-sen:43"), child_key=RETIRED),
+        merge(record_ids=("education-sen:43",)),
+    ])
+    found = store.identifiers(SURVIVOR)
+    assert len(found) == len({(i.identifier_type, i.source_system) for i in found})
+    assert {i.first_seen_decision_id for i in found} == {"id-1"}
+    assert store.identifiers(RETIRED) == []
+
+
+def test_a_split_moves_the_records_identifiers_back_and_describes_the_child(store: HubStore):
+    linked(store)
+    apart = {key: ids_of(store, key) for key in (SURVIVOR, RETIRED)}
+    store.apply_many([merge(), split()])
+    assert {key: ids_of(store, key) for key in (SURVIVOR, RETIRED)} == apart
+    person = store.person(RETIRED)
+    assert person is not None and (person.given_name, person.family_name) == (
+        "Augusta", "Byron")
+
+
+def test_a_split_to_a_new_key_takes_only_the_named_records(store: HubStore):
+    store.apply_many([
+        r.decision("id-1", ada(), child_key=SURVIVOR),
+        r.decision("id-3", byron(), child_key=SURVIVOR, kind=KIND.LINK),
+        split(child_key="child-new", candidate_key=SURVIVOR),
+    ])
+    assert [i.source_system for i in store.identifiers("child-new")] == ["yot", "yot"]
+    assert {i.source_system for i in store.identifiers(SURVIVOR)} == {"education-sen"}
+
+
+def test_review_decisions_are_applied_once(store: HubStore):
+    linked(store)
+    store.apply_many([merge(), split()])
+    after = {k: (store.person(k), store.identifiers(k)) for k in (SURVIVOR, RETIRED)}
+    store.apply_many([merge(), split(), merge()])  # redelivered, and replayed out of order
+    assert {k: (store.person(k), store.identifiers(k)) for k in (SURVIVOR, RETIRED)} == after
+
+
+def test_not_the_same_child_moves_nothing(store: HubStore):
+    linked(store)
+    before = {k: (store.person(k), store.identifiers(k)) for k in (SURVIVOR, RETIRED)}
+    store.apply(r.decision("n-1", None, kind=KIND.NOT_SAME, child_key=RETIRED,
+                           candidate_key=SURVIVOR))
+    assert {k: (store.person(k), store.identifiers(k)) for k in (SURVIVOR, RETIRED)} == before
+
+
+KEYS = ["child-1", "child-2", "child-3"]
+_records = st.sampled_from(["sys-a:1", "sys-a:2", "sys-b:1"])
+_snapshots = st.builds(
+    lambda record_id, upn, postcode, family: r.snapshot(
+        record_id, source_system=record_id.split(":")[0], source_id=record_id.split(":")[1],
+        upn=upn, postcode=postcode, family_name=family, other_ids=()),
+    _records, st.sampled_from(["", "A123456789012", "B123456789012"]),
+    st.sampled_from(["", "LS1 4AP"]), st.sampled_from(["", "Lovelace", "Byron"]))
+_decisions = st.builds(
+    lambda n, kind, key, other, snapshot, moved: IdentityDecisionMade(
+        decision_id=f"d{n}", kind=kind, child_key=key,
+        candidate_key=other if kind not in (KIND.NEW, KIND.LINK) else None,
+        record=snapshot if kind in (KIND.NEW, KIND.LINK, KIND.SPLIT) else None,
+        record_ids=tuple(moved) if kind in (KIND.MERGE, KIND.SPLIT) else ()),
+    st.integers(0, 12), st.sampled_from(list(KIND)), st.sampled_from(KEYS),
+    st.sampled_from([*KEYS, None]), _snapshots, st.lists(_records, max_size=2, unique=True))
+
+
+def _views(store: HubStore) -> dict[str, Any]:
+    return {key: (store.person(key), store.identifiers(key)) for key in KEYS}
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                  HealthCheck.too_slow])
+@given(stream=st.lists(_decisions, min_size=1, max_size=15))
+def test_merges_and_splits_agree_with_the_fake_and_replay_harmlessly(
+    new_store: Callable[[], HubStore], stream: list[IdentityDecisionMade]
+):
+    store, fake = new_store(), InMemoryHubStore()
+    store.apply_many(stream)
+    fake.apply_many(stream)
+    first = _views(store)
+    assert first == _views(fake)
+    store.apply_many(stream)
+    assert _views(store) == first
