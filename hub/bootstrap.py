@@ -11,9 +11,18 @@ def codec(settings: Settings) -> AvroCodec:
     return load_codec(settings.schemas_dir)
 
 
-def topic_specs(settings: Settings) -> tuple[TopicSpec, ...]:
+def input_specs(settings: Settings) -> tuple[TopicSpec, ...]:
+    """Where the worker reads sources and staff commands: its own namespace, or a replay's
+    original (``HUB_SOURCE_NAMESPACE``)."""
+    if settings.source_namespace is None:
+        return topic_specs(settings)
+    return topic_specs(settings, settings.source_namespace)
+
+
+def topic_specs(settings: Settings, namespace: str | None = None) -> tuple[TopicSpec, ...]:
     """Declared topics; a cluster's ``HUB_REPLICATION_FACTOR`` raises every topic's to it."""
-    specs = load_topic_specs(settings.topics_file, settings.topic_namespace)
+    chosen = settings.topic_namespace if namespace is None else namespace
+    specs = load_topic_specs(settings.topics_file, chosen)
     factor = settings.replication_factor
     return tuple(
         s.model_copy(update={"replication_factor": factor}) if factor > s.replication_factor else s

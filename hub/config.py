@@ -6,6 +6,7 @@ the hub use that cluster; otherwise it uses the local single-node broker it star
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from pathlib import Path
@@ -25,6 +26,7 @@ class Settings(BaseModel):
     bootstrap_servers: str | None = None
     database_url: str | None = None
     topic_namespace: str = ""
+    source_namespace: str | None = None  # where sources and staff commands are read (replay)
     replication_factor: int = 1  # for topics the worker creates (Faust changelogs)
     worker_web_port: int | None = None  # Faust's web server on 127.0.0.1, for health checks
     cache_home: Path | None = Field(
@@ -69,6 +71,7 @@ _ENV_FIELDS = {
     "KAFKA_BOOTSTRAP_SERVERS": "bootstrap_servers",
     "HUB_DATABASE_URL": "database_url",
     "HUB_TOPIC_NAMESPACE": "topic_namespace",
+    "HUB_SOURCE_NAMESPACE": "source_namespace",
     "HUB_REPLICATION_FACTOR": "replication_factor",
     "HUB_WORKER_WEB_PORT": "worker_web_port",
     "HUB_CACHE_DIR": "cache_home",
@@ -86,4 +89,27 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     for var, field in _ENV_FIELDS.items():
         if env.get(var):
             values[field] = env[var]
-    return Settings(**values)
+    return follow_switch(Settings(**values))
+
+
+def active_file(settings: Settings) -> Path:
+    """Where ``hub replay`` records the namespace it switched over to: one pointer per base
+    namespace (the one the sources are in)."""
+    base = settings.source_namespace
+    base = settings.topic_namespace if base is None else base
+    return settings.state_dir / (f"active-{base}.json" if base else "active.json")
+
+
+def follow_switch(settings: Settings) -> Settings:
+    """After a replay switched over, the hub's current state is the replay's namespace and
+    database, reading the original namespace's sources. A run that names its source namespace
+    itself (a replay's own worker) follows nothing."""
+    pointer = active_file(settings)
+    if settings.source_namespace is not None or not pointer.is_file():
+        return settings
+    active = json.loads(pointer.read_text(encoding="utf-8"))
+    return settings.model_copy(update={
+        "topic_namespace": active["topic_namespace"],
+        "source_namespace": active["source_namespace"],
+        "database_url": active["database_url"],
+    })

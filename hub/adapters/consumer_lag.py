@@ -24,3 +24,15 @@ async def group_lag(bootstrap: str, group: str, topics: Iterable[str]) -> int:
         await consumer.stop()
     done = {tp: meta.offset for tp, meta in committed.items() if meta.offset >= 0}
     return sum(max(0, end - done.get(tp, 0)) for tp, end in ends.items())
+
+
+async def records_in(bootstrap: str, topics: Iterable[str]) -> int:
+    """How many records ``topics`` hold, from offset 0 (sum of end offsets)."""
+    actual = await describe_topics(bootstrap, list(topics))
+    partitions = [TopicPartition(t, p) for t, a in actual.items() for p in range(a.partitions)]
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    await consumer.start()
+    try:
+        return sum((await consumer.end_offsets(partitions)).values())
+    finally:
+        await consumer.stop()

@@ -18,6 +18,7 @@ import pytest
 from hub.adapters.avro_codec import AvroCodec
 from hub.adapters.kafka_log import read_topic
 from hub.adapters.sql_store import SqlHubStore
+from hub.domain.events import Event
 from tests.integration.worker_harness import (
     publish_authority,
     records_in,
@@ -40,10 +41,8 @@ def test_sigkill_mid_stream_loses_nothing_and_doubles_nothing(
     kafka_broker, tmp_path, codec: AvroCodec
 ):
     authority = asyncio.run(publish_authority(tmp_path, kafka_broker, "it-restart", children=400))
-    sources = sum(
-        asyncio.run(records_in(kafka_broker, t))
-        for t in [s.name for s in authority.specs if ".source." in s.name]
-    )
+    source_topics = [s.name for s in authority.specs if ".source." in s.name]
+    sources = sum(asyncio.run(records_in(kafka_broker, t)) for t in source_topics)
     timeline = authority.topic("cin.hub.timeline.v1")
     worker = start_worker(authority, tmp_path / "worker.log")
     try:
@@ -75,11 +74,15 @@ def test_sigkill_mid_stream_loses_nothing_and_doubles_nothing(
         assert not different, f"{name}: an id was emitted with two different contents"
 
     resolved = asyncio.run(read_topic(kafka_broker, authority.topic("cin.hub.resolved-events.v1")))
-    shareable = {
+    events = [e for e in map(codec.decode, (r.value for r in resolved)) if isinstance(e, Event)]
+    shareable = {e.envelope.event_id for e in events if e.envelope.consent.share_child_detail}
+    published = {
         codec.decode(r.value).envelope.event_id
-        for r in resolved
+        for topic in source_topics
+        for r in asyncio.run(read_topic(kafka_broker, topic))
         if codec.decode(r.value).envelope.consent.share_child_detail
     }
+    assert published == shareable, "a source event was never resolved (lost on restart)"
     entries = asyncio.run(copies("cin.hub.timeline.v1"))
     assert {i.split("|")[1] for i in entries} == shareable  # every event processed, once
 

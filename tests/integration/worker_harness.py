@@ -77,11 +77,15 @@ def run_worker_until_drained(authority: Authority, timeout: float = 400) -> None
     """Run ``hub worker --until-drained``; its log goes to drain.log beside the database."""
     log = Path(authority.database.removeprefix("sqlite:///")).with_name("drain.log")
     with log.open("w") as out:
-        done = subprocess.run(
-            [HUB, "worker", "--until-drained", "--log-level", "info"],
-            env=authority.env(), stdout=out, stderr=subprocess.STDOUT,
-            timeout=timeout, check=False,
-        )
+        try:
+            done = subprocess.run(
+                [HUB, "worker", "--until-drained", "--log-level", "info"],
+                env=authority.env(), stdout=out, stderr=subprocess.STDOUT,
+                timeout=timeout, check=False,
+            )
+        except subprocess.TimeoutExpired:
+            tail = log.read_text()[-6000:]
+            raise AssertionError(f"worker never drained; its log ends:\n{tail}") from None
     assert done.returncode == 0, log.read_text()[-3000:]
 
 

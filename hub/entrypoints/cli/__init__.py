@@ -31,6 +31,7 @@ def _register() -> None:
         inbox_cli,  # noqa: F401
         intake_cli,  # noqa: F401
         link_cli,  # noqa: F401
+        replay_cli,  # noqa: F401
         timeline_cli,  # noqa: F401
         topics_cli,  # noqa: F401
         worker_cli,  # noqa: F401

@@ -39,7 +39,7 @@ async def publish_export(
             progress.advance(task)
 
     async with KafkaEventLog(settings.bootstrap) as log:
-        publisher = Publisher(log, codec, bootstrap.topic_specs(settings))
+        publisher = Publisher(log, codec, bootstrap.input_specs(settings))
         return await connect_file(connector, path, publisher, on_total, on_row)
 
 

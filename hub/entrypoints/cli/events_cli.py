@@ -32,7 +32,7 @@ def smoke() -> None:
     async def run() -> list:  # type: ignore[type-arg]
         async with KafkaEventLog(settings.bootstrap) as log:
             return await round_trip(
-                Publisher(log, codec, bootstrap.topic_specs(settings)), codec, events
+                Publisher(log, codec, bootstrap.input_specs(settings)), codec, events
             )
 
     results = asyncio.run(run())

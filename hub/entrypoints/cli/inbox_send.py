@@ -29,7 +29,7 @@ err = Console(stderr=True, highlight=False)
 
 def command_specs(settings: Settings) -> tuple[TopicSpec, ...]:
     """The topics staff commands are published to (the worker reads them there)."""
-    return bootstrap.topic_specs(settings)
+    return bootstrap.input_specs(settings)
 
 
 def open_store(settings: Settings) -> SqlHubStore:

@@ -36,7 +36,7 @@ def key_store(settings: Settings) -> SqliteApiKeyStore:
 
 def kafka_publisher(settings: Settings) -> PublisherFactory:
     """Opens one producer for the server's lifetime; schemas and topics load (and fail) now."""
-    codec, specs = bootstrap.codec(settings), bootstrap.topic_specs(settings)
+    codec, specs = bootstrap.codec(settings), bootstrap.input_specs(settings)
 
     @asynccontextmanager
     async def publisher() -> AsyncIterator[Publisher]:

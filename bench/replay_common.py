@@ -1,0 +1,126 @@
+"""Shared by the replay benchmarks: a synthetic authority on the real broker, and rebuilding
+it with the real ``hub`` commands in fresh namespaces (as ``hub replay`` does).
+
+The broker is the one of the current settings (the local one is started if needed). Every
+run uses its own namespaces and SQLite files under a temporary folder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from connectors.registry import CONNECTORS, EXPORT_FILES
+from hub import bootstrap
+from hub.adapters.consumer_lag import group_lag, records_in
+from hub.adapters.kafka_admin import apply_topics
+from hub.adapters.kafka_log import KafkaEventLog
+from hub.adapters.local_broker import LocalBroker
+from hub.config import Settings, load_settings
+from hub.services.connecting import connect_file
+from hub.services.publishing import Publisher
+from hub.synthetic.calendar import CensusYear
+from hub.synthetic.writer import generate
+from hub.topics_spec import load_topic_specs
+
+YEAR = "2025-26"
+TODAY = date(2026, 11, 1)
+
+
+@dataclass
+class Published:
+    settings: Settings
+    namespace: str
+    source_topics: list[str]
+    events: int
+    folder: Path
+
+
+def broker_settings() -> Settings:
+    settings = load_settings()
+    if settings.uses_local_broker:
+        LocalBroker(settings).start(timeout_s=120.0)
+    return settings
+
+
+async def publish(settings: Settings, folder: Path, children: int, seed: int) -> Published:
+    """A synthetic authority through every connector into a fresh namespace."""
+    namespace = f"bench-{uuid.uuid4().hex[:8]}"
+    exports = folder / "exports"
+    generate(exports, children, seed, CensusYear.parse(YEAR))
+    specs = load_topic_specs(settings.topics_file, namespace)
+    await apply_topics(settings.bootstrap, list(specs))
+    async with KafkaEventLog(settings.bootstrap) as log:
+        publisher = Publisher(log, bootstrap.codec(settings), list(specs))
+        for source, name in EXPORT_FILES.items():
+            await connect_file(CONNECTORS[source](TODAY), exports / name, publisher)
+    sources = [s.name for s in specs if ".source." in s.name]
+    events = await records_in(settings.bootstrap, sources)
+    return Published(settings, namespace, sources, events, folder)
+
+
+def rebuild_env(published: Published, out: str) -> dict[str, str]:
+    s = published.settings
+    return {
+        **os.environ,
+        "HUB_HOME": str(s.home),
+        "KAFKA_BOOTSTRAP_SERVERS": s.bootstrap,
+        "HUB_TOPIC_NAMESPACE": out,
+        "HUB_SOURCE_NAMESPACE": published.namespace,
+        "HUB_DATABASE_URL": f"sqlite:///{published.folder / out / 'hub.db'}",
+    }
+
+
+def hub(env: dict[str, str], *args: str, log: Path | None = None) -> None:
+    stdout = log.open("ab") if log else subprocess.DEVNULL
+    try:
+        subprocess.run([sys.executable, "-m", "hub", *args], env=env, stdout=stdout,
+                       stderr=subprocess.STDOUT, check=True)
+    finally:
+        if log:
+            stdout.close()  # type: ignore[union-attr]
+
+
+def prepare(published: Published, out: str) -> dict[str, str]:
+    """A fresh output namespace with its topics; returns the env that runs the hub there."""
+    (published.folder / out).mkdir(parents=True, exist_ok=True)
+    env = rebuild_env(published, out)
+    hub(env, "topics", "apply")
+    return env
+
+
+def progress(published: Published, env: dict[str, str]) -> float:
+    """Share of the source events the resolver has committed in that namespace."""
+    group = f"{env['HUB_TOPIC_NAMESPACE']}-cin-hub-resolver"
+    left = asyncio.run(group_lag(published.settings.bootstrap, group, published.source_topics))
+    return 1 - left / published.events
+
+
+def drain(env: dict[str, str], log: Path) -> float:
+    """``hub worker --until-drained``; returns its wall time in seconds."""
+    began = time.perf_counter()
+    hub(env, "worker", "--until-drained", log=log)
+    return time.perf_counter() - began
+
+
+def census(env: dict[str, str], folder: Path) -> dict[str, str]:
+    hub(env, "census", "compile", "--year", YEAR, "--out", str(folder), "--no-validate")
+    return checksums(folder)
+
+
+def checksums(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def report(result: dict) -> None:  # type: ignore[type-arg]
+    print(json.dumps(result, indent=2))

@@ -1,0 +1,74 @@
+"""Replay throughput: events/s of a rebuild into a fresh namespace, against raw aiokafka
+consumption of the same source topics, measured in the same run.
+
+    .venv/bin/python bench/replay_throughput.py [--children 10000] [--seed 3]
+
+1. publish a synthetic authority through the connectors into a fresh namespace;
+2. baseline: a bare AIOKafkaConsumer reads every source topic from the beginning to its end
+   (no decoding, no work): source events / seconds;
+3. replay: ``hub worker --until-drained`` in a fresh namespace reading those topics (what
+   ``hub replay`` runs: resolve, timeline, episodes, SQL sink), source events / seconds;
+4. ``hub census compile`` on the replay, seconds per 10,000 children.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from replay_common import broker_settings, census, drain, prepare, publish, report
+
+from hub.adapters.kafka_admin import describe_topics
+
+
+async def _raw_consume(bootstrap: str, topics: list[str]) -> tuple[int, float]:
+    actual = await describe_topics(bootstrap, topics)
+    tps = [TopicPartition(t, p) for t in topics for p in range(actual[t].partitions)]
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign(tps)
+        ends = await consumer.end_offsets(tps)
+        await consumer.seek_to_beginning(*tps)
+        began, count = time.perf_counter(), 0
+        while any(await consumer.position(tp) < ends[tp] for tp in tps):
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                count += len(records)
+        return count, time.perf_counter() - began
+    finally:
+        await consumer.stop()
+
+
+def main(children: int, seed: int) -> dict:  # type: ignore[type-arg]
+    settings = broker_settings()
+    folder = Path(tempfile.mkdtemp(prefix="cinhub-replay-"))
+    published = asyncio.run(publish(settings, folder, children, seed))
+    raw_count, raw_seconds = asyncio.run(_raw_consume(settings.bootstrap, published.source_topics))
+    env = prepare(published, f"{published.namespace}-replay")
+    replay_seconds = drain(env, folder / env["HUB_TOPIC_NAMESPACE"] / "worker.log")
+    began = time.perf_counter()
+    census(env, folder / "census")
+    compile_seconds = time.perf_counter() - began
+    raw_rate, replay_rate = raw_count / raw_seconds, published.events / replay_seconds
+    return {
+        "children": children, "seed": seed, "source_events": published.events,
+        "raw_consume_events_per_s": round(raw_rate),
+        "replay_events_per_s": round(replay_rate),
+        "ratio_replay_to_raw": round(replay_rate / raw_rate, 4),
+        "replay_seconds": round(replay_seconds, 1),
+        "census_compile_seconds_per_10k_children": round(compile_seconds * 10_000 / children, 1),
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--children", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=3)
+    args = parser.parse_args()
+    report(main(args.children, args.seed))

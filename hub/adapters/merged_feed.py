@@ -1,0 +1,145 @@
+"""One deterministic stream out of many topic partitions, for the identity resolver.
+
+The resolver's decisions depend on the order it sees records (who is first known, who is a
+possible match of whom). Faust interleaves a multi-topic stream in fetch order, which differs
+from run to run; this feed instead hands records out in one total order that depends only on
+what the topics hold: the smallest ``(timestamp, topic, partition, offset)`` among the next
+unread record of every partition.
+
+- A partition with records not yet fetched (below the end offset last seen) is waited for
+  before anything is handed out, so a backlog (a restart, a replay) always comes out in the
+  same order, however the fetches happen to interleave.
+- A partition that is caught up is not waited for: live records flow as they arrive.
+
+Offsets are the caller's to commit (:meth:`commit`), once the outputs of the records it was
+given are durable. The partitions are assigned, not subscribed: one resolver owns them all,
+so a restart after a crash resumes at once instead of waiting out a group rebalance.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections import deque
+from collections.abc import Mapping
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.structs import ConsumerRecord
+
+from hub.adapters.kafka_admin import describe_topics
+
+OrderKey = tuple[int, str, int, int]
+REFRESH_ENDS_EVERY = 1.0  # seconds between end-offset checks while caught up
+
+
+def order_key(record: ConsumerRecord) -> OrderKey:  # type: ignore[type-arg]
+    return (record.timestamp, record.topic, record.partition, record.offset)
+
+
+class MergedFeed:
+    def __init__(self, bootstrap: str, topics: list[str], group_id: str) -> None:
+        self.bootstrap = bootstrap
+        self.topics = topics
+        self.group_id = group_id
+        self._consumer: AIOKafkaConsumer | None = None
+        self._buffers: dict[TopicPartition, deque[ConsumerRecord]] = {}  # type: ignore[type-arg]
+        self._heap: list[tuple[OrderKey, TopicPartition]] = []
+        self._ends: dict[TopicPartition, int] = {}
+        self._ends_read_at = 0.0
+        self._maybe_starved: set[TopicPartition] = set()
+
+    async def start(self) -> None:
+        actual = await describe_topics(self.bootstrap, self.topics)
+        missing = [t for t in self.topics if t not in actual]
+        if missing:
+            raise LookupError(f"the resolver's input topic {missing[0]} does not exist")
+        partitions = [
+            TopicPartition(t, p) for t in self.topics for p in range(actual[t].partitions)
+        ]
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap,
+            group_id=self.group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            isolation_level="read_committed",
+        )
+        await consumer.start()
+        self._consumer = consumer
+        consumer.assign(partitions)
+        for tp in partitions:
+            committed = await consumer.committed(tp)
+            if committed is None:
+                await consumer.seek_to_beginning(tp)
+            else:
+                consumer.seek(tp, committed)
+        self._buffers = {tp: deque() for tp in partitions}
+        await self._refresh_ends()
+
+    async def stop(self) -> None:
+        if self._consumer is not None:
+            await self._consumer.stop()
+            self._consumer = None
+
+    @property
+    def consumer(self) -> AIOKafkaConsumer:
+        if self._consumer is None:
+            raise RuntimeError("the feed is not started")
+        return self._consumer
+
+    async def next(self, timeout: float) -> ConsumerRecord | None:  # type: ignore[type-arg]
+        """The next record in the total order, or None when nothing arrived within ``timeout``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            starved = await self._starved()
+            if starved:
+                await self._fetch(starved, 0.2)
+                continue
+            if self._heap:
+                return self._pop()
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            await self._fetch(list(self._buffers), min(left, REFRESH_ENDS_EVERY))
+            if time.monotonic() - self._ends_read_at >= REFRESH_ENDS_EVERY:
+                await self._refresh_ends()
+
+    async def commit(self, next_offsets: Mapping[TopicPartition, int]) -> None:
+        """Record progress: ``next_offsets`` maps each partition to its next unprocessed offset."""
+        if next_offsets:
+            await self.consumer.commit(dict(next_offsets))
+
+    def _pop(self) -> ConsumerRecord:  # type: ignore[type-arg]
+        _, tp = heapq.heappop(self._heap)
+        buffer = self._buffers[tp]
+        record = buffer.popleft()
+        if buffer:
+            heapq.heappush(self._heap, (order_key(buffer[0]), tp))
+        else:
+            self._maybe_starved.add(tp)
+        return record
+
+    async def _starved(self) -> list[TopicPartition]:
+        """Partitions with nothing buffered but unread records below their last end offset."""
+        starved = []
+        for tp in sorted(self._maybe_starved):
+            if self._buffers[tp] or await self.consumer.position(tp) >= self._ends[tp]:
+                self._maybe_starved.discard(tp)  # fed, or caught up until the ends move
+            else:
+                starved.append(tp)
+        return starved
+
+    async def _fetch(self, partitions: list[TopicPartition], timeout: float) -> None:
+        fetched = await self.consumer.getmany(*partitions, timeout_ms=int(timeout * 1000))
+        for tp, records in fetched.items():
+            if not records:
+                continue
+            buffer = self._buffers[tp]
+            was_empty = not buffer
+            buffer.extend(records)
+            if was_empty:
+                heapq.heappush(self._heap, (order_key(buffer[0]), tp))
+
+    async def _refresh_ends(self) -> None:
+        self._ends = await self.consumer.end_offsets(list(self._buffers))
+        self._ends_read_at = time.monotonic()
+        self._maybe_starved = {tp for tp, buffer in self._buffers.items() if not buffer}

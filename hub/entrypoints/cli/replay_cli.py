@@ -1,0 +1,149 @@
+"""``hub replay --year 2025-26``: rebuild everything from the topics, compare, then switch over.
+
+1. A fresh namespace (``--name``, default ``replay-<UTC time>``): its own topics, Faust app id
+   and changelogs, and database (a new SQLite file, or a new PostgreSQL schema).
+2. A worker runs there until drained, reading the current namespace's source and command
+   topics from the beginning (``HUB_SOURCE_NAMESPACE``); progress and ETA are shown.
+3. The census is compiled from the replay and from the current state, and the difference is
+   written to ``diff.json`` beside the replay's files.
+4. Only then does the hub switch over (unless ``--no-switch``): the pointer file makes every
+   ``hub`` command use the replay's namespace and database from now on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from hub import bootstrap
+from hub.adapters.consumer_lag import group_lag, records_in
+from hub.adapters.kafka_admin import apply_topics
+from hub.adapters.replay_database import replay_database
+from hub.config import Settings, active_file, load_settings
+from hub.entrypoints.cli import app
+from hub.entrypoints.cli.worker_cli import app_id
+from hub.entrypoints.worker.runner import Groups
+from hub.services.census_diff import CensusDiff, diff_folders
+from hub.services.worker_steps import Router
+from hub.topics_spec import load_topic_specs
+
+out, err = Console(highlight=False), Console(stderr=True, highlight=False)
+ALWAYS_DIFFERENT = ("manifest.json", "cin_validation.json")
+
+
+def _env(settings: Settings, namespace: str, source: str, database: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "HUB_HOME": str(settings.home),
+        "KAFKA_BOOTSTRAP_SERVERS": settings.bootstrap,
+        "HUB_TOPIC_NAMESPACE": namespace,
+        "HUB_SOURCE_NAMESPACE": source,
+        "HUB_DATABASE_URL": database,
+    }
+
+
+def _watch(worker: subprocess.Popen[bytes], settings: Settings, env: dict[str, str]) -> None:
+    """Progress of the resolver over every input, then of the downstream agents."""
+    replay = load_settings(env)
+    router = Router(
+        bootstrap.codec(replay), list(bootstrap.topic_specs(replay)),
+        list(bootstrap.input_specs(replay)),
+    )
+    groups = Groups(app_id(replay))
+    stages = [
+        ("resolving", groups.resolver, router.resolver_inputs),
+        ("processing", groups.children, [router.topic("ResolvedEvent")]),
+    ]
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=False) as progress:
+        tasks = {name: progress.add_task(name, total=None) for name, _, _ in stages}
+        while worker.poll() is None:
+            for name, group, topics in stages:
+                try:
+                    total = asyncio.run(records_in(settings.bootstrap, topics))
+                    left = asyncio.run(group_lag(settings.bootstrap, group, topics))
+                except Exception:  # noqa: S112 (the worker may still be creating its topics)
+                    continue
+                progress.update(tasks[name], total=total, completed=total - left)
+            time.sleep(2.0)
+
+
+def _compile(env: dict[str, str], year: str, folder: Path, validate: bool) -> None:
+    command = [sys.executable, "-m", "hub", "census", "compile", "--year", year,
+               "--out", str(folder), "--validate" if validate else "--no-validate"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        err.print(done.stdout[-2000:], done.stderr[-2000:], soft_wrap=True)
+        raise typer.Exit(1)
+
+
+def _show(diff: CensusDiff) -> None:
+    table = Table("file", "compared with current", "rows added", "rows removed")
+    for f in diff.files:
+        table.add_row(f.name, f.status, str(f.rows_added), str(f.rows_removed))
+    out.print(table)
+
+
+@app.command()
+def replay(
+    year: str = typer.Option(..., "--year", help="census year to compile, e.g. 2025-26"),
+    name: str | None = typer.Option(None, help="namespace of the rebuild (default: replay-<time>)"),
+    switch: bool = typer.Option(True, "--switch/--no-switch", help="switch over when done"),
+    validate: bool = typer.Option(True, "--validate/--no-validate", help="run the DfE validator"),
+) -> None:
+    """Rebuild every table, episode and census file from the topics into a fresh namespace."""
+    settings = load_settings()
+    source = settings.source_namespace if settings.source_namespace is not None else (
+        settings.topic_namespace)
+    name = name or "replay-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    folder = settings.state_dir / "replays" / name
+    if (folder / "census").exists():
+        err.print(f"[red]error:[/red] replay {name} already exists in {folder}")
+        raise typer.Exit(1)
+    folder.mkdir(parents=True, exist_ok=True)
+    database = replay_database(settings.database, name, folder)
+    specs = load_topic_specs(settings.topics_file, name)
+    asyncio.run(apply_topics(settings.bootstrap, list(specs)))
+    env = _env(settings, name, source, database)
+    out.print(f"replaying namespace {source or '(default)'} into {name}; log: {folder}/worker.log")
+    with (folder / "worker.log").open("wb") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "hub", "worker", "--until-drained"],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            _watch(worker, settings, env)
+        finally:
+            if worker.poll() is None:
+                worker.terminate()
+            worker.wait()
+    if worker.returncode != 0:
+        err.print(f"[red]error:[/red] the replay worker failed; nothing switched. See {log.name}")
+        raise typer.Exit(1)
+    _compile(env, year, folder / "census", validate)
+    _compile(dict(os.environ), year, folder / "current-census", validate=False)
+    diff = diff_folders(folder / "current-census", folder / "census", ALWAYS_DIFFERENT)
+    (folder / "diff.json").write_text(json.dumps(diff.as_dict(), indent=2) + "\n")
+    _show(diff)
+    out.print(f"census files: {folder / 'census'}; diff: {folder / 'diff.json'}")
+    if switch:
+        pointer = active_file(settings)
+        tmp = pointer.with_suffix(".tmp")
+        tmp.write_text(json.dumps({
+            "topic_namespace": name, "source_namespace": source, "database_url": database,
+            "switched_at": datetime.now(UTC).isoformat(),
+        }, indent=2) + "\n")
+        tmp.replace(pointer)
+        out.print(f"switched over: the hub now serves {name} ({pointer})")

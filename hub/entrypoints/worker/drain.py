@@ -1,0 +1,41 @@
+"""``--until-drained``: stop once every consumer group has committed every record of its
+inputs (two checks in a row), or give up when the lag has not moved for ``stall_after``."""
+
+from __future__ import annotations
+
+import asyncio
+from time import monotonic
+
+from hub.adapters.consumer_lag import group_lag
+from hub.logging import get_logger
+
+log = get_logger(__name__)
+CHECK_EVERY = 1.0
+
+
+class DrainWatch:
+    def __init__(self, bootstrap: str, inputs: dict[str, list[str]], stall_after: float) -> None:
+        self.bootstrap, self.inputs, self.stall_after = bootstrap, inputs, stall_after
+        self.stalled = False
+
+    async def lag(self) -> int:
+        try:
+            return sum([await group_lag(self.bootstrap, g, t) for g, t in self.inputs.items()])
+        except Exception:  # a passing admin error is "not drained yet", never a crash
+            return -1
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        quiet, last, since = 0, -1, monotonic()
+        while not stopping.is_set():
+            await asyncio.sleep(CHECK_EVERY)
+            lag = await self.lag()
+            if lag != last:
+                last, since = lag, monotonic()
+            quiet = quiet + 1 if lag == 0 else 0
+            if quiet >= 2:
+                log.info("drained")
+                stopping.set()
+            elif lag != 0 and monotonic() - since > self.stall_after:
+                log.error("worker stalled", uncommitted=lag, seconds=round(self.stall_after))
+                self.stalled = True
+                stopping.set()

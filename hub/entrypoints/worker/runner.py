@@ -1,0 +1,127 @@
+"""Wire and run the worker's stages in one process until stopped, or until drained.
+
+Every stage reads through its own consumer group (``<app id>-resolver``, ``<app id>``,
+``<app id>-sink``) with all partitions assigned to this process: run one worker per
+namespace. The two state tables are restored from their changelog topics
+(``<app id>-children-changelog``, ``<app id>-episodes-changelog``) before anything is read.
+SIGTERM or SIGINT stops the stages after their current batch is made durable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaProducer
+
+from hub.adapters.kafka_admin import apply_topics
+from hub.adapters.merged_feed import MergedFeed
+from hub.config import Settings
+from hub.entrypoints.worker.drain import DrainWatch
+from hub.entrypoints.worker.health import serve_health
+from hub.entrypoints.worker.stages import (
+    ChildStage,
+    ResolverStage,
+    SinkStage,
+    child_table,
+    episode_table,
+)
+from hub.logging import get_logger
+from hub.ports import HubStore
+from hub.services.resolution import Resolution
+from hub.services.worker_steps import Router, sink_topics
+from hub.topics_spec import TopicSpec
+
+log = get_logger(__name__)
+CHANGELOG_PARTITIONS = 6
+
+
+@dataclass(frozen=True)
+class Groups:
+    app_id: str
+
+    @property
+    def resolver(self) -> str:
+        return f"{self.app_id}-resolver"
+
+    @property
+    def children(self) -> str:
+        return self.app_id
+
+    @property
+    def sink(self) -> str:
+        return f"{self.app_id}-sink"
+
+    def changelog(self, table: str) -> str:
+        return f"{self.app_id}-{table}-changelog"
+
+
+def group_inputs(router: Router, groups: Groups) -> dict[str, list[str]]:
+    """What each consumer group reads: the drain check compares their commits to the ends."""
+    return {
+        groups.resolver: router.resolver_inputs,
+        groups.children: [router.topic("ResolvedEvent")],
+        groups.sink: sink_topics(router),
+    }
+
+
+def _changelog_spec(name: str, replication: int) -> TopicSpec:
+    return TopicSpec(
+        name=name, partitions=CHANGELOG_PARTITIONS, replication_factor=replication,
+        cleanup_policy="compact", key="hub child key", value=("state JSON",),
+        flow="worker state table -> the same table after a restart",
+    )
+
+
+async def run_worker(
+    settings: Settings, router: Router, resolution: Resolution, store: HubStore, app_id: str,
+    *, until_drained: bool = False, stall_after: float = 300.0,
+) -> int:
+    """Run until a signal (exit 0), until drained (0), or until stalled (3)."""
+    groups = Groups(app_id)
+    names = {t: groups.changelog(t) for t in ("children", "episodes")}
+    await apply_topics(settings.bootstrap, [
+        _changelog_spec(n, settings.replication_factor) for n in names.values()
+    ])
+    children, episodes = child_table(names["children"]), episode_table(names["episodes"])
+    restored = [await t.restore(settings.bootstrap) for t in (children, episodes)]
+    log.info("state restored", children=restored[0], episode_states=restored[1])
+
+    producer = AIOKafkaProducer(
+        bootstrap_servers=settings.bootstrap, acks="all", enable_idempotence=True, linger_ms=5
+    )
+    await producer.start()
+    inputs = group_inputs(router, groups)
+
+    def feed(group: str) -> MergedFeed:
+        return MergedFeed(settings.bootstrap, inputs[group], group)
+
+    stages = [
+        ResolverStage(feed(groups.resolver), producer, router, resolution),
+        ChildStage(feed(groups.children), producer, router, children, episodes),
+        SinkStage(feed(groups.sink), producer, router, store),
+    ]
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+    watch = DrainWatch(settings.bootstrap, inputs, stall_after)
+    helpers = [asyncio.create_task(watch.run(stopping))] if until_drained else []
+    if settings.worker_web_port is not None:
+        helpers.append(asyncio.create_task(serve_health(settings.worker_web_port, stages)))
+    async def run(stage: ResolverStage | ChildStage | SinkStage) -> None:
+        try:
+            await stage.run(stopping)
+        except BaseException:
+            stopping.set()  # one stage down stops the others cleanly (batches made durable)
+            raise
+
+    try:
+        await asyncio.gather(*(run(s) for s in stages))
+    finally:
+        for task in helpers:
+            task.cancel()
+        await producer.stop()
+    log.info("worker stopped", **{s.name: s.processed for s in stages})
+    return 3 if watch.stalled else 0

@@ -1,0 +1,109 @@
+"""One stage of the worker: read a merged feed, turn each record into sends, and make
+progress durable in the one safe order.
+
+A stage hands every record of its feed (:class:`~hub.adapters.merged_feed.MergedFeed`: all
+partitions assigned to this worker, one deterministic order) to :meth:`Stage.take`, which
+returns the records to send. Every ``FLUSH_EVERY_RECORDS`` sends or ``FLUSH_EVERY_SECONDS``,
+:meth:`Stage.flush` makes the batch durable:
+
+1. the outputs are sent and every acknowledgement awaited (resent, never skipped, on error);
+2. then :meth:`Stage.after_outputs` (a stage's state changelog, the SQL writes);
+3. only then are the input offsets committed.
+
+A crash anywhere in between makes the stage redo the uncommitted records: their outputs are
+byte-identical (same ids) and their state changes idempotent, so redoing never doubles
+anything and nothing is ever skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import Awaitable, Callable
+
+from aiokafka import AIOKafkaProducer, TopicPartition
+from aiokafka.structs import ConsumerRecord
+
+from hub.adapters.merged_feed import MergedFeed
+from hub.logging import get_logger
+from hub.services.worker_steps import Incoming, Send
+
+log = get_logger(__name__)
+FLUSH_EVERY_RECORDS = 2000
+FLUSH_EVERY_SECONDS = 0.5
+
+
+def incoming(record: ConsumerRecord) -> Incoming:  # type: ignore[type-arg]
+    key = (record.key or b"").decode("utf-8", errors="backslashreplace")
+    return Incoming(record.topic, record.partition, record.offset, key, record.value or b"")
+
+
+async def retrying(what: str, action: Callable[[], Awaitable[None]]) -> None:
+    """Run ``action`` until it succeeds, backing off; a broker outage delays, never loses."""
+    for attempt in itertools.count():
+        try:
+            return await action()
+        except Exception as exc:
+            log.error(f"{what} failed, retrying", error=type(exc).__name__, attempt=attempt)
+            await asyncio.sleep(min(30.0, 0.5 * 2**attempt))
+
+
+class Stage:
+    name = "stage"
+
+    def __init__(self, feed: MergedFeed, producer: AIOKafkaProducer) -> None:
+        self.feed = feed
+        self.producer = producer
+        self.processed = 0
+        self._sends: list[Send] = []
+        self._done: dict[TopicPartition, int] = {}
+        self._flushed_at = time.monotonic()
+
+    def take(self, message: Incoming) -> list[Send]:
+        raise NotImplementedError
+
+    async def after_outputs(self) -> None:
+        """Durable work that must follow the outputs and precede the commit."""
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        await self.feed.start()
+        try:
+            while not stopping.is_set():
+                record = await self.feed.next(timeout=FLUSH_EVERY_SECONDS)
+                if record is not None:
+                    message = incoming(record)
+                    self._sends += self.take(message)
+                    self._done[TopicPartition(message.topic, message.partition)] = (
+                        message.offset + 1
+                    )
+                    self.processed += 1
+                if record is None or self._due():
+                    await self.flush()
+        finally:
+            try:
+                await self.flush()
+            finally:
+                await self.feed.stop()
+
+    def _due(self) -> bool:
+        return (
+            len(self._sends) >= FLUSH_EVERY_RECORDS
+            or (len(self._done) and time.monotonic() - self._flushed_at >= FLUSH_EVERY_SECONDS)
+        )
+
+    async def flush(self) -> None:
+        sends, done = self._sends, self._done
+        self._sends, self._done = [], {}
+        if sends:
+            await retrying("send", lambda: self.send_all(sends))
+        await self.after_outputs()
+        if done:
+            await retrying("commit", lambda: self.feed.commit(done))
+        self._flushed_at = time.monotonic()
+
+    async def send_all(self, sends: list[Send]) -> None:
+        pending = [
+            await self.producer.send(topic, value, key=key.encode()) for topic, key, value in sends
+        ]
+        await asyncio.gather(*pending)
