@@ -65,8 +65,7 @@ def _killed_run(published: Published, env: dict[str, str], kills: int, budget: f
         time.sleep(wait)
         worker.send_signal(signal.SIGKILL)
         worker.wait()
-        share = progress(published, env)
-        points.append({"after_s": round(wait, 1), "resolved_share": round(share, 3)})
+        points.append({"after_s": round(wait, 1), "committed_share": progress(published, env)})
     return points
 
 

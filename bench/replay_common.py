@@ -98,11 +98,16 @@ def prepare(published: Published, out: str) -> dict[str, str]:
     return env
 
 
-def progress(published: Published, env: dict[str, str]) -> float:
-    """Share of the source events the resolver has committed in that namespace."""
-    group = f"{env['HUB_TOPIC_NAMESPACE']}-cin-hub-resolver"
-    left = asyncio.run(group_lag(published.settings.bootstrap, group, published.source_topics))
-    return 1 - left / published.events
+def progress(published: Published, env: dict[str, str]) -> dict[str, float]:
+    """Share of its input each stage has committed in that namespace (resolver, children)."""
+    out, bootstrap = env["HUB_TOPIC_NAMESPACE"], published.settings.bootstrap
+    resolved = [f"{out}.cin.hub.resolved-events.v1"]
+    left_resolver = asyncio.run(group_lag(bootstrap, f"{out}-cin-hub-resolver",
+                                          published.source_topics))
+    left_children = asyncio.run(group_lag(bootstrap, f"{out}-cin-hub", resolved))
+    total_children = asyncio.run(records_in(bootstrap, resolved)) or 1
+    return {"resolver": round(1 - left_resolver / published.events, 3),
+            "children": round(1 - left_children / total_children, 3)}
 
 
 def drain(env: dict[str, str], log: Path) -> float:

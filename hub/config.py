@@ -27,8 +27,8 @@ class Settings(BaseModel):
     database_url: str | None = None
     topic_namespace: str = ""
     source_namespace: str | None = None  # where sources and staff commands are read (replay)
-    replication_factor: int = 1  # for topics the worker creates (Faust changelogs)
-    worker_web_port: int | None = None  # Faust's web server on 127.0.0.1, for health checks
+    replication_factor: int = 1  # for topics the worker creates (state changelogs)
+    worker_web_port: int | None = None  # the worker's health endpoint on 127.0.0.1
     cache_home: Path | None = Field(
         default=None, description="where downloaded broker jars live (shared between homes)"
     )

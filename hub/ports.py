@@ -35,6 +35,8 @@ class LogRecord:
     offset: int
     key: str
     value: bytes
+    timestamp: int = 0
+    """Milliseconds; the resolver's records carry strictly increasing ones (its send order)."""
 
 
 class EventLog(Protocol):

@@ -48,6 +48,11 @@ class AvroCodec:
         schemaless_writer(buffer, schema.schema, record.model_dump(mode="python"))
         return buffer.getvalue()
 
+    def record_name(self, data: bytes) -> str | None:
+        """The record a message carries, from its header alone (None when unknown)."""
+        writer = self.catalogue.by_fingerprint.get(data[2:HEADER_LENGTH])
+        return writer.name if writer is not None and data[:2] == MARKER else None
+
     def decode_raw(self, data: bytes) -> tuple[str, dict[str, Any]]:
         """Record name and datum, resolved to the newest schema of that record."""
         if len(data) < HEADER_LENGTH or data[:2] != MARKER:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from types import TracebackType
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.partitioner import murmur2
 
 from hub.adapters.kafka_admin import describe_topics
 from hub.ports import LogRecord
@@ -73,6 +74,26 @@ async def read_topic(bootstrap: str, topic: str) -> list[LogRecord]:
         await consumer.stop()
 
 
+async def read_keys(bootstrap: str, topic: str, keys: set[str]) -> list[LogRecord]:
+    """Every record of ``topic`` under one of ``keys``: only the partitions those keys hash to
+    (Kafka's default partitioner, as every hub producer uses) are read."""
+    actual = (await describe_topics(bootstrap, [topic])).get(topic)
+    if actual is None:
+        raise KeyError(f"unknown topic {topic}")
+    count = actual.partitions
+    wanted = sorted({(murmur2(k.encode()) & 0x7FFFFFFF) % count for k in keys})
+    partitions = [TopicPartition(topic, p) for p in wanted]
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        return [r for r in await _drain(consumer, ends) if r.key in keys]
+    finally:
+        await consumer.stop()
+
+
 async def _drain(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> list[LogRecord]:
     records: list[LogRecord] = []
     remaining = {tp for tp, end in ends.items() if end > 0}
@@ -82,7 +103,9 @@ async def _drain(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) ->
             for m in messages:
                 if m.offset < ends[tp]:
                     key = m.key.decode() if m.key else ""
-                    records.append(LogRecord(tp.topic, tp.partition, m.offset, key, m.value or b""))
+                    value = m.value or b""
+                    records.append(LogRecord(tp.topic, tp.partition, m.offset, key, value,
+                                             m.timestamp))
             if await consumer.position(tp) >= ends[tp]:
                 remaining.discard(tp)
     return records

@@ -1,7 +1,7 @@
 """One deterministic stream out of many topic partitions, for the identity resolver.
 
 The resolver's decisions depend on the order it sees records (who is first known, who is a
-possible match of whom). Faust interleaves a multi-topic stream in fetch order, which differs
+possible match of whom). A consumer of many topics interleaves them in fetch order, which differs
 from run to run; this feed instead hands records out in one total order that depends only on
 what the topics hold: the smallest ``(timestamp, topic, partition, offset)`` among the next
 unread record of every partition.
@@ -18,17 +18,22 @@ so a restart after a crash resumes at once instead of waiting out a group rebala
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import time
 from collections import deque
 from collections.abc import Mapping
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaError
 from aiokafka.structs import ConsumerRecord
 
 from hub.adapters.kafka_admin import describe_topics
+from hub.logging import get_logger
 
 OrderKey = tuple[int, str, int, int]
+_AGAIN = object()
+log = get_logger(__name__)
 REFRESH_ENDS_EVERY = 1.0  # seconds between end-offset checks while caught up
 
 
@@ -87,21 +92,36 @@ class MergedFeed:
         return self._consumer
 
     async def next(self, timeout: float) -> ConsumerRecord | None:  # type: ignore[type-arg]
-        """The next record in the total order, or None when nothing arrived within ``timeout``."""
+        """The next record in the total order, or None when nothing arrived within ``timeout``.
+
+        A broker error (a timeout, a leader moving) is waited out and retried: it delays
+        the feed, never ends it, and the order stays the same.
+        """
         deadline = time.monotonic() + timeout
         while True:
-            starved = await self._starved()
-            if starved:
-                await self._fetch(starved, 0.2)
+            try:
+                found = await self._step(deadline)
+            except KafkaError as exc:
+                log.warning("feed waiting for the broker", error=type(exc).__name__)
+                await asyncio.sleep(1.0)
                 continue
-            if self._heap:
-                return self._pop()
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None
-            await self._fetch(list(self._buffers), min(left, REFRESH_ENDS_EVERY))
-            if time.monotonic() - self._ends_read_at >= REFRESH_ENDS_EVERY:
-                await self._refresh_ends()
+            if found is not _AGAIN:
+                return found  # type: ignore[return-value]
+
+    async def _step(self, deadline: float) -> object:
+        starved = await self._starved()
+        if starved:
+            await self._fetch(starved, 0.2)
+            return _AGAIN
+        if self._heap:
+            return self._pop()
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        await self._fetch(list(self._buffers), min(left, REFRESH_ENDS_EVERY))
+        if time.monotonic() - self._ends_read_at >= REFRESH_ENDS_EVERY:
+            await self._refresh_ends()
+        return _AGAIN
 
     async def commit(self, next_offsets: Mapping[TopicPartition, int]) -> None:
         """Record progress: ``next_offsets`` maps each partition to its next unprocessed offset."""

@@ -1,1 +1,1 @@
-"""Entrypoints: the typer CLI, the Faust worker and the web services."""
+"""Entrypoints: the typer CLI, the stream worker and the web services."""

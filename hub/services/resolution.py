@@ -177,8 +177,13 @@ class Resolution:
         """Ids of the review commands carried out (a reviewed decision's ``source_event_id``)."""
 
     def rebuild(self, records: Iterable[IdentityDecisionMade]) -> int:
-        count = 0
+        """Apply decision records in the order they were made; a copy of one already
+        applied (a send repeated after a crash has the same decision id) is skipped."""
+        count, seen = 0, set()
         for record in records:
+            if record.decision_id in seen:
+                continue
+            seen.add(record.decision_id)
             if (event := identity_event(record)) is not None:
                 self.state = apply(self.state, event)
                 count += 1
@@ -245,6 +250,11 @@ class Resolution:
             for held in [self.state.children[key].records]
         }
         return ReviewResult(decisions, tuple(affected), retired, records_of, at)
+
+    def keys_behind(self, keys: tuple[str, ...]) -> set[str]:
+        """``keys`` and every key ever merged into one of them: where their events were sent."""
+        now = set(keys)
+        return now | {k for k in self.state.merged_into if self.state.current_key(k) in now}
 
     def current_key(self, child_key: str) -> str:
         """The key a child is known by now (a merged child's survivor), for routing commands."""

@@ -1,4 +1,4 @@
-"""What the worker's agents do with one message, free of Faust so it can be tested alone.
+"""What the worker's stages do with one message, free of Kafka so it can be tested alone.
 
 Each step decodes, calls the domain, and returns the records to send as (topic, key, bytes).
 A message that cannot be decoded, or is not what the topic carries, becomes a dead letter
@@ -12,6 +12,7 @@ once the state that saw it was saved. Consumers and SQL sinks are idempotent by 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -23,6 +24,8 @@ from hub.domain.child.state import ChildState
 from hub.domain.dead_letter import DeadLetter, DeadLetterStage, dead_letter_id
 from hub.domain.disclosure import Shared, admit
 from hub.domain.episodes.derive import derive
+from hub.domain.episodes.model import ServiceEpisode
+from hub.domain.episodes.ownership import Held, take_over
 from hub.domain.episodes.state import EpisodeState
 from hub.domain.events import EVENT_MODELS, Event
 from hub.domain.outputs import COMMAND_RECORDS, ChildReset
@@ -158,9 +161,11 @@ def child_step(
 
 
 def episode_step(
-    router: Router, state: EpisodeState, message: Incoming
-) -> tuple[EpisodeState, list[Send]]:
-    """A resolved event for one child: new service-episode versions, keyed by episode id.
+    router: Router, state: EpisodeState, message: Incoming,
+    held: Callable[[str], Held | None] = lambda _: None,
+) -> tuple[EpisodeState, list[ServiceEpisode]]:
+    """A resolved event for one child: new service-episode versions (``take_over`` makes an
+    episode another child emitted before continue above that child's version).
 
     Only shareable events reach this step (the identity step gates consent and counts the
     rest); the gate is checked again here so no path can bypass it.
@@ -171,7 +176,7 @@ def episode_step(
     if not isinstance(event, ChildReset) and not isinstance(admit(event), Shared):  # type: ignore[arg-type]
         return state, []
     state, episodes = derive(state, event, message.key)  # type: ignore[arg-type]
-    return state, [router.route(episode) for episode in episodes]
+    return take_over(state, message.key, episodes, held)
 
 
 SINK_RECORDS = (
@@ -203,3 +208,4 @@ def sink_records(router: Router, values: list[bytes]) -> list[BaseModel]:
         except UndecodableMessageError:
             continue  # the producing agent dead-lettered its input; nothing to store
     return records
+

@@ -5,8 +5,8 @@ started once per session (lazily, only when a test asks for ``kafka_broker``) an
 ``tests/integration`` and ``tests/e2e``.
 
 The broker jars are reused from the project's cache (``.hub/cache``, or ``$HUB_CACHE_DIR``), so
-only the first run on a machine downloads them. Ports 29092/29093 are used when free, other
-free ports otherwise, so a developer's own broker (19092) and the tests never meet.
+only the first run on a machine downloads them. The ports are free ones the OS picks, so a
+developer's own broker (19092), and another test session, never meet this one.
 """
 
 from __future__ import annotations
@@ -31,14 +31,6 @@ from hub.entrypoints.cli import broker_cli as _broker_cli  # noqa: F401 (adds `h
 from hub.entrypoints.cli import topics_cli as _topics_cli  # noqa: F401 (adds `hub topics`)
 
 REPO = Path(__file__).resolve().parents[2]
-PREFERRED_PORTS = (29092, 29093)
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -47,8 +39,8 @@ def free_port() -> int:
 
 
 def broker_ports() -> tuple[int, int]:
-    if all(port_is_free(port) for port in PREFERRED_PORTS):
-        return PREFERRED_PORTS
+    """Two free ports picked by the OS: two test sessions at once never share a broker (with
+    fixed preferred ports both could see them free, and one would stop the other's broker)."""
     return free_port(), free_port()
 
 

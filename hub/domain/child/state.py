@@ -1,4 +1,4 @@
-"""``ChildState``: what the child processor remembers per hub child key (a Faust table row).
+"""``ChildState``: what the child processor remembers per hub child key (a state-table row).
 
 Frozen and bounded: rules return a new state, never change one. Full history lives in the
 topics and SQL; the state keeps only what the rules need to decide.

@@ -1,6 +1,6 @@
 """The processor over many children: one independent state per hub child key.
 
-What the Faust agent does with its table, as a pure function: twins, or any two keys, never
+What the worker does with its table, as a pure function: twins, or any two keys, never
 share state, because an input only ever reads and writes the row of its own key.
 """
 

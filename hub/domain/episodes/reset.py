@@ -39,9 +39,16 @@ def reset(state: EpisodeState, control: ChildReset) -> Result:
         for e in state.open
     ]
     return EpisodeState(
-        earlier=_latest((*state.earlier, *state.settled, *map(stamp, changed))),
+        earlier=_forget_content(_latest((*state.earlier, *state.settled, *map(stamp, changed)))),
         resets=(*state.resets, control.reset_id)[-MAX_RESETS:],
     ), changed
+
+
+def _forget_content(stamps: tuple[Stamp, ...]) -> tuple[Stamp, ...]:
+    """Keep each episode's version, not its content: after a reset every episode derived
+    again is emitted again, even unchanged, because another child may hold it in the sink
+    meanwhile (a split gives a merged child's episodes back to it)."""
+    return tuple(s.model_copy(update={"digest": ""}) for s in stamps)
 
 
 def _latest(stamps: tuple[Stamp, ...]) -> tuple[Stamp, ...]:

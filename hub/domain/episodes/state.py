@@ -1,4 +1,4 @@
-"""``EpisodeState``: what the episode builder remembers per hub child key (a Faust table row).
+"""``EpisodeState``: what the episode builder remembers per hub child key (a state-table row).
 
 Frozen; rules return a new state. ``open`` holds, in full, the episodes a later event may
 still change: case episodes without an end date (SEN, YOT, CAF, register) and planned panel

@@ -73,7 +73,7 @@ def _broker(settings: Settings) -> None:
 
 
 def _hub(*args: str) -> None:
-    """Run a hub command as its own process (Faust's worker owns its event loop and exit)."""
+    """Run a hub command as its own process (the worker owns its event loop, signals and exit)."""
     done = subprocess.run([sys.executable, "-m", "hub", *args], check=False)
     if done.returncode != 0:
         console.print(f"[red]error:[/red] hub {' '.join(args)} failed (exit {done.returncode})")

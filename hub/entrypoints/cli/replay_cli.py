@@ -1,6 +1,6 @@
 """``hub replay --year 2025-26``: rebuild everything from the topics, compare, then switch over.
 
-1. A fresh namespace (``--name``, default ``replay-<UTC time>``): its own topics, Faust app id
+1. A fresh namespace (``--name``, default ``replay-<UTC time>``): its own topics, app id
    and changelogs, and database (a new SQLite file, or a new PostgreSQL schema).
 2. A worker runs there until drained, reading the current namespace's source and command
    topics from the beginning (``HUB_SOURCE_NAMESPACE``); progress and ETA are shown.

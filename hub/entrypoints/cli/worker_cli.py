@@ -32,9 +32,9 @@ async def rebuild_resolution(settings: Settings, router: Router) -> Resolution:
     resolution = Resolution()
     topic = router.topic("IdentityDecisionMade")
     if topic in await describe_topics(settings.bootstrap, [topic]):
-        records = [
-            router.codec.decode(r.value) for r in await read_topic(settings.bootstrap, topic)
-        ]
+        found = await read_topic(settings.bootstrap, topic)
+        in_order = sorted(found, key=lambda r: (r.timestamp, r.partition, r.offset))
+        records = [router.codec.decode(r.value) for r in in_order]  # as they were decided
         resolution.rebuild(r for r in records if isinstance(r, IdentityDecisionMade))
     return resolution
 

@@ -1,1 +1,1 @@
-"""The stream worker (faust-streaming): identity resolution and the per-child processor."""
+"""The stream worker: the resolver, the per-child stage and the SQL sink (docs/worker.md)."""

@@ -17,7 +17,7 @@ log = get_logger(__name__)
 def guarded(message: Incoming, step: Callable[[], T], on_error: Callable[[], T]) -> T:
     """Run a step; any failure becomes a dead letter naming the error type, never a lost message.
 
-    Faust would otherwise mark the message processed, restart the agent and commit past it.
+    An exception escaping a stage would otherwise stop the worker on one bad message.
     Only the exception's type is recorded: its text may quote personal data.
     """
     try:
@@ -30,7 +30,7 @@ def guarded(message: Incoming, step: Callable[[], T], on_error: Callable[[], T])
 async def store_batch(store: HubStore, router: Router, records: list[Any]) -> list[Send]:
     """Write a batch; retry, then record by record. Returns dead letters for what never fits.
 
-    Faust marks a taken batch processed even if this raises, so nothing may escape.
+    The batch's offsets are committed after this returns, so nothing may escape.
     """
     for attempt in range(5):
         try:

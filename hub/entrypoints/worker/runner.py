@@ -20,13 +20,8 @@ from hub.adapters.merged_feed import MergedFeed
 from hub.config import Settings
 from hub.entrypoints.worker.drain import DrainWatch
 from hub.entrypoints.worker.health import serve_health
-from hub.entrypoints.worker.stages import (
-    ChildStage,
-    ResolverStage,
-    SinkStage,
-    child_table,
-    episode_table,
-)
+from hub.entrypoints.worker.resolver_stage import ResolverStage
+from hub.entrypoints.worker.stages import ChildStage, ChildTables, SinkStage
 from hub.logging import get_logger
 from hub.ports import HubStore
 from hub.services.resolution import Resolution
@@ -69,7 +64,8 @@ def group_inputs(router: Router, groups: Groups) -> dict[str, list[str]]:
 def _changelog_spec(name: str, replication: int) -> TopicSpec:
     return TopicSpec(
         name=name, partitions=CHANGELOG_PARTITIONS, replication_factor=replication,
-        cleanup_policy="compact", key="hub child key", value=("state JSON",),
+        cleanup_policy="compact", key="hub child key (episode id for episode-owners)",
+        value=("state JSON",),
         flow="worker state table -> the same table after a restart",
     )
 
@@ -80,13 +76,12 @@ async def run_worker(
 ) -> int:
     """Run until a signal (exit 0), until drained (0), or until stalled (3)."""
     groups = Groups(app_id)
-    names = {t: groups.changelog(t) for t in ("children", "episodes")}
+    tables = ChildTables.named(groups.changelog)
     await apply_topics(settings.bootstrap, [
-        _changelog_spec(n, settings.replication_factor) for n in names.values()
+        _changelog_spec(t.topic, settings.replication_factor) for t in tables.all
     ])
-    children, episodes = child_table(names["children"]), episode_table(names["episodes"])
-    restored = [await t.restore(settings.bootstrap) for t in (children, episodes)]
-    log.info("state restored", children=restored[0], episode_states=restored[1])
+    restored = {t.topic: await t.restore(settings.bootstrap) for t in tables.all}
+    log.info("state restored", **{k.rsplit("-", 2)[-2]: v for k, v in restored.items()})
 
     producer = AIOKafkaProducer(
         bootstrap_servers=settings.bootstrap, acks="all", enable_idempotence=True, linger_ms=5
@@ -99,7 +94,7 @@ async def run_worker(
 
     stages = [
         ResolverStage(feed(groups.resolver), producer, router, resolution),
-        ChildStage(feed(groups.children), producer, router, children, episodes),
+        ChildStage(feed(groups.children), producer, router, tables),
         SinkStage(feed(groups.sink), producer, router, store),
     ]
     stopping = asyncio.Event()

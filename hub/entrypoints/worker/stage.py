@@ -51,6 +51,9 @@ async def retrying(what: str, action: Callable[[], Awaitable[None]]) -> None:
 
 class Stage:
     name = "stage"
+    ordered_timestamps = False
+    """Give every record sent a strictly increasing timestamp, so a MergedFeed downstream
+    hands them out in exactly the order this stage sent them (across partitions too)."""
 
     def __init__(self, feed: MergedFeed, producer: AIOKafkaProducer) -> None:
         self.feed = feed
@@ -59,8 +62,9 @@ class Stage:
         self._sends: list[Send] = []
         self._done: dict[TopicPartition, int] = {}
         self._flushed_at = time.monotonic()
+        self._last_ms = 0
 
-    def take(self, message: Incoming) -> list[Send]:
+    async def take(self, message: Incoming) -> list[Send]:
         raise NotImplementedError
 
     async def after_outputs(self) -> None:
@@ -73,7 +77,7 @@ class Stage:
                 record = await self.feed.next(timeout=FLUSH_EVERY_SECONDS)
                 if record is not None:
                     message = incoming(record)
-                    self._sends += self.take(message)
+                    self._sends += await self.take(message)
                     self._done[TopicPartition(message.topic, message.partition)] = (
                         message.offset + 1
                     )
@@ -104,6 +108,13 @@ class Stage:
 
     async def send_all(self, sends: list[Send]) -> None:
         pending = [
-            await self.producer.send(topic, value, key=key.encode()) for topic, key, value in sends
+            await self.producer.send(topic, value, key=key.encode(), timestamp_ms=self._stamp())
+            for topic, key, value in sends
         ]
         await asyncio.gather(*pending)
+
+    def _stamp(self) -> int | None:
+        if not self.ordered_timestamps:
+            return None
+        self._last_ms = max(self._last_ms + 1, int(time.time() * 1000))
+        return self._last_ms

@@ -1,8 +1,8 @@
 """The worker's three stages. Each translates and delegates (STYLE.md): decode, call the
 step in ``hub.services.worker_steps``, return what to send.
 
-- :class:`ResolverStage` reads every source topic and the staff command topic and resolves
-  each event to a child key; it is the hub's one sequencer (see docs/worker.md).
+- ``ResolverStage`` (``resolver_stage``) reads every source topic and the staff command
+  topic and resolves each event to a child key: the hub's one sequencer (docs/worker.md).
 - :class:`ChildStage` reads resolved events and forwarded commands, keyed by child, and
   applies each to the child's state and to the child's episode state (two state tables,
   each on its compacted changelog).
@@ -11,86 +11,124 @@ step in ``hub.services.worker_steps``, return what to send.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
 from hub.adapters.merged_feed import MergedFeed
+from hub.domain.child.reset import adopt_task
 from hub.domain.child.state import ChildState
+from hub.domain.episodes.model import ServiceEpisode
+from hub.domain.episodes.reset import adopt
 from hub.domain.episodes.state import EpisodeState
+from hub.domain.outputs.tasks import TaskChanged
 from hub.entrypoints.worker.guards import guarded, store_batch
 from hub.entrypoints.worker.stage import Stage, retrying
 from hub.entrypoints.worker.state_table import StateTable
+from hub.logging import get_logger
 from hub.ports import HubStore
-from hub.services.resolution import Resolution
 from hub.services.worker_steps import (
     Incoming,
     Router,
     Send,
     child_step,
     episode_step,
-    identity_step,
     sink_records,
 )
 
+log = get_logger(__name__)
 
-class ResolverStage(Stage):
-    name = "resolver"
 
-    def __init__(self, feed: MergedFeed, producer: AIOKafkaProducer, router: Router,
-                 resolution: Resolution) -> None:
-        super().__init__(feed, producer)
-        self.router, self.resolution = router, resolution
+def _json(state: Any) -> bytes:
+    return state.model_dump_json().encode()  # type: ignore[no-any-return]
 
-    def take(self, message: Incoming) -> list[Send]:
-        return guarded(
-            message,
-            lambda: identity_step(self.router, self.resolution, message),
-            lambda: [self.router.dead_letter(message, "PROCESSOR_ERROR", "identity step")],
+
+def _held(raw: bytes) -> tuple[int, str]:
+    version, key = raw.decode().split("|", 1)
+    return int(version), key
+
+
+@dataclass
+class ChildTables:
+    children: StateTable[ChildState]
+    episodes: StateTable[EpisodeState]
+    owners: StateTable[tuple[int, str]]
+
+    @classmethod
+    def named(cls, topic: Callable[[str], str]) -> ChildTables:
+        return cls(
+            StateTable(topic("children"), ChildState.model_validate_json, _json),
+            StateTable(topic("episodes"), EpisodeState.model_validate_json, _json),
+            StateTable(topic("episode-owners"), _held, lambda h: f"{h[0]}|{h[1]}".encode()),
         )
 
-
-def child_table(topic: str) -> StateTable[ChildState]:
-    return StateTable(topic, ChildState.model_validate_json, lambda s: s.model_dump_json().encode())
-
-
-def episode_table(topic: str) -> StateTable[EpisodeState]:
-    return StateTable(
-        topic, EpisodeState.model_validate_json, lambda s: s.model_dump_json().encode()
-    )
+    @property
+    def all(self) -> tuple[StateTable[Any], ...]:
+        return (self.children, self.episodes, self.owners)
 
 
 class ChildStage(Stage):
+    """Per child: the child processor and the episode builder, on three state tables (the
+    child's state, its episode state, and which child last emitted each episode id)."""
+
     name = "children"
 
     def __init__(self, feed: MergedFeed, producer: AIOKafkaProducer, router: Router,
-                 children: StateTable[ChildState], episodes: StateTable[EpisodeState]) -> None:
+                 tables: ChildTables) -> None:
         super().__init__(feed, producer)
-        self.router, self.children, self.episodes = router, children, episodes
+        self.router, self.t = router, tables
 
-    def take(self, message: Incoming) -> list[Send]:
+    async def take(self, message: Incoming) -> list[Send]:
         dead = [self.router.dead_letter(message, "PROCESSOR_ERROR", "child step")]
+        children, episodes = self.t.children, self.t.episodes
         child, sends = guarded(
             message,
-            lambda: child_step(self.router, self.children.get(message.key) or ChildState(),
-                               message),
+            lambda: child_step(self.router, children.get(message.key) or ChildState(), message),
             lambda: (None, dead),
         )
         if child is not None:
-            self.children.set(message.key, child)
-        episodes, more = guarded(
+            children.set(message.key, child)
+        state, emitted = guarded(
             message,
-            lambda: episode_step(self.router, self.episodes.get(message.key) or EpisodeState(),
-                                 message),
-            lambda: (None, [] if child is None else dead),  # one dead letter per message
+            lambda: episode_step(self.router, episodes.get(message.key) or EpisodeState(),
+                                 message, self.t.owners.get),
+            lambda: (None, []),
         )
-        if episodes is not None:
-            self.episodes.set(message.key, episodes)
-        return [*sends, *more]
+        if state is None and child is not None:
+            sends = [*sends, *dead]  # one dead letter per message
+        if state is not None:
+            episodes.set(message.key, state)
+        if self.router.codec.record_name(message.value) == "ChildReset":
+            emitted += self._adopt(message.key, sends, emitted)
+        for episode in emitted:
+            self.t.owners.set(episode.episode_id, (episode.version, episode.child_key))
+        return [*sends, *map(self.router.route, emitted)]
+
+    def _adopt(
+        self, key: str, sends: list[Send], emitted: list[ServiceEpisode]
+    ) -> list[ServiceEpisode]:
+        """A merged-away child moves its open tasks and episodes to the survivor: the
+        survivor's states learn them here (this worker holds every child), so staff commands
+        and later versions continue from what the sink holds."""
+        again: list[ServiceEpisode] = []
+        for _, _, value in sends:
+            task = self.router.codec.decode(value)
+            if isinstance(task, TaskChanged) and task.child_key != key:
+                state = self.t.children.get(task.child_key) or ChildState()
+                self.t.children.set(task.child_key, adopt_task(state, task, task.child_key))
+        for episode in emitted:
+            into = episode.child_key
+            if into != key:
+                held, more = adopt(self.t.episodes.get(into) or EpisodeState(), episode, into)
+                self.t.episodes.set(into, held)
+                again += more
+        return again
 
     async def after_outputs(self) -> None:
         """The states move on only once the outputs they led to are durable."""
-        changes = [*self.children.changelog(), *self.episodes.changelog()]
+        changes = [t for table in self.t.all for t in table.changelog()]
         if changes:
             await retrying("changelog", lambda: self.send_all(changes))
 
@@ -104,7 +142,7 @@ class SinkStage(Stage):
         self.router, self.store = router, store
         self._pending: list[bytes] = []
 
-    def take(self, message: Incoming) -> list[Send]:
+    async def take(self, message: Incoming) -> list[Send]:
         self._pending.append(message.value)
         return []
 

@@ -1,0 +1,72 @@
+"""A reviewer's identity answer, downstream of the resolver: which messages are one, what a
+refusal looks like, and what a carried-out review sends (pure apart from decoding)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hub.adapters.avro_codec import UndecodableMessageError
+from hub.domain.events import Event
+from hub.domain.outputs.codes import RejectionCode
+from hub.domain.outputs.commands import ReviewPossibleMatch, SplitChild
+from hub.domain.outputs.tasks import CommandRejected
+from hub.domain.routing import topic_for
+from hub.services.review_result import ReviewResult
+from hub.services.worker_steps import Incoming, Router, Send
+
+REVIEW_COMMANDS = (ReviewPossibleMatch, SplitChild)
+
+
+def review_command(router: Router, message: Incoming) -> ReviewPossibleMatch | SplitChild | None:
+    """The reviewer's answer a message carries, if it is one (they need the resolver's index
+    and a look back at the resolved events, so the resolver handles them apart)."""
+    if message.topic != topic_for("ClaimTask", router.input_declared):
+        return None
+    try:
+        record = router.codec.decode(message.value)
+    except UndecodableMessageError:
+        return None
+    return record if isinstance(record, REVIEW_COMMANDS) else None
+
+
+def review_rejected(
+    router: Router, command: ReviewPossibleMatch | SplitChild, code: str, reason: str
+) -> list[Send]:
+    rejected = CommandRejected(
+        command_id=command.command_id, command_type=type(command).__name__,
+        child_key=command.child_key, target_id=command.child_key,
+        reason_code=RejectionCode(code), reason=reason, rejected_at=command.decided_at,
+    )
+    return [router.route(rejected)]
+
+
+def review_sends(
+    router: Router, result: ReviewResult, resolved: list[tuple[str, bytes]],
+    record_id_of: Callable[[Event], str],
+) -> list[Send]:
+    """A carried-out review, downstream: its decisions; then, per affected key, a
+    ``ChildReset`` followed by every event that now belongs to that key, in the order they
+    were recorded. ``resolved``: (key, original bytes) read back from the resolved-events
+    topic under every key involved; an event seen under several keys is sent once."""
+    events: dict[str, tuple[Event, bytes]] = {}
+    for _, value in resolved:
+        try:
+            event = router.codec.decode(value)
+        except UndecodableMessageError:
+            continue
+        if isinstance(event, Event):
+            events.setdefault(event.envelope.event_id, (event, value))  # type: ignore[attr-defined]
+    ordered = sorted(
+        events.values(), key=lambda ev: (ev[0].envelope.recorded_at, ev[0].envelope.event_id)  # type: ignore[attr-defined]
+    )
+    sends = [router.route(d) for d in result.decisions]
+    for reset in result.resets():
+        sends.append(router.route(reset))
+        owned = set(result.records_of.get(reset.child_key, ()))
+        if reset.into_key is None:
+            sends += [
+                (router.topic("ResolvedEvent"), reset.child_key, value)
+                for event, value in ordered
+                if record_id_of(event) in owned
+            ]
+    return sends

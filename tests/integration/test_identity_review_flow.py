@@ -1,0 +1,132 @@
+"""Issue 4: a reviewer's answer to a possible match, and its undo, followed everywhere.
+
+On the real broker with the real worker: a synthetic authority is processed; a possible
+match the resolver raised is answered "same child" (a merge), then the merge is undone (a
+split). After the merge, the survivor holds the retired child's events, episodes,
+identifiers and timeline, the retired child keeps no counted episode, and the review task is
+done. After the split, the census files are those of the first run except for what the review
+itself changed: the episodes carry later versions, and one review task fewer is open. The
+merge left no trace in any census figure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from hub.adapters.avro_codec import AvroCodec
+from hub.adapters.kafka_log import KafkaEventLog
+from hub.adapters.sql_store import SqlHubStore
+from hub.domain.outputs.commands import ReviewPossibleMatch, SplitChild
+from hub.domain.outputs.identity import IdentityDecisionKind, IdentityDecisionMade
+from hub.domain.outputs.reset import ChildReset
+from hub.domain.routing import output_key, topic_for
+from tests.integration.worker_harness import (
+    Authority,
+    decoded,
+    publish_authority,
+    run_worker_until_drained,
+)
+
+pytestmark = pytest.mark.integration
+YEAR = "2025-26"
+AT = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+
+def _without_versions(text: str) -> str:
+    text = re.sub(r"<EpisodeVersion>\d+</EpisodeVersion>", "", text)
+    return "\n".join(line.rsplit(",", 1)[0] for line in text.splitlines())
+
+
+def _census(authority: Authority, folder: Path) -> dict[str, str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "hub", "census", "compile", "--year", YEAR, "--out", str(folder),
+         "--no-validate", "--from", "database"],
+        env=authority.env(), capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.iterdir()) if p.name not in {"manifest.json"}}
+
+
+def _send(authority: Authority, codec: AvroCodec, command: object) -> None:
+    declared = [(s.name, s.value) for s in authority.specs]
+    topic = topic_for(type(command).__name__, declared)
+
+    async def go() -> None:
+        async with KafkaEventLog(authority.bootstrap) as log:
+            await log.append(topic, output_key(command), codec.encode(command))  # type: ignore[arg-type]
+
+    asyncio.run(go())
+
+
+def _counted(store: SqlHubStore, key: str) -> list:
+    return [e for e in store.episodes(key) if e.exclusion_reason is None and e.child_key == key]
+
+
+@pytest.mark.timeout(1200)
+def test_a_merge_and_its_undo_reach_every_output(kafka_broker, tmp_path, codec: AvroCodec):
+    authority = asyncio.run(publish_authority(tmp_path, kafka_broker, "it-review", children=300))
+    run_worker_until_drained(authority)
+    before = _census(authority, tmp_path / "before")
+    decisions = asyncio.run(decoded(authority, codec, "cin.hub.identity-decisions.v1"))
+    possible = [d for d in decisions if isinstance(d, IdentityDecisionMade)
+                and d.kind is IdentityDecisionKind.POSSIBLE_MATCH]
+    assert possible, "the synthetic authority raised no possible match to review"
+    match = possible[0]
+    retired, survivor = match.child_key, match.candidate_key
+    assert survivor is not None
+    store = SqlHubStore(authority.database)
+    retired_ids = {(i.identifier_type, i.identifier_value) for i in store.identifiers(retired)}
+    retired_events = {t.event_id for t in store.timeline(retired)}
+    assert retired_events
+
+    _send(authority, codec, ReviewPossibleMatch(
+        command_id="review-1", child_key=retired, candidate_key=survivor, same_child=True,
+        by="amira.khan", decided_at=AT))
+    run_worker_until_drained(authority)
+
+    decisions = asyncio.run(decoded(authority, codec, "cin.hub.identity-decisions.v1"))
+    merge = [d for d in decisions if isinstance(d, IdentityDecisionMade)
+             and d.kind is IdentityDecisionKind.MERGE]
+    assert [(m.child_key, m.candidate_key) for m in merge] == [(survivor, retired)]
+    resets = [r for r in asyncio.run(decoded(authority, codec, "cin.hub.resolved-events.v1"))
+              if isinstance(r, ChildReset)]
+    assert {(r.child_key, r.into_key) for r in resets} == {(retired, survivor), (survivor, None)}
+    assert retired_ids <= {(i.identifier_type, i.identifier_value)
+                           for i in store.identifiers(survivor)}
+    assert retired_events <= {t.event_id for t in store.timeline(survivor)}
+    assert not _counted(store, retired), "a merged-away child still has counted episodes"
+    reviews = [t for t in store.open_tasks() if t.child_key in (retired, survivor)
+               and t.task_type.value == "POSSIBLE_MATCH_REVIEW"]
+    assert not reviews, "the review task is still open after the answer"
+
+    moved = merge[0].record_ids  # every record the merge moved: the undo
+    assert moved
+    _send(authority, codec, SplitChild(
+        command_id="split-1", child_key=survivor, record_ids=moved, by="amira.khan",
+        reason="reviewed again: not the same child", decided_at=AT))
+    run_worker_until_drained(authority)
+
+    decisions = asyncio.run(decoded(authority, codec, "cin.hub.identity-decisions.v1"))
+    assert any(isinstance(d, IdentityDecisionMade) and d.kind is IdentityDecisionKind.SPLIT
+               for d in decisions)
+    after = _census(authority, tmp_path / "after")
+    assert after["cin_census.xml"] == before["cin_census.xml"]
+    assert after["consent_limited_counts.csv"] == before["consent_limited_counts.csv"]
+    for name in ("additional_services.csv", "additional_services.xml"):
+        old, new = ((tmp_path / d / name).read_text() for d in ("before", "after"))
+        assert _without_versions(new) == _without_versions(old), name
+    quality = [json.loads((tmp_path / d / "data_quality.json").read_text())
+               for d in ("before", "after")]
+    assert quality[1]["open_review_tasks"] == quality[0]["open_review_tasks"] - 1
+    del quality[0]["open_review_tasks"], quality[1]["open_review_tasks"]
+    assert quality[1] == quality[0]
