@@ -3,13 +3,22 @@
 Starts the local broker, applies topics.yaml, round-trips one event of every type, writes a
 synthetic local authority, publishes every source through its connector, runs the stream
 worker until the topics are drained, compiles the census and says what was produced where.
+
+Each authority (year, seed, size) gets its own topic namespace and SQLite file, so a second
+demo of a different size never mixes its records with the first one's; running the same
+demo again republishes the same events (idempotent) and changes nothing. At the end the hub
+is switched over to the demo (the pointer ``hub replay`` uses), so ``hub timeline``, the
+inbox and ``hub census compile`` show it without further settings.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -19,7 +28,7 @@ from connectors.registry import EXPORT_FILES
 from hub import bootstrap
 from hub.adapters.kafka_admin import apply_topics
 from hub.adapters.local_broker import LocalBroker
-from hub.config import Settings, load_settings
+from hub.config import Settings, active_file, load_settings
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.connect_cli import print_summary, progress_bar, publish_export
 from hub.entrypoints.cli.events_cli import smoke
@@ -37,7 +46,8 @@ def demo(
     year: str = typer.Option("2025-26", "--year", help="census year"),
 ) -> None:
     """Run the whole path on embedded defaults and say what was produced and where."""
-    settings = load_settings()
+    base = load_settings()
+    settings = _isolate(base, f"demo-{year}-s{seed}-c{children}")
     _broker(settings)
     report = asyncio.run(apply_topics(settings.bootstrap, bootstrap.topic_specs(settings)))
     console.print(
@@ -56,12 +66,34 @@ def demo(
     census = settings.home / "out" / f"census-{year}"
     console.print(f"[bold]7. census[/bold] compiling {year} -> {census}")
     _hub("census", "compile", "--year", year, "--out", str(census))
+    _switch(base, settings)
     console.print(
         f"\n[bold green]Done.[/bold green] Exports: {exports}\nDatabase: {settings.database}\n"
+        f"Topics: namespace {settings.topic_namespace} (the hub now serves it)\n"
         f"Census files: {census}\nTry: hub timeline <child key> (keys are in the database)"
     )
     if settings.uses_local_broker:
         console.print("The broker keeps running for you to explore; stop it with: hub broker stop")
+
+
+def _isolate(base: Settings, name: str) -> Settings:
+    """Settings (and environment, for the commands run as processes) of the demo's own
+    namespace and database."""
+    root = base.source_namespace if base.source_namespace is not None else base.topic_namespace
+    namespace = f"{root}.{name}" if root else name
+    database = base.database_url or f"sqlite:///{base.state_dir / (namespace + '.db')}"
+    os.environ.update({"HUB_TOPIC_NAMESPACE": namespace, "HUB_SOURCE_NAMESPACE": namespace,
+                       "HUB_DATABASE_URL": database})
+    return load_settings()
+
+
+def _switch(base: Settings, demo: Settings) -> None:
+    pointer = active_file(base)
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+    pointer.write_text(json.dumps({
+        "topic_namespace": demo.topic_namespace, "source_namespace": demo.topic_namespace,
+        "database_url": demo.database, "switched_at": datetime.now(UTC).isoformat(),
+    }, indent=2) + "\n")
 
 
 def _broker(settings: Settings) -> None:
