@@ -2,7 +2,9 @@
 
 The web inbox and ``hub task ...`` / ``hub sen participation`` send commands through here:
 only for a task the store holds (for that child) and has not finished. The child processor
-still has the last word and answers an illegal move with ``CommandRejected``.
+still has the last word and answers an illegal move with ``CommandRejected``. A reviewer's
+identity answers (``hub review ...``) go through ``identity_review_commands``, which uses
+this service's checks and sending.
 
 Delivery: the command is flushed to ``cin.hub.commands.v1`` (keyed by child key, so one
 child's commands keep their order) before a method returns. Idempotency key: ``command_id``,
@@ -63,7 +65,7 @@ class MissingFieldError(CommandNotSentError, ValueError):
 class Sent:
     command: Command
     topic: str
-    task: TaskChanged  # the task as the store showed it when the command was sent
+    task: TaskChanged | None  # the task as the store showed it when the command was sent
 
 
 def utc_now() -> datetime:
@@ -74,11 +76,11 @@ def new_command_id() -> str:
     return str(uuid.uuid4())
 
 
-def _refused(action: str, by: str, why: str, **ids: str) -> None:
+def refused(action: str, by: str, why: str, **ids: str) -> None:
     log.warning("staff command refused", action=action, by=by.strip(), why=why, **ids)
 
 
-def _required(name: str, value: str) -> str:
+def required(name: str, value: str) -> str:
     if not value.strip():
         raise MissingFieldError(f"{name} must not be blank")
     return value.strip()
@@ -92,29 +94,29 @@ class StaffCommands:
         self._lock = asyncio.Lock()  # a flush covers every pending record: one at a time
 
     async def claim(self, task_id: str, by: str, command_id: str | None = None) -> Sent:
-        task = await self._movable(task_id, "claim", by)
+        task = await self.movable(task_id, "claim", by)
         if task.status is TaskStatus.CLAIMED and task.assignee == by.strip():
-            _refused("claim", by, "already held", task_id=task_id)
+            refused("claim", by, "already held", task_id=task_id)
             raise NothingToDoError(f"{by.strip()} already holds task {task_id}")
-        return await self._send(task, ClaimTask(
+        return await self.send(task, ClaimTask(
             command_id=command_id or new_command_id(), child_key=task.child_key,
             task_id=task_id, by=by.strip(), sent_at=self.clock()))
 
     async def complete(
         self, task_id: str, by: str, outcome: str, command_id: str | None = None
     ) -> Sent:
-        task = await self._movable(task_id, "complete", by)
-        return await self._send(task, CompleteTask(
+        task = await self.movable(task_id, "complete", by)
+        return await self.send(task, CompleteTask(
             command_id=command_id or new_command_id(), child_key=task.child_key,
-            task_id=task_id, by=by.strip(), outcome=_required("outcome", outcome),
+            task_id=task_id, by=by.strip(), outcome=required("outcome", outcome),
             sent_at=self.clock()))
 
     async def cancel(self, task_id: str, by: str, reason: str, command_id: str | None = None
                      ) -> Sent:
-        task = await self._movable(task_id, "cancel", by)
-        return await self._send(task, CancelTask(
+        task = await self.movable(task_id, "cancel", by)
+        return await self.send(task, CancelTask(
             command_id=command_id or new_command_id(), child_key=task.child_key,
-            task_id=task_id, by=by.strip(), reason=_required("reason", reason),
+            task_id=task_id, by=by.strip(), reason=required("reason", reason),
             sent_at=self.clock()))
 
     async def sen_participation(
@@ -122,37 +124,40 @@ class StaffCommands:
         command_id: str | None = None,
     ) -> Sent:
         """Answer Education's invitation; the child's open SEN participation task must exist."""
-        _required("by", by)
+        required("by", by)
         open_tasks = await asyncio.to_thread(self.store.open_tasks, None, child_key)
         task = next((t for t in open_tasks if t.task_type is TaskType.SEN_PARTICIPATION
                      and t.reference == request_record_id), None)
         if task is None:
-            _refused("sen_participation", by, "unknown task", child_key=child_key)
+            refused("sen_participation", by, "unknown task", child_key=child_key)
             raise UnknownTaskError(f"child {child_key} has no open SEN participation task for "
                                    "that request")
-        return await self._send(task, RecordSenParticipation(
+        return await self.send(task, RecordSenParticipation(
             command_id=command_id or new_command_id(), child_key=child_key,
             request_record_id=request_record_id, will_participate=will_participate,
             by=by.strip(), decided_at=self.clock()))
 
-    async def _movable(self, task_id: str, action: str, by: str) -> TaskChanged:
-        _required("by", by)
+    async def movable(self, task_id: str, action: str, by: str) -> TaskChanged:
+        """The task, when the store holds it and it is not finished; refused (and logged) else."""
+        required("by", by)
         task = await asyncio.to_thread(self.store.task, task_id)
         if task is None:
-            _refused(action, by, "unknown task", task_id=task_id)
+            refused(action, by, "unknown task", task_id=task_id)
             raise UnknownTaskError(f"no task {task_id} in the hub store")
         if task.status in FINISHED:
-            _refused(action, by, "task finished", task_id=task_id)
+            refused(action, by, "task finished", task_id=task_id)
             raise TaskFinishedError(f"task {task_id} is already {task.status}")
         return task
 
-    async def _send(self, task: TaskChanged, command: Command) -> Sent:
+    async def send(self, task: TaskChanged | None, command: Command) -> Sent:
+        """Publish ``command`` (about ``task``, if any), flush, and write the audit line."""
         topic = topic_for(type(command).__name__, self.publisher.declared)
         async with self._lock:
             await self.publisher.log.append(
                 topic, output_key(command), self.publisher.codec.encode(command))
             await self.publisher.flush()
+        about = {"task_id": task.task_id} if task else {}
         log.info("staff command sent", command_type=type(command).__name__,
-                 command_id=command.command_id, task_id=task.task_id,
-                 child_key=task.child_key, by=getattr(command, "by", None))
+                 command_id=command.command_id, **about,
+                 child_key=getattr(command, "child_key", None), by=getattr(command, "by", None))
         return Sent(command, topic, task)

@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -37,7 +37,13 @@ from hub.adapters.avro_codec import AvroCodec
 from hub.adapters.kafka_admin import apply_topics
 from hub.adapters.kafka_log import read_topic
 from hub.adapters.sql_store import SqlHubStore
-from hub.domain.outputs import ClaimTask, CommandRejected, TaskChanged
+from hub.domain.outputs import (
+    ClaimTask,
+    CommandRejected,
+    ReviewPossibleMatch,
+    SplitChild,
+    TaskChanged,
+)
 from hub.domain.outputs.codes import FlagCode, Priority, RejectionCode, TaskStatus, TaskType
 from hub.domain.task_rules import DEFAULT_TASK_RULES
 from hub.domain.tasks import task_id_for
@@ -84,6 +90,13 @@ SEN_DONE = task("SEN-REQ-0999", TaskType.SEN_PARTICIPATION, TODAY, Priority.NORM
 YJ_TASK = task("YOT-REF-88", TaskType.YOUTH_JUSTICE_LIAISON, TODAY + timedelta(days=2),
                Priority.HIGH, what_happened="A child known to CSC was referred to the Youth "
                "Offending Team after a court disposal.", reference=None)
+
+REVIEW_TASK = task("SEN-REQ-1001", TaskType.POSSIBLE_MATCH_REVIEW, TODAY + timedelta(days=7),
+                   Priority.NORMAL, task_id=task_id_for(TaskType.POSSIBLE_MATCH_REVIEW,
+                                                        *sorted((CHILD, OTHER_CHILD))),
+                   what_happened="A record may belong to a child the hub already knows "
+                   "(match score 0.93).", reference="education-sen:SEN-REQ-1001",
+                   related_child_key=OTHER_CHILD)
 
 
 def fill(store: SqlHubStore) -> None:
@@ -208,7 +221,10 @@ def click(driver: WebDriver, by: str, value: str) -> None:
     """Click, then wait until the browser has left the page (the click submits or links)."""
     element = driver.find_element(by, value)
     element.click()
-    WebDriverWait(driver, 20).until(staleness_of(element), f"{value} did not navigate")
+    # Chromium may answer the staleness probe mid-navigation with "Node with given id does
+    # not belong to the document" (a plain WebDriverException): probe again.
+    WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(
+        staleness_of(element), f"{value} did not navigate")
 
 
 def sign_in(driver: WebDriver, inbox: Inbox, password: str) -> None:
@@ -360,3 +376,58 @@ async def test_the_cli_sends_the_same_commands_and_refuses_unknown_tasks(
     assert [(key, type(c).__name__) for key, c in sent] == [
         (CHILD, "CompleteTask"), (CHILD, "RecordSenParticipation")]
     assert sent[0][1].outcome == "Plan reviewed with the YOT" and sent[1][1].will_participate
+
+
+async def test_answering_a_possible_match_sends_review_possible_match(
+    hub: Hub, inbox: Inbox, browser: WebDriver, codec: AvroCodec
+):
+    hub.store.apply(REVIEW_TASK)  # the worker raised it from the resolver's PossibleMatchRaised
+    sign_in(browser, inbox, inbox.password)
+    browser.get(f"{inbox.url}/tasks/{REVIEW_TASK.task_id}")
+    assert text_of(browser, "#task-type") == "POSSIBLE_MATCH_REVIEW"
+    assert OTHER_CHILD in text_of(browser, "#candidate")
+    assert not browser.find_elements(By.ID, "complete")  # the answer closes the task
+    assert browser.find_elements(By.ID, "not-same-child")
+    assert browser.find_elements(By.CSS_SELECTOR, "#split form")  # undo a merge, on any task
+    assert not any(value in browser.page_source for value in PERSONAL)
+
+    click(browser, By.ID, "same-child")
+    wait_for(browser, "#notice", "Sent, waiting for the hub.")
+    [(key, review)] = await hub.commands(codec)  # flushed before the redirect
+    assert key == CHILD and isinstance(review, ReviewPossibleMatch)
+    assert (review.same_child, review.child_key, review.candidate_key, review.by) == (
+        True, CHILD, OTHER_CHILD, USER)
+
+    done = REVIEW_TASK.model_copy(update={"status": TaskStatus.DONE, "version": 2,
+                                          "resolution": "Same child: merged",
+                                          "changed_by": USER})
+    hub.store.apply(done)  # what the child processor writes after the resolver merged
+    wait_for(browser, "#notice", "Done: the hub has recorded it. The task is DONE.")
+    line = next(a for a in inbox.audit_lines() if a["action"] == "review")
+    assert (line["user"], line["task_id"], line["child_key"], line["command_id"]) == (
+        USER, REVIEW_TASK.task_id, CHILD, review.command_id)
+
+
+async def test_the_cli_answers_reviews_and_splits_records(hub: Hub, codec: AvroCodec):
+    hub.store.apply(REVIEW_TASK)
+    not_same = hub.hub("review", "not-same", REVIEW_TASK.task_id, "--by", "sam.taylor")
+    assert not_same.returncode == 0, not_same.stderr
+    split = hub.hub("review", "split", CHILD, "education-sen:SEN-REQ-1001", "csc-lcs:LCS-7",
+                    "--by", "sam.taylor", "--reason", "Twins merged by mistake")
+    assert split.returncode == 0, split.stderr
+    assert f"for child {CHILD} to " in split.stdout
+    not_review = hub.hub("review", "same", SEN_TASK.task_id, "--by", "sam.taylor")
+    assert not_review.returncode == 1
+    assert "not a possible-match review" in " ".join(not_review.stderr.split())  # rich wraps
+    unknown = hub.hub("review", "split", "CH-000000000000", "csc-lcs:LCS-7", "--by",
+                      "sam.taylor", "--reason", "wrong child")
+    assert unknown.returncode == 1
+    assert "no child CH-000000000000 in the hub store" in " ".join(unknown.stderr.split())
+    sent = await hub.commands(codec)
+    assert [(key, type(c).__name__) for key, c in sent] == [
+        (CHILD, "ReviewPossibleMatch"), (CHILD, "SplitChild")]
+    review, split_child = sent[0][1], sent[1][1]
+    assert isinstance(review, ReviewPossibleMatch) and not review.same_child
+    assert review.candidate_key == OTHER_CHILD
+    assert isinstance(split_child, SplitChild) and split_child.record_ids == (
+        "education-sen:SEN-REQ-1001", "csc-lcs:LCS-7")

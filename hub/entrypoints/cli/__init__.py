@@ -32,6 +32,7 @@ def _register() -> None:
         intake_cli,  # noqa: F401
         link_cli,  # noqa: F401
         replay_cli,  # noqa: F401
+        review_cli,  # noqa: F401
         timeline_cli,  # noqa: F401
         topics_cli,  # noqa: F401
         worker_cli,  # noqa: F401

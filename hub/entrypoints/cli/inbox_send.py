@@ -1,4 +1,4 @@
-"""Sending one staff command from the command line (``hub task ...``, ``hub sen ...``).
+"""Sending one staff command from the command line (``hub task|sen|review ...``).
 
 The store is opened first and Kafka only when the command passed the store's checks, so a
 refused command (unknown or finished task) is refused the same with or without a broker.
@@ -99,5 +99,7 @@ def send(call: Callable[[StaffCommands], Awaitable[Sent]]) -> None:
         raise typer.Exit(2) from None
     finally:
         store.close()
-    typer.echo(f"sent {type(sent.command).__name__} {sent.command.command_id} for task "
-               f"{sent.task.task_id} (child {sent.task.child_key}) to {sent.topic}")
+    child = getattr(sent.command, "child_key", "")
+    about = f"task {sent.task.task_id} (child {child})" if sent.task else f"child {child}"
+    typer.echo(f"sent {type(sent.command).__name__} {sent.command.command_id} for {about} "
+               f"to {sent.topic}")

@@ -1,7 +1,8 @@
 """The web inbox for CSC staff: sign in, see the team's open tasks, work one task.
 
 Pages: ``/sign-in``, ``/`` (open tasks, ``?show=team|mine|all``), ``/tasks/{task_id}`` (the
-task, the child at a glance, the actions) and ``/healthz``. Actions POST a staff command to
+task, the child at a glance, the actions, a possible match's answer, the split form) and
+``/healthz``. Actions POST a staff command to
 the commands topic (``inbox_actions``); the worker applies it and the store, which the pages
 read, shows the result. Every view of a task (so of a child's detail) and every action is
 audited with ids only. Flow and rules: docs/inbox.md.
@@ -39,6 +40,7 @@ from hub.entrypoints.web.inbox_session import COOKIE, Session, SessionSigner
 from hub.entrypoints.web.inbox_task_html import ChildView, task_page
 from hub.entrypoints.web.inbox_users import StaffDirectory
 from hub.ports import HubStore
+from hub.services.identity_review_commands import IdentityReviews, person_records
 from hub.services.publishing import Publisher
 from hub.services.staff_commands import StaffCommands
 
@@ -106,7 +108,7 @@ async def inbox(request: Request, staff: Staff) -> Response:
 
 def _child_view(store: HubStore, child_key: str) -> ChildView:
     return ChildView(store.child_summary(child_key), store.flags(child_key),
-                     store.timeline(child_key))
+                     store.timeline(child_key), person_records(store, child_key))
 
 
 @requires_staff
@@ -140,6 +142,7 @@ def create_app(publisher_factory: PublisherFactory, store: HubStore, users: Staf
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with publisher_factory() as publisher:
             app.state.commands = StaffCommands(publisher, store, clock)
+            app.state.reviews = IdentityReviews(app.state.commands)
             yield
 
     routes = [

@@ -32,6 +32,7 @@ class Pending:
     command_id: str
     version: int  # the task's version when the command was sent
     sent_at: float
+    records: tuple[str, ...] = ()  # a split: the record ids sent to leave the task's child
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,9 @@ class SessionSigner:
         try:
             data: dict[str, Any] = json.loads(_unb64(body))
             pending = data.pop("pending", None)
+            if pending:
+                pending["records"] = tuple(pending.get("records", ()))
             session = Session(**data, pending=Pending(**pending) if pending else None)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, AttributeError):
             return None
         return session if session.expires > time.time() else None

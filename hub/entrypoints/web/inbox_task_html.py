@@ -1,8 +1,8 @@
 """The task page: the task, what became of the last command sent, the actions, and the child.
 
 The child section is what the store holds at a glance (CSC status, active flags, counts and
-the most recent timeline entries); the hub's child key names the child, never a name or an
-identifier a source system holds.
+the most recent timeline entries), and the form that splits person records out of the child;
+the hub's child key names the child, never a name or an identifier a source system holds.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from hub.domain.outputs import TaskChanged, TimelineEntry
 from hub.domain.outputs.codes import TaskStatus, TaskType
 from hub.entrypoints.web.inbox_html import csrf_field, e, page
+from hub.entrypoints.web.inbox_review_html import review_buttons, split_form
 from hub.ports import ChildSummary, FlagView
+from hub.services.identity_review_commands import PersonRecordRef
 
 RECENT = 10
 FINISHED = (TaskStatus.DONE, TaskStatus.CANCELLED)
@@ -23,11 +25,12 @@ class ChildView:
     summary: ChildSummary | None
     flags: list[FlagView]
     timeline: list[TimelineEntry]
+    records: list[PersonRecordRef] | None = None  # None: the store cannot list them
 
 
 @dataclass(frozen=True)
 class Notice:
-    kind: str  # "waiting", "done" or "rejected"
+    kind: str  # "waiting", "done", "rejected" or "sent" (not refused; the store cannot tell more)
     text: str
 
 
@@ -63,16 +66,19 @@ def _actions(task: TaskChanged, csrf: str) -> str:
             '<button type="submit" name="will" value="yes" id="will">CSC will participate'
             '</button> <button type="submit" name="will" value="no" id="will-not">CSC will '
             "not participate</button></form>")
+    elif task.task_type is TaskType.POSSIBLE_MATCH_REVIEW:
+        parts.append(review_buttons(task, csrf))
     else:
         parts.append(_form(f"{base}/complete", csrf, "Complete", "outcome"))
     parts.append(_form(f"{base}/cancel", csrf, "Cancel task", "reason"))
     return "<h2>Actions</h2>" + "".join(parts)
 
 
-def _child(task: TaskChanged, child: ChildView) -> str:
+def _child(task: TaskChanged, child: ChildView, csrf: str) -> str:
     head = f'<h2>Child {e(task.child_key)}</h2>'
     if child.summary is None:
         return head + "<p>The hub holds no other record of this child.</p>"
+    split = split_form(task, child.records, csrf)
     s = child.summary
     as_of = f" (as of {s.csc_status_as_of})" if s.csc_status_as_of else ""
     flags = "".join(f"<li>{e(f.flag)} since {e(f.raised_on)}: {e(f.summary)}</li>"
@@ -87,13 +93,13 @@ def _child(task: TaskChanged, child: ChildView) -> str:
             f'<p>Open tasks: {s.open_tasks}; contacts created by the hub: {s.contacts}</p>'
             f'<h3>Active flags</h3><ul id="flags">{flags}</ul>'
             f"<h3>Recent timeline (newest first, {len(recent)} of {s.timeline_entries})</h3>"
-            f"{timeline}")
+            f"{timeline}{split}")
 
 
 def task_page(task: TaskChanged, child: ChildView, notice: Notice | None, *, user: str,
               team: str, csrf: str) -> str:
     shown = (f'<p class="notice {"error" if notice.kind == "rejected" else ""}" id="notice" '
              f'data-kind="{e(notice.kind)}">{e(notice.text)}</p>') if notice else ""
-    body = shown + _facts(task) + _actions(task, csrf) + _child(task, child)
+    body = shown + _facts(task) + _actions(task, csrf) + _child(task, child, csrf)
     refresh = 2 if notice and notice.kind == "waiting" else None
     return page(task.title, body, user=user, team=team, csrf=csrf, refresh_s=refresh)
