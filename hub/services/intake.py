@@ -6,6 +6,9 @@ system from the authenticated key, ``recorded_at`` from its clock, and a determi
 id, so a retried request gets the same id. Validation is :func:`build_event`, the same rules
 file connectors pass. Problems name fields as the caller sent them (``subject.upn``).
 
+Rights: a source system may push only the event types it owns
+(:mod:`hub.domain.intake_rights`); anything else is refused before the body is looked at.
+
 Delivery: the event is flushed to the log before :meth:`Intake.accept` returns, so an
 answer means durable. Idempotency key: the event id; a retry publishes the same id again.
 """
@@ -20,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from hub.domain.event_ids import event_id
 from hub.domain.events import EVENT_MODELS, Event
+from hub.domain.intake_rights import DEFAULT_RIGHTS, IntakeRights
 from hub.domain.validation import EventRejectedError, Problem, build_event
 from hub.services.publishing import Publisher
 
@@ -31,6 +35,14 @@ ENGLAND = ZoneInfo("Europe/London")
 
 class UnknownEventTypeError(LookupError):
     """No event model has this name."""
+
+
+class EventTypeNotAllowedError(PermissionError):
+    """The source system may not push this event type: it does not own it."""
+
+    def __init__(self, source_system: str, event_type: str) -> None:
+        super().__init__(f"{source_system} may not push {event_type}")
+        self.source_system, self.event_type = source_system, event_type
 
 
 @dataclass(frozen=True)
@@ -105,14 +117,22 @@ class Intake:
     makes each answer speak for its own record only.
     """
 
-    def __init__(self, publisher: Publisher) -> None:
-        self.publisher = publisher
+    def __init__(self, publisher: Publisher, rights: IntakeRights = DEFAULT_RIGHTS) -> None:
+        self.publisher, self.rights = publisher, rights
         self._lock = asyncio.Lock()
+
+    def check_allowed(self, source_system: str, event_type: str) -> None:
+        """Raises UnknownEventTypeError, or EventTypeNotAllowedError when the source may not
+        push ``event_type``."""
+        model_for(event_type)
+        if not self.rights.allows(source_system, event_type):
+            raise EventTypeNotAllowedError(source_system, event_type)
 
     async def accept(
         self, event_type: str, body: dict[str, Any], source_system: str, today: date,
         now: datetime,
     ) -> Accepted:
+        self.check_allowed(source_system, event_type)
         event = build_pushed_event(event_type, body, source_system, today, now)
         async with self._lock:
             topic = await self.publisher.publish(event)

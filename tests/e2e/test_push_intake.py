@@ -132,16 +132,16 @@ async def post(
 async def test_a_valid_event_is_on_the_topic_when_202_answers(
     intake: Intake, kafka_broker: str, topic_namespace: str, codec: AvroCodec
 ):
-    key = intake.add_key("push-sen")
+    key = intake.add_key("education-sen")
     answer = await post(intake, key, pushed_body())
     assert answer.status_code == 202, answer.text
-    expected_id = event_id("push-sen", "SEN-REQ-1001", "1", SEN)
+    expected_id = event_id("education-sen", "SEN-REQ-1001", "1", SEN)
     topic = f"{topic_namespace}.cin.source.education.sen.v1"
     assert answer.json() == {"event_id": expected_id, "topic": topic}
     [record] = await read_topic(kafka_broker, topic)  # no waiting: 202 means flushed
     event = codec.decode(record.value)
     assert event.envelope.event_id == expected_id  # type: ignore[attr-defined]
-    assert event.envelope.source_system == "push-sen"  # type: ignore[attr-defined]
+    assert event.envelope.source_system == "education-sen"  # type: ignore[attr-defined]
     assert event.model_dump(mode="json", exclude={"envelope"}) == {
         k: v for k, v in EXAMPLE.items() if k != "envelope"
     }
@@ -150,7 +150,7 @@ async def test_a_valid_event_is_on_the_topic_when_202_answers(
 async def test_a_retried_request_gets_the_same_event_id(
     intake: Intake, kafka_broker: str, codec: AvroCodec
 ):
-    key = intake.add_key("push-sen")
+    key = intake.add_key("education-sen")
     first, retry = await post(intake, key, pushed_body()), await post(intake, key, pushed_body())
     assert (first.status_code, retry.status_code) == (202, 202)
     assert retry.json() == first.json()
@@ -160,7 +160,7 @@ async def test_a_retried_request_gets_the_same_event_id(
 
 
 async def test_an_invalid_body_gets_field_errors_and_no_values(intake: Intake):
-    key = intake.add_key("push-sen")
+    key = intake.add_key("education-sen")
     body = pushed_body() | {"requested_by": "HEADTEACHER"}
     del body["request_date"]
     answer = await post(intake, key, body)
@@ -179,7 +179,7 @@ async def test_an_invalid_body_gets_field_errors_and_no_values(intake: Intake):
 
 
 async def test_missing_unknown_wrong_and_revoked_keys_get_the_same_401(intake: Intake):
-    key = intake.add_key("push-sen")
+    key = intake.add_key("education-sen")
     key_id, _, secret = key.partition(".")
     refused = [
         await post(intake, None, pushed_body()),
@@ -191,7 +191,7 @@ async def test_missing_unknown_wrong_and_revoked_keys_get_the_same_401(intake: I
     assert {(r.status_code, r.text) for r in refused} == {
         (401, '{"error":"missing or invalid API key"}')
     }
-    other = intake.add_key("push-sen")
+    other = intake.add_key("education-sen")
     via_header = await post(intake, None, pushed_body(), headers={"X-API-Key": other})
     assert via_header.status_code == 202
     listed = intake.hub("intake", "list-keys").stdout
@@ -200,7 +200,7 @@ async def test_missing_unknown_wrong_and_revoked_keys_get_the_same_401(intake: I
 
 
 async def test_not_json_unknown_type_and_oversized_bodies(intake: Intake):
-    key = intake.add_key("push-sen")
+    key = intake.add_key("education-sen")
     assert (await post(intake, key, b"{not json")).status_code == 400
     assert (await post(intake, key, b"[1, 2]")).status_code == 400
     assert (await post(intake, key, pushed_body(), event_type="SenWished")).status_code == 404
@@ -209,7 +209,7 @@ async def test_not_json_unknown_type_and_oversized_bodies(intake: Intake):
 
 
 async def test_the_log_names_requests_but_never_the_child(intake: Intake):
-    key = intake.add_key("push-sen")
+    key = intake.add_key("education-sen")
     await post(intake, key, pushed_body())
     bad = pushed_body()
     bad["subject"] = bad["subject"] | {"upn": "T938203512015"}
@@ -221,3 +221,29 @@ async def test_the_log_names_requests_but_never_the_child(intake: Intake):
     requests = [line for line in intake.log_lines() if line.get("event") == "intake request"]
     assert [line["status"] for line in requests] == [202, 422, 401]
     assert all(set(line) == LOG_KEYS for line in requests)
+
+
+async def test_a_source_may_push_only_the_event_types_it_owns(
+    intake: Intake, kafka_broker: str, topic_namespace: str
+):
+    refused = intake.hub("intake", "add-key", "push-sen")  # a source that may push nothing
+    assert refused.returncode == 1 and "may push no event types" in refused.stderr
+    finance = intake.add_key("finance")
+    answer = await post(intake, finance, pushed_body())
+    assert answer.status_code == 403
+    assert answer.json() == {
+        "error": "this source system may not send this event type",
+        "source_system": "finance", "event_type": SEN,
+    }
+    assert await read_topic(kafka_broker, f"{topic_namespace}.cin.source.education.sen.v1") == []
+    [refusal] = [line for line in intake.log_lines()
+                 if line.get("event") == "intake event type not allowed"]
+    assert set(refusal) == {"event", "level", "timestamp", "key_id", "source", "event_type"}
+    assert (refusal["key_id"], refusal["source"], refusal["event_type"]) == (
+        finance.partition(".")[0], "finance", SEN,
+    )
+    text = intake.log_file.read_text(encoding="utf-8")
+    assert not [value for value in personal_values() if value in text]
+    shown = intake.hub("intake", "rights").stdout
+    finance_row = next(line for line in shown.splitlines() if "│ finance " in line)
+    assert "PaymentMade" in finance_row and SEN not in finance_row

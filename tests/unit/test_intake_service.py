@@ -13,9 +13,11 @@ from hub.adapters.avro_codec import AvroCodec
 from hub.adapters.memory_log import InMemoryEventLog
 from hub.domain.event_ids import event_id
 from hub.domain.events import EVENT_MODELS
+from hub.domain.intake_rights import DEFAULT_RIGHTS
 from hub.domain.validation import EventRejectedError
 from hub.services.intake import (
     CALLER_ENVELOPE_FIELDS,
+    EventTypeNotAllowedError,
     Intake,
     UnknownEventTypeError,
     build_pushed_event,
@@ -68,11 +70,11 @@ def test_every_documented_example_pushed_by_its_source_is_that_event(event_type:
 
 async def test_a_valid_body_is_published_with_a_deterministic_id(intake, codec):
     service, log = intake
-    accepted = await service.accept(SEN, pushed_body(example(SEN)), "push-sen", TODAY, NOW)
+    accepted = await service.accept(SEN, pushed_body(example(SEN)), "education-sen", TODAY, NOW)
     envelope = accepted.event.envelope  # type: ignore[attr-defined]
-    assert accepted.event_id == event_id("push-sen", "SEN-REQ-1001", "1", SEN)
+    assert accepted.event_id == event_id("education-sen", "SEN-REQ-1001", "1", SEN)
     assert (envelope.source_system, envelope.recorded_at, envelope.schema_version) == (
-        "push-sen", NOW.replace(microsecond=250_000), 1,
+        "education-sen", NOW.replace(microsecond=250_000), 1,
     )
     records = await log.read_all(accepted.topic)
     assert [codec.decode(r.value) for r in records] == [accepted.event]
@@ -81,26 +83,46 @@ async def test_a_valid_body_is_published_with_a_deterministic_id(intake, codec):
 async def test_a_retry_gets_the_same_id_even_recorded_later(intake):
     service, log = intake
     body = pushed_body(example(SEN))
-    first = await service.accept(SEN, body, "push-sen", TODAY, NOW)
-    again = await service.accept(SEN, body, "push-sen", TODAY, NOW.replace(hour=18))
+    first = await service.accept(SEN, body, "education-sen", TODAY, NOW)
+    again = await service.accept(SEN, body, "education-sen", TODAY, NOW.replace(hour=18))
     assert again.event_id == first.event_id
     assert len(await log.read_all(first.topic)) == 2  # at least once: consumers dedupe by id
 
 
 async def test_a_new_record_version_is_a_new_event(intake):
     service, _ = intake
+    service.rights = DEFAULT_RIGHTS.with_overrides({"other-sen": [SEN]})
     body = pushed_body(example(SEN))
-    first = await service.accept(SEN, body, "push-sen", TODAY, NOW)
-    second = await service.accept(SEN, body | {"record_version": "2"}, "push-sen", TODAY, NOW)
+    first = await service.accept(SEN, body, "education-sen", TODAY, NOW)
+    second = await service.accept(SEN, body | {"record_version": "2"}, "education-sen", TODAY,
+                                  NOW)
     other_source = await service.accept(SEN, body, "other-sen", TODAY, NOW)
     assert len({first.event_id, second.event_id, other_source.event_id}) == 3
+
+
+@pytest.mark.parametrize("source", ["finance", "csc", "no-such-source"])
+async def test_a_source_pushing_an_event_type_it_does_not_own_publishes_nothing(intake, source):
+    service, log = intake
+    with pytest.raises(EventTypeNotAllowedError) as caught:
+        await service.accept(SEN, pushed_body(example(SEN)), source, TODAY, NOW)
+    assert (caught.value.source_system, caught.value.event_type) == (source, SEN)
+    for topic, _ in service.publisher.declared:
+        assert await log.read_all(topic) == []
+
+
+async def test_rights_are_checked_before_the_body(intake):
+    service, _ = intake
+    with pytest.raises(EventTypeNotAllowedError):
+        await service.accept(SEN, {"not": "even close"}, "finance", TODAY, NOW)
+    with pytest.raises(UnknownEventTypeError):  # an unknown type stays unknown, not refused
+        service.check_allowed("finance", "SenAssessmentWished")
 
 
 async def test_a_rejected_body_publishes_nothing(intake):
     service, log = intake
     body = pushed_body(example(SEN)) | {"requested_by": "HEADTEACHER"}
     with pytest.raises(EventRejectedError):
-        await service.accept(SEN, body, "push-sen", TODAY, NOW)
+        await service.accept(SEN, body, "education-sen", TODAY, NOW)
     for topic, _ in service.publisher.declared:
         assert await log.read_all(topic) == []
 
@@ -150,7 +172,7 @@ def test_unknown_fields_are_refused():
 
 def test_an_unknown_event_type_is_its_own_error():
     with pytest.raises(UnknownEventTypeError):
-        build_pushed_event("SenAssessmentWished", {}, "push-sen", TODAY, NOW)
+        build_pushed_event("SenAssessmentWished", {}, "education-sen", TODAY, NOW)
 
 
 @pytest.mark.parametrize(

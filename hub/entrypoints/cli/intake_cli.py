@@ -1,7 +1,10 @@
-"""``hub intake serve|add-key|list-keys|revoke``: the push intake and its per-source API keys.
+"""``hub intake serve|add-key|list-keys|rights|revoke``: the push intake and its API keys.
 
 Keys live hashed in ``<state dir>/api_keys.db``; ``add-key`` prints a new key exactly once.
-Exit codes: 0 done, 1 refused (bad source name, unknown key id).
+Which event types each source may push: the defaults in ``hub.domain.intake_rights``,
+overridden by ``[intake.allowed]`` in ``hub.toml``; ``rights`` shows them.
+Exit codes: 0 done, 1 refused (bad source name, a source that may push nothing, unknown key
+id, an unreadable ``[intake.allowed]``).
 """
 
 from __future__ import annotations
@@ -13,12 +16,15 @@ from datetime import UTC, datetime
 import typer
 import uvicorn
 from rich.console import Console
-from rich.table import Table
+from rich.markup import escape
+from rich.table import Column, Table
 
 from hub import bootstrap
 from hub.adapters.api_keys import SqliteApiKeyStore
+from hub.adapters.intake_rights_toml import hub_toml, load_intake_rights
 from hub.adapters.kafka_log import KafkaEventLog
 from hub.config import Settings, load_settings
+from hub.domain.intake_rights import IntakeRights, IntakeRightsError
 from hub.entrypoints.cli import app
 from hub.entrypoints.web.intake_app import PublisherFactory, create_app
 from hub.services.publishing import Publisher
@@ -32,6 +38,19 @@ app.add_typer(intake_app, name="intake")
 
 def key_store(settings: Settings) -> SqliteApiKeyStore:
     return SqliteApiKeyStore(settings.state_dir / "api_keys.db")
+
+
+def _refuse(message: str) -> typer.Exit:
+    Console(stderr=True).print(f"[red]error:[/red] {escape(message)}", highlight=False)
+    return typer.Exit(1)
+
+
+def intake_rights(settings: Settings) -> IntakeRights:
+    """The defaults with ``hub.toml``'s ``[intake.allowed]``; a broken table exits 1."""
+    try:
+        return load_intake_rights(hub_toml(settings))
+    except IntakeRightsError as exc:
+        raise _refuse(str(exc)) from None
 
 
 def kafka_publisher(settings: Settings) -> PublisherFactory:
@@ -53,7 +72,8 @@ def serve(
 ) -> None:
     """Serve POST /events/{event_type} until interrupted."""
     settings = load_settings()
-    web = create_app(kafka_publisher(settings), key_store(settings))
+    rights = intake_rights(settings)
+    web = create_app(kafka_publisher(settings), key_store(settings), rights=rights)
     # No access log: ours names event type, status, event id and source, and nothing else.
     uvicorn.run(web, host=host, port=port, access_log=False, server_header=False)
 
@@ -61,11 +81,16 @@ def serve(
 @intake_app.command("add-key")
 def add_key(source: str = typer.Argument(..., help="the source system the key speaks for")) -> None:
     """Mint a key for SOURCE and print it once; only its salted hash is stored."""
+    settings = load_settings()
+    if not intake_rights(settings).event_types(source):
+        raise _refuse(
+            f"source {source!r} may push no event types; name a source from"
+            " `hub intake rights`, or give it event types under [intake.allowed] in hub.toml"
+        )
     try:
-        key = key_store(load_settings()).add(source, datetime.now(UTC))
+        key = key_store(settings).add(source, datetime.now(UTC))
     except ValueError as exc:
-        Console(stderr=True).print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from None
+        raise _refuse(str(exc)) from None
     typer.echo(key)
     typer.echo("Store this key now: the hub keeps only its hash and cannot show it again.",
                err=True)
@@ -79,6 +104,24 @@ def list_keys() -> None:
         created = info.created_at.isoformat(timespec="seconds")
         table.add_row(info.key_id, info.source_system, created,
                       "revoked" if info.revoked else "active")
+    Console().print(table)
+
+
+@intake_app.command("rights")
+def rights() -> None:
+    """Which event types each source system may push, and its active keys."""
+    settings = load_settings()
+    allowed = intake_rights(settings)
+    active: dict[str, int] = {}
+    for info in key_store(settings).list_keys():
+        active[info.source_system] = active.get(info.source_system, 0) + (not info.revoked)
+    table = Table(Column("source", no_wrap=True), Column("may push", no_wrap=True), "set by",
+                  Column("active keys", overflow="fold"))
+    for source in sorted(set(allowed.sources()) | set(active)):
+        types = "\n".join(sorted(allowed.event_types(source))) or "nothing"
+        set_by = "hub.toml" if source in allowed.overridden else (
+            "default" if source in allowed.allowed else "-")
+        table.add_row(source, types, set_by, str(active.get(source, 0)))
     Console().print(table)
 
 

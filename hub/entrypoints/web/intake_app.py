@@ -1,8 +1,9 @@
 """The push intake over HTTP: ``POST /events/{event_type}`` with an API key, ``GET /healthz``.
 
 202 means the event is durable in Kafka; 422 lists problems by field, code and message, never
-by value; 401 is the same for a missing key, an unknown key id and a wrong secret. Each
-request is logged with its event type, status, event id and source only, never its body.
+by value; 401 is the same for a missing key, an unknown key id and a wrong secret; 403 means
+the key's source system may not push that event type. Each request is logged with its event
+type, status, event id and source only, never its body; a 403 is also logged with the key id.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from hub.domain.events import EVENT_MODELS
+from hub.domain.intake_rights import DEFAULT_RIGHTS, IntakeRights
 from hub.domain.validation import EventRejectedError
-from hub.entrypoints.web.requests import Refusal, json_object, source_of
+from hub.entrypoints.web.requests import Refusal, json_object, presented_key, source_of
 from hub.logging import get_logger
 from hub.ports import ApiKeyStore
-from hub.services.intake import Accepted, Intake, today_in_england
+from hub.services.intake import Accepted, EventTypeNotAllowedError, Intake, today_in_england
 from hub.services.publishing import Publisher
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -36,6 +38,18 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _not_allowed(request: Request, refused: EventTypeNotAllowedError) -> Refusal:
+    """403, logged with the key id, source and event type: never a value from the body."""
+    key_id = (presented_key(request) or "").partition(".")[0]  # authenticated: well-formed
+    log.warning("intake event type not allowed", key_id=key_id,
+                source=refused.source_system, event_type=refused.event_type)
+    return Refusal(403, {
+        "error": "this source system may not send this event type",
+        "source_system": refused.source_system,
+        "event_type": refused.event_type,
+    })
+
+
 async def _accept(request: Request) -> Accepted:
     state = request.app.state
     source = await source_of(request, state.key_store)
@@ -43,11 +57,17 @@ async def _accept(request: Request) -> Accepted:
     event_type = request.path_params["event_type"]
     if event_type not in EVENT_MODELS:
         raise Refusal(404, {"error": "unknown event type", "known": sorted(EVENT_MODELS)})
-    body = await json_object(request, state.max_body)
     intake: Intake = state.intake
+    try:
+        intake.check_allowed(source, event_type)  # before the body is even read
+    except EventTypeNotAllowedError as refused:
+        raise _not_allowed(request, refused) from None
+    body = await json_object(request, state.max_body)
     now = state.clock()
     try:
         return await intake.accept(event_type, body, source, today_in_england(now), now)
+    except EventTypeNotAllowedError as refused:  # accept checks again; never a 503
+        raise _not_allowed(request, refused) from None
     except EventRejectedError as rejected:
         raise Refusal(422, {"errors": [asdict(p) for p in rejected.problems]}) from None
     except Exception as exc:  # validated already, so the event log failed: retryable
@@ -82,14 +102,17 @@ def create_app(
     key_store: ApiKeyStore,
     clock: Clock = utc_now,
     *,
+    rights: IntakeRights = DEFAULT_RIGHTS,
     max_body: int = MAX_BODY_BYTES,
 ) -> Starlette:
-    """The intake app; the publisher is opened on start-up and closed (flushed) on shutdown."""
+    """The intake app; the publisher is opened on start-up and closed (flushed) on shutdown.
+
+    ``rights`` says which event types each source system may push (403 for the rest)."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with publisher_factory() as publisher:
-            app.state.intake = Intake(publisher)
+            app.state.intake = Intake(publisher, rights)
             yield
 
     routes = [

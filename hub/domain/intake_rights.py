@@ -1,0 +1,94 @@
+"""Which event types each source system may push to the intake: a source sends what it owns.
+
+The defaults are what the file connectors publish (``connectors/registry.py``): a source
+system's key may push exactly the event types that source's connector emits, under the same
+``source_system`` name. ``hub.toml`` can override a source's list or name a new source
+(``[intake.allowed]``, read by ``hub.adapters.intake_rights_toml``); a source named nowhere
+may push nothing. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from hub.domain.events import (
+    EVENT_MODELS,
+    CafClosed,
+    CafCompleted,
+    CscStatusChanged,
+    DisabledRegisterEntryRecorded,
+    Event,
+    PanelDecisionMade,
+    PaymentMade,
+    SchoolExclusionRecorded,
+    SenAssessmentOutcome,
+    SenAssessmentRequested,
+    SenStatementChanged,
+    ServiceUseReturned,
+    YotReferralClosed,
+    YotReferralMade,
+)
+
+
+def _names(*models: type[Event]) -> frozenset[str]:
+    return frozenset(model.__name__ for model in models)
+
+
+# Source system (as keys and connectors name it) -> the event types its connector emits.
+DEFAULT_ALLOWED: Mapping[str, frozenset[str]] = {
+    "csc": _names(CscStatusChanged),
+    "disabled-register": _names(DisabledRegisterEntryRecorded),
+    "ecaf": _names(CafCompleted, CafClosed),
+    "education-exclusions": _names(SchoolExclusionRecorded),
+    "education-sen": _names(SenAssessmentRequested, SenAssessmentOutcome, SenStatementChanged),
+    "finance": _names(PaymentMade),
+    "panel": _names(PanelDecisionMade),
+    "provider-returns": _names(ServiceUseReturned),
+    "yot": _names(YotReferralMade, YotReferralClosed),
+}
+
+
+class IntakeRightsError(ValueError):
+    """An override names an event type that does not exist, or is not a list of names."""
+
+
+@dataclass(frozen=True)
+class IntakeRights:
+    """Source system -> the event types it may push; ``overridden`` came from configuration."""
+
+    allowed: Mapping[str, frozenset[str]]
+    overridden: frozenset[str] = field(default_factory=frozenset)
+
+    def allows(self, source_system: str, event_type: str) -> bool:
+        return event_type in self.event_types(source_system)
+
+    def event_types(self, source_system: str) -> frozenset[str]:
+        """What ``source_system`` may push; nothing for a source named nowhere."""
+        return self.allowed.get(source_system, frozenset())
+
+    def sources(self) -> list[str]:
+        return sorted(self.allowed)
+
+    def with_overrides(self, overrides: Mapping[str, Iterable[str]]) -> IntakeRights:
+        """These rights with each named source's list replaced (an empty list: nothing)."""
+        allowed = dict(self.allowed)
+        for source, event_types in overrides.items():
+            allowed[source] = _checked(source, event_types)
+        return IntakeRights(allowed, self.overridden | frozenset(overrides))
+
+
+def _checked(source: str, event_types: object) -> frozenset[str]:
+    names = list(event_types) if isinstance(event_types, list | tuple | set | frozenset) else None
+    if names is None or not all(isinstance(name, str) for name in names):
+        raise IntakeRightsError(f"{source}: expected a list of event type names")
+    unknown = sorted(set(names) - set(EVENT_MODELS))
+    if unknown:
+        raise IntakeRightsError(
+            f"{source}: unknown event type {', '.join(unknown)}"
+            f" (known: {', '.join(sorted(EVENT_MODELS))})"
+        )
+    return frozenset(names)
+
+
+DEFAULT_RIGHTS = IntakeRights(DEFAULT_ALLOWED)
