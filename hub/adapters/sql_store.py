@@ -16,8 +16,9 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url
 
 from hub.adapters import sql_lookups as lookups
 from hub.adapters import sql_queries as queries
+from hub.adapters.sql_batch import write_batch
 from hub.adapters.sql_schema import create_schema
-from hub.adapters.sql_writes import Writes, insert_for, write
+from hub.adapters.sql_writes import Writes, insert_for
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.outputs import (
     CommandRejected,
@@ -26,7 +27,14 @@ from hub.domain.outputs import (
     TaskChanged,
     TimelineEntry,
 )
-from hub.ports import ChildSummary, FlagView, LinkedIdentifier, PersonView, StoreRecord
+from hub.ports import (
+    ChildSummary,
+    FlagView,
+    LinkedIdentifier,
+    PersonRecordView,
+    PersonView,
+    StoreRecord,
+)
 
 Clock = Callable[[], datetime]
 P = ParamSpec("P")
@@ -74,9 +82,7 @@ class SqlHubStore:
 
     def apply_many(self, records: Iterable[StoreRecord]) -> None:
         with self.engine.begin() as conn:
-            writes = Writes(conn, self._insert, self._clock())
-            for record in records:
-                write(writes, record)
+            write_batch(Writes(conn, self._insert, self._clock()), records)
 
     def _read(self, query: Callable[Concatenate[Connection, P], T],
               *args: P.args, **kwargs: P.kwargs) -> T:
@@ -108,6 +114,9 @@ class SqlHubStore:
 
     def identifiers(self, child_key: str) -> list[LinkedIdentifier]:
         return self._read(lookups.identifiers, child_key)
+
+    def person_records(self, child_key: str) -> list[PersonRecordView]:
+        return self._read(lookups.person_records, child_key)
 
     def episodes(self, child_key: str) -> list[ServiceEpisode]:
         return self._read(lookups.episodes, child_key)
