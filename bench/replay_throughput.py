@@ -35,9 +35,12 @@ async def _raw_consume(bootstrap: str, topics: list[str]) -> tuple[int, float]:
         ends = await consumer.end_offsets(tps)
         await consumer.seek_to_beginning(*tps)
         began, count = time.perf_counter(), 0
-        while any(await consumer.position(tp) < ends[tp] for tp in tps):
-            for records in (await consumer.getmany(timeout_ms=500)).values():
+        left = {tp for tp in tps if ends[tp] > 0}
+        while left:
+            for tp, records in (await consumer.getmany(*left, timeout_ms=500)).items():
                 count += len(records)
+                if records and records[-1].offset + 1 >= ends[tp]:
+                    left.discard(tp)
         return count, time.perf_counter() - began
     finally:
         await consumer.stop()

@@ -152,6 +152,19 @@ class LinkedIdentifier:
     last_seen_decision_id: str
 
 
+@dataclass(frozen=True)
+class PersonRecordView:
+    """A person record the identity resolver holds under a child now (``person_records``).
+
+    Ids only: ``record_id`` is the resolver's ``"<source system>:<source record id>"`` (e.g.
+    ``education-sen:SEN-REQ-1``), never a name or an identifier the child is known by.
+    """
+
+    record_id: str
+    source_system: str
+    child_key: str
+
+
 class HubStore(Protocol):
     """The hub's queryable state, built only from records; every write is idempotent.
 
@@ -189,6 +202,14 @@ class HubStore(Protocol):
 
     def identifiers(self, child_key: str) -> list[LinkedIdentifier]:
         """By identifier type, value, then source system."""
+
+    def person_records(self, child_key: str) -> list[PersonRecordView]:
+        """The person records the child holds now, by record id; ``[]`` for an unknown child.
+
+        A LINK, NEW or POSSIBLE_MATCH decision puts its record under its child (a record is
+        placed once); a MERGE moves its ``record_ids`` to the survivor (``child_key``), a SPLIT
+        to the key they left for (``child_key``), in the order the decisions were applied.
+        """
 
     def episodes(self, child_key: str) -> list[ServiceEpisode]:
         """Service episodes at their highest version, by start date then episode id."""

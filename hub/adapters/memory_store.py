@@ -19,7 +19,14 @@ from hub.domain.outputs import (
 )
 from hub.domain.outputs.codes import CscStatus
 from hub.domain.outputs.identity import IdentityDecisionKind, IdentityDecisionMade
-from hub.ports import ChildSummary, FlagView, LinkedIdentifier, PersonView, StoreRecord
+from hub.ports import (
+    ChildSummary,
+    FlagView,
+    LinkedIdentifier,
+    PersonRecordView,
+    PersonView,
+    StoreRecord,
+)
 
 
 class _Sen(NamedTuple):
@@ -47,6 +54,7 @@ class InMemoryHubStore:
         self._people: dict[str, PersonView] = {}
         self._ids: dict[tuple[str, str, str, str], LinkedIdentifier] = {}
         self._id_records: dict[tuple[str, str, str, str], str] = {}  # the record last seen
+        self._records: dict[str, PersonRecordView] = {}  # record id -> where it is now
 
     def apply(self, record: StoreRecord) -> None:
         self.apply_many((record,))
@@ -65,6 +73,7 @@ class InMemoryHubStore:
             self._tasks.values(), self._episodes.values(), self._entries.values(),
             self._contacts.values(), self._rejections.values(), self._ids.values(),
             self._people.values(), self._flags.values(), self._sen.values(),
+            self._records.values(),
         ]
         return child_key in self._decisions.values() or any(
             _child_key(r) == child_key for rows_ in kept for r in rows_)
@@ -93,6 +102,9 @@ class InMemoryHubStore:
         self._review(r)  # a reviewer's merge or split moves rows first (``sql_identity_moves``)
         if r.record is None:
             return
+        if r.kind in rows.PLACING:  # placed once; only a MERGE or SPLIT moves it
+            self._records.setdefault(r.record.record_id, PersonRecordView(
+                r.record.record_id, r.record.source_system, r.child_key))
         known = self._people.get(r.child_key, PersonView(r.child_key))
         details = {k: v for k, v in rows.person(r.record).items() if v is not None}
         self._people[r.child_key] = dataclasses.replace(known, **details)
@@ -111,6 +123,12 @@ class InMemoryHubStore:
             self._merge_person(other, r.child_key)
         elif r.kind is IdentityDecisionKind.SPLIT:
             self._move_ids(other, r.child_key, set(r.record_ids))
+        else:
+            return
+        for record_id in r.record_ids:  # a record never seen resolved stays unknown
+            if record_id in self._records:
+                self._records[record_id] = dataclasses.replace(
+                    self._records[record_id], child_key=r.child_key)
 
     def _move_ids(self, from_key: str, to_key: str, records: set[str] | None) -> None:
         """A clash (the same identifier from the same source already there): theirs stays."""
@@ -179,6 +197,9 @@ class InMemoryHubStore:
 
     def identifiers(self, child_key: str) -> list[LinkedIdentifier]:
         return [v for k, v in sorted(self._ids.items()) if k[0] == child_key]
+
+    def person_records(self, child_key: str) -> list[PersonRecordView]:
+        return [v for _, v in sorted(self._records.items()) if v.child_key == child_key]
 
     def episodes(self, child_key: str) -> list[ServiceEpisode]:
         found = [e for e in self._episodes.values() if e.child_key == child_key]

@@ -7,6 +7,8 @@
 - SPLIT (``record_ids`` left ``candidate_key`` for ``child_key``): the identifier rows those
   records last saw move to ``child_key`` the same way; the decision's ``record`` (the latest
   record that moved) then describes ``child_key`` as a LINK decision would.
+- Both move the ``person_records`` rows of their ``record_ids`` to ``child_key`` (a record the
+  store never saw resolved stays unknown), naming the decision that moved them.
 
 Both run once per decision (the decision log makes a redelivery a no-op), in the order the
 decisions arrive. The in-memory store does the same (``memory_store``).
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, cast
 from sqlalchemy import Table, and_, delete, exists, func, select, update
 from sqlalchemy.orm import aliased
 
-from hub.adapters.sql_person_tables import LinkedIdentifierRow, PersonRow
+from hub.adapters.sql_person_tables import LinkedIdentifierRow, PersonRecordRow, PersonRow
 from hub.domain.outputs.identity import IdentityDecisionMade
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
 IDS = cast(Table, LinkedIdentifierRow.__table__)  # type: ignore[attr-defined]
 PERSON = cast(Table, PersonRow.__table__)  # type: ignore[attr-defined]
+RECORDS = cast(Table, PersonRecordRow.__table__)  # type: ignore[attr-defined]
 _DETAILS = ("given_name", "family_name", "date_of_birth", "sex", "postcode")
 _SAME_ID = ("identifier_type", "identifier_value", "source_system")
 
@@ -44,6 +47,13 @@ def move_identifiers(
                            *(held.c[c] == IDS.c[c] for c in _SAME_ID))
     w.conn.execute(update(IDS).where(theirs, ~clash).values(child_key=to_key))
     w.conn.execute(delete(IDS).where(theirs))
+
+
+def move_records(w: Writes, record_ids: Sequence[str], to_key: str, decision_id: str) -> None:
+    """The ``person_records`` rows of ``record_ids`` now belong to ``to_key``."""
+    if record_ids:
+        w.conn.execute(update(RECORDS).where(RECORDS.c.record_id.in_(list(record_ids)))
+                       .values(child_key=to_key, decision_id=decision_id))
 
 
 def merge_person(w: Writes, r: IdentityDecisionMade, from_key: str) -> None:
@@ -72,3 +82,6 @@ def apply_review(w: Writes, r: IdentityDecisionMade) -> None:
         merge_person(w, r, other)
     elif r.kind == "SPLIT":
         move_identifiers(w, other, r.child_key, r.record_ids)
+    else:
+        return
+    move_records(w, r.record_ids, r.child_key, r.decision_id)

@@ -1,4 +1,5 @@
-"""The store's look-ups by id: person, identifiers, episodes, rejections, countable uses."""
+"""The store's look-ups by id: person, identifiers, person records, episodes, rejections,
+countable uses."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ from sqlalchemy import Connection, select
 
 from hub.adapters import store_rows as rows
 from hub.adapters.sql_episode_tables import ServiceEpisodeRow
-from hub.adapters.sql_person_tables import LinkedIdentifierRow, PersonRow
+from hub.adapters.sql_person_tables import LinkedIdentifierRow, PersonRecordRow, PersonRow
 from hub.adapters.sql_tables import CommandRejectionRow, ConsentLimitedUseRow
 from hub.adapters.sql_writes import table
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.outputs import CommandRejected, ConsentLimitedUse
-from hub.ports import LinkedIdentifier, PersonView
+from hub.ports import LinkedIdentifier, PersonRecordView, PersonView
 
-PERSON, IDS = table(PersonRow), table(LinkedIdentifierRow)
+PERSON, IDS, RECORDS = table(PersonRow), table(LinkedIdentifierRow), table(PersonRecordRow)
 EPISODES, REJECTIONS = table(ServiceEpisodeRow), table(CommandRejectionRow)
 USES = table(ConsentLimitedUseRow)
 
@@ -33,6 +34,13 @@ def identifiers(conn: Connection, child_key: str) -> list[LinkedIdentifier]:
     query = select(*columns).where(IDS.c.child_key == child_key).order_by(
         IDS.c.identifier_type, IDS.c.identifier_value, IDS.c.source_system)
     return [LinkedIdentifier(**r) for r in conn.execute(query).mappings()]
+
+
+def person_records(conn: Connection, child_key: str) -> list[PersonRecordView]:
+    """Sorted here, not by the database: PostgreSQL's collation may order text otherwise."""
+    columns = [RECORDS.c[f] for f in ("record_id", "source_system", "child_key")]
+    found = conn.execute(select(*columns).where(RECORDS.c.child_key == child_key)).mappings()
+    return sorted((PersonRecordView(**r) for r in found), key=lambda v: v.record_id)
 
 
 def episodes(conn: Connection, child_key: str) -> list[ServiceEpisode]:

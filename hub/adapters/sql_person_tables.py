@@ -1,4 +1,5 @@
-"""Who a child is: ``person`` and ``linked_identifiers`` (SSD names), and the decisions log.
+"""Who a child is: ``person`` and ``linked_identifiers`` (SSD names), the decisions log, and
+``person_records`` (which of the resolver's person records each child holds now).
 
 Personal data lives here and only here; it never goes to a log line.
 """
@@ -55,3 +56,14 @@ class LinkedIdentifierRow(SQLModel, table=True):
     last_seen_decision_id: str
     first_seen_at: datetime = utc_field()
     last_seen_at: datetime = utc_field()
+
+
+class PersonRecordRow(SQLModel, table=True):
+    """Where each person record is now: placed once by the decision that resolved it (LINK,
+    NEW, POSSIBLE_MATCH), moved by a reviewer's MERGE or SPLIT. Ids only, no personal data."""
+
+    __tablename__ = "person_records"
+    record_id: str = Field(primary_key=True)
+    source_system: str
+    child_key: str = Field(index=True)
+    decision_id: str  # the decision that put it under ``child_key``

@@ -15,8 +15,9 @@ from sqlalchemy import DateTime, Dialect, Index
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 1
-"""Bump with every change to a table; ``SqlHubStore`` refuses a database newer than this."""
+SCHEMA_VERSION = 2
+"""Bump with every change to a table (and say in ``sql_schema`` what becomes of an older
+database); ``SqlHubStore`` refuses a database newer than this."""
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -17,7 +17,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from hub.adapters import store_rows as rows
 from hub.adapters.sql_episode_tables import ServiceEpisodeRow
 from hub.adapters.sql_identity_moves import apply_review
-from hub.adapters.sql_person_tables import IdentityDecisionRow, LinkedIdentifierRow, PersonRow
+from hub.adapters.sql_person_tables import (
+    IdentityDecisionRow,
+    LinkedIdentifierRow,
+    PersonRecordRow,
+    PersonRow,
+)
 from hub.adapters.sql_tables import (
     CommandRejectionRow,
     ConsentLimitedUseRow,
@@ -100,6 +105,8 @@ def _identity(w: Writes, r: IdentityDecisionMade) -> None:
     apply_review(w, r)  # a reviewer's merge or split moves rows first
     if r.record is None:
         return  # a decision without a person record
+    if r.kind in rows.PLACING:  # the record joins its child once; only a MERGE or SPLIT moves it
+        w.once(PersonRecordRow, rows.person_record(r.record, r.child_key, r.decision_id))
     details = rows.person(r.record)
     person = {"child_key": r.child_key, **details, "last_decision_id": r.decision_id,
               "updated_at": w.now}

@@ -21,7 +21,7 @@ from hub.domain.outputs import (
 )
 from hub.domain.outputs.base import ChildDetail
 from hub.domain.outputs.codes import FlagClearReason, FlagCode
-from hub.domain.outputs.identity import PersonRecordSnapshot
+from hub.domain.outputs.identity import IdentityDecisionKind, PersonRecordSnapshot
 from hub.ports import FlagView
 
 Row = dict[str, Any]
@@ -94,6 +94,17 @@ def person(snapshot: PersonRecordSnapshot) -> Row:
     """Latest known details; empty strings become ``None`` so they never overwrite."""
     fields = ("given_name", "family_name", "date_of_birth", "sex", "postcode")
     return {f: getattr(snapshot, f) or None for f in fields}
+
+
+PLACING = frozenset({IdentityDecisionKind.LINK, IdentityDecisionKind.NEW,
+                     IdentityDecisionKind.POSSIBLE_MATCH})
+"""Decisions that resolve a person record to a child, placing it there (``person_records``)."""
+
+
+def person_record(snapshot: PersonRecordSnapshot, child_key: str, decision_id: str) -> Row:
+    """A ``person_records`` row: where the record is and the decision that put it there."""
+    return {"record_id": snapshot.record_id, "source_system": snapshot.source_system,
+            "child_key": child_key, "decision_id": decision_id}
 
 
 def _with_consent(row: Mapping[Any, Any]) -> Row:

@@ -2,7 +2,8 @@
 
 The web inbox's review buttons and split form, and ``hub review same|not-same|split``, send
 ``ReviewPossibleMatch`` and ``SplitChild`` through here, on :class:`StaffCommands`' road:
-checked against the store first, then flushed to ``cin.hub.commands.v1`` keyed by child key.
+checked against the store first (a split against the records the store lists under the
+child, ``HubStore.person_records``), then flushed to ``cin.hub.commands.v1`` keyed by child key.
 The worker's resolver has the last word (it holds the identity index) and answers a review it
 cannot carry out with ``CommandRejected`` (UNKNOWN_CHILD, NO_OPEN_REVIEW, NOT_IN_CHILD,
 NO_RECORDS, WOULD_EMPTY_CHILD); after a carried-out review the child processor marks the
@@ -16,12 +17,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from hub.domain.outputs import ReviewPossibleMatch, SplitChild
 from hub.domain.outputs.codes import TaskType
-from hub.ports import HubStore
+from hub.ports import HubStore, PersonRecordView
 from hub.services.staff_commands import (
     CommandNotSentError,
     MissingFieldError,
@@ -45,23 +45,20 @@ class RecordsNotSplittableError(CommandNotSentError, ValueError):
     """A record id is malformed, not the child's, or the split would leave the child empty."""
 
 
-@dataclass(frozen=True)
-class PersonRecordRef:
-    """A person record the resolver holds under a child: its id and source system only."""
-
-    record_id: str  # "<source system>:<source record id>", e.g. "education-sen:SEN-REQ-1"
-    source_system: str
+PersonRecordRef = PersonRecordView
+"""A person record the resolver holds under a child: ids only (the name the inbox imports)."""
 
 
 @runtime_checkable
 class PersonRecordLookup(Protocol):
-    """A store that can list a child's person records (not yet part of ``HubStore``)."""
+    """What the split form and its checks need of a store (every ``HubStore`` offers it)."""
 
-    def person_records(self, child_key: str) -> list[PersonRecordRef]: ...
+    def person_records(self, child_key: str) -> list[PersonRecordView]: ...
 
 
-def person_records(store: HubStore, child_key: str) -> list[PersonRecordRef] | None:
-    """The child's person records, or ``None`` when the store cannot tell."""
+def person_records(store: HubStore, child_key: str) -> list[PersonRecordView] | None:
+    """The child's person records now; ``None`` only for a stand-in store without the look-up
+    (the inbox then asks for record ids and leaves the check to the resolver)."""
     if isinstance(store, PersonRecordLookup):
         return list(store.person_records(child_key))
     return None

@@ -2,7 +2,8 @@
 
 MERGE (``child_key`` survives, ``candidate_key`` retired) moves the retired key's identifiers
 and fills the survivor's unknown details; SPLIT moves the identifiers of the named records
-back and describes the key they moved to with the decision's record.
+back and describes the key they moved to with the decision's record. Both move the named
+person records (``person_records``), which LINK, NEW and POSSIBLE_MATCH decisions placed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from hub.adapters.memory_store import InMemoryHubStore
 from hub.domain.outputs.identity import IdentityDecisionKind, IdentityDecisionMade
-from hub.ports import HubStore
+from hub.ports import HubStore, PersonRecordView
 from tests.contract import store_records as r
 
 SURVIVOR, RETIRED = "child-0001", "child-0002"
@@ -132,6 +133,71 @@ def test_not_the_same_child_moves_nothing(store: HubStore):
     assert {k: (store.person(k), store.identifiers(k)) for k in (SURVIVOR, RETIRED)} == before
 
 
+def held(store: HubStore, key: str) -> list[str]:
+    return [v.record_id for v in store.person_records(key)]
+
+
+def test_new_link_and_possible_match_place_their_record_under_their_child(store: HubStore):
+    store.apply_many([
+        r.decision("id-1", ada(), child_key=SURVIVOR),
+        r.decision("id-2", byron(), child_key=SURVIVOR, kind=KIND.LINK),
+        r.decision("id-3", ada("csc-lcs:LCS-7", source_system="csc-lcs"), child_key=RETIRED,
+                   kind=KIND.POSSIBLE_MATCH, candidate_key=SURVIVOR),
+    ])
+    assert store.person_records(SURVIVOR) == [
+        PersonRecordView("education-sen:42", "education-sen", SURVIVOR),
+        PersonRecordView("yot:9", "yot", SURVIVOR),
+    ]
+    assert store.person_records(RETIRED) == [
+        PersonRecordView("csc-lcs:LCS-7", "csc-lcs", RETIRED)]
+
+
+def test_a_merge_moves_the_records_and_its_split_moves_them_back(store: HubStore):
+    linked(store)
+    assert (held(store, SURVIVOR), held(store, RETIRED)) == (["education-sen:42"], ["yot:9"])
+    store.apply(merge())
+    assert (held(store, SURVIVOR), held(store, RETIRED)) == (
+        ["education-sen:42", "yot:9"], [])
+    store.apply(split())
+    assert (held(store, SURVIVOR), held(store, RETIRED)) == (["education-sen:42"], ["yot:9"])
+    assert store.person_records(RETIRED) == [PersonRecordView("yot:9", "yot", RETIRED)]
+
+
+def test_a_split_to_a_new_key_moves_only_the_named_records(store: HubStore):
+    store.apply_many([
+        r.decision("id-1", ada(), child_key=SURVIVOR),
+        r.decision("id-3", byron(), child_key=SURVIVOR, kind=KIND.LINK),
+        split(child_key="child-new", candidate_key=SURVIVOR),
+    ])
+    assert (held(store, SURVIVOR), held(store, "child-new")) == (["education-sen:42"], ["yot:9"])
+
+
+def test_a_redelivered_decision_moves_no_record(store: HubStore):
+    linked(store)
+    store.apply_many([merge(), split()])
+    after = {key: store.person_records(key) for key in (SURVIVOR, RETIRED)}
+    store.apply_many([merge(), split(), merge()])  # redelivered, and replayed out of order
+    store.apply(r.decision("id-2", byron(), child_key=SURVIVOR))  # the same id, another child
+    assert {key: store.person_records(key) for key in (SURVIVOR, RETIRED)} == after
+
+
+def test_a_record_stays_where_it_was_first_placed_until_a_review_moves_it(store: HubStore):
+    linked(store)
+    store.apply(r.decision("id-9", byron(), child_key=SURVIVOR, kind=KIND.LINK))
+    assert (held(store, SURVIVOR), held(store, RETIRED)) == (["education-sen:42"], ["yot:9"])
+
+
+def test_not_the_same_child_and_unknown_children_list_nothing_new(store: HubStore):
+    linked(store)
+    store.apply(r.decision("n-1", None, kind=KIND.NOT_SAME, child_key=RETIRED,
+                           candidate_key=SURVIVOR, record_ids=("yot:9",)))
+    assert (held(store, SURVIVOR), held(store, RETIRED)) == (["education-sen:42"], ["yot:9"])
+    assert store.person_records("child-unknown") == []
+    store.apply(merge(record_ids=("yot:404",)))  # a record never resolved stays unknown
+    assert store.person_records(SURVIVOR) == [
+        PersonRecordView("education-sen:42", "education-sen", SURVIVOR)]
+
+
 KEYS = ["child-1", "child-2", "child-3"]
 _records = st.sampled_from(["sys-a:1", "sys-a:2", "sys-b:1"])
 _snapshots = st.builds(
@@ -151,7 +217,8 @@ _decisions = st.builds(
 
 
 def _views(store: HubStore) -> dict[str, Any]:
-    return {key: (store.person(key), store.identifiers(key)) for key in KEYS}
+    return {key: (store.person(key), store.identifiers(key), store.person_records(key))
+            for key in KEYS}
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture,

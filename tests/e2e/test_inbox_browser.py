@@ -45,6 +45,7 @@ from hub.domain.outputs import (
     TaskChanged,
 )
 from hub.domain.outputs.codes import FlagCode, Priority, RejectionCode, TaskStatus, TaskType
+from hub.domain.outputs.identity import IdentityDecisionKind
 from hub.domain.task_rules import DEFAULT_TASK_RULES
 from hub.domain.tasks import task_id_for
 from hub.topics_spec import load_topic_specs
@@ -61,6 +62,7 @@ CHILD, OTHER_CHILD = "CH-3f9a0c61b2d4", "CH-77e1b09d5a30"
 TODAY = datetime.now(UTC).date()
 NOW = datetime.now(UTC)
 PERSONAL = ("Ada", "Lovelace", "A123456789012", "9434765919", "LS1 4AP", "2014-12-10")
+CHILD_RECORDS = ("education-sen:SEN-REQ-1001", "csc-lcs:LCS-7", "yjs:YOT-3")
 
 
 def task(source_record_id: str, task_type: TaskType, due: date, priority: Priority,
@@ -101,8 +103,10 @@ REVIEW_TASK = task("SEN-REQ-1001", TaskType.POSSIBLE_MATCH_REVIEW, TODAY + timed
 
 def fill(store: SqlHubStore) -> None:
     store.apply_many([
-        # names and identifiers the store holds for the child, which the inbox must not show
-        r.decision("id-1", r.snapshot(), child_key=CHILD),
+        # the child's person records, with names and identifiers the inbox must not show
+        *(r.decision(f"id-{i}", r.snapshot(record_id, source_system=record_id.split(":")[0]),
+                     child_key=CHILD, kind=IdentityDecisionKind.NEW if i == 0 else
+                     IdentityDecisionKind.LINK) for i, record_id in enumerate(CHILD_RECORDS)),
         r.entry("evt-SEN-REQ-1001", NOW - timedelta(days=1), child_key=CHILD,
                 summary="SEN assessment requested by SCHOOL"),
         r.entry("evt-csc-1", NOW - timedelta(days=30), child_key=CHILD,
@@ -408,6 +412,37 @@ async def test_answering_a_possible_match_sends_review_possible_match(
         USER, REVIEW_TASK.task_id, CHILD, review.command_id)
 
 
+async def test_splitting_ticked_records_sends_split_child_and_shows_when_it_is_done(
+    hub: Hub, inbox: Inbox, browser: WebDriver, codec: AvroCodec
+):
+    sign_in(browser, inbox, inbox.password)
+    browser.get(f"{inbox.url}/tasks/{SEN_TASK.task_id}")
+    browser.find_element(By.CSS_SELECTOR, "#split summary").click()  # the form is folded
+    boxes = browser.find_elements(By.CSS_SELECTOR, '#person-records input[type="checkbox"]')
+    assert sorted(box.get_attribute("value") or "" for box in boxes) == sorted(CHILD_RECORDS)
+    assert "csc-lcs" in text_of(browser, "#person-records")
+    assert not any(value in browser.page_source for value in PERSONAL)
+    browser.find_element(By.CSS_SELECTOR, 'input[value="csc-lcs:LCS-7"]').click()
+    browser.find_element(By.ID, "split-reason").send_keys("Twins merged by mistake")
+    click(browser, By.ID, "split-records")
+    wait_for(browser, "#notice", "Sent, waiting for the hub.")
+    [(key, split)] = await hub.commands(codec)
+    assert key == CHILD and isinstance(split, SplitChild)
+    assert (split.record_ids, split.by, split.reason) == (
+        ("csc-lcs:LCS-7",), USER, "Twins merged by mistake")
+
+    hub.store.apply(r.decision(  # what the sink writes after the resolver split the record
+        "s-1", r.snapshot("csc-lcs:LCS-7", source_system="csc-lcs"),
+        kind=IdentityDecisionKind.SPLIT, child_key=OTHER_CHILD, candidate_key=CHILD,
+        record_ids=("csc-lcs:LCS-7",)))
+    wait_for(browser, "#notice", "Done: the hub has split the records out of this child.")
+    assert [v.record_id for v in hub.store.person_records(CHILD)] == [
+        "education-sen:SEN-REQ-1001", "yjs:YOT-3"]
+    line = next(a for a in inbox.audit_lines() if a["action"] == "split")
+    assert (line["user"], line["child_key"], line["record_ids"], line["result"]) == (
+        USER, CHILD, ["csc-lcs:LCS-7"], "sent")
+
+
 async def test_the_cli_answers_reviews_and_splits_records(hub: Hub, codec: AvroCodec):
     hub.store.apply(REVIEW_TASK)
     not_same = hub.hub("review", "not-same", REVIEW_TASK.task_id, "--by", "sam.taylor")
@@ -423,6 +458,10 @@ async def test_the_cli_answers_reviews_and_splits_records(hub: Hub, codec: AvroC
                       "sam.taylor", "--reason", "wrong child")
     assert unknown.returncode == 1
     assert "no child CH-000000000000 in the hub store" in " ".join(unknown.stderr.split())
+    not_held = hub.hub("review", "split", CHILD, "yjs:YOT-404", "--by", "sam.taylor",
+                       "--reason", "wrong record")
+    assert not_held.returncode == 1
+    assert f"{CHILD} does not hold yjs:YOT-404" in " ".join(not_held.stderr.split())
     sent = await hub.commands(codec)
     assert [(key, type(c).__name__) for key, c in sent] == [
         (CHILD, "ReviewPossibleMatch"), (CHILD, "SplitChild")]

@@ -15,15 +15,17 @@ from hub.adapters.memory_log import InMemoryEventLog
 from hub.adapters.memory_store import InMemoryHubStore
 from hub.domain.outputs import CommandRejected, ReviewPossibleMatch, SplitChild, TaskChanged
 from hub.domain.outputs.codes import RejectionCode, TaskStatus, TaskType
+from hub.domain.outputs.identity import IdentityDecisionKind
 from hub.entrypoints.web.inbox_actions import notice_for
 from hub.entrypoints.web.inbox_review_html import chosen_records, review_buttons, split_form
 from hub.entrypoints.web.inbox_session import Pending, Session, SessionSigner
+from hub.ports import PersonRecordView
 from hub.services.identity_review_commands import (
     IdentityReviews,
     NotAReviewError,
-    PersonRecordRef,
     RecordsNotSplittableError,
     UnknownChildError,
+    person_records,
 )
 from hub.services.publishing import Publisher
 from hub.services.staff_commands import (
@@ -41,7 +43,7 @@ COMMANDS = "cin.hub.commands.v1"
 NOW = datetime(2025, 9, 8, 10, 30, tzinfo=UTC)
 CANDIDATE = "child-0009"
 RECORDS = ("education-sen:SEN-REQ-1", "csc-lcs:LCS-7", "yjs:YOT-3")
-RECORDS_ONE = [PersonRecordRef("yjs:YOT-3", "yjs")]
+RECORDS_ONE = [PersonRecordView("yjs:YOT-3", "yjs", CHILD)]
 
 
 def review_task(task_id: str = "task-review", **changes: Any) -> TaskChanged:
@@ -52,15 +54,20 @@ def review_task(task_id: str = "task-review", **changes: Any) -> TaskChanged:
     return r.task(task_id, **(values | changes))
 
 
-class ListingStore(InMemoryHubStore):
-    """A store that can list a child's person records (``PersonRecordLookup``)."""
+def holding(store: InMemoryHubStore, child_key: str, record_ids: tuple[str, ...]
+            ) -> InMemoryHubStore:
+    """The resolver's decisions that put ``record_ids`` under ``child_key``, applied."""
+    store.apply_many([
+        r.decision(f"id-{rid}", r.snapshot(rid, source_system=rid.split(":")[0]),
+                   child_key=child_key, kind=IdentityDecisionKind.NEW if i == 0 else
+                   IdentityDecisionKind.LINK) for i, rid in enumerate(record_ids)])
+    return store
 
-    def __init__(self, records: dict[str, tuple[str, ...]]) -> None:
-        super().__init__()
-        self.records = records
 
-    def person_records(self, child_key: str) -> list[PersonRecordRef]:
-        return [PersonRecordRef(rid, rid.split(":")[0]) for rid in self.records.get(child_key, ())]
+class StandIn(InMemoryHubStore):
+    """A stand-in store without the person-record look-up: the inbox's fallback."""
+
+    person_records = None  # type: ignore[assignment]
 
 
 def filled(store: InMemoryHubStore) -> InMemoryHubStore:
@@ -87,7 +94,7 @@ def reviews_on(log: InMemoryEventLog, store: InMemoryHubStore, codec: AvroCodec
 
 @pytest.fixture
 def reviews(log: InMemoryEventLog, codec: AvroCodec) -> IdentityReviews:
-    return reviews_on(log, filled(InMemoryHubStore()), codec)
+    return reviews_on(log, filled(holding(InMemoryHubStore(), CHILD, RECORDS)), codec)
 
 
 async def test_an_answer_names_the_tasks_child_and_candidate_keyed_by_the_child(
@@ -153,10 +160,9 @@ async def test_a_split_is_refused_before_sending_when_it_cannot_be_right(
     assert await log.read_all(COMMANDS) == []
 
 
-async def test_a_store_that_lists_records_refuses_records_the_child_does_not_hold(
-    log: InMemoryEventLog, codec: AvroCodec
+async def test_a_split_of_records_the_child_does_not_hold_or_of_all_is_refused(
+    reviews: IdentityReviews, log: InMemoryEventLog
 ):
-    reviews = reviews_on(log, filled(ListingStore({CHILD: RECORDS})), codec)
     with pytest.raises(RecordsNotSplittableError, match="does not hold yjs:YOT-9"):
         await reviews.split_child(CHILD, ["yjs:YOT-3", "yjs:YOT-9"], "amira.k", "wrong")
     with pytest.raises(RecordsNotSplittableError, match="must leave child-0001 a record"):
@@ -188,26 +194,30 @@ def test_the_review_buttons_and_the_split_form_show_ids_only():
     buttons = review_buttons(task, "tok")
     assert 'id="same-child"' in buttons and 'id="not-same-child"' in buttons
     assert 'name="csrf" value="tok"' in buttons and CANDIDATE in buttons
-    refs = [PersonRecordRef(rid, rid.split(":")[0]) for rid in RECORDS]
+    refs = [PersonRecordView(rid, rid.split(":")[0], CHILD) for rid in RECORDS]
     listed = split_form(task, refs, "tok")
     assert listed.count('type="checkbox"') == 3 and 'value="csc-lcs:LCS-7"' in listed
     assert "<td>csc-lcs</td>" in listed and 'name="csrf" value="tok"' in listed
     typed = split_form(task, None, "tok")
     assert 'name="records"' in typed and "checkbox" not in typed
-    assert "nothing to split" in split_form(task, RECORDS_ONE, "tok")
+    assert "one person record: nothing to split" in split_form(task, RECORDS_ONE, "tok")
+    assert "no person record in the hub store" in split_form(task, [], "tok")
     form = {"csrf": "tok", "record-0": "yjs:YOT-3", "record-2": "csc-lcs:LCS-7",
             "records": "a:1, b:2\nc:3", "reason": "x"}
     assert chosen_records(form) == ["yjs:YOT-3", "csc-lcs:LCS-7", "a:1", "b:2", "c:3"]
 
 
 def test_a_split_is_done_when_the_store_no_longer_lists_the_records_or_refused():
-    store = ListingStore({CHILD: RECORDS})
+    store = holding(InMemoryHubStore(), CHILD, RECORDS)
     task = r.task("task-sen")
     pending = Pending("task-sen", "cmd-split", 1, time.time(), ("yjs:YOT-3",))
     assert notice_for(pending, task, store).kind == "waiting"
-    store.records[CHILD] = RECORDS[:2]
+    store.apply(r.decision("s-1", r.snapshot("yjs:YOT-3", source_system="yjs"),
+                           kind=IdentityDecisionKind.SPLIT, child_key="child-0010",
+                           candidate_key=CHILD, record_ids=("yjs:YOT-3",)))  # the resolver's
     assert notice_for(pending, task, store).kind == "done"
-    plain = filled(InMemoryHubStore())
+    plain = filled(StandIn())
+    assert person_records(plain, CHILD) is None
     late = Pending("task-sen", "cmd-split", 1, time.time() - 120, ("yjs:YOT-3",))
     assert notice_for(late, task, plain).kind == "sent"
     plain.apply(CommandRejected(

@@ -1,16 +1,17 @@
 """The task page's identity parts: the answer to a possible match, and the split form.
 
-The split form lists the child's person records by record id and source system only (the
-resolver's record ids name a source system and its record, never the child), with a
-checkbox each. A store that cannot list a child's records gets a text field for record ids
-instead; the resolver refuses ids the child does not hold.
+The split form lists the child's person records (``HubStore.person_records``) by record id and
+source system only (the resolver's record ids name a source system and its record, never the
+child), with a checkbox each. A child with fewer than two records has nothing to split. Only
+a stand-in store without the look-up gets a text field for record ids instead; the resolver
+refuses ids the child does not hold.
 """
 
 from __future__ import annotations
 
 from hub.domain.outputs import TaskChanged
 from hub.entrypoints.web.inbox_html import csrf_field, e
-from hub.services.identity_review_commands import PersonRecordRef
+from hub.ports import PersonRecordView
 
 RECORD_FIELD = "record-"  # one checkbox per record: record-0, record-1, ...
 
@@ -25,11 +26,12 @@ def review_buttons(task: TaskChanged, csrf: str) -> str:
             'id="not-same-child">Not the same child</button></form>')
 
 
-def split_form(task: TaskChanged, records: list[PersonRecordRef] | None, csrf: str) -> str:
+def split_form(task: TaskChanged, records: list[PersonRecordView] | None, csrf: str) -> str:
     """"Undo a merge / split records": the chosen records leave the task's child."""
     head = "<details id=\"split\"><summary>Undo a merge / split records</summary>"
     if records is not None and len(records) < 2:
-        return head + "<p>This child has one person record: nothing to split.</p></details>"
+        held = "one person record" if records else "no person record in the hub store"
+        return head + f"<p>This child has {held}: nothing to split.</p></details>"
     if records is None:
         choose = ('<label>Record ids to split out, one per line (SOURCE_SYSTEM:RECORD_ID) '
                   '<textarea name="records" id="records" rows="3" cols="60" required>'

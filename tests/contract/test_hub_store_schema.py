@@ -1,0 +1,104 @@
+"""The SQL store's schema version: a fresh database is v2; a v1 database (before
+``person_records``) is upgraded in place when its decisions say exactly which records each
+child holds, and refused when they cannot (a merge or split); a newer one is refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, insert, select
+
+from hub.adapters.sql_person_tables import PersonRecordRow
+from hub.adapters.sql_schema import VERSIONS, SchemaVersionError
+from hub.adapters.sql_store import SqlHubStore
+from hub.adapters.sql_tables import SCHEMA_VERSION
+from hub.adapters.sql_writes import table
+from hub.domain.outputs.identity import IdentityDecisionKind
+from hub.ports import PersonRecordView
+from tests.contract import store_records as r
+
+CHILD, OTHER = "child-0001", "child-0002"
+NOW = datetime(2025, 9, 1, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def open_store(request: pytest.FixtureRequest, tmp_path: Path
+               ) -> Iterator[Callable[[], SqlHubStore]]:
+    """Opens a store on the test's database (one per test), as often as the test asks."""
+    url = (request.getfixturevalue("new_postgres_database")() if request.param == "postgres"
+           else f"sqlite:///{tmp_path / 'hub.db'}")
+    opened: list[SqlHubStore] = []
+
+    def make() -> SqlHubStore:
+        opened.append(SqlHubStore(url, clock=lambda: NOW))
+        return opened[-1]
+
+    yield make
+    for store in opened:
+        store.close()
+
+
+def versions(store: SqlHubStore) -> list[int]:
+    with store.engine.connect() as conn:
+        return list(conn.scalars(select(VERSIONS.c.version).order_by(VERSIONS.c.version)))
+
+
+def as_version(store: SqlHubStore, version: int) -> None:
+    """What a database written by a hub at ``version`` holds: v1 had no person_records."""
+    with store.engine.begin() as conn:
+        conn.execute(delete(VERSIONS))
+        conn.execute(insert(VERSIONS).values(version=version, applied_at=NOW))
+        if version == 1:
+            table(PersonRecordRow).drop(conn)
+    store.close()
+
+
+def test_a_fresh_database_is_at_the_current_version(open_store: Callable[[], SqlHubStore]):
+    store = open_store()
+    assert versions(store) == [SCHEMA_VERSION] == [2]
+    assert versions(open_store()) == [2]  # reopened: nothing to do
+
+
+def test_a_v1_database_without_reviews_gets_its_person_records(
+    open_store: Callable[[], SqlHubStore]
+):
+    old = open_store()
+    old.apply_many([
+        r.decision("id-1", r.snapshot("education-sen:42"), child_key=CHILD),
+        r.decision("id-2", r.snapshot("csc-lcs:LCS-7", source_system="csc-lcs"),
+                   child_key=CHILD, kind=IdentityDecisionKind.LINK),
+        r.decision("id-3", r.snapshot("yot:9", source_system="yot"), child_key=OTHER,
+                   kind=IdentityDecisionKind.POSSIBLE_MATCH, candidate_key=CHILD),
+        r.decision("n-1", None, kind=IdentityDecisionKind.NOT_SAME, child_key=OTHER,
+                   candidate_key=CHILD),
+    ])
+    as_version(old, 1)
+    store = open_store()
+    assert versions(store) == [1, 2]
+    assert store.person_records(CHILD) == [
+        PersonRecordView("csc-lcs:LCS-7", "csc-lcs", CHILD),
+        PersonRecordView("education-sen:42", "education-sen", CHILD),
+    ]
+    assert store.person_records(OTHER) == [PersonRecordView("yot:9", "yot", OTHER)]
+
+
+def test_a_v1_database_with_a_merge_or_split_is_refused(open_store: Callable[[], SqlHubStore]):
+    old = open_store()
+    old.apply_many([
+        r.decision("id-1", r.snapshot("education-sen:42"), child_key=CHILD),
+        r.decision("id-2", r.snapshot("yot:9", source_system="yot"), child_key=OTHER),
+        r.decision("m-1", None, kind=IdentityDecisionKind.MERGE, child_key=CHILD,
+                   candidate_key=OTHER, record_ids=("yot:9",)),
+    ])
+    as_version(old, 1)
+    with pytest.raises(SchemaVersionError, match=r"v1 and 1 merge or split.*hub replay"):
+        open_store()
+
+
+def test_a_newer_database_is_refused(open_store: Callable[[], SqlHubStore]):
+    as_version(open_store(), SCHEMA_VERSION + 1)
+    with pytest.raises(SchemaVersionError, match=f"v{SCHEMA_VERSION + 1}; this hub writes v2"):
+        open_store()
