@@ -50,6 +50,11 @@ def insert_for(dialect: str) -> Callable[[Table], Any]:
     return _INSERTS[dialect]
 
 
+_STATEMENTS: dict[tuple[Any, ...], Any] = {}
+"""Built statements by shape (table, columns, rule, dialect): building one cost more than
+running it. Values are bound at execution, so a statement is reused for every record."""
+
+
 @dataclass(frozen=True)
 class Writes:
     conn: Connection
@@ -61,8 +66,13 @@ class Writes:
         ``rowcount`` is -1 here)."""
         t = table(model)
         keys = [c.name for c in t.primary_key if c.name in values] or _unique(t)
-        stmt = self.insert(t).values(**values).on_conflict_do_nothing(index_elements=keys)
-        return self.conn.execute(stmt.returning(t.c[keys[0]])).first() is not None
+        shape = ("once", t.name, tuple(values), tuple(keys), self.insert)
+        stmt = _STATEMENTS.get(shape)
+        if stmt is None:
+            stmt = _STATEMENTS[shape] = (
+                self.insert(t).on_conflict_do_nothing(index_elements=keys).returning(t.c[keys[0]])
+            )
+        return self.conn.execute(stmt, values).first() is not None
 
     def upsert(
         self, model: type[Any], values: rows.Row, columns: list[str],
@@ -70,12 +80,19 @@ class Writes:
     ) -> None:
         """Insert, or update ``columns`` (a ``keep_known`` one only with a non-null value)."""
         t = table(model)
-        stmt = self.insert(t).values(**values)
-        new = stmt.excluded
-        update = {c: func.coalesce(new[c], t.c[c]) if c in keep_known else new[c] for c in columns}
-        self.conn.execute(stmt.on_conflict_do_update(
-            index_elements=[c.name for c in t.primary_key], set_=update,
-            where=where(t, new) if where else None))
+        rule = getattr(where, "__code__", where)  # the same condition, whichever closure
+        shape = ("upsert", t.name, tuple(values), tuple(columns), rule, keep_known, self.insert)
+        stmt = _STATEMENTS.get(shape)
+        if stmt is None:
+            insert = self.insert(t)
+            new = insert.excluded
+            update = {
+                c: func.coalesce(new[c], t.c[c]) if c in keep_known else new[c] for c in columns
+            }
+            stmt = _STATEMENTS[shape] = insert.on_conflict_do_update(
+                index_elements=[c.name for c in t.primary_key], set_=update,
+                where=where(t, new) if where else None)
+        self.conn.execute(stmt, values)
 
     def newer(self, model: type[Any], values: rows.Row) -> None:
         keys = {c.name for c in table(model).primary_key}
