@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 
 from aiokafka import AIOKafkaProducer, TopicPartition
@@ -49,7 +50,7 @@ async def retrying(what: str, action: Callable[[], Awaitable[None]]) -> None:
             await asyncio.sleep(min(30.0, 0.5 * 2**attempt))
 
 
-class Stage:
+class Stage(ABC):
     name = "stage"
     ordered_timestamps = False
     """Give every record sent a strictly increasing timestamp, so a MergedFeed downstream
@@ -64,10 +65,11 @@ class Stage:
         self._flushed_at = time.monotonic()
         self._last_ms = 0
 
+    @abstractmethod
     async def take(self, message: Incoming) -> list[Send]:
-        raise NotImplementedError
+        """What to send for one record (the stage may also change its own state)."""
 
-    async def after_outputs(self) -> None:
+    async def after_outputs(self) -> None:  # noqa: B027 (a hook: most stages need nothing)
         """Durable work that must follow the outputs and precede the commit."""
 
     async def run(self, stopping: asyncio.Event) -> None:

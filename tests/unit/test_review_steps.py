@@ -1,0 +1,80 @@
+"""The resolver's handling of a reviewer's answer, without a broker: which messages are
+reviews, what a refusal sends, and what a carried-out merge sends downstream."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from hub.adapters.avro_codec import AvroCodec
+from hub.domain.identity.review import ReviewRejected
+from hub.domain.outputs.commands import ClaimTask, ReviewPossibleMatch
+from hub.domain.outputs.reset import ChildReset
+from hub.domain.outputs.tasks import CommandRejected
+from hub.services.resolution import Resolution
+from hub.services.review_steps import review_command, review_rejected, review_sends
+from hub.services.worker_steps import Incoming, Router, identity_step
+from hub.topics_spec import load_topic_specs
+from tests.conftest import REPO
+from tests.unit.test_worker_steps import _example
+
+AT = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def router(codec: AvroCodec) -> Router:
+    return Router(codec, list(load_topic_specs(REPO / "topics.yaml")))
+
+
+def _review(child: str, candidate: str) -> ReviewPossibleMatch:
+    return ReviewPossibleMatch(command_id="r-1", child_key=child, candidate_key=candidate,
+                               same_child=True, by="amira.khan", decided_at=AT)
+
+
+def test_only_a_review_on_the_command_topic_is_a_review(router, codec):
+    review = codec.encode(_review("CH-a", "CH-b"))
+    claim = codec.encode(ClaimTask(command_id="c", child_key="CH-a", task_id="t", by="x",
+                                   sent_at=AT))
+    commands = router.topic("ClaimTask")
+    assert review_command(router, Incoming(commands, 0, 1, "CH-a", review)) == _review(
+        "CH-a", "CH-b")
+    assert review_command(router, Incoming(commands, 0, 2, "CH-a", claim)) is None
+    assert review_command(router, Incoming(router.topic("ResolvedEvent"), 0, 3, "k",
+                                           review)) is None
+    assert review_command(router, Incoming(commands, 0, 4, "CH-a", b"junk")) is None
+
+
+def test_a_refused_review_is_one_command_rejected_with_its_reason(router, codec):
+    with pytest.raises(ReviewRejected) as refused:
+        Resolution().review(_review("CH-nobody", "CH-none"), AT)
+    [(topic, key, value)] = review_rejected(router, _review("CH-nobody", "CH-none"),
+                                            refused.value.code, refused.value.reason)
+    rejected = codec.decode(value)
+    assert topic == router.topic("CommandRejected") and key == "CH-nobody"
+    assert isinstance(rejected, CommandRejected)
+    assert rejected.reason_code.value == refused.value.code == "UNKNOWN_CHILD"
+
+
+def test_a_merge_sends_decisions_resets_then_the_survivors_events_in_order(router, codec):
+    resolution = Resolution()
+    first, second = _example("YotReferralMade"), _example("SenAssessmentRequested")
+    sent = [identity_step(router, resolution, Incoming("src", 0, i, "k", codec.encode(e)))
+            for i, e in enumerate((first, second))]
+    keys = [s[-1][1] for s in sent]
+    if keys[0] == keys[1]:
+        pytest.fail("the two examples resolved to one child: pick two different children")
+    retired, survivor = keys[1], keys[0]
+    resolution.state.reviews[retired] = survivor  # as if the resolver had raised the match
+    result = resolution.review(_review(retired, survivor), AT)
+    resolved = [(key, value) for s in sent for (topic, key, value) in s
+                if topic == router.topic("ResolvedEvent")]
+    out = review_sends(router, result, resolved, resolution.record_id_of)
+    decoded = [codec.decode(v) for _, _, v in out]
+    resets = [(i, r) for i, r in enumerate(decoded) if isinstance(r, ChildReset)]
+    assert [(r.child_key, r.into_key) for _, r in resets] == [(retired, survivor),
+                                                               (survivor, None)]
+    after = [(k, d) for (_, k, _), d in zip(out, decoded, strict=True)][resets[-1][0] + 1:]
+    assert {d.envelope.event_id for _, d in after} == {first.envelope.event_id,
+                                                       second.envelope.event_id}
+    assert all(k == survivor for k, _ in after)
