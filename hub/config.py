@@ -27,6 +27,7 @@ class Settings(BaseModel):
     database_url: str | None = None
     topic_namespace: str = ""
     source_namespace: str | None = None  # where sources and staff commands are read (replay)
+    switch_file: Path | None = None  # the switch-over pointer these settings followed, if any
     replication_factor: int = 1  # for topics the worker creates (state changelogs)
     worker_web_port: int | None = None  # the worker's health endpoint on 127.0.0.1
     cache_home: Path | None = Field(
@@ -78,7 +79,7 @@ _ENV_FIELDS = {
 }
 
 
-def load_settings(env: dict[str, str] | None = None) -> Settings:
+def load_settings(env: dict[str, str] | None = None, *, follow: bool = True) -> Settings:
     """Build settings from defaults, ``$HUB_HOME/hub.toml`` (or ``$HUB_CONFIG``) and the env."""
     env = dict(os.environ if env is None else env)
     home = Path(env.get("HUB_HOME", Path.cwd())).resolve()
@@ -89,7 +90,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     for var, field in _ENV_FIELDS.items():
         if env.get(var):
             values[field] = env[var]
-    return follow_switch(Settings(**values))
+    settings = Settings(**values)
+    return follow_switch(settings) if follow else settings
 
 
 def active_file(settings: Settings) -> Path:
@@ -112,4 +114,10 @@ def follow_switch(settings: Settings) -> Settings:
         "topic_namespace": active["topic_namespace"],
         "source_namespace": active["source_namespace"],
         "database_url": active["database_url"],
+        "switch_file": pointer,
     })
+
+
+def switch_file(settings: Settings) -> Path:
+    """The pointer a switch-over writes: the one these settings followed, else their own."""
+    return settings.switch_file or active_file(settings)

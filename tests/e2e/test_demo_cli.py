@@ -1,6 +1,7 @@
 """``hub demo``, the README's main job, end to end in a fresh home: its own broker on free
 ports, every stage, the census files, the DfE validator, and the switch-over pointer that
-makes later commands (``hub census compile``, ``hub timeline``) show the demo."""
+makes later commands (``hub census compile``, ``hub timeline``) show the demo; then a
+``hub replay`` of it, which must find nothing different and switch the hub over to itself."""
 
 from __future__ import annotations
 
@@ -54,6 +55,21 @@ def test_the_main_job_runs_every_stage_and_the_hub_then_serves_it(tmp_path: Path
                      str(tmp_path / "again"), "--no-validate")
         assert again.returncode == 0, again.stderr[-2000:]
         assert (tmp_path / "again" / "cin_census.xml").read_bytes() == (
+            census / "cin_census.xml").read_bytes()
+
+        # the year-end rebuild of what the demo produced: same census, then the hub serves it
+        replay = _hub(env, "replay", "--year", "2025-26", "--name", "rebuild", "--no-validate")
+        assert replay.returncode == 0, replay.stdout[-3000:] + replay.stderr[-3000:]
+        diff = json.loads((home / ".hub/state/replays/rebuild/diff.json").read_text())
+        assert diff["identical"], diff
+        pointer = json.loads((home / ".hub" / "state" / "active.json").read_text())
+        assert pointer["topic_namespace"] == "rebuild"
+        assert pointer["source_namespace"] == "demo-2025-26-s1-c150"
+        after = _hub(env, "census", "compile", "--year", "2025-26", "--out",
+                     str(tmp_path / "after"), "--no-validate")
+        assert after.returncode == 0, after.stderr[-2000:]
+        assert "rebuild.cin.hub.episodes.v1" in after.stdout
+        assert (tmp_path / "after" / "cin_census.xml").read_bytes() == (
             census / "cin_census.xml").read_bytes()
     finally:
         _hub(env, "broker", "stop")

@@ -46,7 +46,7 @@ def demo(
     year: str = typer.Option("2025-26", "--year", help="census year"),
 ) -> None:
     """Run the whole path on embedded defaults and say what was produced and where."""
-    base = load_settings()
+    base = load_settings(follow=False)  # the namespace the hub was set up with, not a switch
     settings = _isolate(base, f"demo-{year}-s{seed}-c{children}")
     _broker(settings)
     report = asyncio.run(apply_topics(settings.bootstrap, bootstrap.topic_specs(settings)))
@@ -79,7 +79,7 @@ def demo(
 def _isolate(base: Settings, name: str) -> Settings:
     """Settings (and environment, for the commands run as processes) of the demo's own
     namespace and database."""
-    root = base.source_namespace if base.source_namespace is not None else base.topic_namespace
+    root = base.topic_namespace
     namespace = f"{root}.{name}" if root else name
     database = base.database_url or f"sqlite:///{base.state_dir / (namespace + '.db')}"
     os.environ.update({"HUB_TOPIC_NAMESPACE": namespace, "HUB_SOURCE_NAMESPACE": namespace,
