@@ -7,6 +7,7 @@ Keys are plain UTF-8 strings, so a record's partition never depends on a schema.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from types import TracebackType
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -59,10 +60,26 @@ class KafkaEventLog:
 
 async def read_topic(bootstrap: str, topic: str) -> list[LogRecord]:
     """Every record of ``topic`` from the beginning up to the end offsets seen at the start."""
+    return await _read(bootstrap, topic, range)
+
+
+async def read_keys(bootstrap: str, topic: str, keys: set[str]) -> list[LogRecord]:
+    """Every record of ``topic`` under one of ``keys``: only the partitions those keys hash to
+    (Kafka's default partitioner, as every hub producer uses) are read."""
+    def hashed(count: int) -> list[int]:
+        return sorted({(murmur2(k.encode()) & 0x7FFFFFFF) % count for k in keys})
+
+    return [r for r in await _read(bootstrap, topic, hashed) if r.key in keys]
+
+
+async def _read(
+    bootstrap: str, topic: str, partitions_of: Callable[[int], Iterable[int]]
+) -> list[LogRecord]:
+    """The chosen partitions (given the topic's partition count), beginning to end."""
     actual = (await describe_topics(bootstrap, [topic])).get(topic)
     if actual is None:
         raise KeyError(f"unknown topic {topic}")
-    partitions = [TopicPartition(topic, p) for p in range(actual.partitions)]
+    partitions = [TopicPartition(topic, p) for p in partitions_of(actual.partitions)]
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
@@ -70,26 +87,6 @@ async def read_topic(bootstrap: str, topic: str) -> list[LogRecord]:
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
         return await _drain(consumer, ends)
-    finally:
-        await consumer.stop()
-
-
-async def read_keys(bootstrap: str, topic: str, keys: set[str]) -> list[LogRecord]:
-    """Every record of ``topic`` under one of ``keys``: only the partitions those keys hash to
-    (Kafka's default partitioner, as every hub producer uses) are read."""
-    actual = (await describe_topics(bootstrap, [topic])).get(topic)
-    if actual is None:
-        raise KeyError(f"unknown topic {topic}")
-    count = actual.partitions
-    wanted = sorted({(murmur2(k.encode()) & 0x7FFFFFFF) % count for k in keys})
-    partitions = [TopicPartition(topic, p) for p in wanted]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        return [r for r in await _drain(consumer, ends) if r.key in keys]
     finally:
         await consumer.stop()
 
