@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tomllib
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,17 @@ def follow_switch(settings: Settings) -> Settings:
         "database_url": active["database_url"],
         "switch_file": pointer,
     })
+
+
+def switch_over(pointer: Path, namespace: str, source: str, database: str) -> None:
+    """Record, atomically, that the hub now serves ``namespace`` (read by ``follow_switch``)."""
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+    tmp = pointer.with_suffix(".tmp")
+    tmp.write_text(json.dumps({
+        "topic_namespace": namespace, "source_namespace": source, "database_url": database,
+        "switched_at": datetime.now(UTC).isoformat(),
+    }, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(pointer)
 
 
 def switch_file(settings: Settings) -> Path:

@@ -14,11 +14,9 @@ inbox and ``hub census compile`` show it without further settings.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -28,7 +26,7 @@ from connectors.registry import EXPORT_FILES
 from hub import bootstrap
 from hub.adapters.kafka_admin import apply_topics
 from hub.adapters.local_broker import LocalBroker
-from hub.config import Settings, active_file, load_settings
+from hub.config import Settings, active_file, load_settings, switch_over
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.connect_cli import print_summary, progress_bar, publish_export
 from hub.entrypoints.cli.events_cli import smoke
@@ -66,7 +64,8 @@ def demo(
     census = settings.home / "out" / f"census-{year}"
     console.print(f"[bold]7. census[/bold] compiling {year} -> {census}")
     _hub("census", "compile", "--year", year, "--out", str(census))
-    _switch(base, settings)
+    switch_over(active_file(base), settings.topic_namespace, settings.topic_namespace,
+                settings.database)
     console.print(
         f"\n[bold green]Done.[/bold green] Exports: {exports}\nDatabase: {settings.database}\n"
         f"Topics: namespace {settings.topic_namespace} (the hub now serves it)\n"
@@ -85,15 +84,6 @@ def _isolate(base: Settings, name: str) -> Settings:
     os.environ.update({"HUB_TOPIC_NAMESPACE": namespace, "HUB_SOURCE_NAMESPACE": namespace,
                        "HUB_DATABASE_URL": database})
     return load_settings()
-
-
-def _switch(base: Settings, demo: Settings) -> None:
-    pointer = active_file(base)
-    pointer.parent.mkdir(parents=True, exist_ok=True)
-    pointer.write_text(json.dumps({
-        "topic_namespace": demo.topic_namespace, "source_namespace": demo.topic_namespace,
-        "database_url": demo.database, "switched_at": datetime.now(UTC).isoformat(),
-    }, indent=2) + "\n")
 
 
 def _broker(settings: Settings) -> None:

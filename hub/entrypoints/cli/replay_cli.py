@@ -30,7 +30,7 @@ from hub import bootstrap
 from hub.adapters.consumer_lag import group_lag, records_in
 from hub.adapters.kafka_admin import apply_topics
 from hub.adapters.replay_database import replay_database
-from hub.config import Settings, load_settings, switch_file
+from hub.config import Settings, load_settings, switch_file, switch_over
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.worker_cli import app_id
 from hub.entrypoints.worker.runner import Groups
@@ -140,10 +140,5 @@ def replay(
     out.print(f"census files: {folder / 'census'}; diff: {folder / 'diff.json'}")
     if switch:
         pointer = switch_file(settings)
-        tmp = pointer.with_suffix(".tmp")
-        tmp.write_text(json.dumps({
-            "topic_namespace": name, "source_namespace": source, "database_url": database,
-            "switched_at": datetime.now(UTC).isoformat(),
-        }, indent=2) + "\n")
-        tmp.replace(pointer)
+        switch_over(pointer, name, source, database)
         out.print(f"switched over: the hub now serves {name} ({pointer})")
