@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
-
 from connectors.registry import CONNECTORS, EXPORT_FILES
+from hub.adapters import consumer_lag
 from hub.adapters.avro_codec import AvroCodec, load_codec
-from hub.adapters.kafka_admin import apply_topics, describe_topics
+from hub.adapters.kafka_admin import apply_topics
 from hub.adapters.kafka_log import KafkaEventLog, read_topic
 from hub.services.connecting import connect_file
 from hub.services.publishing import Publisher
@@ -102,11 +101,4 @@ async def decoded(authority: Authority, codec: AvroCodec, topic: str) -> list[ob
 
 async def records_in(bootstrap: str, topic: str) -> int:
     """How many records a topic holds (sum of end offsets): cheap progress polling."""
-    actual = (await describe_topics(bootstrap, [topic]))[topic]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
-    await consumer.start()
-    try:
-        tps = [TopicPartition(topic, p) for p in range(actual.partitions)]
-        return sum((await consumer.end_offsets(tps)).values())
-    finally:
-        await consumer.stop()
+    return await consumer_lag.records_in(bootstrap, [topic])
