@@ -12,11 +12,11 @@ import hmac
 import re
 import secrets
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from hub.adapters import private_sqlite
 from hub.ports import ApiKeyInfo
 
 _KEY_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -56,15 +56,10 @@ def matches(secret: str, salt: bytes | None, stored: bytes | None) -> bool:
 class SqliteApiKeyStore:
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600, exist_ok=True)  # hashes only, but still nobody else's business
-        with self._db() as db:
-            db.execute(_SCHEMA)
+        private_sqlite.create(path, _SCHEMA)
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path)) as db, db:  # `with db` commits or rolls back
-            yield db
+    def _db(self) -> AbstractContextManager[sqlite3.Connection]:
+        return private_sqlite.connect(self.path)
 
     def add(self, source_system: str, now: datetime) -> str:
         check_source_name(source_system)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 import secrets
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from hub.adapters import private_sqlite
 from hub.adapters.api_keys import hash_secret, matches
 
 _USER = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
@@ -50,15 +50,10 @@ def check_user(user_id: str, team: str) -> None:
 class SqliteStaffUsers:
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600, exist_ok=True)
-        with self._db() as db:
-            db.execute(_SCHEMA)
+        private_sqlite.create(path, _SCHEMA)
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path)) as db, db:  # `with db` commits or rolls back
-            yield db
+    def _db(self) -> AbstractContextManager[sqlite3.Connection]:
+        return private_sqlite.connect(self.path)
 
     def add(self, user_id: str, team: str, now: datetime, *, reset: bool = False) -> str:
         """Create (or with ``reset``, re-issue) a user; the new password is returned once."""
