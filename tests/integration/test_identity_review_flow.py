@@ -12,13 +12,9 @@ merge left no trace in any census figure.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import re
-import subprocess
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -31,6 +27,7 @@ from hub.domain.outputs.reset import ChildReset
 from hub.domain.routing import output_key, topic_for
 from tests.integration.worker_harness import (
     Authority,
+    census_from_database,
     decoded,
     publish_authority,
     run_worker_until_drained,
@@ -44,17 +41,6 @@ AT = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 def _without_versions(text: str) -> str:
     text = re.sub(r"<EpisodeVersion>\d+</EpisodeVersion>", "", text)
     return "\n".join(line.rsplit(",", 1)[0] for line in text.splitlines())
-
-
-def _census(authority: Authority, folder: Path) -> dict[str, str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "hub", "census", "compile", "--year", YEAR, "--out", str(folder),
-         "--no-validate", "--from", "database"],
-        env=authority.env(), capture_output=True, text=True, timeout=300, check=False,
-    )
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.iterdir()) if p.name not in {"manifest.json"}}
 
 
 def _send(authority: Authority, codec: AvroCodec, command: object) -> None:
@@ -76,7 +62,7 @@ def _counted(store: SqlHubStore, key: str) -> list:
 def test_a_merge_and_its_undo_reach_every_output(kafka_broker, tmp_path, codec: AvroCodec):
     authority = asyncio.run(publish_authority(tmp_path, kafka_broker, "it-review", children=300))
     run_worker_until_drained(authority)
-    before = _census(authority, tmp_path / "before")
+    before = census_from_database(authority.env(), tmp_path / "before")
     decisions = asyncio.run(decoded(authority, codec, "cin.hub.identity-decisions.v1"))
     possible = [d for d in decisions if isinstance(d, IdentityDecisionMade)
                 and d.kind is IdentityDecisionKind.POSSIBLE_MATCH]
@@ -119,7 +105,7 @@ def test_a_merge_and_its_undo_reach_every_output(kafka_broker, tmp_path, codec: 
     decisions = asyncio.run(decoded(authority, codec, "cin.hub.identity-decisions.v1"))
     assert any(isinstance(d, IdentityDecisionMade) and d.kind is IdentityDecisionKind.SPLIT
                for d in decisions)
-    after = _census(authority, tmp_path / "after")
+    after = census_from_database(authority.env(), tmp_path / "after")
     assert after["cin_census.xml"] == before["cin_census.xml"]
     assert after["consent_limited_counts.csv"] == before["consent_limited_counts.csv"]
     for name in ("additional_services.csv", "additional_services.xml"):

@@ -9,16 +9,19 @@ The second replay switches over, after which ``hub census compile`` serves the r
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.integration.worker_harness import REPO, publish_authority, run_worker_until_drained
+from tests.integration.worker_harness import (
+    REPO,
+    checksums,
+    hub_cli,
+    publish_authority,
+    run_worker_until_drained,
+)
 
 pytestmark = pytest.mark.integration
 YEAR = "2025-26"
@@ -32,23 +35,6 @@ def _home(tmp: Path) -> Path:
     return home
 
 
-def _hub(env: dict[str, str], *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    done = subprocess.run(
-        [sys.executable, "-m", "hub", *args], env=env, capture_output=True, text=True,
-        timeout=timeout, check=False,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return done
-
-
-def _checksums(folder: Path) -> dict[str, str]:
-    return {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.iterdir())
-        if p.is_file()
-    }
-
-
 @pytest.mark.timeout(1200)
 def test_two_replays_give_identical_census_files_and_switch_over(kafka_broker, tmp_path):
     authority = asyncio.run(publish_authority(tmp_path, kafka_broker, "it-replay", children=250))
@@ -56,27 +42,27 @@ def test_two_replays_give_identical_census_files_and_switch_over(kafka_broker, t
     home = _home(tmp_path)
     env = {**authority.env(), "HUB_HOME": str(home), "COLUMNS": "200"}
     env.pop("HUB_SOURCE_NAMESPACE", None)
-    _hub(env, "census", "compile", "--year", YEAR, "--out", str(tmp_path / "live"),
+    hub_cli(env, "census", "compile", "--year", YEAR, "--out", str(tmp_path / "live"),
          "--no-validate")
 
-    first = _hub(env, "replay", "--year", YEAR, "--name", "r1", "--no-switch", "--no-validate")
+    first = hub_cli(env, "replay", "--year", YEAR, "--name", "r1", "--no-switch", "--no-validate")
     assert "nothing switched" not in first.stdout
     assert "resolving" in first.stderr  # the progress bars
-    second = _hub(env, "replay", "--year", YEAR, "--name", "r2", "--no-validate")
+    second = hub_cli(env, "replay", "--year", YEAR, "--name", "r2", "--no-validate")
     assert "switched over" in second.stdout
 
     replays = home / ".hub" / "state" / "replays"
-    r1, r2 = _checksums(replays / "r1" / "census"), _checksums(replays / "r2" / "census")
+    r1, r2 = checksums(replays / "r1" / "census"), checksums(replays / "r2" / "census")
     assert r1 and "cin_census.xml" in r1 and "additional_services.csv" in r1
     assert r1 == r2, "two replays of the same topics gave different census files"
-    assert r1 == _checksums(tmp_path / "live"), "a replay differs from the live run"
+    assert r1 == checksums(tmp_path / "live"), "a replay differs from the live run"
     diff = json.loads((replays / "r2" / "diff.json").read_text())
     assert diff["identical"], diff
 
     pointer = json.loads((home / ".hub" / "state" / "active-it-replay.json").read_text())
     assert pointer["topic_namespace"] == "r2" and pointer["source_namespace"] == "it-replay"
     assert "r2" in pointer["database_url"]
-    _hub(env, "census", "compile", "--year", YEAR, "--out", str(tmp_path / "after"),
+    hub_cli(env, "census", "compile", "--year", YEAR, "--out", str(tmp_path / "after"),
          "--no-validate")
-    assert _checksums(tmp_path / "after") == r2  # the hub now serves the replay
+    assert checksums(tmp_path / "after") == r2  # the hub now serves the replay
     assert not any(k.startswith("HUB_SOURCE") for k in os.environ)

@@ -10,34 +10,18 @@ compiled from each database must be byte-identical.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from hub.adapters.sql_store import SqlHubStore
-from tests.integration.worker_harness import publish_authority, run_worker_until_drained
+from tests.integration.worker_harness import (
+    census_from_database,
+    hub_cli,
+    publish_authority,
+    run_worker_until_drained,
+)
 
 pytestmark = pytest.mark.integration
-HUB = [sys.executable, "-m", "hub"]
-
-
-def _hub(env: dict[str, str], *args: str, log: Path) -> None:
-    with log.open("w") as out:
-        done = subprocess.run([*HUB, *args], env=env, stdout=out, stderr=subprocess.STDOUT,
-                              timeout=600, check=False)
-    assert done.returncode == 0, log.read_text()[-3000:]
-
-
-def _census(env: dict[str, str], folder: Path) -> dict[str, str]:
-    _hub(env, "census", "compile", "--year", "2025-26", "--out", str(folder), "--no-validate",
-         "--from", "database", log=folder.with_suffix(".log"))
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.iterdir()) if p.name != "manifest.json"}
-
-
 def _answers(url: str) -> dict[str, object]:
     store = SqlHubStore(url)
     try:
@@ -62,9 +46,10 @@ def test_the_sink_writes_the_same_on_postgresql_as_on_sqlite(
     run_worker_until_drained(authority)
     postgres = {**authority.env(), "HUB_TOPIC_NAMESPACE": "it-pg-2",
                 "HUB_SOURCE_NAMESPACE": "it-pg", "HUB_DATABASE_URL": new_postgres_database()}
-    _hub(postgres, "topics", "apply", log=tmp_path / "pg-topics.log")
-    _hub(postgres, "worker", "--until-drained", log=tmp_path / "pg-worker.log")
+    hub_cli(postgres, "topics", "apply")
+    hub_cli(postgres, "worker", "--until-drained")
     answers = _answers(authority.database)
     assert answers["tasks"] and any(answers["episodes"].values())  # something to compare
     assert _answers(postgres["HUB_DATABASE_URL"]) == answers
-    assert _census(postgres, tmp_path / "pg") == _census(authority.env(), tmp_path / "lite")
+    assert census_from_database(postgres, tmp_path / "pg") == census_from_database(
+        authority.env(), tmp_path / "lite")

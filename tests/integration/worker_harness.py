@@ -7,6 +7,7 @@ own topic namespace and SQLite file, exactly as an operator would run it.
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import subprocess
 import sys
@@ -102,3 +103,26 @@ async def decoded(authority: Authority, codec: AvroCodec, topic: str) -> list[ob
 async def records_in(bootstrap: str, topic: str) -> int:
     """How many records a topic holds (sum of end offsets): cheap progress polling."""
     return await consumer_lag.records_in(bootstrap, [topic])
+
+
+def hub_cli(
+    env: dict[str, str], *args: str, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """``hub <args>`` as its own process; the test fails, with its output, unless it exits 0."""
+    done = subprocess.run([sys.executable, "-m", "hub", *args], env=env, capture_output=True,
+                          text=True, timeout=timeout, check=False)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done
+
+
+def checksums(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """SHA-256 of every file in ``folder`` by name (census outputs compared byte for byte)."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.iterdir()) if p.is_file() and p.name not in skip}
+
+
+def census_from_database(env: dict[str, str], folder: Path) -> dict[str, str]:
+    """The 2025-26 census compiled from the hub store, by file (the manifest left out)."""
+    hub_cli(env, "census", "compile", "--year", "2025-26", "--out", str(folder),
+            "--no-validate", "--from", "database", timeout=300)
+    return checksums(folder, skip=("manifest.json",))
