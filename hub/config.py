@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import tomllib
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -80,12 +81,17 @@ _ENV_FIELDS = {
 }
 
 
+def config_path(home: Path, env: Mapping[str, str]) -> Path:
+    """The settings file: ``$HUB_CONFIG``, else ``hub.toml`` in the hub's home."""
+    return Path(env.get("HUB_CONFIG", home / "hub.toml"))
+
+
 def load_settings(env: dict[str, str] | None = None, *, follow: bool = True) -> Settings:
     """Build settings from defaults, ``$HUB_HOME/hub.toml`` (or ``$HUB_CONFIG``) and the env."""
     env = dict(os.environ if env is None else env)
     home = Path(env.get("HUB_HOME", Path.cwd())).resolve()
     values: dict[str, Any] = {"home": home}
-    config_file = Path(env.get("HUB_CONFIG", home / "hub.toml"))
+    config_file = config_path(home, env)
     if config_file.is_file():
         values.update(tomllib.loads(config_file.read_text(encoding="utf-8")).get("hub", {}))
     for var, field in _ENV_FIELDS.items():

@@ -19,14 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from hub.adapters.api_keys import check_source_name
-from hub.config import Settings
+from hub.config import Settings, config_path
 from hub.domain.intake_rights import DEFAULT_RIGHTS, IntakeRights, IntakeRightsError
 
 
 def hub_toml(settings: Settings, env: Mapping[str, str] | None = None) -> Path:
     """The file :func:`hub.config.load_settings` reads: ``$HUB_CONFIG``, else home/hub.toml."""
-    env = os.environ if env is None else env
-    return Path(env.get("HUB_CONFIG", settings.home / "hub.toml"))
+    return config_path(settings.home, os.environ if env is None else env)
 
 
 def load_intake_rights(path: Path) -> IntakeRights:
