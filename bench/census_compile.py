@@ -31,9 +31,9 @@ from typing import Any
 
 from connectors.registry import CONNECTORS, EXPORT_FILES
 from hub import bootstrap
-from hub.adapters.avro_codec import AvroCodec
-from hub.adapters.kafka_log import read_topic
-from hub.adapters.memory_log import InMemoryEventLog
+from hub.adapters.avro.codec import AvroCodec
+from hub.adapters.kafka.log import read_topic
+from hub.adapters.memory.log import InMemoryEventLog
 from hub.config import load_settings
 from hub.domain.disclosure import Shared, admit
 from hub.domain.episodes import EpisodeState, ServiceEpisode, derive

@@ -27,10 +27,10 @@ from aiokafka import AIOKafkaProducer
 
 from connectors.registry import CONNECTORS, EXPORT_FILES
 from hub import bootstrap
-from hub.adapters.kafka_admin import apply_topics
-from hub.adapters.kafka_log import KafkaEventLog
-from hub.adapters.local_broker import LocalBroker
-from hub.adapters.memory_log import InMemoryEventLog
+from hub.adapters.broker.local import LocalBroker
+from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.log import KafkaEventLog
+from hub.adapters.memory.log import InMemoryEventLog
 from hub.config import load_settings
 from hub.services.connecting import connect_file
 from hub.services.publishing import Publisher

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from hub.adapters.person_csv import open_input, read_person_records
+from hub.adapters.files.person_csv import open_input, read_person_records
 from hub.domain.identity.records import PersonRecord
 
 CACHE = Path(__file__).resolve().parent.parent / "out" / "identity-data"

@@ -37,7 +37,7 @@ from replay_common import (
 )
 
 from hub import bootstrap
-from hub.adapters.kafka_log import read_topic
+from hub.adapters.kafka.log import read_topic
 
 
 def _episodes(published: Published, namespace: str) -> dict[str, bytes]:

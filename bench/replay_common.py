@@ -21,10 +21,10 @@ from pathlib import Path
 
 from connectors.registry import CONNECTORS, EXPORT_FILES
 from hub import bootstrap
-from hub.adapters.consumer_lag import group_lag, records_in
-from hub.adapters.kafka_admin import apply_topics
-from hub.adapters.kafka_log import KafkaEventLog
-from hub.adapters.local_broker import LocalBroker
+from hub.adapters.broker.local import LocalBroker
+from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.consumer_lag import group_lag, records_in
+from hub.adapters.kafka.log import KafkaEventLog
 from hub.config import Settings, load_settings
 from hub.services.connecting import connect_file
 from hub.services.publishing import Publisher

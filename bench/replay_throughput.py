@@ -22,7 +22,7 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from replay_common import broker_settings, census, drain, prepare, publish, report
 
-from hub.adapters.kafka_admin import describe_topics
+from hub.adapters.kafka.admin import describe_topics
 
 
 async def _raw_consume(bootstrap: str, topics: list[str]) -> tuple[int, float]:

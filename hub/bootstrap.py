@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.adapters.avro_codec import AvroCodec, load_codec
+from hub.adapters.avro.codec import AvroCodec, load_codec
 from hub.config import Settings
 from hub.topics_spec import TopicSpec, load_topic_specs
 

@@ -11,7 +11,7 @@ from hypothesis import settings
 settings.register_profile("cinhub", deadline=None, print_blob=True)
 settings.load_profile("cinhub")
 
-from hub.adapters.avro_codec import AvroCodec, load_codec  # noqa: E402 - after the profile
+from hub.adapters.avro.codec import AvroCodec, load_codec  # noqa: E402 - after the profile
 
 # The real Kafka broker fixtures, shared by tests/integration and tests/e2e.
 # ... and a throwaway PostgreSQL server for the SQL store.

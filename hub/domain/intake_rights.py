@@ -3,7 +3,7 @@
 The defaults are what the file connectors publish (``connectors/registry.py``): a source
 system's key may push exactly the event types that source's connector emits, under the same
 ``source_system`` name. ``hub.toml`` can override a source's list or name a new source
-(``[intake.allowed]``, read by ``hub.adapters.intake_rights_toml``); a source named nowhere
+(``[intake.allowed]``, read by ``hub.adapters.files.intake_rights_toml``); a source named nowhere
 may push nothing. Pure: no I/O.
 """
 

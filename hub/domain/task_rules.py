@@ -1,7 +1,7 @@
 """The task rule table: which team gets which task, when it is due and how urgent it is.
 
 Defaults follow the design brief; a local authority overrides any field, and lists its bank
-holidays, in TOML (``hub.adapters.task_rules_toml``).
+holidays, in TOML (``hub.adapters.files.task_rules_toml``).
 """
 
 from __future__ import annotations

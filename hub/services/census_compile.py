@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hub.adapters.cin_validator import ValidationReport
+from hub.adapters.validator.cin_validator import ValidationReport
 from hub.census import additional_files, quality, quality_html
 from hub.census.cin import build_cin_census, children
 from hub.census.consent_counts import counts

@@ -9,7 +9,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from hub.adapters.cin_validator import ValidationReport
+from hub.adapters.validator.cin_validator import ValidationReport
 from hub.domain.episodes.years import CensusYear
 
 

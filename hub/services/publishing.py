@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from hub.adapters.avro_codec import AvroCodec
+from hub.adapters.avro.codec import AvroCodec
 from hub.domain.dead_letter import DeadLetter
 from hub.domain.events import Event
 from hub.domain.routing import source_key, topic_for

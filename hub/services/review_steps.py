@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from hub.adapters.avro_codec import UndecodableMessageError
+from hub.adapters.avro.codec import UndecodableMessageError
 from hub.domain.events import Event
 from hub.domain.outputs.codes import RejectionCode
 from hub.domain.outputs.commands import ReviewPossibleMatch, SplitChild

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from hub.adapters.avro_codec import AvroCodec
+from hub.adapters.avro.codec import AvroCodec
 from hub.domain.events import EVENT_MODELS, Event
 from hub.services.publishing import Publisher
 

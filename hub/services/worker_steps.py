@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel
 
-from hub.adapters.avro_codec import AvroCodec, UndecodableMessageError
+from hub.adapters.avro.codec import AvroCodec, UndecodableMessageError
 from hub.domain.child.apply import Input, apply
 from hub.domain.child.state import ChildState
 from hub.domain.dead_letter import DeadLetter, DeadLetterStage, dead_letter_id

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hub.adapters.memory_store import InMemoryHubStore
-from hub.adapters.sql_store import SqlHubStore
+from hub.adapters.memory.store import InMemoryHubStore
+from hub.adapters.store.sql.store import SqlHubStore
 from hub.ports import HubStore
 
 STORES = ["memory", "sqlite", "postgres"]

@@ -15,7 +15,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hub.adapters.memory_store import InMemoryHubStore
+from hub.adapters.memory.store import InMemoryHubStore
 from hub.domain.outputs.identity import IdentityDecisionKind, IdentityDecisionMade
 from hub.ports import HubStore, PersonRecordView
 from tests.contract import store_records as r

@@ -12,8 +12,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hub.adapters.avro_codec import AvroCodec, load_codec
-from hub.adapters.memory_store import InMemoryHubStore
+from hub.adapters.avro.codec import AvroCodec, load_codec
+from hub.adapters.memory.store import InMemoryHubStore
 from hub.ports import HubStore, StoreRecord
 from tests.avro_strategies import from_schema
 from tests.conftest import SCHEMAS

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, insert, select
 
-from hub.adapters.sql_person_tables import PersonRecordRow
-from hub.adapters.sql_schema import VERSIONS, SchemaVersionError
-from hub.adapters.sql_store import SqlHubStore
-from hub.adapters.sql_tables import SCHEMA_VERSION
-from hub.adapters.sql_writes import table
+from hub.adapters.store.sql.person_tables import PersonRecordRow
+from hub.adapters.store.sql.schema import VERSIONS, SchemaVersionError
+from hub.adapters.store.sql.store import SqlHubStore
+from hub.adapters.store.sql.tables import SCHEMA_VERSION
+from hub.adapters.store.sql.writes import table
 from hub.domain.outputs.identity import IdentityDecisionKind
 from hub.ports import PersonRecordView
 from tests.contract import store_records as r

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hub.adapters.replay_database import replay_database, schema_name
-from hub.adapters.sql_store import SqlHubStore
+from hub.adapters.store.sql.replay_database import replay_database, schema_name
+from hub.adapters.store.sql.store import SqlHubStore
 from tests.contract import store_records as r
 
 CLOCK = datetime(2025, 9, 1, tzinfo=UTC)

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from connectors.csc import CscConnector
-from hub.adapters.avro_codec import AvroCodec
-from hub.adapters.cin_validator import is_available
-from hub.adapters.kafka_admin import apply_topics
-from hub.adapters.kafka_log import KafkaEventLog
-from hub.adapters.sql_store import SqlHubStore
+from hub.adapters.avro.codec import AvroCodec
+from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.log import KafkaEventLog
+from hub.adapters.store.sql.store import SqlHubStore
+from hub.adapters.validator.cin_validator import is_available
 from hub.domain.codes import AdditionalService
 from hub.domain.outputs.codes import TaskStatus, TaskType
 from hub.entrypoints.cli import census_cli  # noqa: F401  (registers the command)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.adapters.cin_validator import is_available
+from hub.adapters.validator.cin_validator import is_available
 from tests.integration.kafka_fixtures import REPO, free_port
 
 pytestmark = pytest.mark.e2e

@@ -33,10 +33,10 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
-from hub.adapters.avro_codec import AvroCodec
-from hub.adapters.kafka_admin import apply_topics
-from hub.adapters.kafka_log import read_topic
-from hub.adapters.sql_store import SqlHubStore
+from hub.adapters.avro.codec import AvroCodec
+from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.log import read_topic
+from hub.adapters.store.sql.store import SqlHubStore
 from hub.domain.outputs import (
     ClaimTask,
     CommandRejected,

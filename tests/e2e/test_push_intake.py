@@ -21,9 +21,9 @@ from typing import Any
 import httpx
 import pytest
 
-from hub.adapters.avro_codec import AvroCodec
-from hub.adapters.kafka_admin import apply_topics
-from hub.adapters.kafka_log import read_topic
+from hub.adapters.avro.codec import AvroCodec
+from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.log import read_topic
 from hub.domain.event_ids import event_id
 from hub.topics_spec import load_topic_specs
 from tests.integration.kafka_fixtures import REPO, free_port

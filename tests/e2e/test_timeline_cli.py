@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.adapters.sql_store import SqlHubStore
+from hub.adapters.store.sql.store import SqlHubStore
 from hub.domain.outputs.codes import CscStatus, FlagCode, TaskStatus
 from hub.entrypoints.cli import timeline_cli  # noqa: F401  (registers the command)
 from tests.contract import store_records as r

@@ -22,9 +22,9 @@ import pytest
 import structlog
 from typer.testing import CliRunner, Result
 
-from hub.adapters.broker_config import BrokerPaths
-from hub.adapters.broker_process import find_broker_pids, is_alive
-from hub.adapters.local_broker import LocalBroker
+from hub.adapters.broker.config import BrokerPaths
+from hub.adapters.broker.local import LocalBroker
+from hub.adapters.broker.process import find_broker_pids, is_alive
 from hub.config import Settings
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli import broker_cli as _broker_cli  # noqa: F401 (adds `hub broker`)

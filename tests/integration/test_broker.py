@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from hub.adapters.broker_config import BrokerPaths
-from hub.adapters.broker_process import find_broker_pids, read_pid
-from hub.adapters.kafka_client import cluster_answers
-from hub.adapters.local_broker import BrokerError, ExternalClusterError, LocalBroker
+from hub.adapters.broker.config import BrokerPaths
+from hub.adapters.broker.local import BrokerError, ExternalClusterError, LocalBroker
+from hub.adapters.broker.process import find_broker_pids, read_pid
+from hub.adapters.kafka.client import cluster_answers
 from hub.config import Settings
 from tests.integration.conftest import (
     assert_no_broker_left,

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from connectors.registry import CONNECTORS, EXPORT_FILES
-from hub.adapters import cin_validator
-from hub.adapters.memory_log import InMemoryEventLog
+from hub.adapters.memory.log import InMemoryEventLog
+from hub.adapters.validator import cin_validator
 from hub.census.cin import build_cin_census
 from hub.domain.codes import CIN_ASSESSMENT_FACTORS
 from hub.domain.episodes.years import CensusYear

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from hub.adapters.kafka_admin import apply_topics
-from hub.adapters.kafka_log import KafkaEventLog
-from hub.adapters.memory_log import InMemoryEventLog
+from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.log import KafkaEventLog
+from hub.adapters.memory.log import InMemoryEventLog
 from hub.ports import EventLog
 from hub.topics_spec import TopicSpec
 

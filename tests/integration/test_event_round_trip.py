@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from hub.adapters.avro_codec import AvroCodec
-from hub.adapters.kafka_admin import apply_topics
-from hub.adapters.kafka_log import KafkaEventLog, read_topic
+from hub.adapters.avro.codec import AvroCodec
+from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.log import KafkaEventLog, read_topic
 from hub.domain.events import EVENT_MODELS
 from hub.services.publishing import Publisher
 from hub.services.smoke import load_examples, round_trip

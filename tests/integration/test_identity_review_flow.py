@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from hub.adapters.avro_codec import AvroCodec
-from hub.adapters.kafka_log import KafkaEventLog
-from hub.adapters.sql_store import SqlHubStore
+from hub.adapters.avro.codec import AvroCodec
+from hub.adapters.kafka.log import KafkaEventLog
+from hub.adapters.store.sql.store import SqlHubStore
 from hub.domain.outputs.commands import ReviewPossibleMatch, SplitChild
 from hub.domain.outputs.identity import IdentityDecisionKind, IdentityDecisionMade
 from hub.domain.outputs.reset import ChildReset

@@ -12,8 +12,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
-from hub.adapters import kafka_admin
-from hub.adapters.kafka_admin import apply_topics
+from hub.adapters.kafka import admin as kafka_admin
+from hub.adapters.kafka.admin import apply_topics
 from hub.topics_spec import TopicSpec, load_topic_specs
 from tests.integration.conftest import REPO, free_port, run_cli
 

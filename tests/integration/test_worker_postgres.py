@@ -13,7 +13,7 @@ import asyncio
 
 import pytest
 
-from hub.adapters.sql_store import SqlHubStore
+from hub.adapters.store.sql.store import SqlHubStore
 from tests.integration.worker_harness import (
     census_from_database,
     hub_cli,

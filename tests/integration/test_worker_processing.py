@@ -13,9 +13,9 @@ from collections import defaultdict
 
 import pytest
 
-from hub.adapters.avro_codec import AvroCodec
-from hub.adapters.kafka_log import read_topic
-from hub.adapters.sql_store import SqlHubStore
+from hub.adapters.avro.codec import AvroCodec
+from hub.adapters.kafka.log import read_topic
+from hub.adapters.store.sql.store import SqlHubStore
 from hub.domain.events import CscStatusChanged, Event, SenAssessmentRequested
 from hub.domain.outputs import (
     ConsentLimitedUse,

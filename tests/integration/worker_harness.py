@@ -16,10 +16,10 @@ from datetime import date
 from pathlib import Path
 
 from connectors.registry import CONNECTORS, EXPORT_FILES
-from hub.adapters import consumer_lag
-from hub.adapters.avro_codec import AvroCodec, load_codec
-from hub.adapters.kafka_admin import apply_topics
-from hub.adapters.kafka_log import KafkaEventLog, read_topic
+from hub.adapters.avro.codec import AvroCodec, load_codec
+from hub.adapters.kafka import consumer_lag
+from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.log import KafkaEventLog, read_topic
 from hub.services.connecting import connect_file
 from hub.services.publishing import Publisher
 from hub.synthetic.calendar import CensusYear

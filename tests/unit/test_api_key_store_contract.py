@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hub.adapters.api_keys import SqliteApiKeyStore
-from hub.adapters.memory_api_keys import InMemoryApiKeyStore
+from hub.adapters.keys.api_keys import SqliteApiKeyStore
+from hub.adapters.memory.api_keys import InMemoryApiKeyStore
 from hub.ports import ApiKeyStore
 
 NOW = datetime(2025, 9, 8, 17, 5, tzinfo=UTC)

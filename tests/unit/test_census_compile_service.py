@@ -8,7 +8,7 @@ import random
 from datetime import date
 from pathlib import Path
 
-from hub.adapters.cin_validator import ValidationReport, ValidatorIssue
+from hub.adapters.validator.cin_validator import ValidationReport, ValidatorIssue
 from hub.domain.codes import AdditionalService
 from hub.domain.episodes.years import CensusYear
 from hub.domain.outputs.codes import TaskStatus, TaskType

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from hub.adapters.sql_schema import HUB_TABLES
+from hub.adapters.store.sql.schema import HUB_TABLES
 from tests.conftest import REPO
 
 DOC = (REPO / "docs" / "database.md").read_text(encoding="utf-8")

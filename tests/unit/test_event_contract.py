@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hub.adapters.avro_codec import AvroCodec, UndecodableMessageError
-from hub.adapters.schema_catalogue import SchemaCatalogue, schema_fingerprint
+from hub.adapters.avro.catalogue import SchemaCatalogue, schema_fingerprint
+from hub.adapters.avro.codec import AvroCodec, UndecodableMessageError
 from hub.domain.events import EVENT_MODELS
 from hub.domain.outputs import HUB_MODELS
 from tests.avro_strategies import from_schema

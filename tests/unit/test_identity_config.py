@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.adapters.identity_config import load_match_config
+from hub.adapters.files.identity_config_toml import load_match_config
 from hub.domain.identity.config import DEFAULT_CONFIG, config_from_mapping
 
 

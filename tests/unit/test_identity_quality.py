@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.adapters.person_csv import open_input, read_person_records
+from hub.adapters.files.person_csv import open_input, read_person_records
 from hub.domain.identity.batch import resolve_all
 from hub.domain.identity.evaluation import PairwiseQuality, pairwise_quality
 

@@ -21,10 +21,10 @@ import pytest
 from structlog.testing import capture_logs
 
 from connectors.registry import CONNECTORS, EXPORT_FILES
-from hub.adapters.avro_codec import AvroCodec
-from hub.adapters.intake_rights_toml import hub_toml, load_intake_rights, parse_intake_rights
-from hub.adapters.memory_api_keys import InMemoryApiKeyStore
-from hub.adapters.memory_log import InMemoryEventLog
+from hub.adapters.avro.codec import AvroCodec
+from hub.adapters.files.intake_rights_toml import hub_toml, load_intake_rights, parse_intake_rights
+from hub.adapters.memory.api_keys import InMemoryApiKeyStore
+from hub.adapters.memory.log import InMemoryEventLog
 from hub.config import Settings
 from hub.domain.events import EVENT_MODELS
 from hub.domain.intake_rights import (

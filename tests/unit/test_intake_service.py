@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from hub.adapters.avro_codec import AvroCodec
-from hub.adapters.memory_log import InMemoryEventLog
+from hub.adapters.avro.codec import AvroCodec
+from hub.adapters.memory.log import InMemoryEventLog
 from hub.domain.event_ids import event_id
 from hub.domain.events import EVENT_MODELS
 from hub.domain.intake_rights import DEFAULT_RIGHTS

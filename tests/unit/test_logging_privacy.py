@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from hub.adapters.memory_log import InMemoryEventLog
+from hub.adapters.memory.log import InMemoryEventLog
 from hub.domain.events import Event
 from hub.logging import configure_logging, get_logger
 from hub.services.publishing import Publisher

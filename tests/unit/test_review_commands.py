@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from structlog.testing import capture_logs
 
-from hub.adapters.avro_codec import AvroCodec
-from hub.adapters.memory_log import InMemoryEventLog
-from hub.adapters.memory_store import InMemoryHubStore
+from hub.adapters.avro.codec import AvroCodec
+from hub.adapters.memory.log import InMemoryEventLog
+from hub.adapters.memory.store import InMemoryHubStore
 from hub.domain.outputs import CommandRejected, ReviewPossibleMatch, SplitChild, TaskChanged
 from hub.domain.outputs.codes import RejectionCode, TaskStatus, TaskType
 from hub.domain.outputs.identity import IdentityDecisionKind

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from hub.adapters.avro_codec import AvroCodec
+from hub.adapters.avro.codec import AvroCodec
 from hub.domain.identity.review import ReviewRejected
 from hub.domain.outputs.commands import ClaimTask, ReviewPossibleMatch
 from hub.domain.outputs.reset import ChildReset

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from structlog.testing import capture_logs
 
-from hub.adapters.avro_codec import AvroCodec
-from hub.adapters.memory_log import InMemoryEventLog
-from hub.adapters.memory_store import InMemoryHubStore
+from hub.adapters.avro.codec import AvroCodec
+from hub.adapters.memory.log import InMemoryEventLog
+from hub.adapters.memory.store import InMemoryHubStore
 from hub.domain.outputs import CancelTask, ClaimTask, CompleteTask, RecordSenParticipation
 from hub.domain.outputs.codes import TaskStatus, TaskType
 from hub.services.publishing import Publisher

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hub.adapters.avro_codec import AvroCodec
+from hub.adapters.avro.codec import AvroCodec
 from hub.domain.dead_letter import DeadLetter
 from hub.domain.events import DisabledRegisterEntryRecorded, Event
 from hub.domain.outputs import ConsentLimitedUse

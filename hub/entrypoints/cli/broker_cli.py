@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from hub.adapters.broker_fetch import BrokerFetchError, ensure_kafka_jars
-from hub.adapters.local_broker import BrokerError, BrokerStatus, ExternalClusterError, LocalBroker
+from hub.adapters.broker.fetch import BrokerFetchError, ensure_kafka_jars
+from hub.adapters.broker.local import BrokerError, BrokerStatus, ExternalClusterError, LocalBroker
 from hub.config import load_settings
 from hub.entrypoints.cli import app
 

@@ -23,9 +23,9 @@ from rich.table import Table
 
 from connectors.base import MalformedFileError
 from hub import bootstrap
-from hub.adapters import cin_validator
-from hub.adapters.cin_validator import ValidationReport, ValidatorUnavailableError
-from hub.adapters.schema_catalogue import SchemaCatalogueError
+from hub.adapters.avro.catalogue import SchemaCatalogueError
+from hub.adapters.validator import cin_validator
+from hub.adapters.validator.cin_validator import ValidationReport, ValidatorUnavailableError
 from hub.config import load_settings
 from hub.domain.episodes.years import CensusYear
 from hub.entrypoints.cli import app

@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy import make_url, select
 
 from connectors.csc import CscConnector
-from hub.adapters.avro_codec import AvroCodec, UndecodableMessageError
-from hub.adapters.kafka_client import KafkaAdminError, quiet_aiokafka
-from hub.adapters.kafka_log import read_topic
-from hub.adapters.sql_lookups import EPISODES
-from hub.adapters.sql_store import SqlHubStore
+from hub.adapters.avro.codec import AvroCodec, UndecodableMessageError
+from hub.adapters.kafka.client import KafkaAdminError, quiet_aiokafka
+from hub.adapters.kafka.log import read_topic
+from hub.adapters.store.sql.lookups import EPISODES
+from hub.adapters.store.sql.store import SqlHubStore
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.events import CscStatusChanged
 from hub.domain.routing import topic_for

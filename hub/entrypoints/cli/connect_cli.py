@@ -13,7 +13,7 @@ from rich.table import Table
 from connectors.base import MalformedFileError
 from connectors.registry import CONNECTORS
 from hub import bootstrap
-from hub.adapters.kafka_log import KafkaEventLog
+from hub.adapters.kafka.log import KafkaEventLog
 from hub.config import load_settings
 from hub.entrypoints.cli import app
 from hub.services.connecting import ConnectSummary, connect_file

@@ -24,8 +24,8 @@ from rich.console import Console
 
 from connectors.registry import EXPORT_FILES
 from hub import bootstrap
-from hub.adapters.kafka_admin import apply_topics
-from hub.adapters.local_broker import LocalBroker
+from hub.adapters.broker.local import LocalBroker
+from hub.adapters.kafka.admin import apply_topics
 from hub.config import Settings, active_file, load_settings, switch_over
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.connect_cli import print_summary, progress_bar, publish_export

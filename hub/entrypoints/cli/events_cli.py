@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 from hub import bootstrap
-from hub.adapters.avro_codec import UndecodableMessageError
-from hub.adapters.kafka_log import KafkaEventLog, read_topic
+from hub.adapters.avro.codec import UndecodableMessageError
+from hub.adapters.kafka.log import KafkaEventLog, read_topic
 from hub.config import load_settings
 from hub.entrypoints.cli import app
 from hub.services.publishing import Publisher

@@ -18,7 +18,7 @@ import uvicorn
 from rich.console import Console
 
 from hub import bootstrap
-from hub.adapters.kafka_log import KafkaEventLog
+from hub.adapters.kafka.log import KafkaEventLog
 from hub.config import Settings, load_settings
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.inbox_send import command_specs, open_store, send

@@ -16,8 +16,8 @@ from rich.console import Console
 from sqlalchemy import make_url
 
 from hub import bootstrap
-from hub.adapters.kafka_log import KafkaEventLog
-from hub.adapters.sql_store import SqlHubStore
+from hub.adapters.kafka.log import KafkaEventLog
+from hub.adapters.store.sql.store import SqlHubStore
 from hub.config import Settings, load_settings
 from hub.ports import LogRecord
 from hub.services.publishing import Publisher

@@ -14,8 +14,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from hub.adapters.identity_config import load_match_config
-from hub.adapters.person_csv import (
+from hub.adapters.files.identity_config_toml import load_match_config
+from hub.adapters.files.person_csv import (
     PersonCsvError,
     ReadStats,
     count_rows,

@@ -27,9 +27,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from hub import bootstrap
-from hub.adapters.consumer_lag import group_lag, records_in
-from hub.adapters.kafka_admin import apply_topics
-from hub.adapters.replay_database import replay_database
+from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.consumer_lag import group_lag, records_in
+from hub.adapters.store.sql.replay_database import replay_database
 from hub.config import Settings, load_settings, switch_file, switch_over
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.worker_cli import app_id

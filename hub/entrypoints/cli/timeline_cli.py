@@ -15,8 +15,8 @@ from rich.table import Table
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from hub.adapters.sql_schema import SchemaVersionError
-from hub.adapters.sql_store import SqlHubStore
+from hub.adapters.store.sql.schema import SchemaVersionError
+from hub.adapters.store.sql.store import SqlHubStore
 from hub.config import load_settings
 from hub.entrypoints.cli import app
 from hub.ports import ChildSummary, HubStore

@@ -17,9 +17,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from hub import bootstrap
-from hub.adapters.kafka_admin import KafkaAdminError, apply_topics, describe_topics
-from hub.adapters.kafka_client import quiet_aiokafka
-from hub.adapters.topic_drift import ActualTopic, ApplyReport, compare
+from hub.adapters.kafka.admin import KafkaAdminError, apply_topics, describe_topics
+from hub.adapters.kafka.client import quiet_aiokafka
+from hub.adapters.kafka.topic_drift import ActualTopic, ApplyReport, compare
 from hub.config import Settings, load_settings
 from hub.entrypoints.cli import app
 from hub.topics_spec import TopicSpec, TopicsSpecError

@@ -8,9 +8,9 @@ import typer
 from rich.console import Console
 
 from hub import bootstrap
-from hub.adapters.kafka_admin import describe_topics
-from hub.adapters.kafka_log import read_topic
-from hub.adapters.sql_store import SqlHubStore
+from hub.adapters.kafka.admin import describe_topics
+from hub.adapters.kafka.log import read_topic
+from hub.adapters.store.sql.store import SqlHubStore
 from hub.config import Settings, load_settings
 from hub.domain.outputs.identity import IdentityDecisionMade
 from hub.entrypoints.cli import app

@@ -1,6 +1,6 @@
 """Staff who may sign in to the web inbox, each in one team, kept with salted scrypt hashes.
 
-Hashing is the push intake's (``hub.adapters.api_keys``): a random 16-byte salt per user and a
+Hashing is the push intake's (``hub.adapters.keys.api_keys``): a random 16-byte salt per user and a
 constant-time compare; an unknown user costs the same hashing as a wrong password, so timing
 does not tell which user ids exist. Passwords are generated, shown once, and never stored.
 """
@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from hub.adapters import private_sqlite
-from hub.adapters.api_keys import hash_secret, matches
+from hub.adapters.keys import private_sqlite
+from hub.adapters.keys.api_keys import hash_secret, matches
 
 _USER = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 _TEAM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 &'()./-]{0,62}$")

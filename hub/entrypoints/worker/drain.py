@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from time import monotonic
 
-from hub.adapters.consumer_lag import group_lag
+from hub.adapters.kafka.consumer_lag import group_lag
 from hub.logging import get_logger
 
 log = get_logger(__name__)

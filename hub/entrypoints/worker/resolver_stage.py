@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from aiokafka import AIOKafkaProducer
 
-from hub.adapters.kafka_log import read_keys
-from hub.adapters.merged_feed import MergedFeed
+from hub.adapters.kafka.log import read_keys
+from hub.adapters.kafka.merged_feed import MergedFeed
 from hub.domain.identity.review import ReviewRejected
 from hub.domain.outputs.commands import ReviewPossibleMatch, SplitChild
 from hub.entrypoints.worker.guards import guarded

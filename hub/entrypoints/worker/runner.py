@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaProducer
 
-from hub.adapters.kafka_admin import apply_topics
-from hub.adapters.merged_feed import MergedFeed
+from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.merged_feed import MergedFeed
 from hub.config import Settings
 from hub.entrypoints.worker.drain import DrainWatch
 from hub.entrypoints.worker.health import serve_health

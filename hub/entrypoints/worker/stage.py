@@ -1,7 +1,7 @@
 """One stage of the worker: read a merged feed, turn each record into sends, and make
 progress durable in the one safe order.
 
-A stage hands every record of its feed (:class:`~hub.adapters.merged_feed.MergedFeed`: all
+A stage hands every record of its feed (:class:`~hub.adapters.kafka.merged_feed.MergedFeed`: all
 partitions assigned to this worker, one deterministic order) to :meth:`Stage.take`, which
 returns the records to send. Every ``FLUSH_EVERY_RECORDS`` sends or ``FLUSH_EVERY_SECONDS``,
 :meth:`Stage.flush` makes the batch durable:
@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable
 from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
-from hub.adapters.merged_feed import MergedFeed
+from hub.adapters.kafka.merged_feed import MergedFeed
 from hub.logging import get_logger
 from hub.services.worker_steps import Incoming, Send
 

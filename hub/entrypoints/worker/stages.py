@@ -17,7 +17,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
-from hub.adapters.merged_feed import MergedFeed
+from hub.adapters.kafka.merged_feed import MergedFeed
 from hub.domain.child.reset import adopt_task
 from hub.domain.child.state import ChildState
 from hub.domain.episodes.model import ServiceEpisode

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from hub.adapters.kafka_log import read_topic
+from hub.adapters.kafka.log import read_topic
 from hub.services.worker_steps import Send
 
 S = TypeVar("S")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hub.adapters.avro_codec import AvroCodec
-from hub.adapters.memory_log import InMemoryEventLog
+from hub.adapters.avro.codec import AvroCodec
+from hub.adapters.memory.log import InMemoryEventLog
 from hub.services.publishing import Publisher
 from hub.topics_spec import load_topic_specs
 from tests.conftest import REPO

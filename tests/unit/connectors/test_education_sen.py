@@ -10,7 +10,7 @@ import pytest
 
 from connectors.base import MalformedFileError
 from connectors.education_sen import COLUMNS, EducationSenConnector
-from hub.adapters.memory_log import InMemoryEventLog
+from hub.adapters.memory.log import InMemoryEventLog
 from hub.domain.events import SenAssessmentOutcome, SenAssessmentRequested
 from hub.domain.identifiers import upn_check_letter
 from hub.services.connecting import connect_file

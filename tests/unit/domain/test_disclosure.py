@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hub.adapters.avro_codec import AvroCodec
+from hub.adapters.avro.codec import AvroCodec
 from hub.domain.child.state import ChildState
 from hub.domain.codes import AdditionalService
 from hub.domain.disclosure import ConsentWithheldError, Shared, age_band

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from hub.adapters.task_rules_toml import TaskRulesError, load_task_rules, parse_task_rules
+from hub.adapters.files.task_rules_toml import TaskRulesError, load_task_rules, parse_task_rules
 from hub.domain.child.working_days import add_working_days, last_day_of
 from hub.domain.events.csc import CscChange
 from hub.domain.events.early_help import CafClosureReason

@@ -14,16 +14,16 @@ from typing import Any, cast
 from sqlalchemy import Connection, Table, func
 from sqlalchemy.dialects import postgresql, sqlite
 
-from hub.adapters import store_rows as rows
-from hub.adapters.sql_episode_tables import ServiceEpisodeRow
-from hub.adapters.sql_identity_moves import apply_review
-from hub.adapters.sql_person_tables import (
+from hub.adapters.store.sql import rows
+from hub.adapters.store.sql.episode_tables import ServiceEpisodeRow
+from hub.adapters.store.sql.identity_moves import apply_review
+from hub.adapters.store.sql.person_tables import (
     IdentityDecisionRow,
     LinkedIdentifierRow,
     PersonRecordRow,
     PersonRow,
 )
-from hub.adapters.sql_tables import (
+from hub.adapters.store.sql.tables import (
     CommandRejectionRow,
     ConsentLimitedUseRow,
     ContactRow,

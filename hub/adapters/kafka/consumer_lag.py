@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from hub.adapters.kafka_admin import describe_topics
-from hub.adapters.kafka_client import admin_client
+from hub.adapters.kafka.admin import describe_topics
+from hub.adapters.kafka.client import admin_client
 
 
 async def group_lag(bootstrap: str, group: str, topics: Iterable[str]) -> int:

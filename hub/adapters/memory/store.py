@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any, NamedTuple
 
-from hub.adapters import store_rows as rows
-from hub.adapters.store_summary import OPEN_TASK_STATUSES, reported_status
+from hub.adapters.store.sql import rows
+from hub.adapters.store.sql.summary import OPEN_TASK_STATUSES, reported_status
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.outputs import (
     CommandRejected,

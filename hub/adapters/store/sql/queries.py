@@ -6,17 +6,17 @@ from datetime import date
 
 from sqlalchemy import Connection, exists, func, literal, select, union_all
 
-from hub.adapters import store_rows as rows
-from hub.adapters.sql_schema import HUB_TABLES
-from hub.adapters.sql_tables import (
+from hub.adapters.store.sql import rows
+from hub.adapters.store.sql.schema import HUB_TABLES
+from hub.adapters.store.sql.summary import OPEN_TASK_STATUSES, reported_status
+from hub.adapters.store.sql.tables import (
     ContactRow,
     FlagRow,
     SenExchangeRow,
     TaskRow,
     TimelineEntryRow,
 )
-from hub.adapters.sql_writes import table
-from hub.adapters.store_summary import OPEN_TASK_STATUSES, reported_status
+from hub.adapters.store.sql.writes import table
 from hub.domain.outputs import (
     ContactRecordCreated,
     TaskChanged,

@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, cast
 from sqlalchemy import Table, and_, delete, exists, func, select, update
 from sqlalchemy.orm import aliased
 
-from hub.adapters.sql_person_tables import LinkedIdentifierRow, PersonRecordRow, PersonRow
+from hub.adapters.store.sql.person_tables import LinkedIdentifierRow, PersonRecordRow, PersonRow
 from hub.domain.outputs.identity import IdentityDecisionMade
 
 if TYPE_CHECKING:
-    from hub.adapters.sql_writes import Writes
+    from hub.adapters.store.sql.writes import Writes
 
 IDS = cast(Table, LinkedIdentifierRow.__table__)  # type: ignore[attr-defined]
 PERSON = cast(Table, PersonRow.__table__)  # type: ignore[attr-defined]

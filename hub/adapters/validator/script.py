@@ -3,7 +3,7 @@
 ``python -I cin_validator_script.py FILE.xml RULESET`` validates a CIN census XML with the
 DfE rules implemented by ``csc-validator-be-cin`` (which pins pandas < 2, hence its own
 venv) and prints one JSON document: the issues found and the rules that crashed. It imports
-nothing from the hub; ``hub.adapters.cin_validator`` runs it and reads the JSON. (``-I``:
+nothing from the hub; ``hub.adapters.validator.cin_validator`` runs it and reads the JSON. (``-I``:
 this folder holds a module named ``cin_validator`` too, which must not shadow the package.)
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from hub.adapters.api_keys import check_source_name, matches, mint, split_key
+from hub.adapters.keys.api_keys import check_source_name, matches, mint, split_key
 from hub.ports import ApiKeyInfo
 
 

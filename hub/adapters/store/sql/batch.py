@@ -22,9 +22,9 @@ from typing import Any
 
 from sqlalchemy import Table
 
-from hub.adapters import store_rows as rows
-from hub.adapters.sql_episode_tables import ServiceEpisodeRow
-from hub.adapters.sql_tables import (
+from hub.adapters.store.sql import rows
+from hub.adapters.store.sql.episode_tables import ServiceEpisodeRow
+from hub.adapters.store.sql.tables import (
     CommandRejectionRow,
     ConsentLimitedUseRow,
     ContactRow,
@@ -32,7 +32,7 @@ from hub.adapters.sql_tables import (
     TaskRow,
     TimelineEntryRow,
 )
-from hub.adapters.sql_writes import Writes, table, write
+from hub.adapters.store.sql.writes import Writes, table, write
 from hub.ports import StoreRecord
 
 

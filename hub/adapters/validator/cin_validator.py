@@ -8,7 +8,7 @@ install script does; docs/census.md):
 
 (``numpy<2``: the pandas 1.5 wheels are built against numpy 1.) ``HUB_CIN_VALIDATOR_VENV``
 points elsewhere. :func:`validate_cin_xml` writes the XML to a temporary file, runs
-``cin_validator_script.py`` with that venv's Python and returns the issues as data.
+``script.py`` with that venv's Python and returns the issues as data.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from pathlib import Path
 
 from hub.domain.episodes.years import CensusYear
 
-SCRIPT = Path(__file__).with_name("cin_validator_script.py")
-REPO = Path(__file__).resolve().parents[2]
+SCRIPT = Path(__file__).with_name("script.py")
+REPO = Path(__file__).resolve().parents[3]
 TIMEOUT_SECONDS = 900
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, select
 
-from hub.adapters import store_rows as rows
-from hub.adapters.sql_episode_tables import ServiceEpisodeRow
-from hub.adapters.sql_person_tables import LinkedIdentifierRow, PersonRecordRow, PersonRow
-from hub.adapters.sql_tables import CommandRejectionRow, ConsentLimitedUseRow
-from hub.adapters.sql_writes import table
+from hub.adapters.store.sql import rows
+from hub.adapters.store.sql.episode_tables import ServiceEpisodeRow
+from hub.adapters.store.sql.person_tables import LinkedIdentifierRow, PersonRecordRow, PersonRow
+from hub.adapters.store.sql.tables import CommandRejectionRow, ConsentLimitedUseRow
+from hub.adapters.store.sql.writes import table
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.outputs import CommandRejected, ConsentLimitedUse
 from hub.ports import LinkedIdentifier, PersonRecordView, PersonView

@@ -16,7 +16,7 @@ from typing import Any
 from fastavro import schemaless_reader, schemaless_writer
 from pydantic import BaseModel, ValidationError
 
-from hub.adapters.schema_catalogue import SchemaCatalogue
+from hub.adapters.avro.catalogue import SchemaCatalogue
 from hub.domain.dead_letter import DeadLetter
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.events import EVENT_MODELS

@@ -28,7 +28,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 from aiokafka.structs import ConsumerRecord
 
-from hub.adapters.kafka_admin import describe_topics
+from hub.adapters.kafka.admin import describe_topics
 from hub.logging import get_logger
 
 OrderKey = tuple[int, str, int, int]

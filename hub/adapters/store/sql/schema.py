@@ -16,14 +16,15 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, func, select
 from sqlmodel import SQLModel
 
-from hub.adapters.sql_episode_tables import ServiceEpisodeRow
-from hub.adapters.sql_person_tables import (
+from hub.adapters.store.sql.episode_tables import ServiceEpisodeRow
+from hub.adapters.store.sql.person_tables import (
     IdentityDecisionRow,
     LinkedIdentifierRow,
     PersonRecordRow,
     PersonRow,
 )
-from hub.adapters.sql_tables import (
+from hub.adapters.store.sql.rows import PLACING
+from hub.adapters.store.sql.tables import (
     SCHEMA_VERSION,
     CommandRejectionRow,
     ConsentLimitedUseRow,
@@ -34,8 +35,7 @@ from hub.adapters.sql_tables import (
     TaskRow,
     TimelineEntryRow,
 )
-from hub.adapters.sql_writes import table
-from hub.adapters.store_rows import PLACING
+from hub.adapters.store.sql.writes import table
 
 HUB_TABLES: tuple[Table, ...] = tuple(table(m) for m in (
     SchemaVersion, TaskRow, TimelineEntryRow, ContactRow, FlagRow, SenExchangeRow,

@@ -1,7 +1,7 @@
 """A real Apache Kafka single-node KRaft broker (combined broker+controller) on 127.0.0.1.
 
-The jars come from Maven Central (:mod:`hub.adapters.broker_fetch`), the files live under
-``<state>/broker`` (:mod:`hub.adapters.broker_config`). Start is idempotent: a broker that
+The jars come from Maven Central (:mod:`hub.adapters.broker.fetch`), the files live under
+``<state>/broker`` (:mod:`hub.adapters.broker.config`). Start is idempotent: a broker that
 already runs for this state dir is reported, never doubled. Stop only signals the pid in our
 pid file, and only if that pid really is a ``kafka.Kafka`` JVM started with our config.
 """
@@ -12,8 +12,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from hub.adapters import broker_process as proc
-from hub.adapters.broker_config import (
+from hub.adapters.broker import process as proc
+from hub.adapters.broker.config import (
     HOST,
     BrokerConfigError,
     BrokerPaths,
@@ -21,8 +21,8 @@ from hub.adapters.broker_config import (
     java_command,
     write_broker_files,
 )
-from hub.adapters.broker_fetch import BrokerFetchError, ensure_kafka_jars, require_tool
-from hub.adapters.kafka_client import cluster_answers_now
+from hub.adapters.broker.fetch import BrokerFetchError, ensure_kafka_jars, require_tool
+from hub.adapters.kafka.client import cluster_answers_now
 from hub.config import Settings
 from hub.logging import get_logger
 

@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hub.adapters import private_sqlite
+from hub.adapters.keys import private_sqlite
 from hub.ports import ApiKeyInfo
 
 _KEY_ID = re.compile(r"^[0-9a-f]{16}$")

@@ -14,11 +14,10 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 
-from hub.adapters import sql_lookups as lookups
-from hub.adapters import sql_queries as queries
-from hub.adapters.sql_batch import write_batch
-from hub.adapters.sql_schema import create_schema
-from hub.adapters.sql_writes import Writes, insert_for
+from hub.adapters.store.sql import lookups, queries
+from hub.adapters.store.sql.batch import write_batch
+from hub.adapters.store.sql.schema import create_schema
+from hub.adapters.store.sql.writes import Writes, insert_for
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.outputs import (
     CommandRejected,

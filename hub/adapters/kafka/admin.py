@@ -16,13 +16,13 @@ from aiokafka.admin import NewPartitions, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import KafkaError
 
-from hub.adapters.kafka_client import (
+from hub.adapters.kafka.client import (
     KafkaAdminError,
     admin_client,
     cluster_answers,
     raise_for_code,
 )
-from hub.adapters.topic_drift import (
+from hub.adapters.kafka.topic_drift import (
     ActualTopic,
     ApplyReport,
     PartitionIncrease,

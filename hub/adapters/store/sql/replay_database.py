@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import make_url, text
 
-from hub.adapters.sql_store import engine_for
+from hub.adapters.store.sql.store import engine_for
 
 
 def schema_name(replay: str) -> str:

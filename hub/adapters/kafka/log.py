@@ -13,7 +13,7 @@ from types import TracebackType
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.partitioner import murmur2
 
-from hub.adapters.kafka_admin import describe_topics
+from hub.adapters.kafka.admin import describe_topics
 from hub.ports import LogRecord
 
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from hub.adapters.api_keys import check_source_name
+from hub.adapters.keys.api_keys import check_source_name
 from hub.config import Settings, config_path
 from hub.domain.intake_rights import DEFAULT_RIGHTS, IntakeRights, IntakeRightsError
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from hub.adapters.sql_tables import utc_field
+from hub.adapters.store.sql.tables import utc_field
 
 
 class IdentityDecisionRow(SQLModel, table=True):
