@@ -26,6 +26,7 @@ from hub.domain.outputs import (
 )
 from hub.domain.outputs.codes import CscStatus, FlagClearReason, FlagCode
 from hub.domain.outputs.identity import IdentityDecisionMade
+from hub.domain.staff import StaffUser
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,14 @@ class ApiKeyStore(Protocol):
 
     def revoke(self, key_id: str) -> bool:
         """Stop a key from authenticating; ``False`` when no such key exists."""
+
+
+class StaffDirectory(Protocol):
+    """Who may sign in; :class:`SqliteStaffUsers` in production."""
+
+    def authenticate(self, user_id: str, password: str) -> StaffUser | None: ...
+
+    def user(self, user_id: str) -> StaffUser | None: ...
 
 
 # --- The hub's store: what the worker's sink writes and the web inbox reads -------------------

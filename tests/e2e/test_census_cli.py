@@ -24,7 +24,7 @@ from hub.adapters.store.sql.store import SqlHubStore
 from hub.adapters.validator.cin_validator import is_available
 from hub.domain.codes import AdditionalService
 from hub.domain.outputs.codes import TaskStatus, TaskType
-from hub.entrypoints.cli import census_cli  # noqa: F401  (registers the command)
+from hub.entrypoints.cli import census as census_cli  # noqa: F401  (registers the command)
 from hub.ports import StoreRecord
 from hub.services.connecting import connect_file
 from hub.services.publishing import Publisher

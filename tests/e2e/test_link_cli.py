@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from hub.entrypoints.cli import (
     app,
-    link_cli,  # noqa: F401  (registers the command)
+    link,  # noqa: F401  (registers the command)
 )
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,7 @@ import pytest
 
 from hub.adapters.store.sql.store import SqlHubStore
 from hub.domain.outputs.codes import CscStatus, FlagCode, TaskStatus
-from hub.entrypoints.cli import timeline_cli  # noqa: F401  (registers the command)
+from hub.entrypoints.cli import timeline as timeline_cli  # noqa: F401  (registers the command)
 from tests.contract import store_records as r
 from tests.contract.store_records import CHILD, D0, T0
 from tests.integration.kafka_fixtures import run_cli

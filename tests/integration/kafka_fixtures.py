@@ -27,8 +27,8 @@ from hub.adapters.broker.local import LocalBroker
 from hub.adapters.broker.process import find_broker_pids, is_alive
 from hub.config import Settings
 from hub.entrypoints.cli import app
-from hub.entrypoints.cli import broker_cli as _broker_cli  # noqa: F401 (adds `hub broker`)
-from hub.entrypoints.cli import topics_cli as _topics_cli  # noqa: F401 (adds `hub topics`)
+from hub.entrypoints.cli import broker as _broker_cli  # noqa: F401 (adds `hub broker`)
+from hub.entrypoints.cli import topics as _topics_cli  # noqa: F401 (adds `hub topics`)
 
 REPO = Path(__file__).resolve().parents[2]
 def free_port() -> int:

@@ -34,8 +34,8 @@ from hub.domain.intake_rights import (
     IntakeRightsError,
 )
 from hub.domain.validation import EventRejectedError
-from hub.entrypoints.cli import intake_cli as _intake_cli  # noqa: F401 (adds `hub intake`)
-from hub.entrypoints.web.intake_app import create_app
+from hub.entrypoints.cli import intake as _intake_cli  # noqa: F401 (adds `hub intake`)
+from hub.entrypoints.web.intake.app import create_app
 from hub.services.intake import CALLER_ENVELOPE_FIELDS
 from hub.services.publishing import Publisher
 from hub.topics_spec import load_topic_specs

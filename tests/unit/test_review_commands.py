@@ -16,9 +16,9 @@ from hub.adapters.memory.store import InMemoryHubStore
 from hub.domain.outputs import CommandRejected, ReviewPossibleMatch, SplitChild, TaskChanged
 from hub.domain.outputs.codes import RejectionCode, TaskStatus, TaskType
 from hub.domain.outputs.identity import IdentityDecisionKind
-from hub.entrypoints.web.inbox_actions import notice_for
-from hub.entrypoints.web.inbox_review_html import chosen_records, review_buttons, split_form
-from hub.entrypoints.web.inbox_session import Pending, Session, SessionSigner
+from hub.entrypoints.web.inbox.actions import notice_for
+from hub.entrypoints.web.inbox.review_html import chosen_records, review_buttons, split_form
+from hub.entrypoints.web.inbox.session import Pending, Session, SessionSigner
 from hub.ports import PersonRecordView
 from hub.services.identity_review_commands import (
     IdentityReviews,

@@ -16,10 +16,9 @@ from rich.console import Console
 from sqlalchemy import make_url
 
 from hub import bootstrap
-from hub.adapters.kafka.log import KafkaEventLog
+from hub.adapters.kafka.on_first_append import KafkaOnFirstAppend
 from hub.adapters.store.sql.store import SqlHubStore
 from hub.config import Settings, load_settings
-from hub.ports import LogRecord
 from hub.services.publishing import Publisher
 from hub.services.staff_commands import CommandNotSentError, Sent, StaffCommands
 from hub.topics_spec import TopicSpec
@@ -40,39 +39,6 @@ def open_store(settings: Settings) -> SqlHubStore:
                   "the worker creates it.")
         raise typer.Exit(2)
     return SqlHubStore(settings.database)
-
-
-class KafkaOnFirstAppend:
-    """An EventLog that connects to Kafka only to send: a refused command needs no broker."""
-
-    def __init__(self, bootstrap_servers: str) -> None:
-        self.bootstrap = bootstrap_servers
-        self._kafka: KafkaEventLog | None = None  # its producer is made on first use only
-
-    async def _started(self) -> KafkaEventLog:
-        if self._kafka is None:
-            kafka = KafkaEventLog(self.bootstrap, client_id="cin-hub-staff-cli")
-            try:
-                await kafka.__aenter__()
-            except BaseException as exc:  # stop the half-started producer, then say why
-                await kafka.__aexit__(type(exc), exc, exc.__traceback__)
-                raise
-            self._kafka = kafka
-        return self._kafka
-
-    async def append(self, topic: str, key: str, value: bytes) -> None:
-        await (await self._started()).append(topic, key, value)
-
-    async def flush(self) -> None:
-        if self._kafka is not None:
-            await self._kafka.flush()
-
-    async def read_all(self, topic: str) -> list[LogRecord]:
-        return await (await self._started()).read_all(topic)
-
-    async def close(self) -> None:
-        if self._kafka is not None:
-            await self._kafka.__aexit__(None, None, None)
 
 
 def send(call: Callable[[StaffCommands], Awaitable[Sent]]) -> None:

@@ -28,8 +28,8 @@ from hub.adapters.broker.local import LocalBroker
 from hub.adapters.kafka.admin import apply_topics
 from hub.config import Settings, active_file, load_settings, switch_over
 from hub.entrypoints.cli import app
-from hub.entrypoints.cli.connect_cli import print_summary, progress_bar, publish_export
-from hub.entrypoints.cli.events_cli import smoke
+from hub.entrypoints.cli.connect import print_summary, progress_bar, publish_export
+from hub.entrypoints.cli.events import smoke
 from hub.services.connecting import ConnectSummary
 from hub.synthetic.calendar import CensusYear
 from hub.synthetic.writer import generate

@@ -26,7 +26,7 @@ from hub.adapters.keys.api_keys import SqliteApiKeyStore
 from hub.config import Settings, load_settings
 from hub.domain.intake_rights import IntakeRights, IntakeRightsError
 from hub.entrypoints.cli import app
-from hub.entrypoints.web.intake_app import PublisherFactory, create_app
+from hub.entrypoints.web.intake.app import PublisherFactory, create_app
 from hub.services.publishing import Publisher
 
 intake_app = typer.Typer(

@@ -17,9 +17,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hub.entrypoints.web.inbox_html import e, page
-from hub.entrypoints.web.inbox_session import COOKIE, LIFETIME_S, Session, SessionSigner
-from hub.entrypoints.web.inbox_users import StaffUser
+from hub.domain.staff import StaffUser
+from hub.entrypoints.web.inbox.html import e, page
+from hub.entrypoints.web.inbox.session import COOKIE, LIFETIME_S, Session, SessionSigner
 from hub.logging import get_logger
 
 MAX_FORM_BYTES = 16 * 1024

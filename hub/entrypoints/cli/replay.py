@@ -32,7 +32,7 @@ from hub.adapters.kafka.consumer_lag import group_lag, records_in
 from hub.adapters.store.sql.replay_database import replay_database
 from hub.config import Settings, load_settings, switch_file, switch_over
 from hub.entrypoints.cli import app
-from hub.entrypoints.cli.worker_cli import app_id
+from hub.entrypoints.cli.worker import app_id
 from hub.entrypoints.worker.runner import Groups
 from hub.services.census_diff import CensusDiff, diff_folders
 from hub.services.worker_steps import Router

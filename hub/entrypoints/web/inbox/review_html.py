@@ -10,7 +10,7 @@ refuses ids the child does not hold.
 from __future__ import annotations
 
 from hub.domain.outputs import TaskChanged
-from hub.entrypoints.web.inbox_html import csrf_field, e
+from hub.entrypoints.web.inbox.html import csrf_field, e
 from hub.ports import PersonRecordView
 
 RECORD_FIELD = "record-"  # one checkbox per record: record-0, record-1, ...

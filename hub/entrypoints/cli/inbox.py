@@ -19,12 +19,12 @@ from rich.console import Console
 
 from hub import bootstrap
 from hub.adapters.kafka.log import KafkaEventLog
+from hub.adapters.keys.staff_users import SqliteStaffUsers
 from hub.config import Settings, load_settings
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.inbox_send import command_specs, open_store, send
-from hub.entrypoints.web.inbox_app import PublisherFactory, create_app
-from hub.entrypoints.web.inbox_session import SessionSigner, load_secret
-from hub.entrypoints.web.inbox_users import SqliteStaffUsers
+from hub.entrypoints.web.inbox.app import PublisherFactory, create_app
+from hub.entrypoints.web.inbox.session import SessionSigner, load_secret
 from hub.services.publishing import Publisher
 
 inbox_app = typer.Typer(help="The web inbox where CSC staff work their tasks.",

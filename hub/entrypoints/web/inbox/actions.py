@@ -16,10 +16,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from hub.domain.outputs import TaskChanged
-from hub.entrypoints.web.inbox_requests import Staff, audit, keep, refused, see_other
-from hub.entrypoints.web.inbox_review_html import chosen_records
-from hub.entrypoints.web.inbox_session import Pending
-from hub.entrypoints.web.inbox_task_html import Notice
+from hub.entrypoints.web.inbox.requests import Staff, audit, keep, refused, see_other
+from hub.entrypoints.web.inbox.review_html import chosen_records
+from hub.entrypoints.web.inbox.session import Pending
+from hub.entrypoints.web.inbox.task_html import Notice
 from hub.logging import get_logger
 from hub.ports import HubStore
 from hub.services.identity_review_commands import IdentityReviews, person_records

@@ -12,7 +12,7 @@ from __future__ import annotations
 import typer
 
 from hub.entrypoints.cli import app
-from hub.entrypoints.cli.inbox_cli import BY
+from hub.entrypoints.cli.inbox import BY
 from hub.entrypoints.cli.inbox_send import send
 from hub.services.identity_review_commands import IdentityReviews
 

@@ -23,9 +23,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from hub.entrypoints.web import inbox_html as html
-from hub.entrypoints.web.inbox_actions import act, notice_for
-from hub.entrypoints.web.inbox_requests import (
+from hub.entrypoints.web.inbox import html
+from hub.entrypoints.web.inbox.actions import act, notice_for
+from hub.entrypoints.web.inbox.requests import (
     SecurityHeaders,
     Staff,
     audit,
@@ -36,10 +36,9 @@ from hub.entrypoints.web.inbox_requests import (
     see_other,
     session_of,
 )
-from hub.entrypoints.web.inbox_session import COOKIE, Session, SessionSigner
-from hub.entrypoints.web.inbox_task_html import ChildView, task_page
-from hub.entrypoints.web.inbox_users import StaffDirectory
-from hub.ports import HubStore
+from hub.entrypoints.web.inbox.session import COOKIE, Session, SessionSigner
+from hub.entrypoints.web.inbox.task_html import ChildView, task_page
+from hub.ports import HubStore, StaffDirectory
 from hub.services.identity_review_commands import IdentityReviews, person_records
 from hub.services.publishing import Publisher
 from hub.services.staff_commands import StaffCommands

@@ -7,44 +7,19 @@ does not tell which user ids exist. Passwords are generated, shown once, and nev
 
 from __future__ import annotations
 
-import re
 import secrets
 import sqlite3
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
 
 from hub.adapters.keys import private_sqlite
 from hub.adapters.keys.api_keys import hash_secret, matches
+from hub.domain.staff import StaffUser, check_user
 
-_USER = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
-_TEAM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 &'()./-]{0,62}$")
 _SCHEMA = """CREATE TABLE IF NOT EXISTS staff_users (
     user_id TEXT PRIMARY KEY, team TEXT NOT NULL, salt BLOB NOT NULL,
     password_hash BLOB NOT NULL, created_at TEXT NOT NULL)"""
-
-
-@dataclass(frozen=True)
-class StaffUser:
-    user_id: str
-    team: str
-
-
-class StaffDirectory(Protocol):
-    """Who may sign in; :class:`SqliteStaffUsers` in production."""
-
-    def authenticate(self, user_id: str, password: str) -> StaffUser | None: ...
-
-    def user(self, user_id: str) -> StaffUser | None: ...
-
-
-def check_user(user_id: str, team: str) -> None:
-    if not _USER.match(user_id):
-        raise ValueError("user id must be lower-case letters, digits, '.', '_' and '-'")
-    if not _TEAM.match(team):
-        raise ValueError("team must be letters, digits, spaces and simple punctuation")
 
 
 class SqliteStaffUsers:

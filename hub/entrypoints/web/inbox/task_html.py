@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from hub.domain.outputs import TaskChanged, TimelineEntry
 from hub.domain.outputs.codes import TaskStatus, TaskType
-from hub.entrypoints.web.inbox_html import csrf_field, e, page
-from hub.entrypoints.web.inbox_review_html import review_buttons, split_form
+from hub.entrypoints.web.inbox.html import csrf_field, e, page
+from hub.entrypoints.web.inbox.review_html import review_buttons, split_form
 from hub.ports import ChildSummary, FlagView
 from hub.services.identity_review_commands import PersonRecordRef
 
