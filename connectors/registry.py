@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from connectors.base import Connector
-from connectors.csc import CscConnector
-from connectors.disabled_register import DisabledRegisterConnector
-from connectors.ecaf import EcafConnector
-from connectors.education_exclusions import EducationExclusionsConnector
-from connectors.education_sen import EducationSenConnector
-from connectors.finance import FinanceConnector
-from connectors.panel import PanelConnector
-from connectors.provider_returns import ProviderReturnsConnector
-from connectors.yot import YotConnector
+from connectors.sources.csc import CscConnector
+from connectors.sources.disabled_register import DisabledRegisterConnector
+from connectors.sources.ecaf import EcafConnector
+from connectors.sources.education_exclusions import EducationExclusionsConnector
+from connectors.sources.education_sen import EducationSenConnector
+from connectors.sources.finance import FinanceConnector
+from connectors.sources.panel import PanelConnector
+from connectors.sources.provider_returns import ProviderReturnsConnector
+from connectors.sources.yot import YotConnector
 
 CONNECTORS: dict[str, type[Connector]] = {
     connector.source_system: connector

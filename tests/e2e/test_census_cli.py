@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.csc import CscConnector
+from connectors.sources.csc import CscConnector
 from hub.adapters.avro.codec import AvroCodec
 from hub.adapters.kafka.admin import apply_topics
 from hub.adapters.kafka.log import KafkaEventLog

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import make_url, select
 
-from connectors.csc import CscConnector
+from connectors.sources.csc import CscConnector
 from hub.adapters.avro.codec import AvroCodec, UndecodableMessageError
 from hub.adapters.kafka.client import KafkaAdminError, quiet_aiokafka
 from hub.adapters.kafka.log import read_topic

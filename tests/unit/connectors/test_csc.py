@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.csc import COLUMNS, CscConnector
+from connectors.sources.csc import COLUMNS, CscConnector
 from hub.domain.codes import CIN_ASSESSMENT_FACTORS, CIN_CLOSURE_REASONS
 from tests.unit.connectors.harness import (
     BAD_NHS,

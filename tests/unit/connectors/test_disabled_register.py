@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.disabled_register import COLUMNS, DisabledRegisterConnector
+from connectors.sources.disabled_register import COLUMNS, DisabledRegisterConnector
 from tests.unit.connectors.harness import (
     BAD_NHS,
     BAD_UPN,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from connectors.ecaf import EcafConnector
+from connectors.sources.ecaf import EcafConnector
 from hub.domain.events import CafClosed, CafCompleted
 from tests.unit.connectors.harness import (
     BAD_NHS,

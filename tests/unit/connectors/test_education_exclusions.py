@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.education_exclusions import COLUMNS, EducationExclusionsConnector
+from connectors.sources.education_exclusions import COLUMNS, EducationExclusionsConnector
 from tests.unit.connectors.harness import (
     BAD_UPN,
     TODAY,

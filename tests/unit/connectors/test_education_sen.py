@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from connectors.base import MalformedFileError
-from connectors.education_sen import COLUMNS, EducationSenConnector
+from connectors.sources.education_sen import COLUMNS, EducationSenConnector
 from hub.adapters.memory.log import InMemoryEventLog
 from hub.domain.events import SenAssessmentOutcome, SenAssessmentRequested
 from hub.domain.identifiers import upn_check_letter

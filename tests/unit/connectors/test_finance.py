@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from connectors.finance import COLUMNS, FinanceConnector
+from connectors.sources.finance import COLUMNS, FinanceConnector
 from tests.unit.connectors.harness import (
     TODAY,
     assert_dead_lettered,

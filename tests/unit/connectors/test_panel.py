@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from connectors.panel import PanelConnector
+from connectors.sources.panel import PanelConnector
 from tests.unit.connectors.harness import (
     BAD_NHS,
     BAD_UPN,

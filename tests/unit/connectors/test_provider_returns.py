@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from connectors.base import MalformedFileError
-from connectors.provider_returns import COLUMNS, ProviderReturnsConnector
+from connectors.sources.provider_returns import COLUMNS, ProviderReturnsConnector
 from tests.unit.connectors.harness import (
     TODAY,
     assert_dead_lettered,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.yot import COLUMNS, YotConnector
+from connectors.sources.yot import COLUMNS, YotConnector
 from hub.domain.events import YotReferralClosed, YotReferralMade
 from tests.unit.connectors.harness import (
     BAD_UPN,

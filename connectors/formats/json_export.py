@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from connectors.base import MalformedFileError, SourceRow
-from connectors.csv_export import decode_utf8
+from connectors.formats.csv_export import decode_utf8
 
 
 def read_json(path: Path, records: str, count: str) -> list[SourceRow]:

@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from connectors.base import STATUTORY, SourceRow
-from connectors.csv_source import CsvConnector, header
-from connectors.dates import ORACLE
-from connectors.fields import must, parse_decimal, required, text
-from connectors.subject import ChildColumns
+from connectors.formats.csv_source import CsvConnector, header
+from connectors.formats.dates import ORACLE
+from connectors.formats.fields import must, parse_decimal, required, text
+from connectors.formats.subject import ChildColumns
 from hub.domain.events import Event, PaymentMade
 
 COLUMNS = header(

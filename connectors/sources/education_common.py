@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Literal, overload
 
-from connectors.dates import UK
-from connectors.subject import SEX_MF, ChildColumns
+from connectors.formats.dates import UK
+from connectors.formats.subject import SEX_MF, ChildColumns
 
 COLUMNS_CHILD = (
     "PupilId",

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from connectors.base import Connector, SourceRow, reject
-from connectors.code_lists import code_set, one_of
-from connectors.dates import ISO_Z
-from connectors.fields import must, required, text
-from connectors.json_export import read_json
-from connectors.subject import SEX_WORDS, ChildColumns
+from connectors.formats.code_lists import code_set, one_of
+from connectors.formats.dates import ISO_Z
+from connectors.formats.fields import must, required, text
+from connectors.formats.json_export import read_json
+from connectors.formats.subject import SEX_WORDS, ChildColumns
 from hub.domain.consent import EXPLICIT
 from hub.domain.events import CafClosed, CafCompleted, Event
 

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.dates import DateStyle
-from connectors.fields import code, required, text
+from connectors.formats.dates import DateStyle
+from connectors.formats.fields import code, required, text
 
 SEX_MF = {"M": "MALE", "F": "FEMALE", "U": "UNKNOWN"}
 SEX_WORDS = {"Male": "MALE", "Female": "FEMALE", "Unknown": "UNKNOWN"}

@@ -14,11 +14,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 from connectors.base import Identity, SourceRow, at_midnight
-from connectors.code_lists import CIN_DISABILITY, codes
-from connectors.csv_source import CsvConnector, header
-from connectors.dates import UK
-from connectors.fields import flag, must, required
-from connectors.subject import ChildColumns
+from connectors.formats.code_lists import CIN_DISABILITY, codes
+from connectors.formats.csv_source import CsvConnector, header
+from connectors.formats.dates import UK
+from connectors.formats.fields import flag, must, required
+from connectors.formats.subject import ChildColumns
 from hub.domain.consent import parental_consent
 from hub.domain.events import DisabledRegisterEntryRecorded, Event
 

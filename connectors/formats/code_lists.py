@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from connectors.base import reject
-from connectors.fields import listed, required, text
+from connectors.formats.fields import listed, required, text
 from hub.domain.codes import AdditionalService, subtype_problem
 
 

@@ -3,7 +3,7 @@
 Input: one UTF-8 XML document ``<PanelDecisions count="N">`` holding ``<Decision id version
 lastModified>`` elements with ``PanelDate``, ``Outcome``, the ``Child`` and its ``Lines``
 (itemised, coded, costed services); ISO dates. Malformed or truncated XML, or a ``count``
-that differs from the decisions, publishes nothing (connectors/xml_export.py).
+that differs from the decisions, publishes nothing (connectors/formats/xml_export.py).
 Events: one PanelDecisionMade per decision (event date ``PanelDate``) with its ServiceLines.
 Delivery: at least once. Idempotency key: (Decision/@id, Decision/@version, event type).
 """
@@ -16,11 +16,11 @@ from typing import Any, ClassVar
 from xml.etree.ElementTree import Element
 
 from connectors.base import STATUTORY, Connector, SourceRow
-from connectors.code_lists import service_and_subtype
-from connectors.dates import ISO_Z
-from connectors.fields import parse_decimal, parse_number, required, text
-from connectors.subject import SEX_MF, ChildColumns
-from connectors.xml_export import flatten, read_xml
+from connectors.formats.code_lists import service_and_subtype
+from connectors.formats.dates import ISO_Z
+from connectors.formats.fields import parse_decimal, parse_number, required, text
+from connectors.formats.subject import SEX_MF, ChildColumns
+from connectors.formats.xml_export import flatten, read_xml
 from hub.domain.events import Event, PanelDecisionMade
 
 CHILD = ChildColumns(

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from connectors.base import STATUTORY, Connector, Identity, SourceRow, at_midnight, reject
-from connectors.csv_export import read_csv
-from connectors.education_common import COLUMNS_CHILD, mis_subject, uk_date, uk_timestamp
-from connectors.fields import listed, required, text
+from connectors.formats.csv_export import read_csv
+from connectors.formats.fields import listed, required, text
+from connectors.sources.education_common import COLUMNS_CHILD, mis_subject, uk_date, uk_timestamp
 from hub.domain.events import (
     Event,
     SenAssessmentOutcome,

@@ -17,7 +17,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from connectors.base import MalformedFileError, SourceRow
-from connectors.csv_export import decode_utf8
+from connectors.formats.csv_export import decode_utf8
 
 Fields = Callable[[Element], dict[str, Any]]
 

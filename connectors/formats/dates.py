@@ -2,7 +2,7 @@
 
 A :class:`DateStyle` reads one system's dates and last-modified stamps exactly; any other
 form is an ``INVALID_DATE`` rejection naming the column. Stamps without a zone are taken
-as UTC, as :func:`connectors.fields.parse_timestamp` does.
+as UTC, as :func:`connectors.formats.fields.parse_timestamp` does.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, Literal, overload
 
 from connectors.base import Identity, at_midnight, reject
-from connectors.fields import parse_date, parse_timestamp, required, required_date, text
+from connectors.formats.fields import parse_date, parse_timestamp, required, required_date, text
 from hub.domain.validation import EventRejectedError
 
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")

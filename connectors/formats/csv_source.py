@@ -1,4 +1,4 @@
-"""A connector whose export is one CSV file with a fixed header (see connectors/csv_export.py)."""
+"""A connector whose export is one CSV file with a fixed header (see ``csv_export.py`` here)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from connectors.base import Connector, SourceRow
-from connectors.csv_export import read_csv
+from connectors.formats.csv_export import read_csv
 
 
 class CsvConnector(Connector):

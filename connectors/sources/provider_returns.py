@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from connectors.base import MalformedFileError, SourceRow, reject
-from connectors.code_lists import service_and_subtype
-from connectors.csv_export import read_csv
-from connectors.csv_source import CsvConnector, header
-from connectors.dates import UK
-from connectors.fields import flag, must, parse_int, parse_number, required, text
-from connectors.subject import ChildColumns
+from connectors.formats.code_lists import service_and_subtype
+from connectors.formats.csv_export import read_csv
+from connectors.formats.csv_source import CsvConnector, header
+from connectors.formats.dates import UK
+from connectors.formats.fields import flag, must, parse_int, parse_number, required, text
+from connectors.formats.subject import ChildColumns
 from hub.domain.consent import service_consent
 from hub.domain.events import Event, ServiceUseReturned
 

@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from connectors.base import STATUTORY, SourceRow, reject
-from connectors.code_lists import code_set, one_of
-from connectors.csv_source import CsvConnector, header
-from connectors.dates import UK
-from connectors.fields import must, required
-from connectors.subject import SEX_WORDS, ChildColumns
+from connectors.formats.code_lists import code_set, one_of
+from connectors.formats.csv_source import CsvConnector, header
+from connectors.formats.dates import UK
+from connectors.formats.fields import must, required
+from connectors.formats.subject import SEX_WORDS, ChildColumns
 from hub.domain.events import Event, YotReferralClosed, YotReferralMade
 
 COLUMNS = header(

@@ -12,11 +12,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 from connectors.base import STATUTORY, SourceRow
-from connectors.code_lists import code_set, one_of
-from connectors.csv_source import CsvConnector
-from connectors.dates import UK
-from connectors.education_common import COLUMNS_CHILD, mis_subject
-from connectors.fields import parse_number, required, text
+from connectors.formats.code_lists import code_set, one_of
+from connectors.formats.csv_source import CsvConnector
+from connectors.formats.dates import UK
+from connectors.formats.fields import parse_number, required, text
+from connectors.sources.education_common import COLUMNS_CHILD, mis_subject
 from hub.domain.events import Event, SchoolExclusionRecorded
 
 COLUMNS = (

@@ -17,17 +17,17 @@ from __future__ import annotations
 from typing import ClassVar
 
 from connectors.base import STATUTORY, SourceRow
-from connectors.code_lists import (
+from connectors.formats.code_lists import (
     CIN_CATEGORY_OF_ABUSE,
     CIN_DISABILITY,
     CIN_ETHNICITY,
     codes,
     one_of,
 )
-from connectors.csv_source import CsvConnector, header
-from connectors.dates import CSC_ISO
-from connectors.fields import required
-from connectors.subject import SEX_CIN, ChildColumns
+from connectors.formats.csv_source import CsvConnector, header
+from connectors.formats.dates import CSC_ISO
+from connectors.formats.fields import required
+from connectors.formats.subject import SEX_CIN, ChildColumns
 from hub.domain.codes import (
     CIN_ASSESSMENT_FACTORS,
     CIN_CLOSURE_REASONS,
