@@ -5,7 +5,7 @@
 
 Default (no broker): generate a synthetic authority, publish every source through its
 connector into an in-memory log, decode, resolve each event to a hub child key
-(``hub.services.resolution``), pass it through the consent gate and derive service episodes
+(``hub.domain.identity.resolution``), pass it through the consent gate and derive service episodes
 (``hub.domain.episodes``): the records ``hub census compile`` reads. None of that is timed.
 With ``--topics`` the records are read from the topics of the current settings instead.
 
@@ -35,10 +35,11 @@ from hub.adapters.avro.codec import AvroCodec
 from hub.adapters.kafka.log import read_topic
 from hub.adapters.memory.log import InMemoryEventLog
 from hub.config import load_settings
-from hub.domain.disclosure import Shared, admit
+from hub.domain.child.disclosure import Shared, admit
 from hub.domain.episodes import EpisodeState, ServiceEpisode, derive
 from hub.domain.episodes.years import CensusYear
 from hub.domain.events import EVENT_MODELS
+from hub.domain.identity.resolution import Resolution
 from hub.domain.outputs import ConsentLimitedUse
 from hub.domain.routing import topic_for
 from hub.entrypoints.cli.census_sources import RECORDS
@@ -46,7 +47,6 @@ from hub.logging import configure_logging
 from hub.services.census_compile import CensusInputs, build, compile_census
 from hub.services.connecting import connect_file
 from hub.services.publishing import Publisher
-from hub.services.resolution import Resolution
 from hub.synthetic.calendar import CensusYear as SyntheticYear
 from hub.synthetic.writer import generate
 

@@ -1,6 +1,6 @@
 """Consent-limited use in a census year: counts by service, age band and sex, never a child.
 
-Input is ``ConsentLimitedUse`` records (no child key, no identifier: hub.domain.disclosure).
+Input is ``ConsentLimitedUse`` records (no child key, no identifier: hub.domain.child.disclosure).
 Each use id is counted once, so a redelivered record does not count twice; a use belongs
 to the census year its month falls in. A use with no service is counted as UNSPECIFIED.
 """

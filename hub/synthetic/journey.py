@@ -21,7 +21,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from hub.domain.child.working_days import is_working_day
+from hub.domain.working_days import is_working_day
 from hub.synthetic.calendar import CensusYear, add_months
 
 NO_PLAN = "NO_PLAN"

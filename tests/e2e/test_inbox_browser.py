@@ -37,6 +37,8 @@ from hub.adapters.avro.codec import AvroCodec
 from hub.adapters.kafka.admin import apply_topics
 from hub.adapters.kafka.log import read_topic
 from hub.adapters.store.sql.store import SqlHubStore
+from hub.domain.child.task_rules import DEFAULT_TASK_RULES
+from hub.domain.child.tasks import task_id_for
 from hub.domain.outputs import (
     ClaimTask,
     CommandRejected,
@@ -46,8 +48,6 @@ from hub.domain.outputs import (
 )
 from hub.domain.outputs.codes import FlagCode, Priority, RejectionCode, TaskStatus, TaskType
 from hub.domain.outputs.identity import IdentityDecisionKind
-from hub.domain.task_rules import DEFAULT_TASK_RULES
-from hub.domain.tasks import task_id_for
 from hub.topics_spec import load_topic_specs
 from tests.contract import store_records as r
 from tests.e2e.test_push_intake import hub_env
@@ -67,7 +67,7 @@ CHILD_RECORDS = ("education-sen:SEN-REQ-1001", "csc-lcs:LCS-7", "yjs:YOT-3")
 
 def task(source_record_id: str, task_type: TaskType, due: date, priority: Priority,
          child_key: str = CHILD, **changes: Any) -> TaskChanged:
-    """A task as the worker opens it (``hub.domain.tasks.open_task``) from the default rules."""
+    """A task as the worker opens it (``hub.domain.child.tasks.open_task``), default rules."""
     rule = DEFAULT_TASK_RULES[task_type]
     values: dict[str, Any] = {
         "task_id": task_id_for(task_type, "education-sen", source_record_id),

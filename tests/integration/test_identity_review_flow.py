@@ -21,7 +21,7 @@ import pytest
 from hub.adapters.avro.codec import AvroCodec
 from hub.adapters.kafka.log import KafkaEventLog
 from hub.adapters.store.sql.store import SqlHubStore
-from hub.domain.outputs.commands import ReviewPossibleMatch, SplitChild
+from hub.domain.commands import ReviewPossibleMatch, SplitChild
 from hub.domain.outputs.identity import IdentityDecisionKind, IdentityDecisionMade
 from hub.domain.outputs.reset import ChildReset
 from hub.domain.routing import output_key, topic_for

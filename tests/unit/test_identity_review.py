@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from hub.domain.identity import PersonRecord, ReviewRejected, resolve
+from hub.domain.identity.resolution import Resolution, decision_record, identity_event
 from hub.domain.outputs import ChildReset, ReviewPossibleMatch, SplitChild
 from hub.domain.outputs.identity import IdentityDecisionKind, IdentityDecisionMade
-from hub.services.resolution import Resolution, decision_record, identity_event
 from tests.unit.test_identity_events import RECORDS, rec
 
 AT = datetime(2026, 2, 2, 10, tzinfo=UTC)

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 import pytest
 
 from hub.adapters.avro.codec import AvroCodec
+from hub.domain.commands import ClaimTask, ReviewPossibleMatch
+from hub.domain.identity.resolution import Resolution
 from hub.domain.identity.review import ReviewRejected
-from hub.domain.outputs.commands import ClaimTask, ReviewPossibleMatch
 from hub.domain.outputs.reset import ChildReset
 from hub.domain.outputs.tasks import CommandRejected
-from hub.services.resolution import Resolution
 from hub.services.review_steps import review_command, review_rejected, review_sends
 from hub.services.worker_steps import Incoming, Router, identity_step
 from hub.topics_spec import load_topic_specs

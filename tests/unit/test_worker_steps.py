@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from hub.adapters.avro.codec import AvroCodec
+from hub.domain.commands import ClaimTask
 from hub.domain.dead_letter import DeadLetter
 from hub.domain.events import DisabledRegisterEntryRecorded, Event
+from hub.domain.identity.resolution import Resolution
 from hub.domain.outputs import ConsentLimitedUse
-from hub.domain.outputs.commands import ClaimTask
 from hub.domain.outputs.identity import IdentityDecisionMade
 from hub.entrypoints.worker.guards import guarded
-from hub.services.resolution import Resolution
 from hub.services.smoke import load_examples
 from hub.services.worker_steps import Incoming, Router, identity_step
 from hub.topics_spec import load_topic_specs

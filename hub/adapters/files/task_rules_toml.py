@@ -24,8 +24,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from hub.domain.child.task_rules import DEFAULT_TASK_RULES, TaskRule, TaskRules
 from hub.domain.outputs.codes import Priority, TaskType
-from hub.domain.task_rules import DEFAULT_TASK_RULES, TaskRule, TaskRules
 
 _FIELDS = {f.name: f for f in dataclasses.fields(TaskRule)}
 _TYPES: dict[str, type | tuple[type, ...]] = {

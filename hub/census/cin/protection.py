@@ -13,9 +13,9 @@ from datetime import date
 
 from hub.census.cin.changes import dates, spans
 from hub.census.cin.records import CpPlan, Section47
-from hub.domain.child.working_days import add_working_days
 from hub.domain.events import CscStatusChanged
 from hub.domain.events.csc import CscChange as C
+from hub.domain.working_days import add_working_days
 
 CATEGORY = {
     "NEGLECT": "NEG",

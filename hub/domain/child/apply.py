@@ -2,7 +2,7 @@
 
 Order, for a source event:
 0. an input already processed yields nothing (idempotency by event id or command id);
-1. the consent gate (``hub.domain.disclosure``): an event withholding child detail yields only
+1. the consent gate (``hub.domain.child.disclosure``): an event withholding child detail yields only
    ConsentLimitedUse records and leaves the state untouched (its id is still remembered);
 2. flags past their expiry date are cleared;
 3. a CSC status change moves the open episodes;
@@ -15,18 +15,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from hub.domain import notifications, sen_exchange, tasks
-from hub.domain.child import commands, timeline
+from hub.domain.child import commands, notifications, sen_exchange, tasks, timeline
 from hub.domain.child.context import Context, Outputs, Step
-from hub.domain.child.event_facts import envelope_of
+from hub.domain.child.disclosure import Shared, admit
 from hub.domain.child.reset import reset
 from hub.domain.child.state import MAX_CLOSED_EPISODES, ChildState
 from hub.domain.child.status import transition
-from hub.domain.disclosure import Shared, admit
+from hub.domain.child.task_rules import DEFAULT_RULES, TaskRules
+from hub.domain.commands import Command
+from hub.domain.event_facts import envelope_of
 from hub.domain.events import CscStatusChanged, Event
-from hub.domain.outputs.commands import Command
 from hub.domain.outputs.reset import ChildReset
-from hub.domain.task_rules import DEFAULT_RULES, TaskRules
 
 Input = Event | Command | ChildReset
 

@@ -9,11 +9,10 @@ holds it open.
 
 from __future__ import annotations
 
-from hub.domain import sen_exchange, tasks
+from hub.domain.child import sen_exchange, tasks
 from hub.domain.child.context import Context, Outputs
 from hub.domain.child.state import ChildState
-from hub.domain.outputs.codes import RejectionCode, TaskStatus, TaskType
-from hub.domain.outputs.commands import (
+from hub.domain.commands import (
     ClaimTask,
     Command,
     CompleteTask,
@@ -23,6 +22,7 @@ from hub.domain.outputs.commands import (
     ReviewPossibleMatch,
     TaskCommand,
 )
+from hub.domain.outputs.codes import RejectionCode, TaskStatus, TaskType
 from hub.domain.outputs.tasks import CommandRejected, TaskChanged
 
 Result = tuple[ChildState, Outputs]

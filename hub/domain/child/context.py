@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from hub.domain.child.disclosure import Shared
 from hub.domain.child.state import ChildState
-from hub.domain.disclosure import Shared
+from hub.domain.child.task_rules import TaskRules
 from hub.domain.outputs import Output
-from hub.domain.task_rules import TaskRules
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """The flag table: which key notification creates which Contact type, raises or clears which flag.
 
-One small function per event type returns a :class:`Notice`; ``hub.domain.notifications``
+One small function per event type returns a :class:`Notice`; ``hub.domain.child.notifications``
 applies it to the child's state.
 """
 
@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from hub.domain.child.event_facts import envelope_of
-from hub.domain.child.working_days import last_day_of
+from hub.domain.event_facts import envelope_of
 from hub.domain.events import (
     CafClosed,
     CafCompleted,
@@ -34,6 +33,7 @@ from hub.domain.events.panel import PanelOutcome
 from hub.domain.events.youth_justice import YotReferralKind
 from hub.domain.outputs.codes import ContactType as C
 from hub.domain.outputs.codes import FlagCode as F
+from hub.domain.working_days import last_day_of
 
 FIXED_TERM_DAYS_WHEN_UNKNOWN = 5
 """A fixed-term exclusion sent without its length lapses after a school week."""

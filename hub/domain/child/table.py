@@ -12,7 +12,7 @@ from datetime import datetime
 from hub.domain.child.apply import Input, apply
 from hub.domain.child.context import Outputs
 from hub.domain.child.state import ChildState
-from hub.domain.task_rules import DEFAULT_RULES, TaskRules
+from hub.domain.child.task_rules import DEFAULT_RULES, TaskRules
 
 Table = Mapping[str, ChildState]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from hub.domain.child.event_facts import envelope_of, services_of
 from hub.domain.child.state import ChildState
+from hub.domain.event_facts import envelope_of, services_of
 from hub.domain.events import (
     CafClosed,
     CafCompleted,

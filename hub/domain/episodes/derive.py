@@ -3,7 +3,7 @@
 Pure: no broker, codec, database, clock or logger. The worker's children stage keeps
 ``EpisodeState`` in a table keyed by hub child key, calls this for each resolved event and
 sends the episodes to ``cin.hub.episodes.v1`` keyed by episode id. Only events whose consent
-allows child detail may be passed (the consent gate, ``hub.domain.disclosure.admit``); any
+allows child detail may be passed (the consent gate, ``hub.domain.child.disclosure.admit``); any
 other raises ``ConsentWithheldError``. Events that build no episode (CSC status, SEN
 requests, school exclusions) leave the state as it was. A ``ChildReset`` from the resolver
 withdraws what the child's events built so the events re-sent after it build it again
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from hub.domain.disclosure import Shared
+from hub.domain.child.disclosure import Shared
 from hub.domain.episodes import (
     delivered,
     early_help,

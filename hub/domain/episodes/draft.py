@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.domain.child.event_facts import envelope_of, event_date
 from hub.domain.episodes.model import ServiceEpisode, years_touched
+from hub.domain.event_facts import envelope_of, event_date
 from hub.domain.events import Event
 from hub.domain.outputs.base import output_id
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from hub.domain.child.disclosure import age_band
 from hub.domain.codes import AdditionalService
-from hub.domain.disclosure import age_band
 from hub.domain.episodes.case import closed, opened
 from hub.domain.episodes.draft import episode_id, new_episode
 from hub.domain.episodes.model import EpisodeBasis, EpisodeSource, ServiceEpisode, StartBasis

@@ -5,8 +5,7 @@ Each model mirrors ``schemas/avro/hub/<Name>.v1.avsc``; the codec maps record na
 
 from __future__ import annotations
 
-from hub.domain.events.base import Record
-from hub.domain.outputs.commands import (
+from hub.domain.commands import (
     CancelTask,
     ClaimTask,
     Command,
@@ -18,6 +17,7 @@ from hub.domain.outputs.commands import (
     SplitChild,
     TaskCommand,
 )
+from hub.domain.events.base import Record
 from hub.domain.outputs.contacts import ContactRecordCreated, FlagCleared, FlagRaised
 from hub.domain.outputs.counts import ConsentLimitedUse
 from hub.domain.outputs.identity import IdentityDecisionMade

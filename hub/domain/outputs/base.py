@@ -21,7 +21,7 @@ def output_id(kind: str, *parts: str) -> str:
 class ChildDetail(Record):
     """An output about a named child. It can only exist when the source allowed sharing.
 
-    Defence in depth behind ``hub.domain.disclosure``: a child-level output built from an
+    Defence in depth behind ``hub.domain.child.disclosure``: a child-level output built from an
     event whose consent withholds detail fails validation instead of being sent.
     """
 

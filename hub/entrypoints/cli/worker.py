@@ -12,11 +12,11 @@ from hub.adapters.kafka.admin import describe_topics
 from hub.adapters.kafka.log import read_topic
 from hub.adapters.store.sql.store import SqlHubStore
 from hub.config import Settings, load_settings
+from hub.domain.identity.resolution import Resolution
 from hub.domain.outputs.identity import IdentityDecisionMade
 from hub.entrypoints.cli import app
 from hub.entrypoints.worker.runner import run_worker
 from hub.logging import configure_logging, get_logger
-from hub.services.resolution import Resolution
 from hub.services.worker_steps import Router
 
 console = Console(stderr=True)

@@ -8,13 +8,13 @@ from aiokafka import AIOKafkaProducer
 
 from hub.adapters.kafka.log import read_keys
 from hub.adapters.kafka.merged_feed import MergedFeed
+from hub.domain.commands import ReviewPossibleMatch, SplitChild
+from hub.domain.identity.resolution import Resolution
 from hub.domain.identity.review import ReviewRejected
-from hub.domain.outputs.commands import ReviewPossibleMatch, SplitChild
 from hub.entrypoints.worker.guards import guarded
 from hub.entrypoints.worker.stage import Stage, retrying
 from hub.logging import get_logger
 from hub.ports import LogRecord
-from hub.services.resolution import Resolution
 from hub.services.review_steps import review_command, review_rejected, review_sends
 from hub.services.worker_steps import Incoming, Router, Send, identity_step
 

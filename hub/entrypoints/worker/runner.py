@@ -18,13 +18,13 @@ from aiokafka import AIOKafkaProducer
 from hub.adapters.kafka.admin import apply_topics
 from hub.adapters.kafka.merged_feed import MergedFeed
 from hub.config import Settings
+from hub.domain.identity.resolution import Resolution
 from hub.entrypoints.worker.drain import DrainWatch
 from hub.entrypoints.worker.health import serve_health
 from hub.entrypoints.worker.resolver_stage import ResolverStage
 from hub.entrypoints.worker.stages import ChildStage, ChildTables, SinkStage
 from hub.logging import get_logger
 from hub.ports import HubStore
-from hub.services.resolution import Resolution
 from hub.services.worker_steps import Router, sink_topics
 from hub.topics_spec import TopicSpec
 

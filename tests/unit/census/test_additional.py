@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 from hub.census import additional, additional_files, consent_counts
-from hub.domain.disclosure import limited_uses
+from hub.domain.child.disclosure import limited_uses
 from hub.domain.episodes.years import CensusYear
 from hub.domain.events import ServiceUseReturned
 from hub.domain.events.finance import PaymentKind as K

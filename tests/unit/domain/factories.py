@@ -8,9 +8,9 @@ from typing import Any, TypeVar
 from hub.domain.child.apply import Input, apply
 from hub.domain.child.context import Outputs
 from hub.domain.child.state import ChildState
+from hub.domain.child.task_rules import DEFAULT_RULES, TaskRules
 from hub.domain.events import Event
 from hub.domain.events.common import ChildSubject, Consent, ConsentBasis, Envelope, Sex
-from hub.domain.task_rules import DEFAULT_RULES, TaskRules
 
 E = TypeVar("E", bound=Event)
 

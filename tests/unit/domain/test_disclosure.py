@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hub.adapters.avro.codec import AvroCodec
+from hub.domain.child.disclosure import ConsentWithheldError, Shared, age_band
 from hub.domain.child.state import ChildState
 from hub.domain.codes import AdditionalService
-from hub.domain.disclosure import ConsentWithheldError, Shared, age_band
 from hub.domain.events import EVENT_MODELS
 from hub.domain.events.common import ServiceLine
 from hub.domain.events.csc import CscChange

@@ -7,14 +7,14 @@ from datetime import UTC, date, datetime
 import pytest
 
 from hub.adapters.files.task_rules_toml import TaskRulesError, load_task_rules, parse_task_rules
-from hub.domain.child.working_days import add_working_days, last_day_of
+from hub.domain.child.task_rules import DEFAULT_RULES, TaskRules
 from hub.domain.events.csc import CscChange
 from hub.domain.events.early_help import CafClosureReason
 from hub.domain.events.education import ExclusionType
 from hub.domain.events.youth_justice import YotReferralKind
 from hub.domain.outputs import PossibleMatchRaised, TaskChanged
 from hub.domain.outputs.codes import Priority, TaskStatus, TaskType
-from hub.domain.task_rules import DEFAULT_RULES, TaskRules
+from hub.domain.working_days import add_working_days, last_day_of
 from tests.unit.domain.builders import caf_closed, csc, exclusion, register, sen_request, yot
 from tests.unit.domain.factories import CHILD, MONDAY, NOW, of_type, run
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from hub.domain.disclosure import ConsentWithheldError
+from hub.domain.child.disclosure import ConsentWithheldError
 from hub.domain.episodes.model import StartBasis
 from hub.domain.events import (
     CafClosed,

@@ -3,7 +3,8 @@
 Commands are imperative and travel on Kafka keyed by ``child_key``, so one child's tasks have
 exactly one writer. ``command_id`` is chosen by the sender and makes a redelivery harmless.
 A reviewer's identity answers (``ReviewPossibleMatch``, ``SplitChild``) are the resolver's to
-carry out (``hub.services.resolution.Resolution.review``); the child processor lets them pass.
+carry out (``hub.domain.identity.resolution.Resolution.review``); the child processor lets
+them pass.
 """
 
 from __future__ import annotations

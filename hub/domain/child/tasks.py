@@ -15,10 +15,11 @@ from datetime import date, datetime
 from typing import Any
 
 from hub.domain.child.context import Context, Outputs
-from hub.domain.child.event_facts import envelope_of, event_date
+from hub.domain.child.disclosure import Shared
 from hub.domain.child.flag_rules import notice_of
+from hub.domain.child.notifications import creates_contact
 from hub.domain.child.state import ChildState
-from hub.domain.disclosure import Shared
+from hub.domain.event_facts import envelope_of, event_date
 from hub.domain.events import (
     CafClosed,
     Event,
@@ -29,7 +30,6 @@ from hub.domain.events import (
 from hub.domain.events.early_help import CafClosureReason
 from hub.domain.events.education import ExclusionType
 from hub.domain.events.youth_justice import YotReferralKind
-from hub.domain.notifications import creates_contact
 from hub.domain.outputs.base import output_id
 from hub.domain.outputs.codes import RejectionCode, TaskStatus, TaskType
 from hub.domain.outputs.tasks import TaskChanged

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from types import MappingProxyType
 
 from hub.domain.child.status import PROTECTED
-from hub.domain.child.working_days import add_working_days
 from hub.domain.outputs.codes import CscStatus, Priority, TaskType
+from hub.domain.working_days import add_working_days
 
 
 @dataclass(frozen=True, slots=True)

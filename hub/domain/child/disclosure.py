@@ -17,8 +17,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from hub.domain.child.event_facts import envelope_of, services_of
 from hub.domain.codes import AdditionalService
+from hub.domain.event_facts import envelope_of, services_of
 from hub.domain.events import Event
 from hub.domain.outputs.codes import AgeBand
 from hub.domain.outputs.counts import ConsentLimitedUse

@@ -19,9 +19,10 @@ from collections.abc import Callable
 from typing import Any
 
 from hub.domain.child.context import Context, Outputs
-from hub.domain.child.event_facts import envelope_of
+from hub.domain.child.disclosure import Shared
 from hub.domain.child.state import MAX_SEN_REQUESTS, ChildState, SenRequest, SenState
-from hub.domain.disclosure import Shared
+from hub.domain.commands import RecordSenParticipation
+from hub.domain.event_facts import envelope_of
 from hub.domain.events import (
     CscStatusChanged,
     Event,
@@ -32,7 +33,6 @@ from hub.domain.events import (
 from hub.domain.events.education import SenOutcome, SenStatementChange
 from hub.domain.outputs.base import output_id
 from hub.domain.outputs.codes import Participation, RejectionCode
-from hub.domain.outputs.commands import RecordSenParticipation
 from hub.domain.outputs.sen import CscStatusRelayed, SenExchangeReplied, SenParticipationDecided
 
 Result = tuple[ChildState, Outputs]

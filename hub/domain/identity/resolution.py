@@ -31,6 +31,7 @@ from hub.domain.identity.events import (
 from hub.domain.identity.records import PersonRecord
 from hub.domain.identity.resolver import resolve
 from hub.domain.identity.review import answer_possible_match, split_out
+from hub.domain.identity.review_result import ReviewResult
 from hub.domain.identity.state import ResolverState
 from hub.domain.outputs import PossibleMatchRaised, ReviewPossibleMatch, SplitChild
 from hub.domain.outputs.identity import (
@@ -39,7 +40,6 @@ from hub.domain.outputs.identity import (
     IdentityDecisionMade,
     PersonRecordSnapshot,
 )
-from hub.services.review_result import ReviewResult
 
 _SEX = {"MALE": "M", "FEMALE": "F"}
 _REVIEWED = frozenset(

@@ -13,11 +13,11 @@ from __future__ import annotations
 from datetime import date
 
 from hub.domain.child.context import Context, Outputs
-from hub.domain.child.event_facts import envelope_of, event_date
+from hub.domain.child.disclosure import Shared
 from hub.domain.child.flag_rules import FLAG_SUMMARY, Raise, Release, notice_of
 from hub.domain.child.state import ActiveFlag, ChildState
 from hub.domain.child.timeline import summarise
-from hub.domain.disclosure import Shared
+from hub.domain.event_facts import envelope_of, event_date
 from hub.domain.events import Event
 from hub.domain.outputs.base import output_id
 from hub.domain.outputs.codes import FlagClearReason
