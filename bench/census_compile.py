@@ -11,7 +11,7 @@ With ``--topics`` the records are read from the topics of the current settings i
 
 Timed, best of ``--repeat``: the baseline, decoding the Avro bytes of exactly those records
 as they stand on the topics (episodes, CSC status events, consent-limited uses, tasks), and
-the census builders (``hub.services.census_compile.build``: additional-services CSV and
+the census builders (``hub.usecases.census_compile.build``: additional-services CSV and
 XML, consent-limited counts, CIN census XML, quality JSON and HTML), then once the whole
 ``compile_census`` with its file writes. Reports seconds per 10,000 children and the ratio
 of build time to decode time. The DfE validator is not timed (an external tool).
@@ -44,11 +44,11 @@ from hub.domain.outputs import ConsentLimitedUse
 from hub.domain.routing import topic_for
 from hub.entrypoints.cli.census_sources import RECORDS
 from hub.logging import configure_logging
-from hub.services.census_compile import CensusInputs, build, compile_census
-from hub.services.connecting import connect_file
-from hub.services.publishing import Publisher
 from hub.synthetic.calendar import CensusYear as SyntheticYear
 from hub.synthetic.writer import generate
+from hub.usecases.census_compile import CensusInputs, build, compile_census
+from hub.usecases.connecting import connect_file
+from hub.usecases.publishing import Publisher
 
 
 async def _source_events(exports: Path, codec: AvroCodec, specs: list[Any]) -> list[Any]:

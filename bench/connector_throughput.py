@@ -32,10 +32,10 @@ from hub.adapters.kafka.admin import apply_topics
 from hub.adapters.kafka.log import KafkaEventLog
 from hub.adapters.memory.log import InMemoryEventLog
 from hub.config import load_settings
-from hub.services.connecting import connect_file
-from hub.services.publishing import Publisher
 from hub.synthetic.calendar import CensusYear
 from hub.synthetic.writer import generate
+from hub.usecases.connecting import connect_file
+from hub.usecases.publishing import Publisher
 
 TODAY = date(2026, 11, 1)
 

@@ -26,11 +26,11 @@ from hub.adapters.kafka.admin import apply_topics
 from hub.adapters.kafka.consumer_lag import group_lag, records_in
 from hub.adapters.kafka.log import KafkaEventLog
 from hub.config import Settings, load_settings
-from hub.services.connecting import connect_file
-from hub.services.publishing import Publisher
 from hub.synthetic.calendar import CensusYear
 from hub.synthetic.writer import generate
 from hub.topics_spec import load_topic_specs
+from hub.usecases.connecting import connect_file
+from hub.usecases.publishing import Publisher
 
 YEAR = "2025-26"
 TODAY = date(2026, 11, 1)

@@ -26,10 +26,10 @@ from hub.domain.codes import AdditionalService
 from hub.domain.outputs.codes import TaskStatus, TaskType
 from hub.entrypoints.cli import census as census_cli  # noqa: F401  (registers the command)
 from hub.ports import StoreRecord
-from hub.services.connecting import connect_file
-from hub.services.publishing import Publisher
-from hub.services.worker_steps import Router
 from hub.topics_spec import load_topic_specs
+from hub.usecases.connecting import connect_file
+from hub.usecases.publishing import Publisher
+from hub.usecases.worker_steps import Router
 from tests.contract import store_records as r
 from tests.integration.kafka_fixtures import REPO, free_port, run_cli
 

@@ -26,11 +26,11 @@ from hub.census.cin import build_cin_census
 from hub.domain.codes import CIN_ASSESSMENT_FACTORS
 from hub.domain.episodes.years import CensusYear
 from hub.domain.events import CscStatusChanged
-from hub.services.connecting import connect_file
-from hub.services.publishing import Publisher
 from hub.synthetic.calendar import CensusYear as SyntheticYear
 from hub.synthetic.writer import generate
 from hub.topics_spec import load_topic_specs
+from hub.usecases.connecting import connect_file
+from hub.usecases.publishing import Publisher
 from tests.conftest import REPO
 from tests.unit.census.test_cin_build import csc, protection_case
 

@@ -8,9 +8,9 @@ from hub.adapters.avro.codec import AvroCodec
 from hub.adapters.kafka.admin import apply_topics
 from hub.adapters.kafka.log import KafkaEventLog, read_topic
 from hub.domain.events import EVENT_MODELS
-from hub.services.publishing import Publisher
-from hub.services.smoke import load_examples, round_trip
 from hub.topics_spec import load_topic_specs
+from hub.usecases.publishing import Publisher
+from hub.usecases.smoke import load_examples, round_trip
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.integration

@@ -20,11 +20,11 @@ from hub.adapters.avro.codec import AvroCodec, load_codec
 from hub.adapters.kafka import consumer_lag
 from hub.adapters.kafka.admin import apply_topics
 from hub.adapters.kafka.log import KafkaEventLog, read_topic
-from hub.services.connecting import connect_file
-from hub.services.publishing import Publisher
 from hub.synthetic.calendar import CensusYear
 from hub.synthetic.writer import generate
 from hub.topics_spec import TopicSpec, load_topic_specs
+from hub.usecases.connecting import connect_file
+from hub.usecases.publishing import Publisher
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "schemas" / "avro"

@@ -12,7 +12,7 @@ from hub.adapters.validator.cin_validator import ValidationReport, ValidatorIssu
 from hub.domain.codes import AdditionalService
 from hub.domain.episodes.years import CensusYear
 from hub.domain.outputs.codes import TaskStatus, TaskType
-from hub.services.census_compile import CensusInputs, compile_census, open_review_tasks
+from hub.usecases.census_compile import CensusInputs, compile_census, open_review_tasks
 from tests.contract.store_records import episode, task, use
 from tests.unit.census.test_cin_build import protection_case
 

@@ -24,9 +24,9 @@ from hub.domain.outputs import ChildReset
 from hub.domain.outputs.codes import FlagCode
 from hub.domain.outputs.reset import reset_id_for
 from hub.domain.routing import output_key
-from hub.services.census_compile import CensusInputs, build
-from hub.services.worker_steps import Incoming, Router, child_step, episode_step
 from hub.topics_spec import load_topic_specs
+from hub.usecases.census_compile import CensusInputs, build
+from hub.usecases.worker_steps import Incoming, Router, child_step, episode_step
 from tests.conftest import REPO
 from tests.unit.episodes.factories import CHILD, decision, event, latest, payment, run, session
 from tests.unit.episodes.test_properties import histories

@@ -36,9 +36,9 @@ from hub.domain.intake_rights import (
 from hub.domain.validation import EventRejectedError
 from hub.entrypoints.cli import intake as _intake_cli  # noqa: F401 (adds `hub intake`)
 from hub.entrypoints.web.intake.app import create_app
-from hub.services.intake import CALLER_ENVELOPE_FIELDS
-from hub.services.publishing import Publisher
 from hub.topics_spec import load_topic_specs
+from hub.usecases.intake import CALLER_ENVELOPE_FIELDS
+from hub.usecases.publishing import Publisher
 from tests.conftest import REPO
 from tests.integration.kafka_fixtures import run_cli
 from tests.unit.connectors.harness import TODAY as CONNECTOR_TODAY

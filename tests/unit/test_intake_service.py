@@ -15,7 +15,8 @@ from hub.domain.event_ids import event_id
 from hub.domain.events import EVENT_MODELS
 from hub.domain.intake_rights import DEFAULT_RIGHTS
 from hub.domain.validation import EventRejectedError
-from hub.services.intake import (
+from hub.topics_spec import load_topic_specs
+from hub.usecases.intake import (
     CALLER_ENVELOPE_FIELDS,
     EventTypeNotAllowedError,
     Intake,
@@ -23,8 +24,7 @@ from hub.services.intake import (
     build_pushed_event,
     today_in_england,
 )
-from hub.services.publishing import Publisher
-from hub.topics_spec import load_topic_specs
+from hub.usecases.publishing import Publisher
 from tests.conftest import REPO
 
 EXAMPLES = REPO / "schemas" / "examples"

@@ -10,9 +10,9 @@ import pytest
 from hub.adapters.memory.log import InMemoryEventLog
 from hub.domain.events import Event
 from hub.logging import configure_logging, get_logger
-from hub.services.publishing import Publisher
-from hub.services.smoke import load_examples, round_trip
 from hub.topics_spec import load_topic_specs
+from hub.usecases.publishing import Publisher
+from hub.usecases.smoke import load_examples, round_trip
 from tests.conftest import REPO
 
 

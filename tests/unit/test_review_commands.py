@@ -20,21 +20,21 @@ from hub.entrypoints.web.inbox.actions import notice_for
 from hub.entrypoints.web.inbox.review_html import chosen_records, review_buttons, split_form
 from hub.entrypoints.web.inbox.session import Pending, Session, SessionSigner
 from hub.ports import PersonRecordView
-from hub.services.identity_review_commands import (
+from hub.topics_spec import load_topic_specs
+from hub.usecases.identity_review_commands import (
     IdentityReviews,
     NotAReviewError,
     RecordsNotSplittableError,
     UnknownChildError,
     person_records,
 )
-from hub.services.publishing import Publisher
-from hub.services.staff_commands import (
+from hub.usecases.publishing import Publisher
+from hub.usecases.staff_commands import (
     MissingFieldError,
     StaffCommands,
     TaskFinishedError,
     UnknownTaskError,
 )
-from hub.topics_spec import load_topic_specs
 from tests.conftest import REPO
 from tests.contract import store_records as r
 from tests.contract.store_records import CHILD

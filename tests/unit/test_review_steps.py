@@ -13,9 +13,9 @@ from hub.domain.identity.resolution import Resolution
 from hub.domain.identity.review import ReviewRejected
 from hub.domain.outputs.reset import ChildReset
 from hub.domain.outputs.tasks import CommandRejected
-from hub.services.review_steps import review_command, review_rejected, review_sends
-from hub.services.worker_steps import Incoming, Router, identity_step
 from hub.topics_spec import load_topic_specs
+from hub.usecases.review_steps import review_command, review_rejected, review_sends
+from hub.usecases.worker_steps import Incoming, Router, identity_step
 from tests.conftest import REPO
 from tests.unit.test_worker_steps import _example
 

@@ -12,15 +12,15 @@ from hub.adapters.memory.log import InMemoryEventLog
 from hub.adapters.memory.store import InMemoryHubStore
 from hub.domain.outputs import CancelTask, ClaimTask, CompleteTask, RecordSenParticipation
 from hub.domain.outputs.codes import TaskStatus, TaskType
-from hub.services.publishing import Publisher
-from hub.services.staff_commands import (
+from hub.topics_spec import load_topic_specs
+from hub.usecases.publishing import Publisher
+from hub.usecases.staff_commands import (
     MissingFieldError,
     NothingToDoError,
     StaffCommands,
     TaskFinishedError,
     UnknownTaskError,
 )
-from hub.topics_spec import load_topic_specs
 from tests.conftest import REPO
 from tests.contract import store_records as r
 from tests.contract.store_records import CHILD

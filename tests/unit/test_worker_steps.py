@@ -15,9 +15,9 @@ from hub.domain.identity.resolution import Resolution
 from hub.domain.outputs import ConsentLimitedUse
 from hub.domain.outputs.identity import IdentityDecisionMade
 from hub.entrypoints.worker.guards import guarded
-from hub.services.smoke import load_examples
-from hub.services.worker_steps import Incoming, Router, identity_step
 from hub.topics_spec import load_topic_specs
+from hub.usecases.smoke import load_examples
+from hub.usecases.worker_steps import Incoming, Router, identity_step
 from tests.conftest import REPO
 
 

@@ -30,7 +30,7 @@ from hub.config import load_settings
 from hub.domain.episodes.years import CensusYear
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli import census_sources as sources
-from hub.services.census_compile import Compiled, Validate, compile_census
+from hub.usecases.census_compile import Compiled, Validate, compile_census
 
 census_app = typer.Typer(help="Compile the census returns for a year.", no_args_is_help=True)
 app.add_typer(census_app, name="census")

@@ -29,8 +29,8 @@ from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.events import CscStatusChanged
 from hub.domain.routing import topic_for
 from hub.domain.validation import EventRejectedError
-from hub.services.census_compile import CensusInputs
 from hub.topics_spec import TopicSpec
+from hub.usecases.census_compile import CensusInputs
 
 # Record read -> the CensusInputs field it fills.
 RECORDS = {"ServiceEpisode": "episodes", "CscStatusChanged": "csc_events",

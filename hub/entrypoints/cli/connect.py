@@ -16,8 +16,8 @@ from hub import bootstrap
 from hub.adapters.kafka.log import KafkaEventLog
 from hub.config import load_settings
 from hub.entrypoints.cli import app
-from hub.services.connecting import ConnectSummary, connect_file
-from hub.services.publishing import Publisher
+from hub.usecases.connecting import ConnectSummary, connect_file
+from hub.usecases.publishing import Publisher
 
 console = Console()
 

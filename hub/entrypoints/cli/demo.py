@@ -30,9 +30,9 @@ from hub.config import Settings, active_file, load_settings, switch_over
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.connect import print_summary, progress_bar, publish_export
 from hub.entrypoints.cli.events import smoke
-from hub.services.connecting import ConnectSummary
 from hub.synthetic.calendar import CensusYear
 from hub.synthetic.writer import generate
+from hub.usecases.connecting import ConnectSummary
 
 console = Console()
 

@@ -14,8 +14,8 @@ from hub.adapters.avro.codec import UndecodableMessageError
 from hub.adapters.kafka.log import KafkaEventLog, read_topic
 from hub.config import load_settings
 from hub.entrypoints.cli import app
-from hub.services.publishing import Publisher
-from hub.services.smoke import load_examples, round_trip
+from hub.usecases.publishing import Publisher
+from hub.usecases.smoke import load_examples, round_trip
 
 events_app = typer.Typer(help="Publish and inspect events.", no_args_is_help=True)
 app.add_typer(events_app, name="events")

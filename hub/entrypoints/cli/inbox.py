@@ -25,7 +25,7 @@ from hub.entrypoints.cli import app
 from hub.entrypoints.cli.inbox_send import command_specs, open_store, send
 from hub.entrypoints.web.inbox.app import PublisherFactory, create_app
 from hub.entrypoints.web.inbox.session import SessionSigner, load_secret
-from hub.services.publishing import Publisher
+from hub.usecases.publishing import Publisher
 
 inbox_app = typer.Typer(help="The web inbox where CSC staff work their tasks.",
                         no_args_is_help=True)

@@ -19,9 +19,9 @@ from hub import bootstrap
 from hub.adapters.kafka.on_first_append import KafkaOnFirstAppend
 from hub.adapters.store.sql.store import SqlHubStore
 from hub.config import Settings, load_settings
-from hub.services.publishing import Publisher
-from hub.services.staff_commands import CommandNotSentError, Sent, StaffCommands
 from hub.topics_spec import TopicSpec
+from hub.usecases.publishing import Publisher
+from hub.usecases.staff_commands import CommandNotSentError, Sent, StaffCommands
 
 err = Console(stderr=True, highlight=False)
 

@@ -27,7 +27,7 @@ from hub.config import Settings, load_settings
 from hub.domain.intake_rights import IntakeRights, IntakeRightsError
 from hub.entrypoints.cli import app
 from hub.entrypoints.web.intake.app import PublisherFactory, create_app
-from hub.services.publishing import Publisher
+from hub.usecases.publishing import Publisher
 
 intake_app = typer.Typer(
     help="Accept events that department systems POST, authenticated by per-source API keys.",

@@ -34,9 +34,9 @@ from hub.config import Settings, load_settings, switch_file, switch_over
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.worker import app_id
 from hub.entrypoints.worker.runner import Groups
-from hub.services.census_diff import CensusDiff, diff_folders
-from hub.services.worker_steps import Router
 from hub.topics_spec import load_topic_specs
+from hub.usecases.census_diff import CensusDiff, diff_folders
+from hub.usecases.worker_steps import Router
 
 out, err = Console(highlight=False), Console(stderr=True, highlight=False)
 ALWAYS_DIFFERENT = ("manifest.json", "cin_validation.json")

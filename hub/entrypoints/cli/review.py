@@ -1,7 +1,7 @@
 """``hub review same|not-same TASK_ID`` and ``hub review split CHILD_KEY RECORD_ID...``.
 
 A reviewer's identity answers for operators and scripts, through the same service as the
-inbox's review buttons and split form (``hub.services.identity_review_commands``). Exit codes
+inbox's review buttons and split form (``hub.usecases.identity_review_commands``). Exit codes
 as ``hub task``: 0 sent, 1 refused here (unknown or finished task, not a review task,
 unknown child, a record the child does not hold, blank text), 2 no hub store or event log.
 The resolver may still refuse a sent command; ``CommandRejected`` in the store says why.
@@ -14,7 +14,7 @@ import typer
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.inbox import BY
 from hub.entrypoints.cli.inbox_send import send
-from hub.services.identity_review_commands import IdentityReviews
+from hub.usecases.identity_review_commands import IdentityReviews
 
 review_app = typer.Typer(help="Answer possible matches and undo merges (identity review).",
                          no_args_is_help=True)

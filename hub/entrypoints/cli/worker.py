@@ -17,7 +17,7 @@ from hub.domain.outputs.identity import IdentityDecisionMade
 from hub.entrypoints.cli import app
 from hub.entrypoints.worker.runner import run_worker
 from hub.logging import configure_logging, get_logger
-from hub.services.worker_steps import Router
+from hub.usecases.worker_steps import Router
 
 console = Console(stderr=True)
 log = get_logger(__name__)

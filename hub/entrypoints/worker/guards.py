@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from hub.logging import get_logger
 from hub.ports import HubStore
-from hub.services.worker_steps import Incoming, Router, Send
+from hub.usecases.worker_steps import Incoming, Router, Send
 
 T = TypeVar("T")
 log = get_logger(__name__)

@@ -15,8 +15,8 @@ from hub.entrypoints.worker.guards import guarded
 from hub.entrypoints.worker.stage import Stage, retrying
 from hub.logging import get_logger
 from hub.ports import LogRecord
-from hub.services.review_steps import review_command, review_rejected, review_sends
-from hub.services.worker_steps import Incoming, Router, Send, identity_step
+from hub.usecases.review_steps import review_command, review_rejected, review_sends
+from hub.usecases.worker_steps import Incoming, Router, Send, identity_step
 
 log = get_logger(__name__)
 

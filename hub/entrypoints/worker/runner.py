@@ -25,8 +25,8 @@ from hub.entrypoints.worker.resolver_stage import ResolverStage
 from hub.entrypoints.worker.stages import ChildStage, ChildTables, SinkStage
 from hub.logging import get_logger
 from hub.ports import HubStore
-from hub.services.worker_steps import Router, sink_topics
 from hub.topics_spec import TopicSpec
+from hub.usecases.worker_steps import Router, sink_topics
 
 log = get_logger(__name__)
 CHANGELOG_PARTITIONS = 6

@@ -28,7 +28,7 @@ from aiokafka.structs import ConsumerRecord
 
 from hub.adapters.kafka.merged_feed import MergedFeed
 from hub.logging import get_logger
-from hub.services.worker_steps import Incoming, Send
+from hub.usecases.worker_steps import Incoming, Send
 
 log = get_logger(__name__)
 FLUSH_EVERY_RECORDS = 2000

@@ -1,5 +1,5 @@
 """The worker's three stages. Each translates and delegates (STYLE.md): decode, call the
-step in ``hub.services.worker_steps``, return what to send.
+step in ``hub.usecases.worker_steps``, return what to send.
 
 - ``ResolverStage`` (``resolver_stage``) reads every source topic and the staff command
   topic and resolves each event to a child key: the hub's one sequencer (docs/worker.md).
@@ -29,7 +29,7 @@ from hub.entrypoints.worker.stage import Stage, retrying
 from hub.entrypoints.worker.state_table import StateTable
 from hub.logging import get_logger
 from hub.ports import HubStore
-from hub.services.worker_steps import (
+from hub.usecases.worker_steps import (
     Incoming,
     Router,
     Send,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from hub.adapters.kafka.log import read_topic
-from hub.services.worker_steps import Send
+from hub.usecases.worker_steps import Send
 
 S = TypeVar("S")
 

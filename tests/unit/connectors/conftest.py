@@ -6,8 +6,8 @@ import pytest
 
 from hub.adapters.avro.codec import AvroCodec
 from hub.adapters.memory.log import InMemoryEventLog
-from hub.services.publishing import Publisher
 from hub.topics_spec import load_topic_specs
+from hub.usecases.publishing import Publisher
 from tests.conftest import REPO
 
 

@@ -22,8 +22,8 @@ from connectors.base import Connector, MalformedFileError
 from hub.domain.dead_letter import DeadLetter
 from hub.domain.events import Event
 from hub.domain.identifiers import nhs_check_digit, upn_check_letter
-from hub.services.connecting import ConnectSummary, connect_file
-from hub.services.publishing import Publisher
+from hub.usecases.connecting import ConnectSummary, connect_file
+from hub.usecases.publishing import Publisher
 
 TODAY = date(2026, 5, 1)
 UPN = upn_check_letter("938203512014") + "938203512014"

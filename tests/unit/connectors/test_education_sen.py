@@ -13,9 +13,9 @@ from connectors.sources.education_sen import COLUMNS, EducationSenConnector
 from hub.adapters.memory.log import InMemoryEventLog
 from hub.domain.events import SenAssessmentOutcome, SenAssessmentRequested
 from hub.domain.identifiers import upn_check_letter
-from hub.services.connecting import connect_file
-from hub.services.publishing import Publisher
 from hub.topics_spec import load_topic_specs
+from hub.usecases.connecting import connect_file
+from hub.usecases.publishing import Publisher
 from tests.conftest import REPO
 
 TODAY = date(2026, 5, 1)

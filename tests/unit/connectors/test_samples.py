@@ -17,8 +17,8 @@ from connectors.registry import CONNECTORS
 from hub.domain.events import Event
 from hub.domain.routing import topic_for
 from hub.domain.validation import EventRejectedError
-from hub.services.connecting import connect_file
-from hub.services.publishing import Publisher
+from hub.usecases.connecting import connect_file
+from hub.usecases.publishing import Publisher
 from tests.conftest import REPO
 from tests.unit.connectors.harness import TODAY
 

@@ -22,8 +22,8 @@ from hub.entrypoints.web.inbox.session import Pending
 from hub.entrypoints.web.inbox.task_html import Notice
 from hub.logging import get_logger
 from hub.ports import HubStore
-from hub.services.identity_review_commands import IdentityReviews, person_records
-from hub.services.staff_commands import CommandNotSentError, Sent, StaffCommands
+from hub.usecases.identity_review_commands import IdentityReviews, person_records
+from hub.usecases.staff_commands import CommandNotSentError, Sent, StaffCommands
 
 ACTIONS = ("claim", "complete", "cancel", "sen-participation", "review", "split")
 MAX_SPLIT = 50  # record ids in one split from the form (and remembered in the cookie)

@@ -39,9 +39,9 @@ from hub.entrypoints.web.inbox.requests import (
 from hub.entrypoints.web.inbox.session import COOKIE, Session, SessionSigner
 from hub.entrypoints.web.inbox.task_html import ChildView, task_page
 from hub.ports import HubStore, StaffDirectory
-from hub.services.identity_review_commands import IdentityReviews, person_records
-from hub.services.publishing import Publisher
-from hub.services.staff_commands import StaffCommands
+from hub.usecases.identity_review_commands import IdentityReviews, person_records
+from hub.usecases.publishing import Publisher
+from hub.usecases.staff_commands import StaffCommands
 
 PublisherFactory = Callable[[], AbstractAsyncContextManager[Publisher]]
 Clock = Callable[[], datetime]

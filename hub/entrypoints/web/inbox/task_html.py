@@ -14,7 +14,7 @@ from hub.domain.outputs.codes import TaskStatus, TaskType
 from hub.entrypoints.web.inbox.html import csrf_field, e, page
 from hub.entrypoints.web.inbox.review_html import review_buttons, split_form
 from hub.ports import ChildSummary, FlagView
-from hub.services.identity_review_commands import PersonRecordRef
+from hub.usecases.identity_review_commands import PersonRecordRef
 
 RECENT = 10
 FINISHED = (TaskStatus.DONE, TaskStatus.CANCELLED)

@@ -24,8 +24,8 @@ from hub.domain.validation import EventRejectedError
 from hub.entrypoints.web.requests import Refusal, json_object, presented_key, source_of
 from hub.logging import get_logger
 from hub.ports import ApiKeyStore
-from hub.services.intake import Accepted, EventTypeNotAllowedError, Intake, today_in_england
-from hub.services.publishing import Publisher
+from hub.usecases.intake import Accepted, EventTypeNotAllowedError, Intake, today_in_england
+from hub.usecases.publishing import Publisher
 
 MAX_BODY_BYTES = 1024 * 1024
 PublisherFactory = Callable[[], AbstractAsyncContextManager[Publisher]]

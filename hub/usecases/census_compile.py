@@ -23,7 +23,7 @@ from hub.domain.episodes.years import CensusYear
 from hub.domain.events import CscStatusChanged
 from hub.domain.outputs import ConsentLimitedUse, TaskChanged
 from hub.domain.outputs.codes import TaskStatus, TaskType
-from hub.services.census_files import manifest, validation_json
+from hub.usecases.census_files import manifest, validation_json
 
 REVIEW_TASK_TYPES = frozenset({TaskType.POSSIBLE_MATCH_REVIEW})  # identity review tasks
 OPEN_STATUSES = frozenset({TaskStatus.OPEN, TaskStatus.CLAIMED})

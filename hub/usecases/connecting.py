@@ -16,7 +16,7 @@ from connectors.base import Connector, SourceRow
 from hub.domain.dead_letter import DeadLetter, DeadLetterStage, dead_letter_id
 from hub.domain.validation import EventRejectedError
 from hub.logging import get_logger
-from hub.services.publishing import Publisher
+from hub.usecases.publishing import Publisher
 
 log = get_logger(__name__)
 

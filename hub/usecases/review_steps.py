@@ -12,7 +12,7 @@ from hub.domain.identity.review_result import ReviewResult
 from hub.domain.outputs.codes import RejectionCode
 from hub.domain.outputs.tasks import CommandRejected
 from hub.domain.routing import topic_for
-from hub.services.worker_steps import Incoming, Router, Send
+from hub.usecases.worker_steps import Incoming, Router, Send
 
 REVIEW_COMMANDS = (ReviewPossibleMatch, SplitChild)
 

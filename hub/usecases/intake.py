@@ -25,7 +25,7 @@ from hub.domain.event_ids import event_id
 from hub.domain.events import EVENT_MODELS, Event
 from hub.domain.intake_rights import DEFAULT_RIGHTS, IntakeRights
 from hub.domain.validation import EventRejectedError, Problem, build_event
-from hub.services.publishing import Publisher
+from hub.usecases.publishing import Publisher
 
 CALLER_ENVELOPE_FIELDS = ("source_record_id", "record_version", "occurred_at", "subject", "consent")
 HUB_SET_FIELDS = ("envelope", "event_id", "event_type", "schema_version", "source_system",

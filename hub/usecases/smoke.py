@@ -12,7 +12,7 @@ from pathlib import Path
 
 from hub.adapters.avro.codec import AvroCodec
 from hub.domain.events import EVENT_MODELS, Event
-from hub.services.publishing import Publisher
+from hub.usecases.publishing import Publisher
 
 
 @dataclass(frozen=True)

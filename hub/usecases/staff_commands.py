@@ -33,7 +33,7 @@ from hub.domain.outputs.codes import TaskStatus, TaskType
 from hub.domain.routing import output_key, topic_for
 from hub.logging import get_logger
 from hub.ports import HubStore
-from hub.services.publishing import Publisher
+from hub.usecases.publishing import Publisher
 
 Clock = Callable[[], datetime]
 FINISHED = frozenset({TaskStatus.DONE, TaskStatus.CANCELLED})

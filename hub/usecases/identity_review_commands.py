@@ -22,7 +22,7 @@ from typing import Protocol, runtime_checkable
 from hub.domain.outputs import ReviewPossibleMatch, SplitChild
 from hub.domain.outputs.codes import TaskType
 from hub.ports import HubStore, PersonRecordView
-from hub.services.staff_commands import (
+from hub.usecases.staff_commands import (
     CommandNotSentError,
     MissingFieldError,
     Sent,
