@@ -15,7 +15,7 @@ from hub.domain.events import ServiceUseReturned
 from hub.domain.events.finance import PaymentKind as K
 from tests.conftest import REPO
 from tests.unit.census.xsd_check import Schema
-from tests.unit.episodes.factories import event, payment, referral, run, session
+from tests.unit.domain.episodes.factories import event, payment, referral, run, session
 
 Y = CensusYear.parse("2025-26")
 

@@ -11,7 +11,7 @@ from hub.census.cin import build_cin_census, children
 from hub.domain.episodes.years import CensusYear
 from hub.domain.events import CscStatusChanged
 from hub.domain.events.common import ChildSubject, Sex
-from tests.unit.episodes.factories import event
+from tests.unit.domain.episodes.factories import event
 
 Y = CensusYear.parse("2025-26")
 

@@ -12,7 +12,7 @@ from hub.domain.events import DisabledRegisterEntryRecorded
 from hub.domain.events.finance import PaymentKind as K
 from tests.unit.census.test_additional import _uses
 from tests.unit.census.test_cin_build import csc
-from tests.unit.episodes.factories import event, payment, referral, run, session
+from tests.unit.domain.episodes.factories import event, payment, referral, run, session
 
 Y = CensusYear.parse("2025-26")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from hub.domain.episodes.model import EpisodeBasis, StartBasis
-from tests.unit.episodes.factories import run, session
+from tests.unit.domain.episodes.factories import run, session
 
 DAY = date(2025, 5, 7)
 

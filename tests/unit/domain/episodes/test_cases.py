@@ -17,7 +17,7 @@ from hub.domain.events import (
     YotReferralMade,
 )
 from hub.domain.events.common import ChildSubject
-from tests.unit.episodes.factories import event, latest, referral, run, session
+from tests.unit.domain.episodes.factories import event, latest, referral, run, session
 
 REFERRED = date(2025, 5, 1)
 

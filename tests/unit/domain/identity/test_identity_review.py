@@ -14,7 +14,7 @@ from hub.domain.identity import PersonRecord, ReviewRejected, resolve
 from hub.domain.identity.resolution import Resolution, decision_record, identity_event
 from hub.domain.outputs import ChildReset, ReviewPossibleMatch, SplitChild
 from hub.domain.outputs.identity import IdentityDecisionKind, IdentityDecisionMade
-from tests.unit.test_identity_events import RECORDS, rec
+from tests.unit.domain.identity.test_identity_events import RECORDS, rec
 
 AT = datetime(2026, 2, 2, 10, tzinfo=UTC)
 AMELIA, PROVISIONAL = "CH-6c92a9e9950c", "CH-ff2901d47c78"  # record 4 may be Amelia (1, 2)

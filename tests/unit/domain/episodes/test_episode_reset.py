@@ -28,8 +28,16 @@ from hub.topics_spec import load_topic_specs
 from hub.usecases.census_compile import CensusInputs, build
 from hub.usecases.worker_steps import Incoming, Router, child_step, episode_step
 from tests.conftest import REPO
-from tests.unit.episodes.factories import CHILD, decision, event, latest, payment, run, session
-from tests.unit.episodes.test_properties import histories
+from tests.unit.domain.episodes.factories import (
+    CHILD,
+    decision,
+    event,
+    latest,
+    payment,
+    run,
+    session,
+)
+from tests.unit.domain.episodes.test_properties import histories
 
 AT = datetime(2026, 2, 2, 10, tzinfo=UTC)
 SURVIVOR = "child-2"

@@ -8,7 +8,7 @@ from decimal import Decimal
 from hub.domain.episodes.model import EpisodeBasis, ExclusionReason, StartBasis
 from hub.domain.episodes.planned import periods
 from hub.domain.events.common import Frequency
-from tests.unit.episodes.factories import decision, latest, run
+from tests.unit.domain.episodes.factories import decision, latest, run
 
 PANEL = date(2025, 4, 6)
 

@@ -17,7 +17,7 @@ from hub.topics_spec import load_topic_specs
 from hub.usecases.review_steps import review_command, review_rejected, review_sends
 from hub.usecases.worker_steps import Incoming, Router, identity_step
 from tests.conftest import REPO
-from tests.unit.test_worker_steps import _example
+from tests.unit.usecases.test_worker_steps import _example
 
 AT = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 

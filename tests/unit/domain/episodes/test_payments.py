@@ -9,7 +9,7 @@ import pytest
 
 from hub.domain.episodes.model import CoreCategory, EpisodeBasis, ExclusionReason, StartBasis
 from hub.domain.events.finance import PaymentKind as K
-from tests.unit.episodes.factories import decision, payment, run
+from tests.unit.domain.episodes.factories import decision, payment, run
 
 DAY = date(2025, 6, 10)
 

@@ -8,7 +8,7 @@ import pytest
 
 from hub.domain.episodes.years import CensusYear, census_years, overlaps, year_of
 from hub.domain.events.finance import PaymentKind
-from tests.unit.episodes.factories import payment, run
+from tests.unit.domain.episodes.factories import payment, run
 
 Y2025 = CensusYear.parse("2025-26")
 

@@ -23,7 +23,7 @@ from hub.domain.events import (
     YotReferralClosed,
 )
 from hub.domain.events.finance import PaymentKind
-from tests.unit.episodes.factories import decision, event, payment, referral, session
+from tests.unit.domain.episodes.factories import decision, event, payment, referral, session
 
 days = st.dates(date(2023, 1, 1), date(2027, 12, 31))
 spans = st.tuples(days, st.integers(0, 400)).map(lambda t: (t[0], t[0] + timedelta(t[1])))

@@ -6,7 +6,7 @@ from datetime import date
 
 from hub.domain.episodes.model import StartBasis
 from hub.domain.events import SenAssessmentOutcome, SenStatementChanged
-from tests.unit.episodes.factories import event, latest, run, session
+from tests.unit.domain.episodes.factories import event, latest, run, session
 
 ISSUED = date(2025, 6, 2)
 

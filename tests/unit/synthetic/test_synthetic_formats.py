@@ -15,7 +15,7 @@ from hub.synthetic.targets import TARGETS
 from hub.synthetic.truth import LINK_COLUMNS
 from hub.synthetic.writer import generate
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 FORMATS = (REPO / "connectors" / "FORMATS.md").read_text(encoding="utf-8")
 
 
