@@ -53,6 +53,11 @@ class Settings(BaseModel):
         return self.home / "schemas" / "avro"
 
     @property
+    def cin_schemas_dir(self) -> Path:
+        """The DfE's CIN census XML Schemas, one per collection year."""
+        return self.home / "schemas" / "cin_census"
+
+    @property
     def uses_local_broker(self) -> bool:
         return self.bootstrap_servers is None
 

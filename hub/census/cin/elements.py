@@ -19,9 +19,14 @@ def as_text(value: Value) -> str | None:
 def add(parent: ET.Element, tag: str, *fields: tuple[str, Value]) -> ET.Element:
     element = ET.SubElement(parent, tag)
     for name, value in fields:
-        if (written := as_text(value)) is not None:
-            ET.SubElement(element, name).text = written
+        add_leaf(element, name, value)
     return element
+
+
+def add_leaf(parent: ET.Element, tag: str, value: Value) -> None:
+    """One simple element, left out when the value is empty."""
+    if (written := as_text(value)) is not None:
+        ET.SubElement(parent, tag).text = written
 
 
 def document(root: ET.Element) -> bytes:

@@ -1,10 +1,12 @@
-"""The ``CINdetails`` block of the CIN census XML: a referral and its modules."""
+"""The ``CINdetails`` block of the CIN census XML: a referral and its modules, in the element
+order of the collection year's XML Schema (``schemas/cin_census/``): referral, closure and
+ICPC dates, assessments, CIN plans, Section 47 enquiries, ReferralNFA, CP plans."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from hub.census.cin.elements import add
+from hub.census.cin.elements import add, add_leaf
 from hub.census.cin.records import CinDetails, CpPlan, Section47
 
 
@@ -29,8 +31,8 @@ def _cp(parent: ET.Element, p: CpPlan) -> None:
         ("LatestCategoryOfAbuse", p.latest_category),
         ("NumberOfPreviousCPP", p.previous_plans),
     )
-    for review in p.reviews:
-        add(plan, "Reviews", ("CPPreviewDate", review))
+    if p.reviews:  # one Reviews block holding every review date (the XSD allows one)
+        add(plan, "Reviews", *(("CPPreviewDate", review) for review in p.reviews))
 
 
 def details(parent: ET.Element, d: CinDetails) -> None:
@@ -43,7 +45,6 @@ def details(parent: ET.Element, d: CinDetails) -> None:
         ("CINclosureDate", d.closure_date),
         ("ReasonForClosure", d.closure_reason),
         ("DateOfInitialCPC", d.initial_cpc),
-        ("ReferralNFA", d.no_further_action),
     )
     for a in d.assessments:
         block = add(
@@ -62,5 +63,6 @@ def details(parent: ET.Element, d: CinDetails) -> None:
         add(el, "CINPlanDates", ("CINPlanStartDate", p.start), ("CINPlanEndDate", p.end))
     for s in d.section47s:
         _s47(el, s)
+    add_leaf(el, "ReferralNFA", d.no_further_action)  # after Section47, as the XSD orders it
     for c in d.cp_plans:
         _cp(el, c)
