@@ -6,7 +6,7 @@ the same contract tests (``tests/contract``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
@@ -211,6 +211,10 @@ class HubStore(Protocol):
 
     def identifiers(self, child_key: str) -> list[LinkedIdentifier]:
         """By identifier type, value, then source system."""
+
+    def identifiers_of_types(self, types: Collection[str]) -> list[LinkedIdentifier]:
+        """Every child's identifiers of these types (e.g. ``LA_CHILD_ID``, ``UPN``), by child
+        key, type, value, then source system: what the census joins its rows on."""
 
     def person_records(self, child_key: str) -> list[PersonRecordView]:
         """The person records the child holds now, by record id; ``[]`` for an unknown child.

@@ -5,14 +5,22 @@ hold several), counted as an additional service (not a V3 short break, not withd
 overlaps the census year (1 April - 31 March; an open episode overlaps every year from its
 start). Order: by hub child key, then episode id, so equal inputs give equal bytes.
 Columns and their meaning: docs/census.md and schemas/census/AdditionalServices.xsd.
+
+``LAchildID`` and ``UPN`` are the child's, not only the episode source's: those the hub linked
+to the child (``hub.census.child_ids``), else the episode's own. ``InCINCensus`` says whether
+one of the child's LA child ids is in the year's CIN census; ``LAFunded`` is
+``hub.census.funding``'s verdict.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from hub.census.child_ids import ChildIds, valid_la_child_id
+from hub.census.funding import la_funded
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.episodes.years import CensusYear, overlaps
 
@@ -22,6 +30,8 @@ COLUMNS: tuple[str, ...] = (
     "ChildKey",
     "LAchildID",
     "UPN",
+    "InCINCensus",
+    "LAFunded",
     "AdditionalService",
     "ServiceSubtype",
     "ServiceProvider",
@@ -63,6 +73,14 @@ def in_return(episodes: Iterable[ServiceEpisode], year: CensusYear) -> list[Serv
     return sorted(chosen, key=lambda e: (e.child_key, e.episode_id))
 
 
+@dataclass(frozen=True)
+class ChildFacts:
+    """What the return joins on the child: linked identifiers and the CIN census's children."""
+
+    ids: Mapping[str, ChildIds] = field(default_factory=dict)  # by child key
+    cin_la_child_ids: frozenset[str] = frozenset()
+
+
 def cell(value: Cell) -> str:
     """One value as the return writes it: ISO dates, 1/0, plain decimals, empty for none."""
     if value is None:
@@ -76,11 +94,26 @@ def cell(value: Cell) -> str:
     return str(value)
 
 
-def row(e: ServiceEpisode) -> dict[str, str]:
+def rows(
+    episodes: Iterable[ServiceEpisode], year: CensusYear, facts: ChildFacts | None = None
+) -> list[dict[str, str]]:
+    """The return's rows for ``year``, in return order."""
+    everything = latest(episodes)
+    funded = la_funded(everything)
+    joined = facts or ChildFacts()
+    return [row(e, joined, funded[e.episode_id]) for e in in_return(everything, year)]
+
+
+def row(e: ServiceEpisode, facts: ChildFacts, funded: str) -> dict[str, str]:
+    linked = facts.ids.get(e.child_key, ChildIds())
+    own_la = e.la_child_id if valid_la_child_id(e.la_child_id) else None
+    la_ids = linked.la_child_ids | ({own_la} if own_la else set())
     values: tuple[Cell, ...] = (
         e.child_key,
-        e.la_child_id,
-        e.upn,
+        linked.la_child_id or own_la,
+        linked.upn or e.upn,
+        not la_ids.isdisjoint(facts.cin_la_child_ids),
+        funded,
         e.service.value,
         e.subtype,
         e.provider,

@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 
 from hub.census import additional, consent_counts
+from hub.census.additional import ChildFacts
 from hub.census.cin.elements import document
 from hub.census.cin.xml import SOFTWARE
 from hub.domain.episodes.model import ServiceEpisode
@@ -30,8 +31,10 @@ def _csv(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
     return "".join(out).encode()
 
 
-def episodes_csv(episodes: Iterable[ServiceEpisode], year: CensusYear) -> bytes:
-    rows = (additional.row(e) for e in additional.in_return(episodes, year))
+def episodes_csv(
+    episodes: Iterable[ServiceEpisode], year: CensusYear, facts: ChildFacts | None = None
+) -> bytes:
+    rows = additional.rows(episodes, year, facts)
     return _csv(additional.COLUMNS, ([r[c] for c in additional.COLUMNS] for r in rows))
 
 
@@ -50,8 +53,9 @@ def return_xml(
     uses: Iterable[ConsentLimitedUse],
     year: CensusYear,
     la_code: str,
+    facts: ChildFacts | None = None,
 ) -> bytes:
-    chosen = additional.in_return(episodes, year)
+    chosen = additional.rows(episodes, year, facts)
     found = consent_counts.counts(uses, year)
     root = ET.Element("AdditionalServicesReturn")
     header = ET.SubElement(root, "Header")
@@ -64,9 +68,9 @@ def return_xml(
     ):
         _leaf(header, tag, text)
     listed = ET.SubElement(root, "ServiceEpisodes")
-    for episode in chosen:
+    for episode_row in chosen:
         record = ET.SubElement(listed, "ServiceEpisode")
-        for column, text in additional.row(episode).items():
+        for column, text in episode_row.items():
             _leaf(record, column, text)
     limited = ET.SubElement(root, "ConsentLimitedCounts")
     for key, n in found:

@@ -1,7 +1,8 @@
 """The data-quality report a performance officer reads before sending the returns, as a dict
 (JSON-ready; ``quality_html`` draws the same figures). Every figure is for one census year:
 
-- CIN children of school age with no UPN (DfE query 8770Q): count and LA child ids to chase;
+- CIN children of school age with no UPN, as DfE query 8770Q counts them (``query_8770q``: not
+  children whose every referral was NFA, not those with a UN2-UN7 reason): LA child ids to chase;
 - episodes in the additional-services return with no end date, with no volume measure, and
   whose start date is only a referral date (the report's p.46 traps), by service;
 - episodes left out (V3 short breaks, withdrawn plans) and flagged as core-census overlap;
@@ -19,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from hub.census import additional, consent_counts
-from hub.census.cin.child import school_age
+from hub.census.cin.child import query_8770q
 from hub.census.cin.records import CinChild
 from hub.domain.episodes.model import ServiceEpisode, StartBasis
 from hub.domain.episodes.years import CensusYear, overlaps
@@ -68,7 +69,7 @@ def quality_report(
 ) -> dict[str, Any]:
     everything = list(episodes)
     chosen = additional.in_return(everything, year)
-    missing = [c.la_child_id for c in children if not c.upn and school_age(c.birth_date, year)]
+    missing = [c.la_child_id for c in children if query_8770q(c, year)]
     limited = consent_counts.counts(uses, year)
     return {
         "census_year": year.label,

@@ -5,6 +5,12 @@ the hub store) and passes typed records; this service calls the pure builders in
 ``hub.census``, optionally the DfE validator (a callable, so tests need no venv), and writes
 the files and a ``manifest.json`` with their SHA-256 checksums. Nothing here reads a clock:
 the same records, in any order, give byte-identical files.
+
+Both returns are joined on the child through the identifiers the hub linked to it
+(``linked``, the store's ``linked_identifiers``; ``hub.census.child_ids``): the return's
+``LAchildID`` and ``UPN``, and the CIN census's UPN where the CSC system has none. The CIN
+census XML is checked against its year's XML Schema when a checker is given
+(``xml_schema_errors`` in the counts and ``cin_schema_errors.json``).
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from typing import Any
 
 from hub.adapters.validator.cin_validator import ValidationReport
 from hub.census import additional_files, quality, quality_html
+from hub.census.additional import ChildFacts
+from hub.census.child_ids import Linked, child_ids, upns_by_la_child_id
 from hub.census.cin import build_cin_census, children
 from hub.census.consent_counts import counts
 from hub.domain.episodes.model import ServiceEpisode
@@ -23,11 +31,12 @@ from hub.domain.episodes.years import CensusYear
 from hub.domain.events import CscStatusChanged
 from hub.domain.outputs import ConsentLimitedUse, TaskChanged
 from hub.domain.outputs.codes import TaskStatus, TaskType
-from hub.usecases.census_files import manifest, validation_json
+from hub.usecases.census_files import manifest, schema_errors_json, validation_json
 
 REVIEW_TASK_TYPES = frozenset({TaskType.POSSIBLE_MATCH_REVIEW})  # identity review tasks
 OPEN_STATUSES = frozenset({TaskStatus.OPEN, TaskStatus.CLAIMED})
 Validate = Callable[[bytes, CensusYear], ValidationReport | None]  # None: could not run
+CheckSchema = Callable[[bytes, CensusYear], list[str]]  # XML Schema errors; [] when valid
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,7 @@ class CensusInputs:
     csc_events: Sequence[CscStatusChanged] = ()
     uses: Sequence[ConsentLimitedUse] = ()
     tasks: Sequence[TaskChanged] = ()
+    linked: Sequence[Linked] = ()  # identifiers the hub linked to each child
 
 
 @dataclass
@@ -59,19 +69,24 @@ def open_review_tasks(tasks: Iterable[TaskChanged]) -> int:
 def build(inputs: CensusInputs, year: CensusYear, la_code: str) -> Compiled:
     """Every census file's bytes for ``year``; no I/O."""
     uses = sorted(inputs.uses, key=lambda u: u.use_id)
-    cin_children = children(inputs.csc_events, year)
+    ids = child_ids(inputs.linked)
+    known_upns = upns_by_la_child_id(ids)
+    cin_children = children(inputs.csc_events, year, known_upns)
+    facts = ChildFacts(ids, frozenset(c.la_child_id for c in cin_children))
     report = quality.quality_report(
         inputs.episodes, cin_children, uses, year, open_review_tasks(inputs.tasks)
     )
     in_return, episodes = report["episodes_in_return"], inputs.episodes
     done = Compiled()
     for name, data, records in (
-        ("additional_services.csv", additional_files.episodes_csv(episodes, year), in_return),
-        ("additional_services.xml", additional_files.return_xml(episodes, uses, year, la_code),
+        ("additional_services.csv", additional_files.episodes_csv(episodes, year, facts),
          in_return),
+        ("additional_services.xml",
+         additional_files.return_xml(episodes, uses, year, la_code, facts), in_return),
         ("consent_limited_counts.csv", additional_files.consent_limited_csv(uses, year),
          len(counts(uses, year))),
-        ("cin_census.xml", build_cin_census(inputs.csc_events, year, la_code=la_code),
+        ("cin_census.xml",
+         build_cin_census(inputs.csc_events, year, la_code=la_code, known_upns=known_upns),
          len(cin_children)),
         ("data_quality.json", quality.quality_json(report), 1),
         ("data_quality.html", quality_html.render(report), 1),
@@ -94,9 +109,16 @@ def compile_census(
     *,
     la_code: str,
     validate: Validate | None = None,
+    check_schema: CheckSchema | None = None,
 ) -> Compiled:
-    """Build, validate (when given a validator), and write every file and the manifest."""
+    """Build, check against the XML Schema and validate (when given a checker and a
+    validator), and write every file and the manifest."""
     compiled = build(inputs, year, la_code)
+    if check_schema is not None:
+        errors = check_schema(compiled.files["cin_census.xml"], year)
+        compiled.files["cin_schema_errors.json"] = schema_errors_json(errors)
+        compiled.records["cin_schema_errors.json"] = len(errors)
+        compiled.counts["xml_schema_errors"] = len(errors)
     report = validate(compiled.files["cin_census.xml"], year) if validate else None
     if report is not None:
         compiled.files["cin_validation.json"] = validation_json(report)
@@ -104,7 +126,8 @@ def compile_census(
         compiled.counts["validator_errors"] = len(report.errors)
         compiled.counts["validator_queries"] = len(report.queries)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "cin_validation.json").unlink(missing_ok=True)  # no stale verdict
+    for stale in ("cin_validation.json", "cin_schema_errors.json"):  # no stale verdict
+        (out / stale).unlink(missing_ok=True)
     for name, data in compiled.files.items():
         (out / name).write_bytes(data)
     compiled.files["manifest.json"] = manifest(

@@ -52,3 +52,10 @@ def manifest(
     body = {"census_year": year.label, "reference_date": year.end.isoformat(),
             "la_code": la_code, "counts": dict(counts), "files": listed}
     return (json.dumps(body, indent=2, sort_keys=True) + "\n").encode()
+
+
+def schema_errors_json(errors: list[str]) -> bytes:
+    """The XML Schema check of the CIN census XML: error count and each error's path and
+    expectation (``hub.adapters.cin_schema`` never puts a value in them)."""
+    body = {"valid": not errors, "errors": len(errors), "problems": errors}
+    return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode()

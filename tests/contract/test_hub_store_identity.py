@@ -234,3 +234,22 @@ def test_merges_and_splits_agree_with_the_fake_and_replay_harmlessly(
     assert first == _views(fake)
     store.apply_many(stream)
     assert _views(store) == first
+
+
+def test_every_childs_identifiers_of_some_types_follow_a_merge(store: HubStore):
+    """What the census joins its rows on: LA child ids and UPNs of every child, in one call."""
+    linked(store)
+
+    def rows() -> list[tuple[str, str, str]]:
+        return [(i.child_key, i.identifier_type, i.source_system)
+                for i in store.identifiers_of_types({"UPN", "LA_CHILD_ID"})]
+
+    before = rows()
+    assert (RETIRED, "UPN", "yot") in before
+    assert {t for _, t, _ in before} <= {"UPN", "LA_CHILD_ID"}
+    assert before == sorted(before)
+    store.apply(merge())
+    after = rows()
+    assert all(key == SURVIVOR for key, _, _ in after)
+    assert (SURVIVOR, "UPN", "yot") in after
+    assert store.identifiers_of_types(set()) == []

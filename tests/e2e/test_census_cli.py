@@ -8,9 +8,12 @@ the topics: the real broker, a private namespace, the same records published to 
 from __future__ import annotations
 
 import asyncio
+import csv
 import hashlib
+import io
 import json
 import shutil
+import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +27,7 @@ from hub.adapters.store.sql.store import SqlHubStore
 from hub.adapters.validator.cin_validator import is_available
 from hub.domain.codes import AdditionalService
 from hub.domain.outputs.codes import TaskStatus, TaskType
+from hub.domain.outputs.identity import IdentityDecisionKind
 from hub.entrypoints.cli import census as census_cli  # noqa: F401  (registers the command)
 from hub.ports import StoreRecord
 from hub.topics_spec import load_topic_specs
@@ -36,7 +40,9 @@ from tests.integration.kafka_fixtures import REPO, free_port, run_cli
 pytestmark = pytest.mark.e2e
 CSC_SAMPLE = REPO / "connectors" / "samples" / "csc_status_changes.csv"
 FILES = {"additional_services.csv", "additional_services.xml", "consent_limited_counts.csv",
-         "cin_census.xml", "data_quality.json", "data_quality.html", "manifest.json"}
+         "cin_census.xml", "data_quality.json", "data_quality.html", "manifest.json",
+         "cin_schema_errors.json"}
+UPN = "T938203512014"  # linked from Education to the CSC sample's child 213390 (no UPN there)
 
 
 def _records() -> list[StoreRecord]:
@@ -46,6 +52,9 @@ def _records() -> list[StoreRecord]:
         r.episode("ep-2", 1, service=AdditionalService.FS, child_key="child-0002"),
         r.use("u-1"), r.use("u-2", "2025-12"),
         r.task("t-1", task_type=review), r.task("t-2", task_type=review, status=TaskStatus.DONE),
+        r.decision("d-1", r.snapshot("csc:SC28464007", source_system="csc", source_id="213390",
+                                     la_child_id="213390", upn="")),
+        r.decision("d-2", r.snapshot(upn=UPN), kind=IdentityDecisionKind.LINK),
     ]
 
 
@@ -83,6 +92,14 @@ def _check(files: dict[str, bytes], cin_children: int) -> dict:
     assert manifest["counts"]["episodes_in_return"] == 2
     assert manifest["counts"]["consent_limited_uses"] == 2
     assert manifest["counts"]["open_review_tasks"] == 1
+    assert manifest["counts"]["xml_schema_errors"] == 0
+    # both returns carry the ids the hub linked to child-0001 (CSC's 213390, Education's UPN)
+    rows = list(csv.DictReader(io.StringIO(files["additional_services.csv"].decode())))
+    ids = {row["ChildKey"]: (row["LAchildID"], row["UPN"], row["InCINCensus"]) for row in rows}
+    assert ids == {r.CHILD: ("213390", UPN, "1"), "child-0002": ("", "", "0")}
+    cin = ET.fromstring(files["cin_census.xml"])
+    [child] = [c for c in cin.iter("Child") if c.findtext("ChildIdentifiers/LAchildID") == "213390"]
+    assert child.findtext("ChildIdentifiers/UPN") == UPN
     return manifest
 
 
@@ -108,6 +125,27 @@ def test_the_dfe_validator_finds_no_error_in_the_synthetic_sample(env, tmp_path)
     assert verdict["ruleset"] == "cin2025_26" and verdict["rules_run"] > 100
     assert (verdict["errors"], verdict["rule_failures"]) == (0, [])
     assert json.loads(files["manifest.json"])["counts"]["validator_errors"] == 0
+
+
+def test_a_cin_xml_that_breaks_its_xml_schema_fails_the_compile(env, tmp_path):
+    """Exit 1 with a clear message, the files still written to look at. The XML is made to
+    break a copy of the schema that wants four-digit LA numbers."""
+    home = Path(str(env["HUB_HOME"]))
+    (home / "schemas").unlink()
+    (home / "schemas" / "cin_census").mkdir(parents=True)
+    (home / "schemas" / "avro").symlink_to(REPO / "schemas" / "avro")
+    xsd = (REPO / "schemas" / "cin_census" / "CIN_schema_2026.xsd").read_text("utf-8")
+    stricter = xsd.replace('<xs:pattern value="\\d{3}"/>', '<xs:pattern value="\\d{4}"/>')
+    assert stricter != xsd
+    (home / "schemas" / "cin_census" / "CIN_schema_2026.xsd").write_text(stricter, "utf-8")
+    result = run_cli(["census", "compile", "--year", "2025-26", "--out", str(tmp_path / "out"),
+                      "--from", "database", "--csc-export", str(CSC_SAMPLE), "--no-validate"],
+                     env)
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "breaks its XML Schema in 1 places" in said and "/Message/Header/Source/LEA" in said
+    verdict = json.loads((tmp_path / "out" / "cin_schema_errors.json").read_bytes())
+    assert verdict["valid"] is False and (tmp_path / "out" / "cin_census.xml").is_file()
 
 
 @pytest.mark.parametrize(

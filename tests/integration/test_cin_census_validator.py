@@ -20,9 +20,12 @@ from pathlib import Path
 import pytest
 
 from connectors.registry import CONNECTORS, EXPORT_FILES
+from hub.adapters.cin_schema import schema_errors
 from hub.adapters.memory.log import InMemoryEventLog
 from hub.adapters.validator import cin_validator
 from hub.census.cin import build_cin_census
+from hub.census.cin import children as cin_children
+from hub.census.cin.child import query_8770q
 from hub.domain.codes import CIN_ASSESSMENT_FACTORS
 from hub.domain.episodes.years import CensusYear
 from hub.domain.events import CscStatusChanged
@@ -67,6 +70,11 @@ async def test_the_synthetic_authority_passes_with_zero_errors(tmp_path, codec, 
     assert report.errors == ()
     assert report.rule_failures == ()
     assert {q.rule for q in report.queries} <= QUERIES_THAT_MAY_REMAIN
+    assert schema_errors(xml, REPO / "schemas" / "cin_census", YEAR) == []
+    # the quality report's count is the validator's own 8770Q count
+    ours = {c.la_child_id for c in cin_children(synthetic, YEAR) if query_8770q(c, YEAR)}
+    theirs = {q.child for q in report.queries if q.rule == "8770Q"}
+    assert ours == theirs and ours
 
 
 def test_cases_open_on_1_april_pass_too():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -197,6 +197,9 @@ class InMemoryHubStore:
 
     def identifiers(self, child_key: str) -> list[LinkedIdentifier]:
         return [v for k, v in sorted(self._ids.items()) if k[0] == child_key]
+
+    def identifiers_of_types(self, types: Collection[str]) -> list[LinkedIdentifier]:
+        return [v for k, v in sorted(self._ids.items()) if k[1] in types]
 
     def person_records(self, child_key: str) -> list[PersonRecordView]:
         return [v for _, v in sorted(self._records.items()) if v.child_key == child_key]

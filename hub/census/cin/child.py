@@ -42,6 +42,22 @@ def school_age(birth: date | None, year: CensusYear) -> bool:
     return birth is not None and birth <= date(year.end.year - 6, 8, 31)
 
 
+UPN_REASONS_8770Q = frozenset({"UN2", "UN3", "UN4", "UN5", "UN6", "UN7"})  # not UN1
+
+
+def query_8770q(child: CinChild, year: CensusYear) -> bool:
+    """DfE query 8770Q as ``csc-validator-be-cin`` defines it (rule_8770Q): a child of school
+    age (``school_age``) with at least one referral in the return that was not a referral with
+    no further action, no UPN, and no UPNunknown reason other than UN1 (UN1 says "not of
+    school age", which the child is). A child with no birth date is not queried."""
+    return (
+        school_age(child.birth_date, year)
+        and any(not d.no_further_action for d in child.details)
+        and not child.upn
+        and child.upn_unknown not in UPN_REASONS_8770Q
+    )
+
+
 def _upn_unknown(
     upn: str | None, birth: date | None, details: Sequence[CinDetails], year: CensusYear
 ) -> str | None:

@@ -3,14 +3,17 @@
 Reads the records (``census_sources``: the topics by default, or the hub store with
 ``--from database``), builds the additional-services return (CSV and XML), the consent-
 limited counts, the CIN census XML and the data-quality report (JSON and HTML), runs the DfE
-validator on the CIN XML when its venv exists (``cin_validation.json``), and writes
-``manifest.json`` with every file's SHA-256. Same topics, same bytes. Exit code 1 when the
-records cannot be read; the files are written even when the validator finds errors.
+validator on the CIN XML when its venv exists (``cin_validation.json``), checks the CIN XML
+against the year's XML Schema (``cin_schema_errors.json``), and writes ``manifest.json`` with
+every file's SHA-256. Same topics, same bytes. Exit code 1 when the records cannot be read,
+or when the CIN XML breaks its XML Schema (the DfE's system would refuse the file; the files
+are still written, to look at); the files are written even when the validator finds errors.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -23,6 +26,7 @@ from rich.table import Table
 
 from connectors.base import MalformedFileError
 from hub import bootstrap
+from hub.adapters import cin_schema
 from hub.adapters.avro.catalogue import SchemaCatalogueError
 from hub.adapters.validator import cin_validator
 from hub.adapters.validator.cin_validator import ValidationReport, ValidatorUnavailableError
@@ -45,7 +49,9 @@ class From(StrEnum):
 def _read(source: From, csc_export: Path | None) -> sources.Read:
     settings, read = load_settings(), sources.Read()
     names = [n for n in sources.RECORDS if source is From.TOPICS or n == "CscStatusChanged"]
-    names = [n for n in names if not (csc_export and n == "CscStatusChanged")]
+    names = [n for n in names if not (csc_export and n == "CscStatusChanged") and n != "Linked"]
+    if source is From.TOPICS:
+        names.append(sources.DECISIONS)
     try:
         if source is From.DATABASE:
             sources.from_database(settings.database, read)
@@ -59,6 +65,8 @@ def _read(source: From, csc_export: Path | None) -> sources.Read:
         if "CscStatusChanged" in names:  # a source: a replay reads the original namespace's
             specs = list(bootstrap.input_specs(settings))
             sources.from_topics(settings.bootstrap, specs, codec, ["CscStatusChanged"], read)
+        if source is From.TOPICS:
+            sources.linked_from_decisions(read)
     except (sources.SourceError, MalformedFileError, SchemaCatalogueError) as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from None
@@ -80,6 +88,31 @@ def _validator(say: Callable[[str], None]) -> Validate | None:
             return None
 
     return run
+
+
+def _schema_check(directory: Path) -> Callable[[bytes, CensusYear], list[str]]:
+    def check(xml: bytes, year: CensusYear) -> list[str]:
+        try:
+            return cin_schema.schema_errors(xml, directory, year)
+        except cin_schema.SchemaUnavailableError as exc:
+            err.print(f"[red]error:[/red] {escape(str(exc))}")
+            raise typer.Exit(1) from None
+
+    return check
+
+
+def _schema_verdict(compiled: Compiled) -> None:
+    """Exit 1, saying why, when the CIN XML breaks its XML Schema."""
+    problems = compiled.records.get("cin_schema_errors.json", 0)
+    if not problems:
+        out.print("XML Schema: [green]the CIN census XML is valid[/green]")
+        return
+    listed = json.loads(compiled.files["cin_schema_errors.json"])["problems"]
+    err.print(f"[red]error:[/red] the CIN census XML breaks its XML Schema in {problems:,} "
+              "places (cin_schema_errors.json); the DfE's system would refuse it. First:")
+    for problem in listed[:5]:
+        err.print(f"  {escape(problem)}", soft_wrap=True)
+    raise typer.Exit(1)
 
 
 def _summary(compiled: Compiled, read: sources.Read, folder: Path) -> None:
@@ -133,6 +166,8 @@ def compile_command(
         say("building the census files")
         validator = _validator(say) if validate else None
         compiled = compile_census(
-            read.inputs(), census_year, folder, la_code=la_code, validate=validator
+            read.inputs(), census_year, folder, la_code=la_code, validate=validator,
+            check_schema=_schema_check(load_settings().cin_schemas_dir),
         )
     _summary(compiled, read, folder)
+    _schema_verdict(compiled)

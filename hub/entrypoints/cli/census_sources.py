@@ -7,6 +7,10 @@
 - The hub store: service episodes, consent-limited uses and open tasks. The store keeps no
   CSC status events, so those still come from the CSC topic, or from a CSC export read
   through the CSC connector (``--csc-export``), which needs no broker.
+- Linked identifiers (LA child ids and UPNs, to join both returns on the child): the store's
+  ``linked_identifiers`` with ``--from database``; from the topics, the identity decision log
+  replayed in the order the resolver made it (Kafka timestamp, then partition and offset)
+  into an in-memory store, so the sink's own rules move identifiers on a merge or split.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from hub.adapters.kafka.client import KafkaAdminError, quiet_aiokafka
 from hub.adapters.kafka.log import read_topic
 from hub.adapters.store.sql.lookups import EPISODES
 from hub.adapters.store.sql.store import SqlHubStore
+from hub.census.child_ids import LA_CHILD_ID, UPN, Linked
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.events import CscStatusChanged
 from hub.domain.routing import topic_for
@@ -34,7 +39,9 @@ from hub.usecases.census_compile import CensusInputs
 
 # Record read -> the CensusInputs field it fills.
 RECORDS = {"ServiceEpisode": "episodes", "CscStatusChanged": "csc_events",
-           "ConsentLimitedUse": "uses", "TaskChanged": "tasks"}
+           "ConsentLimitedUse": "uses", "TaskChanged": "tasks", "Linked": "linked"}
+DECISIONS = "IdentityDecisionMade"  # read from the topics, turned into ``Linked``
+JOINED_ON = (LA_CHILD_ID, UPN)
 
 
 class SourceError(RuntimeError):
@@ -63,6 +70,7 @@ async def _read_topics(bootstrap: str, names: dict[str, str], codec: AvroCodec, 
         ) from None
     for (name, topic), records in zip(names.items(), found, strict=True):
         into.origin[name] = topic
+        records.sort(key=lambda r: (r.timestamp, r.partition, r.offset))  # the order written
         for record in records:
             try:
                 decoded = codec.decode(record.value)
@@ -82,6 +90,24 @@ def from_topics(
     asyncio.run(_read_topics(bootstrap, topics, codec, into))
 
 
+def linked_from_decisions(into: Read) -> None:
+    """The identity decisions read, applied in order to an in-memory store (the sink's rules):
+    its linked LA child ids and UPNs become ``Linked`` records."""
+    decisions = into.records.pop(DECISIONS, [])
+    store = SqlHubStore("sqlite://")
+    try:
+        store.apply_many(decisions)
+        into.records["Linked"] = _linked(store)
+    finally:
+        store.close()
+    into.origin["Linked"] = into.origin.pop(DECISIONS, "identity decisions")
+
+
+def _linked(store: SqlHubStore) -> list[Linked]:
+    return [Linked(i.child_key, i.identifier_type, i.identifier_value, i.source_system)
+            for i in store.identifiers_of_types(JOINED_ON)]
+
+
 def from_database(url: str, into: Read) -> None:
     """Episodes (highest version), consent-limited uses and open tasks from the hub store."""
     parsed = make_url(url)
@@ -96,9 +122,10 @@ def from_database(url: str, into: Read) -> None:
             into.records["ServiceEpisode"] = [ServiceEpisode.model_validate_json(j) for j in rows]
         into.records["ConsentLimitedUse"] = list(store.consent_limited_uses())
         into.records["TaskChanged"] = list(store.open_tasks())
+        into.records["Linked"] = _linked(store)
     finally:
         store.close()
-    for name in ("ServiceEpisode", "ConsentLimitedUse", "TaskChanged"):
+    for name in ("ServiceEpisode", "ConsentLimitedUse", "TaskChanged", "Linked"):
         into.origin[name] = f"store {shown}"
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from hub.census import quality, quality_html
 from hub.census.cin import children
+from hub.census.cin.child import query_8770q
 from hub.domain.episodes.years import CensusYear
 from hub.domain.events import DisabledRegisterEntryRecorded
 from hub.domain.events.finance import PaymentKind as K
@@ -83,3 +84,36 @@ def test_json_and_html_carry_the_same_figures():
 def test_html_escapes_what_it_shows():
     report = _report() | {"census_year": "<b>2025-26</b>"}
     assert "<b>2025-26</b>" not in quality_html.render(report).decode()
+
+
+def test_the_missing_upn_count_is_dfe_query_8770q():
+    """Counted as csc-validator-be-cin's rule_8770Q counts: school age, a referral that was not
+    NFA, no UPN and no UN2-UN7 reason. Not NFA-only children (UN7), not children under six
+    (UN1), not a child whose UPN the hub linked from Education."""
+    def referral(child: str, born: date, nfa: bool = False) -> list:
+        subject = {"date_of_birth": born}
+        opened = csc("1", date(2025, 5, 1), "REFERRAL_OPENED", child=child,
+                     referral_source="6", primary_need="N9" if nfa else "N1")
+        opened = opened.model_copy(update={"envelope": opened.envelope.model_copy(update={
+            "subject": opened.envelope.subject.model_copy(update=subject)})})
+        closed = [csc("2", date(2025, 5, 3), "REFERRAL_CLOSED", child=child,
+                      closure_reason="RC8")] if nfa else []
+        return [opened, *closed]
+
+    events = [
+        *referral("SCHOOL", date(2012, 3, 4)),
+        *referral("NFA", date(2012, 3, 4), nfa=True),
+        *referral("YOUNG", date(2021, 1, 1)),
+        *referral("LINKED", date(2012, 3, 4)),
+        *referral("SIX-ON-31-AUG", date(2020, 8, 31)),
+    ]
+    cin = children(events, Y, known_upns={"LINKED": "T938203512014"})
+    unknown = {c.la_child_id: (c.upn, c.upn_unknown) for c in cin}
+    assert unknown == {
+        "LINKED": ("T938203512014", None), "NFA": (None, "UN7"), "SCHOOL": (None, None),
+        "SIX-ON-31-AUG": (None, None), "YOUNG": (None, "UN1"),
+    }
+    assert [c.la_child_id for c in cin if query_8770q(c, Y)] == ["SCHOOL", "SIX-ON-31-AUG"]
+    report = quality.quality_report([], cin, [], Y, open_review_tasks=0)
+    assert report["missing_upn_school_age"] == {
+        "count": 2, "la_child_ids": ["SCHOOL", "SIX-ON-31-AUG"]}

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import random
+import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from hub.adapters.validator.cin_validator import ValidationReport, ValidatorIssue
+from hub.census.child_ids import Linked
 from hub.domain.codes import AdditionalService
 from hub.domain.episodes.years import CensusYear
 from hub.domain.outputs.codes import TaskStatus, TaskType
@@ -17,6 +22,7 @@ from tests.contract.store_records import episode, task, use
 from tests.unit.census.test_cin_build import protection_case
 
 YEAR = CensusYear.parse("2025-26")
+UPN_C1, UPN_2 = "T938203512014", "G938203512015"
 FILES = {
     "additional_services.csv", "additional_services.xml", "consent_limited_counts.csv",
     "cin_census.xml", "data_quality.json", "data_quality.html", "manifest.json",
@@ -46,7 +52,8 @@ def _inputs() -> CensusInputs:
 
 def _shuffled(inputs: CensusInputs) -> CensusInputs:
     rng = random.Random(5)
-    parts = [list(p) for p in (inputs.episodes, inputs.csc_events, inputs.uses, inputs.tasks)]
+    parts = [list(p) for p in (inputs.episodes, inputs.csc_events, inputs.uses, inputs.tasks,
+                               inputs.linked)]
     for part in parts:
         rng.shuffle(part)
     return CensusInputs(*parts)
@@ -77,11 +84,37 @@ def test_every_file_is_written_and_the_manifest_holds_their_checksums(tmp_path: 
     assert json.loads(written["data_quality.json"])["open_review_tasks"] == 2
 
 
+def _linked() -> list[Linked]:
+    """child-0001 is CIN child C1 (CSC's id) with a UPN from Education; child-0002 has only
+    a UPN, and a finance reference that is not a valid LA child id."""
+    return [
+        Linked("child-0001", "LA_CHILD_ID", "C1", "csc"),
+        Linked("child-0001", "LA_CHILD_ID", "FIN-0001-XYZ", "finance"),
+        Linked("child-0001", "UPN", UPN_C1, "education-sen"),
+        Linked("child-0002", "UPN", UPN_2, "education-sen"),
+        Linked("child-0002", "LA_CHILD_ID", "NOT AN ID", "finance"),
+    ]
+
+
+def test_both_returns_carry_the_ids_the_hub_linked_to_the_child(tmp_path: Path) -> None:
+    inputs = replace(_inputs(), linked=_linked())
+    compiled = compile_census(inputs, YEAR, tmp_path, la_code="938")
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "additional_services.csv").read_text())))
+    found = {r["ChildKey"]: (r["LAchildID"], r["UPN"], r["InCINCensus"]) for r in rows}
+    assert found == {"child-0001": ("C1", UPN_C1, "1"), "child-0002": ("", UPN_2, "0")}
+    cin = ET.fromstring((tmp_path / "cin_census.xml").read_bytes())
+    upns = {c.findtext("ChildIdentifiers/LAchildID"): c.findtext("ChildIdentifiers/UPN")
+            for c in cin.iter("Child")}
+    assert upns == {"C1": UPN_C1, "C2": None}  # C2: CSC holds none, the hub linked none
+    assert compiled.counts["missing_upn_school_age"] == 1  # only C2 is left to chase
+
+
 def test_a_second_compile_of_the_same_records_in_another_order_is_byte_identical(
     tmp_path: Path,
 ) -> None:
-    compile_census(_inputs(), YEAR, tmp_path / "a", la_code="938")
-    compile_census(_shuffled(_inputs()), YEAR, tmp_path / "b", la_code="938")
+    compile_census(replace(_inputs(), linked=_linked()), YEAR, tmp_path / "a", la_code="938")
+    compile_census(_shuffled(replace(_inputs(), linked=_linked())), YEAR, tmp_path / "b",
+                   la_code="938")
     assert _folder(tmp_path / "a") == _folder(tmp_path / "b")
 
 
@@ -110,6 +143,17 @@ def test_a_validator_that_could_not_run_leaves_no_verdict(tmp_path: Path) -> Non
     (tmp_path / "cin_validation.json").write_text("stale")
     compile_census(_inputs(), YEAR, tmp_path, la_code="938", validate=lambda xml, year: None)
     assert set(_folder(tmp_path)) == FILES
+
+
+def test_the_xml_schema_verdict_is_written_and_counted(tmp_path: Path) -> None:
+    (tmp_path / "cin_schema_errors.json").write_text("stale")
+    compiled = compile_census(_inputs(), YEAR, tmp_path, la_code="938",
+                              check_schema=lambda xml, year: ["/Message: broken"])
+    verdict = json.loads((tmp_path / "cin_schema_errors.json").read_bytes())
+    assert verdict == {"valid": False, "errors": 1, "problems": ["/Message: broken"]}
+    assert compiled.counts["xml_schema_errors"] == 1
+    compile_census(_inputs(), YEAR, tmp_path, la_code="938", check_schema=lambda x, y: [])
+    assert json.loads((tmp_path / "cin_schema_errors.json").read_bytes())["valid"] is True
 
 
 def test_open_review_tasks_count_each_task_at_its_latest_version() -> None:

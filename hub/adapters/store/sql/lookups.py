@@ -3,6 +3,8 @@ countable uses."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import Connection, select
 
 from hub.adapters.store.sql import rows
@@ -34,6 +36,17 @@ def identifiers(conn: Connection, child_key: str) -> list[LinkedIdentifier]:
     query = select(*columns).where(IDS.c.child_key == child_key).order_by(
         IDS.c.identifier_type, IDS.c.identifier_value, IDS.c.source_system)
     return [LinkedIdentifier(**r) for r in conn.execute(query).mappings()]
+
+
+def identifiers_of_types(conn: Connection, types: Collection[str]) -> list[LinkedIdentifier]:
+    """Every child's identifiers of ``types``; sorted here (collations differ)."""
+    columns = [IDS.c[f] for f in ("child_key", "identifier_type", "identifier_value",
+                                   "source_system", "first_seen_decision_id",
+                                   "last_seen_decision_id")]
+    query = select(*columns).where(IDS.c.identifier_type.in_(sorted(types)))
+    found = (LinkedIdentifier(**r) for r in conn.execute(query).mappings())
+    return sorted(found, key=lambda v: (v.child_key, v.identifier_type, v.identifier_value,
+                                        v.source_system))
 
 
 def person_records(conn: Connection, child_key: str) -> list[PersonRecordView]:

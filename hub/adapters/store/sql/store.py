@@ -7,7 +7,7 @@ Tables and columns: docs/database.md. Nothing here logs record contents.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -113,6 +113,9 @@ class SqlHubStore:
 
     def identifiers(self, child_key: str) -> list[LinkedIdentifier]:
         return self._read(lookups.identifiers, child_key)
+
+    def identifiers_of_types(self, types: Collection[str]) -> list[LinkedIdentifier]:
+        return self._read(lookups.identifiers_of_types, types)
 
     def person_records(self, child_key: str) -> list[PersonRecordView]:
         return self._read(lookups.person_records, child_key)
