@@ -7,21 +7,30 @@ from collections.abc import Iterable
 from hub.adapters.avro.codec import AvroCodec
 from hub.domain.dead_letter import DeadLetter
 from hub.domain.events import Event
+from hub.domain.examples import refuse_example
 from hub.domain.routing import source_key, topic_for
 from hub.ports import EventLog
 from hub.topics_spec import TopicSpec
 
 
 class Publisher:
-    """Encodes events and appends them to their declared topic, keyed by the source's child id."""
+    """Encodes events and appends them to their declared topic, keyed by the source's child id.
 
-    def __init__(self, log: EventLog, codec: AvroCodec, specs: Iterable[TopicSpec]) -> None:
+    Example events (``hub.domain.examples``) are refused (EventRejectedError, EXAMPLE_EVENT)
+    unless the publisher serves a smoke namespace (``accepts_examples``).
+    """
+
+    def __init__(self, log: EventLog, codec: AvroCodec, specs: Iterable[TopicSpec],
+                 *, accepts_examples: bool = False) -> None:
         self.log = log
         self.codec = codec
         self.declared = [(spec.name, spec.value) for spec in specs]
         self.dead_letter_topic = topic_for("DeadLetter", self.declared)
+        self.accepts_examples = accepts_examples
 
     async def publish(self, event: Event) -> str:
+        if not self.accepts_examples:
+            refuse_example(event)
         topic = topic_for(type(event).__name__, self.declared)
         await self.log.append(topic, source_key(event), self.codec.encode(event))
         return topic

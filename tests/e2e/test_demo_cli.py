@@ -44,11 +44,21 @@ def test_the_main_job_runs_every_stage_and_the_hub_then_serves_it(tmp_path: Path
         if is_available():
             report = json.loads((census / "cin_validation.json").read_text())
             assert report["errors"] == 0, report
+        assert json.loads((census / "cin_schema_errors.json").read_text())["valid"] is True
+        # the smoke round trip ran in its own namespace: no example child in either return
+        assert "smoke-demo-2025-26-s1-c150" in done.stdout.replace("\n", "")
+        assert b"CF100233" not in (census / "cin_census.xml").read_bytes()
+        examples = json.loads((census / "manifest.json").read_text())
+        assert examples["counts"]["xml_schema_errors"] == 0
         pointer = json.loads((home / ".hub" / "state" / "active.json").read_text())
         assert pointer["topic_namespace"] == "demo-2025-26-s1-c150"
         database = Path(pointer["database_url"].removeprefix("sqlite:///"))
         with sqlite3.connect(database) as db:
             (key,) = db.execute("select child_key from timeline_entries limit 1").fetchone()
+            example_episodes = db.execute(  # the examples' provider return and payment
+                "select count(*) from service_episodes where source_record_id in (?, ?)",
+                ("OAK-2025-06-0042", "PAY-900123")).fetchone()
+        assert example_episodes == (0,)
         shown = _hub(env, "timeline", key)
         assert shown.returncode == 0 and key in shown.stdout, shown.stderr[-2000:]
         again = _hub(env, "census", "compile", "--year", "2025-26", "--out",

@@ -33,6 +33,8 @@ pytestmark = pytest.mark.e2e
 HUB = Path(sys.executable).parent / "hub"
 SEN = "SenAssessmentRequested"
 EXAMPLE = json.loads((REPO / "schemas" / "examples" / f"{SEN}.json").read_text(encoding="utf-8"))
+EXAMPLE["envelope"]["subject"]["other_ids"] = [  # a department's event: no example mark
+    i for i in EXAMPLE["envelope"]["subject"]["other_ids"] if i["type"] != "HUB_EXAMPLE"]
 CALLER_FIELDS = ("source_record_id", "record_version", "occurred_at", "subject", "consent")
 LOG_KEYS = {"event", "level", "timestamp", "event_type", "status", "event_id", "source"}
 

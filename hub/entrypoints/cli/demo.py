@@ -1,6 +1,7 @@
 """``hub demo``: the main job on embedded defaults (local Kafka, SQLite).
 
-Starts the local broker, applies topics.yaml, round-trips one event of every type, writes a
+Starts the local broker, applies topics.yaml, round-trips one example of every event type (in
+the smoke namespace ``smoke-<namespace>``: the authority's own refuses examples), writes a
 synthetic local authority, publishes every source through its connector, runs the stream
 worker until the topics are drained, compiles the census and says what was produced where.
 
@@ -52,7 +53,8 @@ def demo(
         f"[bold]2. topics[/bold] {len(report.created)} created, "
         f"{len(report.unchanged)} already as declared, {len(report.drift)} drifting"
     )
-    console.print("[bold]3. event contract[/bold] one event of every type, read back")
+    console.print("[bold]3. event contract[/bold] one example of every type, read back in the "
+                  "smoke namespace (never the authority's)")
     smoke()
     exports = settings.home / ".hub" / "demo" / f"authority-{year}-seed{seed}-{children}"
     console.print(f"[bold]4. synthetic authority[/bold] {children:,} children -> {exports}")

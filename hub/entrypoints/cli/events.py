@@ -11,8 +11,10 @@ from rich.table import Table
 
 from hub import bootstrap
 from hub.adapters.avro.codec import UndecodableMessageError
+from hub.adapters.kafka.admin import apply_topics
 from hub.adapters.kafka.log import KafkaEventLog, read_topic
 from hub.config import load_settings
+from hub.domain.examples import smoke_namespace, takes_examples
 from hub.entrypoints.cli import app
 from hub.usecases.publishing import Publisher
 from hub.usecases.smoke import load_examples, round_trip
@@ -24,16 +26,20 @@ console = Console()
 
 @events_app.command("smoke")
 def smoke() -> None:
-    """Publish one example of every event type, read each back and decode it."""
-    settings = load_settings()
+    """Publish one example of every event type, read each back and decode it, in the smoke
+    namespace beside the hub's (``smoke-<namespace>``): examples never enter an authority's."""
+    base = load_settings()
+    namespace = smoke_namespace(base.topic_namespace)
+    settings = base.model_copy(update={"topic_namespace": namespace, "source_namespace": None})
     codec = bootstrap.codec(settings)
     events = load_examples(settings.home / "schemas" / "examples")
+    specs = bootstrap.topic_specs(settings)
 
     async def run() -> list:  # type: ignore[type-arg]
+        await apply_topics(settings.bootstrap, specs)
         async with KafkaEventLog(settings.bootstrap) as log:
-            return await round_trip(
-                Publisher(log, codec, bootstrap.input_specs(settings)), codec, events
-            )
+            publisher = Publisher(log, codec, specs, accepts_examples=takes_examples(namespace))
+            return await round_trip(publisher, codec, events)
 
     results = asyncio.run(run())
     table = Table("event type", "topic", "event id", "read back")
@@ -42,7 +48,8 @@ def smoke() -> None:
     console.print(table)
     if not all(r.read_back for r in results):
         raise typer.Exit(1)
-    console.print(f"[green]{len(results)} event types published, read back and decoded[/green]")
+    console.print(f"[green]{len(results)} event types published, read back and decoded[/green] "
+                  f"in namespace {namespace}")
 
 
 @events_app.command("count")

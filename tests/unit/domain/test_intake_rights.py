@@ -56,8 +56,13 @@ def example(event_type: str) -> dict[str, Any]:
     return json.loads((EXAMPLES / f"{event_type}.json").read_text(encoding="utf-8"))
 
 
-def pushed_body(event_type: str) -> dict[str, Any]:
+def pushed_body(event_type: str, *, as_example: bool = False) -> dict[str, Any]:
+    """The documented example as a department posts it: without the example mark, unless
+    ``as_example`` (an example sent as it is)."""
     event = example(event_type)
+    subject = event["envelope"]["subject"]
+    if not as_example:
+        subject["other_ids"] = [i for i in subject["other_ids"] if i["type"] != "HUB_EXAMPLE"]
     own = {k: v for k, v in event.items() if k != "envelope"}
     return {k: event["envelope"][k] for k in CALLER_ENVELOPE_FIELDS} | own
 
@@ -293,6 +298,14 @@ async def test_the_owner_of_the_event_type_is_accepted(client, log, keys):
     answer = await post(client, keys.add("education-sen", NOW), SEN, pushed_body(SEN))
     assert answer.status_code == 202, answer.text
     assert len(await published(log)) == 1
+
+
+async def test_an_example_event_pushed_as_it_is_gets_422_and_is_not_published(client, log, keys):
+    answer = await post(client, keys.add("education-sen", NOW), SEN,
+                        pushed_body(SEN, as_example=True))
+    assert answer.status_code == 422, answer.text
+    assert "EXAMPLE_EVENT" in answer.text
+    assert await published(log) == []
 
 
 @pytest.mark.parametrize("event_type", sorted(EVENT_MODELS))

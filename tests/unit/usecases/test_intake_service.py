@@ -13,6 +13,7 @@ from hub.adapters.avro.codec import AvroCodec
 from hub.adapters.memory.log import InMemoryEventLog
 from hub.domain.event_ids import event_id
 from hub.domain.events import EVENT_MODELS
+from hub.domain.examples import EXAMPLE_ID_TYPE
 from hub.domain.intake_rights import DEFAULT_RIGHTS
 from hub.domain.validation import EventRejectedError
 from hub.topics_spec import load_topic_specs
@@ -38,8 +39,17 @@ def example(event_type: str) -> dict[str, Any]:
     return json.loads((EXAMPLES / f"{event_type}.json").read_text(encoding="utf-8"))
 
 
-def pushed_body(event: dict[str, Any]) -> dict[str, Any]:
+def unmarked(event: dict[str, Any]) -> dict[str, Any]:
+    """The example without its example mark: what a department's real event looks like."""
+    copied = json.loads(json.dumps(event))
+    subject = copied["envelope"]["subject"]
+    subject["other_ids"] = [i for i in subject["other_ids"] if i["type"] != EXAMPLE_ID_TYPE]
+    return copied
+
+
+def pushed_body(event: dict[str, Any], *, as_example: bool = False) -> dict[str, Any]:
     """What a department system POSTs: the caller's envelope fields, flat, plus the rest."""
+    event = event if as_example else unmarked(event)
     envelope = event["envelope"]
     own = {k: v for k, v in event.items() if k != "envelope"}
     return {k: envelope[k] for k in CALLER_ENVELOPE_FIELDS if k in envelope} | own
@@ -65,7 +75,16 @@ def test_every_documented_example_pushed_by_its_source_is_that_event(event_type:
     recorded = datetime.fromisoformat(documented["envelope"]["recorded_at"])
     occurred = datetime.fromisoformat(documented["envelope"]["occurred_at"]).date()
     built = build_pushed_event(event_type, pushed_body(documented), source, occurred, recorded)
-    assert built == EVENT_MODELS[event_type].model_validate(documented)
+    assert built == EVENT_MODELS[event_type].model_validate(unmarked(documented))
+
+
+async def test_an_example_event_is_refused_and_nothing_is_published(intake):
+    service, log = intake
+    body = pushed_body(example(SEN), as_example=True)
+    with pytest.raises(EventRejectedError) as caught:
+        await service.accept(SEN, body, "education-sen", TODAY, NOW)
+    assert caught.value.code == "EXAMPLE_EVENT"
+    assert not any(log._records.values())  # nothing appended to any topic
 
 
 async def test_a_valid_body_is_published_with_a_deterministic_id(intake, codec):
@@ -197,7 +216,7 @@ async def test_the_documented_request_gets_the_documented_answer(intake):
     service, _ = intake
     accepted = await service.accept(SEN, doc_example("request"), "education-sen", TODAY, NOW)
     assert doc_example("response") == {"event_id": accepted.event_id, "topic": accepted.topic}
-    assert accepted.event == EVENT_MODELS[SEN].model_validate(example(SEN))
+    assert accepted.event == EVENT_MODELS[SEN].model_validate(unmarked(example(SEN)))
 
 
 def test_the_documented_422_is_what_a_wrong_check_letter_gets():
