@@ -15,6 +15,7 @@ from datetime import datetime
 
 from hub.domain.events import Event
 from hub.domain.events.common import TypedIdentifier
+from hub.domain.examples import EXAMPLE_ID_TYPE
 from hub.domain.identity.apply import apply
 from hub.domain.identity.config import DEFAULT_CONFIG, MatchConfig
 from hub.domain.identity.events import (
@@ -56,7 +57,9 @@ def record_id_of(event: Event) -> str:
 def person_from_event(event: Event) -> PersonRecord:
     envelope = event.envelope  # type: ignore[attr-defined]
     s = envelope.subject
-    own = s.other_ids[0].value if s.other_ids else (s.la_child_id or s.yot_id or s.upn or "")
+    # the example mark (hub.domain.examples) says what the event is, not who the child is
+    others = [i for i in s.other_ids if i.type.upper() != EXAMPLE_ID_TYPE]
+    own = others[0].value if others else (s.la_child_id or s.yot_id or s.upn or "")
     return PersonRecord(
         record_id=record_id_of(event),
         source_system=envelope.source_system,
@@ -71,7 +74,7 @@ def person_from_event(event: Event) -> PersonRecord:
         date_of_birth=s.date_of_birth,
         sex=_SEX.get(s.sex, ""),
         postcode=s.postcode or "",
-        other_ids=tuple((i.type.lower(), i.value) for i in s.other_ids),
+        other_ids=tuple((i.type.lower(), i.value) for i in others),
     )
 
 
