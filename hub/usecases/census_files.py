@@ -56,6 +56,6 @@ def manifest(
 
 def schema_errors_json(errors: list[str]) -> bytes:
     """The XML Schema check of the CIN census XML: error count and each error's path and
-    expectation (``hub.adapters.cin_schema`` never puts a value in them)."""
+    expectation (``hub.adapters.validator.cin_schema`` never puts a value in them)."""
     body = {"valid": not errors, "errors": len(errors), "problems": errors}
     return (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode()

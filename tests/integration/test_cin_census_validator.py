@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from connectors.registry import CONNECTORS, EXPORT_FILES
-from hub.adapters.cin_schema import schema_errors
 from hub.adapters.memory.log import InMemoryEventLog
 from hub.adapters.validator import cin_validator
+from hub.adapters.validator.cin_schema import schema_errors
 from hub.census.cin import build_cin_census
 from hub.census.cin import children as cin_children
 from hub.census.cin.child import query_8770q

@@ -26,9 +26,8 @@ from rich.table import Table
 
 from connectors.base import MalformedFileError
 from hub import bootstrap
-from hub.adapters import cin_schema
 from hub.adapters.avro.catalogue import SchemaCatalogueError
-from hub.adapters.validator import cin_validator
+from hub.adapters.validator import cin_schema, cin_validator
 from hub.adapters.validator.cin_validator import ValidationReport, ValidatorUnavailableError
 from hub.config import load_settings
 from hub.domain.episodes.years import CensusYear

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 import xmlschema
 
-from hub.adapters.cin_schema import SchemaUnavailableError, schema_errors, schema_path
+from hub.adapters.validator.cin_schema import SchemaUnavailableError, schema_errors, schema_path
 from hub.census.cin import build_cin_census
 from hub.domain.episodes.years import CensusYear
 from tests.conftest import REPO
