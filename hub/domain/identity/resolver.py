@@ -92,7 +92,12 @@ def _given_is_decisive(scored: Scored, config: MatchConfig) -> bool:
     if level == "missing" or getattr(config, f"given_{level}") < config.link_min_given_weight:
         return False
     dob = next(lvl for f, lvl, _ in levels if f == "dob")
-    return dob != "missing" or weight >= config.link_without_dob_min_given
+    if dob != "missing":
+        return True
+    # without a date of birth only an exact given name can be told from a same-name sibling:
+    # its weight carries how common the name is among children of that family name, which a
+    # typo or a nickname's fixed weight does not
+    return level == "exact" and weight >= config.link_without_dob_min_given
 
 
 def _by_score(state: ResolverState, person: Person, config: MatchConfig) -> Decision:
