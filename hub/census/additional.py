@@ -4,7 +4,8 @@ Which episodes: the latest version of each episode id (a compacted topic or a ta
 hold several), counted as an additional service (not a V3 short break, not withdrawn), that
 overlaps the census year (1 April - 31 March; an open episode overlaps every year from its
 start). Order: by hub child key, then episode id, so equal inputs give equal bytes.
-Columns and their meaning: docs/census.md and schemas/census/AdditionalServices.xsd.
+Columns and their meaning: docs/census.md and schemas/census/AdditionalServices.xsd;
+``OpenIdentityReview`` (Y/N) marks a child on either side of an unanswered possible match.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from hub.census import identity_reviews
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.episodes.years import CensusYear, overlaps
 
@@ -42,6 +44,7 @@ COLUMNS: tuple[str, ...] = (
     "CoreCategory",
     "EpisodeID",
     "EpisodeVersion",
+    "OpenIdentityReview",
 )
 
 
@@ -76,7 +79,8 @@ def cell(value: Cell) -> str:
     return str(value)
 
 
-def row(e: ServiceEpisode) -> dict[str, str]:
+def row(e: ServiceEpisode, in_review: frozenset[str] = frozenset()) -> dict[str, str]:
+    """The return's cells for ``e``; ``in_review``: hub keys in an open identity review."""
     values: tuple[Cell, ...] = (
         e.child_key,
         e.la_child_id,
@@ -101,5 +105,6 @@ def row(e: ServiceEpisode) -> dict[str, str]:
         e.core_category and e.core_category.value,
         e.episode_id,
         e.version,
+        identity_reviews.flag(e.child_key, in_review),
     )
     return dict(zip(COLUMNS, (cell(v) for v in values), strict=True))

@@ -30,8 +30,10 @@ def _csv(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
     return "".join(out).encode()
 
 
-def episodes_csv(episodes: Iterable[ServiceEpisode], year: CensusYear) -> bytes:
-    rows = (additional.row(e) for e in additional.in_return(episodes, year))
+def episodes_csv(
+    episodes: Iterable[ServiceEpisode], year: CensusYear, in_review: frozenset[str] = frozenset()
+) -> bytes:
+    rows = (additional.row(e, in_review) for e in additional.in_return(episodes, year))
     return _csv(additional.COLUMNS, ([r[c] for c in additional.COLUMNS] for r in rows))
 
 
@@ -50,6 +52,7 @@ def return_xml(
     uses: Iterable[ConsentLimitedUse],
     year: CensusYear,
     la_code: str,
+    in_review: frozenset[str] = frozenset(),
 ) -> bytes:
     chosen = additional.in_return(episodes, year)
     found = consent_counts.counts(uses, year)
@@ -66,7 +69,7 @@ def return_xml(
     listed = ET.SubElement(root, "ServiceEpisodes")
     for episode in chosen:
         record = ET.SubElement(listed, "ServiceEpisode")
-        for column, text in additional.row(episode).items():
+        for column, text in additional.row(episode, in_review).items():
             _leaf(record, column, text)
     limited = ET.SubElement(root, "ConsentLimitedCounts")
     for key, n in found:

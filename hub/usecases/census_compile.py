@@ -15,18 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from hub.adapters.validator.cin_validator import ValidationReport
-from hub.census import additional_files, quality, quality_html
+from hub.census import additional, additional_files, identity_reviews, quality, quality_html
 from hub.census.cin import build_cin_census, children
 from hub.census.consent_counts import counts
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.episodes.years import CensusYear
 from hub.domain.events import CscStatusChanged
 from hub.domain.outputs import ConsentLimitedUse, TaskChanged
-from hub.domain.outputs.codes import TaskStatus, TaskType
 from hub.usecases.census_files import manifest, validation_json
 
-REVIEW_TASK_TYPES = frozenset({TaskType.POSSIBLE_MATCH_REVIEW})  # identity review tasks
-OPEN_STATUSES = frozenset({TaskStatus.OPEN, TaskStatus.CLAIMED})
 Validate = Callable[[bytes, CensusYear], ValidationReport | None]  # None: could not run
 
 
@@ -47,13 +44,7 @@ class Compiled:
 
 def open_review_tasks(tasks: Iterable[TaskChanged]) -> int:
     """Open (or claimed) identity review tasks, each task id at its latest version."""
-    latest: dict[str, TaskChanged] = {}
-    for task in tasks:
-        if task.task_id not in latest or task.version > latest[task.task_id].version:
-            latest[task.task_id] = task
-    return sum(
-        t.task_type in REVIEW_TASK_TYPES and t.status in OPEN_STATUSES for t in latest.values()
-    )
+    return len(identity_reviews.open_reviews(tasks))
 
 
 def build(inputs: CensusInputs, year: CensusYear, la_code: str) -> Compiled:
@@ -64,17 +55,23 @@ def build(inputs: CensusInputs, year: CensusYear, la_code: str) -> Compiled:
         inputs.episodes, cin_children, uses, year, open_review_tasks(inputs.tasks)
     )
     in_return, episodes = report["episodes_in_return"], inputs.episodes
+    reviews = identity_reviews.open_reviews(inputs.tasks)
+    marked = identity_reviews.keys_in_review(reviews)  # their rows: OpenIdentityReview Y
     done = Compiled()
     for name, data, records in (
-        ("additional_services.csv", additional_files.episodes_csv(episodes, year), in_return),
-        ("additional_services.xml", additional_files.return_xml(episodes, uses, year, la_code),
+        ("additional_services.csv", additional_files.episodes_csv(episodes, year, marked),
          in_return),
+        ("additional_services.xml",
+         additional_files.return_xml(episodes, uses, year, la_code, marked), in_return),
         ("consent_limited_counts.csv", additional_files.consent_limited_csv(uses, year),
          len(counts(uses, year))),
         ("cin_census.xml", build_cin_census(inputs.csc_events, year, la_code=la_code),
          len(cin_children)),
         ("data_quality.json", quality.quality_json(report), 1),
         ("data_quality.html", quality_html.render(report), 1),
+        ("open_identity_reviews.json",
+         identity_reviews.reviews_json(reviews, additional.in_return(episodes, year)),
+         len(reviews)),
     ):
         done.files[name], done.records[name] = data, records
     done.counts = {

@@ -36,7 +36,8 @@ from tests.integration.kafka_fixtures import REPO, free_port, run_cli
 pytestmark = pytest.mark.e2e
 CSC_SAMPLE = REPO / "connectors" / "samples" / "csc_status_changes.csv"
 FILES = {"additional_services.csv", "additional_services.xml", "consent_limited_counts.csv",
-         "cin_census.xml", "data_quality.json", "data_quality.html", "manifest.json"}
+         "cin_census.xml", "data_quality.json", "data_quality.html", "manifest.json",
+         "open_identity_reviews.json"}
 
 
 def _records() -> list[StoreRecord]:

@@ -20,6 +20,7 @@ YEAR = CensusYear.parse("2025-26")
 FILES = {
     "additional_services.csv", "additional_services.xml", "consent_limited_counts.csv",
     "cin_census.xml", "data_quality.json", "data_quality.html", "manifest.json",
+    "open_identity_reviews.json",
 }
 
 
