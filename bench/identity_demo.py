@@ -5,7 +5,7 @@
 ``hub demo`` writes a synthetic authority, publishes every export through its connector and
 lets the worker resolve each event's child. This bench does the same in one process: every
 export is read by its connector, each event becomes the person record the worker resolves
-(``hub.services.resolution.person_from_event``), and the records are resolved in one of these
+(``hub.domain.identity.resolution.person_from_event``), and the records are resolved in one of these
 orders:
 
 * ``sources``: source by source, in the order ``hub demo`` publishes them (each file in its
@@ -23,54 +23,29 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 from identity_data import CACHE, dataset, load_truth
 
-from connectors.registry import CONNECTORS, EXPORT_FILES
+from connectors.registry import EXPORT_FILES
 from hub.domain.identity.batch import resolve_all
 from hub.domain.identity.config import DEFAULT_CONFIG, MatchConfig, config_from_mapping
 from hub.domain.identity.evaluation import pairwise_quality
 from hub.domain.identity.events import Decision, PossibleMatchFound
 from hub.domain.identity.records import PersonRecord
 from hub.domain.identity.state import ResolverState
-from hub.domain.validation import EventRejectedError
-from hub.services.resolution import person_from_event
+from hub.usecases.export_people import person_records
 
 TODAY = date(2026, 4, 30)
 """The connectors' "today" (future dates are rejected): after the 2025-26 census year."""
-
-
-def _files(outdir: Path, source: str) -> list[Path]:
-    path = outdir / EXPORT_FILES[source]
-    return sorted(path.iterdir()) if path.is_dir() else [path]
-
-
-def source_records(outdir: Path, sources: list[str]) -> Iterator[PersonRecord]:
-    """Each event's person record, source by source in ``sources`` order (one per record)."""
-    seen: set[str] = set()
-    for source in sources:
-        connector = CONNECTORS[source](TODAY)
-        for path in _files(outdir, source):
-            for row in connector.read(path):
-                try:
-                    events = connector.events(row)
-                except EventRejectedError:
-                    continue
-                for event in events:
-                    person = person_from_event(event)
-                    if person.record_id not in seen:
-                        seen.add(person.record_id)
-                        yield person
 
 
 def ordered(outdir: Path, order: str) -> list[PersonRecord]:
     sources = list(EXPORT_FILES)
     if order == "reversed":
         sources.reverse()
-    records = list(source_records(outdir, sources))
+    records = list(person_records(outdir, TODAY, sources))
     if order == "dates":
         rank = {r: i for i, r in enumerate(load_truth(outdir))}
         records.sort(key=lambda r: rank.get(r.record_id, len(rank)))

@@ -33,19 +33,15 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument(
         "--records",
-        default="exports",
-        choices=("exports", "sources", "dates", "link"),
-        help="the exports' events by date (exports), by source as hub demo publishes them "
-        "(sources), or the generator's link_records.csv (link)",
+        default="sources",
+        choices=("sources", "dates", "link"),
+        help="the exports' events source by source as hub demo publishes them (sources), by "
+        "date (dates), or the generator's link_records.csv (link)",
     )
     args = parser.parse_args()
     outdir = dataset(args.children, args.seed)
     truth = load_truth(outdir)
-    records = (
-        load_records(outdir)
-        if args.records == "link"
-        else ordered(outdir, "dates" if args.records == "exports" else args.records)
-    )
+    records = load_records(outdir) if args.records == "link" else ordered(outdir, args.records)
     config, state = DEFAULT_CONFIG, ResolverState()
     counts: dict[bool, Counter[tuple[str, str]]] = {True: Counter(), False: Counter()}
     patterns: dict[tuple, Counter[bool]] = defaultdict(Counter)
