@@ -94,10 +94,11 @@ def _given_is_decisive(scored: Scored, config: MatchConfig) -> bool:
     dob = next(lvl for f, lvl, _ in levels if f == "dob")
     if dob != "missing":
         return True
-    # without a date of birth only an exact given name can be told from a same-name sibling:
-    # its weight carries how common the name is among children of that family name, which a
-    # typo or a nickname's fixed weight does not
-    return level == "exact" and weight >= config.link_without_dob_min_given
+    # without a date of birth only exact names can be told from a same-name sibling: the given
+    # name's weight then carries how common it is among children of that family name, which a
+    # typo's or a nickname's fixed weight (or a family name that does not agree) does not
+    family = levels[1][1]
+    return level == family == "exact" and weight >= config.link_without_dob_min_given
 
 
 def _by_score(state: ResolverState, person: Person, config: MatchConfig) -> Decision:
