@@ -8,6 +8,8 @@ import csv
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from hub.domain.identity.batch import resolve_all
 from hub.domain.identity.evaluation import PairwiseQuality, pairwise_quality
 from hub.domain.identity.events import PossibleMatchFound
@@ -34,6 +36,7 @@ def _run(folder: Path, seed: int) -> tuple[PairwiseQuality, int]:
     return pairwise_quality(predicted, truth), still_open
 
 
+@pytest.mark.timeout(1200)  # three authorities generated and read by every connector
 def test_open_reviews_and_quality_on_the_demo_authority(tmp_path: Path) -> None:
     runs = [_run(tmp_path / str(seed), seed) for seed in SEEDS]
     for quality, still_open in runs:
