@@ -13,7 +13,7 @@ from hub.census import identity_reviews
 from hub.domain.codes import AdditionalService
 from hub.domain.episodes.years import CensusYear
 from hub.domain.outputs.codes import TaskStatus, TaskType
-from hub.services.census_compile import CensusInputs, compile_census
+from hub.usecases.census_compile import CensusInputs, compile_census
 from tests.conftest import REPO
 from tests.contract.store_records import episode, task
 from tests.unit.census.xsd_check import Schema

@@ -14,9 +14,9 @@ from hub.domain.identity.batch import resolve_all
 from hub.domain.identity.evaluation import PairwiseQuality, pairwise_quality
 from hub.domain.identity.events import PossibleMatchFound
 from hub.domain.identity.state import ResolverState
-from hub.usecases.export_people import person_records
 from hub.synthetic.calendar import CensusYear
 from hub.synthetic.writer import generate
+from hub.usecases.export_people import person_records
 
 SEEDS = (1, 2, 3)
 CHILDREN = 2000
