@@ -16,6 +16,7 @@ import math
 from collections import Counter, defaultdict
 
 from identity_data import dataset, load_records, load_truth
+from identity_demo import ordered
 
 from hub.domain.identity.blocking import query_keys
 from hub.domain.identity.config import DEFAULT_CONFIG
@@ -30,9 +31,17 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--records",
+        default="sources",
+        choices=("sources", "dates", "link"),
+        help="the exports' events source by source as hub demo publishes them (sources), by "
+        "date (dates), or the generator's link_records.csv (link)",
+    )
     args = parser.parse_args()
     outdir = dataset(args.children, args.seed)
-    records, truth = load_records(outdir), load_truth(outdir)
+    truth = load_truth(outdir)
+    records = load_records(outdir) if args.records == "link" else ordered(outdir, args.records)
     config, state = DEFAULT_CONFIG, ResolverState()
     counts: dict[bool, Counter[tuple[str, str]]] = {True: Counter(), False: Counter()}
     patterns: dict[tuple, Counter[bool]] = defaultdict(Counter)

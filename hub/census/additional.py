@@ -10,6 +10,8 @@ Columns and their meaning: docs/census.md and schemas/census/AdditionalServices.
 to the child (``hub.census.child_ids``), else the episode's own. ``InCINCensus`` says whether
 one of the child's LA child ids is in the year's CIN census; ``LAFunded`` is
 ``hub.census.funding``'s verdict.
+``OpenIdentityReview`` (Y/N) marks a child on either side of an unanswered possible
+match.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from hub.census import identity_reviews
 from hub.census.child_ids import ChildIds, valid_la_child_id
 from hub.census.funding import la_funded
 from hub.domain.episodes.model import ServiceEpisode
@@ -52,6 +55,7 @@ COLUMNS: tuple[str, ...] = (
     "CoreCategory",
     "EpisodeID",
     "EpisodeVersion",
+    "OpenIdentityReview",
 )
 
 
@@ -79,6 +83,7 @@ class ChildFacts:
 
     ids: Mapping[str, ChildIds] = field(default_factory=dict)  # by child key
     cin_la_child_ids: frozenset[str] = frozenset()
+    in_review: frozenset[str] = frozenset()  # hub keys in an open identity review
 
 
 def cell(value: Cell) -> str:
@@ -134,5 +139,6 @@ def row(e: ServiceEpisode, facts: ChildFacts, funded: str) -> dict[str, str]:
         e.core_category and e.core_category.value,
         e.episode_id,
         e.version,
+        identity_reviews.flag(e.child_key, facts.in_review),
     )
     return dict(zip(COLUMNS, (cell(v) for v in values), strict=True))

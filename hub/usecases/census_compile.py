@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from hub.adapters.validator.cin_validator import ValidationReport
-from hub.census import additional_files, quality, quality_html
+from hub.census import additional, additional_files, identity_reviews, quality, quality_html
 from hub.census.additional import ChildFacts
 from hub.census.child_ids import Linked, child_ids, upns_by_la_child_id
 from hub.census.cin import build_cin_census, children
@@ -30,11 +30,8 @@ from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.episodes.years import CensusYear
 from hub.domain.events import CscStatusChanged
 from hub.domain.outputs import ConsentLimitedUse, TaskChanged
-from hub.domain.outputs.codes import TaskStatus, TaskType
 from hub.usecases.census_files import manifest, schema_errors_json, validation_json
 
-REVIEW_TASK_TYPES = frozenset({TaskType.POSSIBLE_MATCH_REVIEW})  # identity review tasks
-OPEN_STATUSES = frozenset({TaskStatus.OPEN, TaskStatus.CLAIMED})
 Validate = Callable[[bytes, CensusYear], ValidationReport | None]  # None: could not run
 CheckSchema = Callable[[bytes, CensusYear], list[str]]  # XML Schema errors; [] when valid
 
@@ -57,13 +54,7 @@ class Compiled:
 
 def open_review_tasks(tasks: Iterable[TaskChanged]) -> int:
     """Open (or claimed) identity review tasks, each task id at its latest version."""
-    latest: dict[str, TaskChanged] = {}
-    for task in tasks:
-        if task.task_id not in latest or task.version > latest[task.task_id].version:
-            latest[task.task_id] = task
-    return sum(
-        t.task_type in REVIEW_TASK_TYPES and t.status in OPEN_STATUSES for t in latest.values()
-    )
+    return len(identity_reviews.open_reviews(tasks))
 
 
 def build(inputs: CensusInputs, year: CensusYear, la_code: str) -> Compiled:
@@ -72,7 +63,9 @@ def build(inputs: CensusInputs, year: CensusYear, la_code: str) -> Compiled:
     ids = child_ids(inputs.linked)
     known_upns = upns_by_la_child_id(ids)
     cin_children = children(inputs.csc_events, year, known_upns)
-    facts = ChildFacts(ids, frozenset(c.la_child_id for c in cin_children))
+    reviews = identity_reviews.open_reviews(inputs.tasks)
+    marked = identity_reviews.keys_in_review(reviews)  # their rows: OpenIdentityReview Y
+    facts = ChildFacts(ids, frozenset(c.la_child_id for c in cin_children), marked)
     report = quality.quality_report(
         inputs.episodes, cin_children, uses, year, open_review_tasks(inputs.tasks)
     )
@@ -90,6 +83,9 @@ def build(inputs: CensusInputs, year: CensusYear, la_code: str) -> Compiled:
          len(cin_children)),
         ("data_quality.json", quality.quality_json(report), 1),
         ("data_quality.html", quality_html.render(report), 1),
+        ("open_identity_reviews.json",
+         identity_reviews.reviews_json(reviews, additional.in_return(episodes, year)),
+         len(reviews)),
     ):
         done.files[name], done.records[name] = data, records
     done.counts = {

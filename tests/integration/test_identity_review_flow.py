@@ -12,9 +12,11 @@ merge left no trace in any census figure.
 from __future__ import annotations
 
 import asyncio
+import csv
 import json
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -39,8 +41,16 @@ AT = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
 
 def _without_versions(text: str) -> str:
+    """The return without EpisodeVersion and OpenIdentityReview (its last two columns)."""
     text = re.sub(r"<EpisodeVersion>\d+</EpisodeVersion>", "", text)
-    return "\n".join(line.rsplit(",", 1)[0] for line in text.splitlines())
+    text = re.sub(r"<OpenIdentityReview>[YN]</OpenIdentityReview>", "", text)
+    return "\n".join(line.rsplit(",", 2)[0] for line in text.splitlines())
+
+
+def _review_marks(path: Path, keys: set[str]) -> set[str]:
+    """The OpenIdentityReview cells of the return's rows of ``keys``."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {r["OpenIdentityReview"] for r in csv.DictReader(handle) if r["ChildKey"] in keys}
 
 
 def _send(authority: Authority, codec: AvroCodec, command: object) -> None:
@@ -111,6 +121,13 @@ def test_a_merge_and_its_undo_reach_every_output(kafka_broker, tmp_path, codec: 
     for name in ("additional_services.csv", "additional_services.xml"):
         old, new = ((tmp_path / d / name).read_text() for d in ("before", "after"))
         assert _without_versions(new) == _without_versions(old), name
+    pair = {retired, survivor}
+    assert _review_marks(tmp_path / "before" / "additional_services.csv", pair) <= {"Y"}
+    assert _review_marks(tmp_path / "after" / "additional_services.csv", pair) <= {"N"}
+    listed = [json.loads((tmp_path / d / "open_identity_reviews.json").read_text())
+              for d in ("before", "after")]
+    assert any({k["child_key"] for k in r["children"]} == pair for r in listed[0]["reviews"])
+    assert not any(pair & {k["child_key"] for k in r["children"]} for r in listed[1]["reviews"])
     quality = [json.loads((tmp_path / d / "data_quality.json").read_text())
                for d in ("before", "after")]
     assert quality[1]["open_review_tasks"] == quality[0]["open_review_tasks"] - 1

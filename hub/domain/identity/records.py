@@ -57,6 +57,10 @@ class Person:
     postcode: Postcode | None
     ids: tuple[IdKey, ...]
     notes: tuple[str, ...]
+    own_kinds: frozenset[str] = frozenset()
+    """Kinds of typed id (``other_ids``) holding the source's own reference for the child
+    (its value is the record's ``source_id``): unique only within the issuing system, which
+    may also hold duplicates, so they link when shared but never conflict (see scoring)."""
 
     @property
     def first(self) -> str:
@@ -79,6 +83,13 @@ def _upns(record: PersonRecord) -> tuple[list[IdKey], list[str]]:
             else:
                 keys.append(("upn", normalise_upn(raw)))
     return keys, notes
+
+
+def _own_kinds(record: PersonRecord) -> frozenset[str]:
+    own = record.source_id.strip().upper()
+    return frozenset(
+        kind.lower() for kind, value in record.other_ids if own and value.strip().upper() == own
+    )
 
 
 def _strong_ids(record: PersonRecord) -> tuple[tuple[IdKey, ...], tuple[str, ...]]:
@@ -111,4 +122,5 @@ def normalise(record: PersonRecord) -> Person:
         postcode=parse_postcode(record.postcode),
         ids=ids,
         notes=notes,
+        own_kinds=_own_kinds(record),
     )

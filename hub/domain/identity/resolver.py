@@ -92,7 +92,13 @@ def _given_is_decisive(scored: Scored, config: MatchConfig) -> bool:
     if level == "missing" or getattr(config, f"given_{level}") < config.link_min_given_weight:
         return False
     dob = next(lvl for f, lvl, _ in levels if f == "dob")
-    return dob != "missing" or weight >= config.link_without_dob_min_given
+    if dob != "missing":
+        return True
+    # without a date of birth only exact names can be told from a same-name sibling: the given
+    # name's weight then carries how common it is among children of that family name, which a
+    # typo's or a nickname's fixed weight (or a family name that does not agree) does not
+    family = levels[1][1]
+    return level == family == "exact" and weight >= config.link_without_dob_min_given
 
 
 def _by_score(state: ResolverState, person: Person, config: MatchConfig) -> Decision:

@@ -29,11 +29,13 @@ def conflicts(person: Person, child_ids: dict[str, set[str]]) -> tuple[str, ...]
     """Kinds of strong identifier both sides hold with no value in common.
 
     UPNs are compared as a set (current and former), so a record whose former UPN is the
-    child's old UPN does not conflict with it.
+    child's old UPN does not conflict with it. Source record ids and a source's own
+    reference sent as a typed id (``Person.own_kinds``: a provider's client ref, a finance
+    client ref) never conflict: each system issues its own, and holds duplicates.
     """
     mine: dict[str, set[str]] = {}
     for kind, value in person.ids:
-        if not kind.startswith(NON_CONFLICTING):
+        if not kind.startswith(NON_CONFLICTING) and kind not in person.own_kinds:
             mine.setdefault(kind, set()).add(value)
     return tuple(
         sorted(

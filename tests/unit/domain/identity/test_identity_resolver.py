@@ -147,11 +147,34 @@ def test_fuzzy_variants_link():
         assert b.score >= 17
 
 
-def test_a_child_seen_at_another_address_is_for_review():
-    # Same name and date of birth elsewhere: a move, or a namesake in another family.
-    _, (a, b) = run(rec("1"), rec("2", "EDU", postcode="NX9 1AB"))
+def _olivers(n: int) -> list[PersonRecord]:
+    """``n`` other children called Oliver, elsewhere: Oliver becomes a common name."""
+    return [
+        rec(
+            f"o{i}",
+            "SEN",
+            family_name=f"Family{chr(65 + i % 26)}{chr(65 + i // 26)}",
+            date_of_birth=date(2005 + i % 12, 1 + i % 12, 1 + i % 28),
+            postcode="NX1 1AA",
+        )
+        for i in range(n)
+    ]
+
+
+def test_a_common_name_seen_at_another_address_is_for_review():
+    # Same name and date of birth elsewhere: a move, or a namesake in another family; when
+    # the name is common, a namesake is likely enough for a person to decide.
+    _, decisions = run(*_olivers(80), rec("1"), rec("2", "EDU", postcode="NX9 1AB"))
+    a, b = decisions[-2:]
     assert isinstance(b, PossibleMatchFound)
     assert b.candidate_key == a.child_key
+
+
+def test_a_name_no_commoner_than_most_seen_at_another_address_links():
+    # A move: the name and date of birth agree, and the name is not a common one.
+    _, (a, b) = run(rec("1"), rec("2", "EDU", postcode="NX9 1AB"))
+    assert isinstance(b, ChildLinked)
+    assert b.child_key == a.child_key
 
 
 def test_sound_alike_name_in_the_household_is_a_possible_match():
