@@ -31,7 +31,7 @@ def _csv(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
 
 
 def episodes_csv(episodes: Iterable[ServiceEpisode], year: CensusYear) -> bytes:
-    rows = (additional.row(e) for e in additional.in_return(episodes, year))
+    rows = (additional.row(e, year) for e in additional.in_return(episodes, year))
     return _csv(additional.COLUMNS, ([r[c] for c in additional.COLUMNS] for r in rows))
 
 
@@ -66,7 +66,7 @@ def return_xml(
     listed = ET.SubElement(root, "ServiceEpisodes")
     for episode in chosen:
         record = ET.SubElement(listed, "ServiceEpisode")
-        for column, text in additional.row(episode).items():
+        for column, text in additional.row(episode, year).items():
             _leaf(record, column, text)
     limited = ET.SubElement(root, "ConsentLimitedCounts")
     for key, n in found:

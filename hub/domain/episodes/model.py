@@ -91,6 +91,7 @@ class ServiceEpisode(ChildDetail):
     counted_as_additional: bool = True
     exclusion_reason: ExclusionReason | None = None
     last_event_date: date
+    confirmed_on: date | None = None  # latest recorded_at date of its records (v2)
     census_years: tuple[str, ...]
     source_event_ids: tuple[str, ...]
 

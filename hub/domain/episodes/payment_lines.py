@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from hub.domain.codes import AdditionalService as S
 from hub.domain.codes import VolumeMeasure as V
-from hub.domain.episodes.model import EpisodeSource, ServiceEpisode
+from hub.domain.episodes.model import EpisodeSource, ExclusionReason, ServiceEpisode
 from hub.domain.episodes.planned import PERIOD_DAYS, periods
 from hub.domain.episodes.state import EpisodeState
 from hub.domain.events import PaymentMade
@@ -46,8 +46,9 @@ UNNAMED_TOLERANCE = 0.25
 
 
 def _lines(state: EpisodeState) -> list[ServiceEpisode]:
-    return [e for e in state.open
-            if e.source_kind is EpisodeSource.PANEL_LINE and e.exclusion_reason is None]
+    """Approved lines still in force (a V3 short-break line is in force, just not counted)."""
+    return [e for e in state.open if e.source_kind is EpisodeSource.PANEL_LINE
+            and e.exclusion_reason in (None, ExclusionReason.RECORDED_IN_SSDA903_V3)]
 
 
 def _overlaps(line: ServiceEpisode, payment: PaymentMade) -> bool:

@@ -86,3 +86,13 @@ def test_a_section_24_payment_for_supported_lodgings_keeps_that_sub_type_and_its
     episode = run(lodging, paid)[1][-1]
     assert (episode.subtype, episode.provider) == ("SUPPORTED_LODGINGS", "Pathways Leaving Care")
     assert episode.core_category == "SECTION_24_LEAVING_CARE"
+
+
+def test_a_v3_payment_still_pays_its_short_break_line_after_excluding_it():
+    first = payment("p1", K.SHORT_BREAK_V3, date(2025, 6, 1), date(2025, 6, 30),
+                    amount="900.00", panel_decision_id="PD-2", payee="Oakfield Short Breaks")
+    second = payment("p2", K.SHORT_BREAK_V3, date(2025, 7, 1), date(2025, 7, 31),
+                     amount="900.00", panel_decision_id="PD-2", payee="Oakfield Short Breaks")
+    emitted = run(DISABLED, first, second)[1]
+    paid = [e for e in emitted if e.source_kind == "PAYMENT"]
+    assert [e.provider for e in paid] == ["Oakfield Short Breaks"] * 2
