@@ -21,9 +21,9 @@ and ``hub census compile`` do, without a broker. Then compares with what the exp
 With ``--demo-db`` and ``--census-csv`` it compares what ``hub demo`` wrote instead (the
 episodes in its SQLite sink, the return it compiled) with the same ground truth.
 
-Uses only interfaces the hub has had since the episode builder was written, so the same
-script measures an older checkout on the same exports (run it with that checkout first on
-``PYTHONPATH``).
+Measured before the package layout moved (issue 8), the same script (imports as they were
+then) ran on an older checkout against the same exports; the figures are in the branch's
+report.
 """
 
 from __future__ import annotations
@@ -52,11 +52,11 @@ from hub.domain.child.disclosure import Shared, admit
 from hub.domain.episodes import EpisodeState, ServiceEpisode, derive
 from hub.domain.episodes.years import CensusYear
 from hub.domain.events import EVENT_MODELS
-from hub.usecases.connecting import connect_file
-from hub.usecases.publishing import Publisher
 from hub.domain.identity.resolution import Resolution
 from hub.synthetic.calendar import CensusYear as SyntheticYear
 from hub.synthetic.writer import generate
+from hub.usecases.connecting import connect_file
+from hub.usecases.publishing import Publisher
 
 PAYEES = {"Parent/carer", "Care leaver", "Direct payment account"}
 IN_HOUSE = "In-house (Children's Services)"

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from hub.domain.codes import AdditionalService as S
 from hub.domain.child.disclosure import age_band
+from hub.domain.codes import AdditionalService as S
 from hub.domain.episodes.case import closed, opened
 from hub.domain.episodes.draft import episode_id, new_episode, touched_by
 from hub.domain.episodes.model import (
