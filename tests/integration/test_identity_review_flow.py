@@ -12,6 +12,8 @@ merge left no trace in any census figure.
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 import re
 from datetime import UTC, datetime
@@ -39,8 +41,12 @@ AT = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
 
 def _without_versions(text: str) -> str:
-    text = re.sub(r"<EpisodeVersion>\d+</EpisodeVersion>", "", text)
-    return "\n".join(line.rsplit(",", 1)[0] for line in text.splitlines())
+    """The return without its EpisodeVersion column (XML element or CSV column, by name)."""
+    if text.lstrip().startswith("<"):
+        return re.sub(r"<EpisodeVersion>\d+</EpisodeVersion>", "", text)
+    rows = list(csv.reader(io.StringIO(text)))
+    drop = rows[0].index("EpisodeVersion")
+    return "\n".join(",".join(r[:drop] + r[drop + 1:]) for r in rows)
 
 
 def _send(authority: Authority, codec: AvroCodec, command: object) -> None:
