@@ -1,9 +1,12 @@
 """The additional-services return (report Table 10, p.47): one record per episode in a year.
 
 Which episodes: the latest version of each episode id (a compacted topic or a table may
-hold several), counted as an additional service (not a V3 short break, not withdrawn), that
-overlaps the census year (1 April - 31 March; an open episode overlaps every year from its
-start). Order: by hub child key, then episode id, so equal inputs give equal bytes.
+hold several), counted as an additional service (not a V3 short break, not withdrawn, not
+declined), that counts in the census year (1 April - 31 March; an open-ended episode until
+12 months after the latest fact confirming it: ``hub.domain.episodes.counting_years``).
+Volumes are the year's share of an episode crossing 31 March, the whole beside it
+(``hub.domain.episodes.apportion``). Order: by hub child key, then episode id, so equal
+inputs give equal bytes.
 Columns and their meaning: docs/census.md and schemas/census/AdditionalServices.xsd.
 
 ``LAchildID`` and ``UPN`` are the child's, not only the episode source's: those the hub linked
@@ -24,8 +27,10 @@ from decimal import Decimal
 from hub.census import identity_reviews
 from hub.census.child_ids import ChildIds, valid_la_child_id
 from hub.census.funding import la_funded
+from hub.domain.episodes.apportion import in_year, whole
+from hub.domain.episodes.counting_years import counts_in
 from hub.domain.episodes.model import ServiceEpisode
-from hub.domain.episodes.years import CensusYear, overlaps
+from hub.domain.episodes.years import CensusYear
 
 Cell = str | date | bool | int | float | Decimal | None
 
@@ -55,6 +60,9 @@ COLUMNS: tuple[str, ...] = (
     "CoreCategory",
     "EpisodeID",
     "EpisodeVersion",
+    "WholeDaysNights",
+    "WholeMoneyAmount",
+    "WholeSessions",
     "OpenIdentityReview",
 )
 
@@ -72,7 +80,7 @@ def in_return(episodes: Iterable[ServiceEpisode], year: CensusYear) -> list[Serv
     chosen = [
         e
         for e in latest(episodes)
-        if e.counted_as_additional and overlaps(e.start_date, e.end_date, year)
+        if e.counted_as_additional and counts_in(e, year)
     ]
     return sorted(chosen, key=lambda e: (e.child_key, e.episode_id))
 
@@ -106,10 +114,13 @@ def rows(
     everything = latest(episodes)
     funded = la_funded(everything)
     joined = facts or ChildFacts()
-    return [row(e, joined, funded[e.episode_id]) for e in in_return(everything, year)]
+    return [row(e, year, joined, funded[e.episode_id]) for e in in_return(everything, year)]
 
 
-def row(e: ServiceEpisode, facts: ChildFacts, funded: str) -> dict[str, str]:
+def row(
+    e: ServiceEpisode, year: CensusYear, facts: ChildFacts, funded: str
+) -> dict[str, str]:
+    share, full = in_year(e, year), whole(e)
     linked = facts.ids.get(e.child_key, ChildIds())
     own_la = e.la_child_id if valid_la_child_id(e.la_child_id) else None
     la_ids = linked.la_child_ids | ({own_la} if own_la else set())
@@ -125,9 +136,9 @@ def row(e: ServiceEpisode, facts: ChildFacts, funded: str) -> dict[str, str]:
         e.start_date,
         e.end_date,
         e.volume_measure and e.volume_measure.value,
-        e.days_nights,
-        e.money_amount,
-        e.sessions,
+        share.days_nights,
+        share.money_amount,
+        share.sessions,
         e.session_hours,
         e.professional_type,
         e.group_session,
@@ -139,6 +150,9 @@ def row(e: ServiceEpisode, facts: ChildFacts, funded: str) -> dict[str, str]:
         e.core_category and e.core_category.value,
         e.episode_id,
         e.version,
+        full.days_nights,
+        full.money_amount,
+        full.sessions,
         identity_reviews.flag(e.child_key, facts.in_review),
     )
     return dict(zip(COLUMNS, (cell(v) for v in values), strict=True))

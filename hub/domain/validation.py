@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from hub.domain.events import Event
 from hub.domain.identifiers import nhs_number_problem, upn_problem
+from hub.domain.volume_checks import volume_problems
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ def _date_problems(event: Event, today: date) -> list[Problem]:
 def problems(event: Event, today: date) -> list[Problem]:
     """Every rule ``event`` breaks; empty when it may be published."""
     subject = event.envelope.subject  # type: ignore[attr-defined]
-    return _identifier_problems(subject) + _date_problems(event, today)
+    volumes = [Problem(*found) for found in volume_problems(event)]
+    return _identifier_problems(subject) + _date_problems(event, today) + volumes
 
 
 def build_event(model: type[Event], data: dict[str, Any], today: date) -> Event:

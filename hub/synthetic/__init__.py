@@ -7,4 +7,4 @@ and writes the ground truth (:mod:`.truth`). Formats are documented in
 ``connectors/FORMATS.md``.
 """
 
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "1.1.0"  # 1.1: go-live loads, revised panel decisions, overstated nights

@@ -34,6 +34,7 @@ class Out:
     true_id: str
     file_key: str = ""  # which file of a multi-file source (provider returns: the SLA)
     seq: int = 0  # orders a child's same-day records (a referral opened and assessed at once)
+    revision: int = 0  # a later version of a record already written (a revised decision)
 
     @property
     def sort_key(self) -> str:

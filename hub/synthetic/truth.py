@@ -16,7 +16,9 @@ _SEP = "\x1e"  # joins the three rows of one record inside the spool
 
 
 def record_id(out: Out) -> str:
-    return f"{out.source}:{out.record_id}"
+    """Unique per row: a revision of a record already written is its own person record."""
+    revision = f"#r{out.revision}" if out.revision else ""
+    return f"{out.source}:{out.record_id}{revision}"
 
 
 def spool_line(out: Out) -> str:
@@ -31,5 +33,5 @@ def spool_line(out: Out) -> str:
 def split(line: str) -> tuple[str, str, str]:
     """(link_records row, link_truth row, ground_truth row) from a spooled line."""
     row, source, source_record_id, true_id = line.split(_SEP)
-    rid = f"{source}:{source_record_id}"
+    rid = row.split(",", 1)[0]
     return row, csv_line((rid, true_id)), csv_line((source, source_record_id, true_id))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import io
 import json
 import re
 from datetime import UTC, datetime
@@ -41,10 +42,14 @@ AT = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
 
 def _without_versions(text: str) -> str:
-    """The return without EpisodeVersion and OpenIdentityReview (its last two columns)."""
-    text = re.sub(r"<EpisodeVersion>\d+</EpisodeVersion>", "", text)
-    text = re.sub(r"<OpenIdentityReview>[YN]</OpenIdentityReview>", "", text)
-    return "\n".join(line.rsplit(",", 2)[0] for line in text.splitlines())
+    """The return without EpisodeVersion and OpenIdentityReview (XML elements or CSV columns,
+    by name)."""
+    if text.lstrip().startswith("<"):
+        text = re.sub(r"<EpisodeVersion>\d+</EpisodeVersion>", "", text)
+        return re.sub(r"<OpenIdentityReview>[YN]</OpenIdentityReview>", "", text)
+    rows = list(csv.reader(io.StringIO(text)))
+    drop = {rows[0].index("EpisodeVersion"), rows[0].index("OpenIdentityReview")}
+    return "\n".join(",".join(c for n, c in enumerate(r) if n not in drop) for r in rows)
 
 
 def _review_marks(path: Path, keys: set[str]) -> set[str]:

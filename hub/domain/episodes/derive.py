@@ -18,11 +18,12 @@ from hub.domain.child.disclosure import Shared
 from hub.domain.episodes import (
     delivered,
     early_help,
+    ehc_plans,
     first_delivery,
     payments,
     planned,
     register,
-    sen,
+    short_breaks,
     youth_justice,
 )
 from hub.domain.episodes.ledger import commit
@@ -50,8 +51,8 @@ RULES: dict[type[Event], Rule] = {
     PanelDecisionMade: planned.drafts,
     ServiceUseReturned: delivered.drafts,
     PaymentMade: payments.drafts,
-    SenAssessmentOutcome: sen.on_outcome,
-    SenStatementChanged: sen.on_change,
+    SenAssessmentOutcome: ehc_plans.on_outcome,
+    SenStatementChanged: ehc_plans.on_change,
     YotReferralMade: youth_justice.on_referral,
     YotReferralClosed: youth_justice.on_closure,
     CafCompleted: early_help.on_completed,
@@ -71,5 +72,6 @@ def derive(
     if rule is None:
         return state, []
     drafts = rule(state, event, child_key)
+    drafts = short_breaks.v3_exclusions(state, drafts)
     drafts += first_delivery.marks(state, event, drafts)
     return commit(state, drafts)

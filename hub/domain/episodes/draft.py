@@ -31,6 +31,7 @@ def new_episode(event: Event, child_key: str, **fields: Any) -> ServiceEpisode:
         "source_record_id": envelope.source_record_id,
         "consent": envelope.consent,
         "last_event_date": event_date(event),
+        "confirmed_on": envelope.recorded_at.date(),
         "source_event_ids": (envelope.event_id,),
         "end_date": None,
         **fields,
@@ -54,6 +55,7 @@ def touched_by(episode: ServiceEpisode, event: Event, **changes: Any) -> Service
         upn=envelope.subject.upn or episode.upn,
         consent=envelope.consent,
         last_event_date=max(episode.last_event_date, event_date(event)),
+        confirmed_on=max(filter(None, (episode.confirmed_on, envelope.recorded_at.date()))),
         source_event_ids=ids if envelope.event_id in ids else (*ids, envelope.event_id),
         **changes,
     )

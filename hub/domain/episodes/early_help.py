@@ -1,11 +1,25 @@
 """CAF-led early help (report pp.17-18: a CAF may lead to services with no CSC referral).
 
-A completed CAF opens one episode: Early Years "Parenting support" when the child is under
-five on the completion date, otherwise Family Support "Parent support and Parenting". Why:
-Appendix A puts support for pre-school children and their parents under Early Years (and
-children's centres lead CAFs for the under-fives), and family support for the rest; a child
-whose date of birth is unknown gets Family Support. The CAF team is the provider.
-``CafClosed`` closes it on the closure date.
+A completed CAF opens one episode for the support the CAF decided: the needs its assessment
+identified say which service (``service_for``), not a blanket "parent support":
+
+- under five on the completion date, Early Years: "Support for pre-school children with
+  special needs" for a speech and language need, otherwise "Parenting support" (Appendix A
+  puts pre-school children and their parents under Early Years; children's centres lead
+  their CAFs);
+- five and over, the first need, in this order, that names an additional service: domestic
+  abuse, Family Support "Domestic violence"; a young carer, Young Carers "Family support and
+  home care"; school attendance, Alternative Educational Provision "Educational welfare";
+  behaviour, AEP "Behaviour improvement"; parenting capacity, FS "Parent support and
+  Parenting". Emotional health and substance misuse are not mapped: those services need
+  explicit consent to share (p.30), which a CAF's consent does not give; housing, finances
+  and physical health are not additional services. A CAF with none of these (or no date of
+  birth) is FS "Parent support and Parenting": the lead professional's work with the family.
+
+The CAF team is the provider. ``CafClosed`` closes it on the closure date. A CAF closed
+because the family disengaged was offered, not received: the episode stays visible but is
+not counted (``NOT_TAKEN_UP``). Other closures (needs met, moved away, referred to CSC) end
+support that was delivered.
 """
 
 from __future__ import annotations
@@ -13,29 +27,51 @@ from __future__ import annotations
 from datetime import date
 
 from hub.domain.child.disclosure import age_band
-from hub.domain.codes import AdditionalService
+from hub.domain.codes import AdditionalService as S
 from hub.domain.episodes.case import closed, opened
-from hub.domain.episodes.draft import episode_id, new_episode
-from hub.domain.episodes.model import EpisodeBasis, EpisodeSource, ServiceEpisode, StartBasis
+from hub.domain.episodes.draft import episode_id, new_episode, touched_by
+from hub.domain.episodes.model import (
+    EpisodeBasis,
+    EpisodeSource,
+    ExclusionReason,
+    ServiceEpisode,
+    StartBasis,
+)
 from hub.domain.episodes.state import EpisodeState
 from hub.domain.events import CafClosed, CafCompleted
+from hub.domain.events.early_help import CafClosureReason
 from hub.domain.outputs.codes import AgeBand
 
-EARLY_YEARS = (AdditionalService.EY, "PARENTING_SUPPORT")
-FAMILY_SUPPORT = (AdditionalService.FS, "PARENT_SUPPORT_AND_PARENTING")
+Service = tuple[S, str]
+EARLY_YEARS = (S.EY, "PARENTING_SUPPORT")
+EARLY_YEARS_SEN = (S.EY, "SUPPORT_FOR_PRE_SCHOOL_CHILDREN_WITH_SPECIAL_NEEDS")
+FAMILY_SUPPORT = (S.FS, "PARENT_SUPPORT_AND_PARENTING")
+BY_NEED: tuple[tuple[str, Service], ...] = (  # first match wins
+    ("DOMESTIC_ABUSE", (S.FS, "DOMESTIC_VIOLENCE")),
+    ("YOUNG_CARER", (S.YC, "FAMILY_SUPPORT_AND_HOME_CARE")),
+    ("SCHOOL_ATTENDANCE", (S.AEP, "EDUCATIONAL_WELFARE")),
+    ("BEHAVIOUR", (S.AEP, "BEHAVIOUR_IMPROVEMENT")),
+    ("PARENTING_CAPACITY", FAMILY_SUPPORT),
+)
 
 
-def service_for(date_of_birth: date | None, on: date) -> tuple[AdditionalService, str]:
-    under_five = age_band(date_of_birth, on) is AgeBand.AGE_0_4
-    return EARLY_YEARS if under_five else FAMILY_SUPPORT
+def service_for(date_of_birth: date | None, on: date, needs: tuple[str, ...] = ()) -> Service:
+    if age_band(date_of_birth, on) is AgeBand.AGE_0_4:
+        return EARLY_YEARS_SEN if "SPEECH_LANGUAGE" in needs else EARLY_YEARS
+    return next((service for need, service in BY_NEED if need in needs), FAMILY_SUPPORT)
+
+
+def _id(event: CafCompleted | CafClosed) -> str:
+    return episode_id("caf", event.envelope.source_system, event.caf_id)
 
 
 def on_completed(state: EpisodeState, event: CafCompleted, child_key: str) -> list[ServiceEpisode]:
-    service, subtype = service_for(event.envelope.subject.date_of_birth, event.completed_date)
+    dob = event.envelope.subject.date_of_birth
+    service, subtype = service_for(dob, event.completed_date, event.needs)
     draft = new_episode(
         event,
         child_key,
-        episode_id=episode_id("caf", event.envelope.source_system, event.caf_id),
+        episode_id=_id(event),
         basis=EpisodeBasis.NOTIFIED,
         source_kind=EpisodeSource.CAF,
         service=service,
@@ -49,5 +85,9 @@ def on_completed(state: EpisodeState, event: CafCompleted, child_key: str) -> li
 
 
 def on_closed(state: EpisodeState, event: CafClosed, child_key: str) -> list[ServiceEpisode]:
-    wanted = episode_id("caf", event.envelope.source_system, event.caf_id)
-    return closed(state, event, event.closed_date, lambda e: e.episode_id == wanted)
+    wanted = _id(event)
+    ended = closed(state, event, event.closed_date, lambda e: e.episode_id == wanted)
+    if event.closure_reason is not CafClosureReason.DISENGAGED:
+        return ended
+    return [touched_by(e, event, counted_as_additional=False,
+                       exclusion_reason=ExclusionReason.NOT_TAKEN_UP) for e in ended]

@@ -21,7 +21,7 @@ from hub.domain.events import Event
 def _serves(delivery: ServiceEpisode, case: ServiceEpisode) -> bool:
     if delivery.service is not case.service or not case.is_open:
         return False
-    if case.source_kind is EpisodeSource.SEN_STATEMENT and case.subtype is not None:
+    if case.source_kind is EpisodeSource.EHC_PLAN and case.subtype is not None:
         return delivery.subtype == case.subtype
     return True
 

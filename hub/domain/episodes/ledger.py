@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from hub.domain.episodes.model import EpisodeSource, ExclusionReason, ServiceEpisode
+from hub.domain.episodes.short_breaks import is_short_break, is_v3_payment
 from hub.domain.episodes.state import EpisodeState, digest
 
 # Episodes a later event closes (SEN, YOT, CAF) or never closes (the register).
 CASE_SOURCES = frozenset(
     {
-        EpisodeSource.SEN_STATEMENT,
+        EpisodeSource.EHC_PLAN,
         EpisodeSource.YOT_CASE,
         EpisodeSource.CAF,
         EpisodeSource.DISABLED_REGISTER,
@@ -29,6 +30,10 @@ def keeps_open(episode: ServiceEpisode) -> bool:
         return False
     if episode.source_kind is EpisodeSource.PANEL_LINE:
         return True
+    if is_short_break(episode) or is_v3_payment(episode):
+        return True  # a V3 payment arriving later (or corrected) may change it
+    if episode.source_kind is EpisodeSource.EHC_PLAN:
+        return True  # ended plans too: a cessation with no plan known differs from a repeat
     return episode.source_kind in CASE_SOURCES and episode.is_open
 
 

@@ -1,5 +1,5 @@
 """``ServiceEpisode``: the census-ready service episode (report Table 10, p.47) and what the hub
-adds to it. Mirrors ``schemas/avro/hub/ServiceEpisode.v1.avsc``; rules in docs/episodes.md.
+adds to it. Mirrors ``schemas/avro/hub/ServiceEpisode.v2.avsc``; rules in docs/episodes.md.
 """
 
 from __future__ import annotations
@@ -26,16 +26,23 @@ class EpisodeSource(StrEnum):
     PANEL_LINE = "PANEL_LINE"
     SERVICE_USE = "SERVICE_USE"
     PAYMENT = "PAYMENT"
+    # An Education, Health and Care plan (Children and Families Act 2014). The wire symbol
+    # keeps the report's 2008 name, "statement" (v1 bytes), so SEN_STATEMENT is an alias.
+    EHC_PLAN = "SEN_STATEMENT"
     SEN_STATEMENT = "SEN_STATEMENT"
     YOT_CASE = "YOT_CASE"
     CAF = "CAF"
     DISABLED_REGISTER = "DISABLED_REGISTER"
+    SEN_ASSESSMENT = "SEN_ASSESSMENT"  # a statutory EHC needs assessment that ended (v2)
 
 
 class StartBasis(StrEnum):
     FIRST_DELIVERY = "FIRST_DELIVERY"  # the first day the service was delivered
     PLANNED_START = "PLANNED_START"  # the day the panel planned it to start
     REFERRAL = "REFERRAL"  # no delivery known yet: the referral or decision date stands in
+    # Already running when the first fact about it arrived (a go-live load, a cessation or a
+    # transfer out with nothing open): start_date is the earliest day it is known in force.
+    UNKNOWN = "UNKNOWN"
 
 
 class CoreCategory(StrEnum):
@@ -49,6 +56,7 @@ class CoreCategory(StrEnum):
 class ExclusionReason(StrEnum):
     RECORDED_IN_SSDA903_V3 = "RECORDED_IN_SSDA903_V3"  # a looked-after short break (p.28)
     WITHDRAWN_BY_SOURCE = "WITHDRAWN_BY_SOURCE"  # e.g. a panel decision revised to DECLINED
+    NOT_TAKEN_UP = "NOT_TAKEN_UP"  # offered, not received: a CAF closed as disengaged (v2)
 
 
 class ServiceEpisode(ChildDetail):
@@ -83,6 +91,7 @@ class ServiceEpisode(ChildDetail):
     counted_as_additional: bool = True
     exclusion_reason: ExclusionReason | None = None
     last_event_date: date
+    confirmed_on: date | None = None  # latest recorded_at date of its records (v2)
     census_years: tuple[str, ...]
     source_event_ids: tuple[str, ...]
 

@@ -29,7 +29,7 @@ from hub.domain.events import PanelDecisionMade
 from hub.domain.events.common import Frequency, ServiceLine
 from hub.domain.events.panel import PanelOutcome
 
-_PERIOD_DAYS = {Frequency.WEEKLY: 7.0, Frequency.MONTHLY: 365.25 / 12, Frequency.ANNUAL: 365.25}
+PERIOD_DAYS = {Frequency.WEEKLY: 7.0, Frequency.MONTHLY: 365.25 / 12, Frequency.ANNUAL: 365.25}
 
 
 def periods(frequency: Frequency, start: date, end: date | None) -> int | None:
@@ -38,7 +38,7 @@ def periods(frequency: Frequency, start: date, end: date | None) -> int | None:
         return 1
     if end is None:
         return None
-    return max(1, round((end - start).days / _PERIOD_DAYS[frequency]))
+    return max(1, round((end - start).days / PERIOD_DAYS[frequency]))
 
 
 def _volumes(line: ServiceLine) -> dict[str, object]:

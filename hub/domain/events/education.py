@@ -30,12 +30,21 @@ class SenRequester(StrEnum):
 
 
 class SenOutcome(StrEnum):
-    STATEMENT_ISSUED = "STATEMENT_ISSUED"
-    NO_STATEMENT = "NO_STATEMENT"
-    ASSESSMENT_DECLINED = "ASSESSMENT_DECLINED"
+    """How an EHC needs assessment request ended. The Children and Families Act 2014 replaced
+    statements of SEN with Education, Health and Care (EHC) plans; the wire symbols (Avro
+    v1) keep the report's 2008 word, so the ``STATEMENT`` names are aliases of the same facts.
+    """
+
+    EHC_PLAN_ISSUED = "STATEMENT_ISSUED"
+    NO_EHC_PLAN = "NO_STATEMENT"  # assessed; the authority decided a plan is not needed
+    ASSESSMENT_DECLINED = "ASSESSMENT_DECLINED"  # the authority refused to assess
+    STATEMENT_ISSUED = "STATEMENT_ISSUED"  # alias (2008 name)
+    NO_STATEMENT = "NO_STATEMENT"  # alias (2008 name)
 
 
 class SenStatementChange(StrEnum):
+    """A change to an EHC plan (a "statement" before 2014; the event keeps that name)."""
+
     AMENDED = "AMENDED"
     CEASED = "CEASED"
     TRANSFERRED_IN = "TRANSFERRED_IN"
@@ -66,6 +75,8 @@ class SenAssessmentOutcome(Event):
 
 
 class SenStatementChanged(Event):
+    """An EHC plan was amended, ceased, or transferred in or out (``EhcPlanChanged``)."""
+
     envelope: Envelope
     change_date: date
     change: SenStatementChange
@@ -81,3 +92,7 @@ class SchoolExclusionRecorded(Event):
     days: float | None = None
     reason_code: str | None = None
     school_urn: str | None = None
+
+
+EhcPlanChange = SenStatementChange  # the Children and Families Act 2014 names
+EhcPlanChanged = SenStatementChanged

@@ -29,6 +29,7 @@ _NEEDS = ("PARENTING_CAPACITY", "SCHOOL_ATTENDANCE", "BEHAVIOUR", "EMOTIONAL_HEA
           "PHYSICAL_HEALTH", "HOUSING", "FINANCES", "DOMESTIC_ABUSE", "SUBSTANCE_MISUSE",
           "YOUNG_CARER", "SPEECH_LANGUAGE")
 _GENDER = {"M": "Male", "F": "Female", "": "Unknown"}
+GO_LIVE_SHARE = 0.25  # CAFs already open when the hub goes live (1 April)
 
 
 def _dates(rng: random.Random, case: Case, ctx: Context) -> tuple[date, date | None, str]:
@@ -40,7 +41,11 @@ def _dates(rng: random.Random, case: Case, ctx: Context) -> tuple[date, date | N
         completed = closed - timedelta(days=rng.randint(min(30, room), min(120, room)))
         return completed, closed, "REFERRED_TO_CSC"
     completed = ctx.day_for(rng, case.child, hi=year.end - timedelta(days=3))
+    if rng.random() < GO_LIVE_SHARE:  # open on 1 April: the go-live load carries it
+        completed = max(year.start - timedelta(days=rng.randint(10, 240)), case.child.dob)
     closed = completed + timedelta(days=rng.randint(45, 300))
+    if closed < year.start:  # closed before go-live is not in the load: keep it open then
+        closed = year.start + timedelta(days=rng.randint(0, 90))
     if closed > year.end:
         return completed, None, ""
     reason = rng.choices(("NEEDS_MET", "DISENGAGED", "MOVED_AWAY", "REFERRED_TO_CSC"),

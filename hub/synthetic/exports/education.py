@@ -27,6 +27,7 @@ EXCLUSION_HEADER = "\ufeff" + csv_line(("ExclusionId", *_PUPIL, "Category", "Sta
                                         "Days", "ReasonCode", "LastModified"))
 HOLDS = Holds(upn=0.98, former_upn=0.9, nhs=0.0, sex=1.0)
 _SEN_CODES = tuple(SUBTYPES[AdditionalService.SEN])
+SenRow = tuple[date, str, str, str, str, str]  # date, type, requested by, outcome, change, services
 _REASONS = ("PD", "VA", "PA", "PP", "VP", "OT", "DA", "DM", "BU", "OW", "TH", "RA", "SM")
 _REASON_WEIGHTS = (35, 12, 10, 10, 8, 6, 4, 4, 3, 3, 2, 2, 1)
 
@@ -52,7 +53,7 @@ def sen_records(case: Case, ctx: Context) -> list[Out]:
         return []
     rng = ctx.rng(SEN_SOURCE)
     view = pupil(case, ctx, rng)
-    events: list[tuple[date, str, str, str, str, str]] = []
+    events: list[SenRow] = []
     if case.plan.sen == "REQUEST":
         asked = ctx.day_for(rng, case.child, hi=ctx.year.end - timedelta(days=5))
         by = "SOCIAL_CARE" if case.plan.csc and rng.random() < 0.3 else rng.choices(
@@ -64,24 +65,43 @@ def sen_records(case: Case, ctx: Context) -> list[Out]:
         issued = _services(rng) if outcome == "STATEMENT_ISSUED" else ""
         events.append((asked + timedelta(days=wait), "OUTCOME", "", outcome, "", issued))
     else:
-        change = rng.choices(("AMENDED", "CEASED", "TRANSFERRED_IN", "TRANSFERRED_OUT"),
-                             weights=(60, 12, 18, 10))[0]
-        listed = _services(rng) if change in ("AMENDED", "TRANSFERRED_IN") else ""
-        day = ctx.year.day(rng)
-        events.append((day, "STATEMENT_CHANGE", "", "", change, listed))
-        if change in ("AMENDED", "TRANSFERRED_IN") and rng.random() < 0.15:
-            later = day + timedelta(days=rng.randint(60, 200))
-            events.append((later, "STATEMENT_CHANGE", "", "", "AMENDED", _services(rng)))
+        events += _plan_in_force(rng, case, ctx)
     out = []
     for day, kind, by, outcome, change, listed in events:
         if day > ctx.year.end:
             continue
         record_id = ctx.new_id("SEN", 7)
+        touched = day
+        if kind == "IN_FORCE":  # last changed at its latest annual review, within the year
+            touched = max(day, ctx.year.start - timedelta(days=rng.randint(1, 330)))
         values = (record_id, *_pupil_cells(view, day), kind, dmy(day), by, outcome, change,
-                  listed, dmy_time(ctx.year.stamp(rng, day)))
+                  listed, dmy_time(ctx.year.stamp(rng, touched)))
         out.append(Out(SEN_SOURCE, record_id, day, csv_line(values), view.link(day),
                        case.child.true_id))
     return out
+
+
+def _plan_in_force(rng: random.Random, case: Case, ctx: Context) -> list[SenRow]:
+    """An EHC plan held before go-live (1 April): the go-live load lists most plans in force
+    (``IN_FORCE``, dated when the plan was issued); some are missing from it (issued by
+    another authority, or lost in the migration), so a later change finds nothing open."""
+    rows: list[SenRow] = []
+    issued_as = _services(rng)
+    earliest = case.child.dob + timedelta(days=2 * 365)
+    issued = ctx.year.start - timedelta(days=rng.randint(30, 5 * 365))
+    if rng.random() < 0.85 and issued > earliest:
+        rows.append((issued, "IN_FORCE", "", "STATEMENT_ISSUED", "", issued_as))
+    if rng.random() < 0.3:
+        return rows  # in force all year, nothing changed
+    change = rng.choices(("AMENDED", "CEASED", "TRANSFERRED_IN", "TRANSFERRED_OUT"),
+                         weights=(60, 12, 18, 10))[0]
+    listed = _services(rng) if change in ("AMENDED", "TRANSFERRED_IN") else ""
+    day = ctx.year.day(rng)
+    rows.append((day, "STATEMENT_CHANGE", "", "", change, listed))
+    if change in ("AMENDED", "TRANSFERRED_IN") and rng.random() < 0.15:
+        later = day + timedelta(days=rng.randint(60, 200))
+        rows.append((later, "STATEMENT_CHANGE", "", "", "AMENDED", _services(rng)))
+    return rows
 
 
 def _school_day(day: date) -> date:

@@ -7,6 +7,7 @@ Panels authorise packages for disabled children, Section 17 support and care lea
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 from xml.sax.saxutils import escape, quoteattr
 
@@ -22,6 +23,8 @@ HEADER = ('<?xml version="1.0" encoding="UTF-8"?>\n'
           '<PanelDecisions system="ResourcePanel" exported="{exported}" count="{count}">')
 FOOTER = "</PanelDecisions>"
 HOLDS = Holds(upn=0.3, nhs=0.3, sex=0.95)
+GO_LIVE_SHARE = 0.25  # packages decided before the hub goes live (1 April), still running
+REVISED_SHARE = 0.12  # approved decisions the panel later revises (a version 2)
 _PANELS = {"leaver": ("Leaving Care Panel",), "disabled": ("Short Breaks Panel",
             "Complex Needs Panel"), "family": ("Children's Resource Panel", "Complex Needs Panel")}
 # (service, subtype, provider, measure, frequency, quantity range, unit cost range)
@@ -54,7 +57,8 @@ def _kind(case: Case) -> str:
 _MENUS = {"leaver": _LEAVER, "disabled": _DISABLED, "family": _FAMILY}
 
 
-def _lines(rng: random.Random, case: Case, decided: date, decision_id: str) -> list[PanelLine]:
+def _lines(rng: random.Random, case: Case, decided: date, decision_id: str,
+           go_live: date) -> list[PanelLine]:
     menu = _MENUS[_kind(case)]
     chosen = rng.sample(menu, rng.choice((1, 1, 2, 2, 3)) if len(menu) > 2 else 1)
     lines = []
@@ -63,6 +67,8 @@ def _lines(rng: random.Random, case: Case, decided: date, decision_id: str) -> l
         amount = round(rng.uniform(*cost) * max(quantity, 1) / 5) * 5.0
         start = decided + timedelta(days=rng.randint(3, 21))
         end = start if frequency == "ONE_OFF" else add_months(start, rng.randint(3, 12))
+        if end < go_live and frequency != "ONE_OFF":  # still running on 1 April
+            end = add_months(go_live, rng.randint(1, 6))
         lines.append(PanelLine(decision_id, service, subtype, provider, measure, quantity,
                                amount, frequency, start, end))
     return lines
@@ -75,15 +81,22 @@ def records(case: Case, ctx: Context) -> list[Out]:
     view = make_view(case.child, ctx.new_id("PC", 5), rng, STANDARD_NOISE, HOLDS)
     csc_id = case.la_child_id if rng.random() < 0.85 else ""
     decided = ctx.day_for(rng, case.child, hi=ctx.year.end - timedelta(days=7))
+    if rng.random() < GO_LIVE_SHARE:  # a package in force on 1 April: in the go-live load
+        decided = max(ctx.year.start - timedelta(days=rng.randint(20, 200)), case.child.dob)
     out = []
     for _ in range(3):
         outcome = rng.choices(("APPROVED", "DECLINED", "DEFERRED"), weights=(78, 10, 12))[0]
         decision_id = ctx.new_id("PD-", 6)
-        lines = _lines(rng, case, decided, decision_id)
+        lines = _lines(rng, case, decided, decision_id, ctx.year.start)
+        revised = _revision(rng, lines) if outcome == "APPROVED" else None
+        out.append(_decision(ctx, rng, case, view, csc_id=csc_id, decided=decided,
+                             outcome=outcome, lines=lines, version=1 if revised else None))
+        if revised is not None:  # the panel revised the package: version 2 replaces it
+            lines = revised
+            out.append(_decision(ctx, rng, case, view, csc_id=csc_id, decided=decided,
+                                 outcome=outcome, lines=lines, version=2, revised=True))
         if outcome == "APPROVED":
             case.panel_lines.extend(lines)
-        out.append(_decision(ctx, rng, case, view, csc_id=csc_id, decided=decided,
-                             outcome=outcome, lines=lines))
         decided += timedelta(days=rng.randint(14, 45))
         if outcome != "DEFERRED" or decided > ctx.year.end:
             break
@@ -107,10 +120,23 @@ def _line_xml(number: int, line: PanelLine) -> str:
             f'plannedEnd="{iso(line.end)}"/>')
 
 
+def _revision(rng: random.Random, lines: list[PanelLine]) -> list[PanelLine] | None:
+    """A revised package (about one approved decision in eight): the last line dropped, or a
+    single line's amount cut by a fifth; None when the decision stands as first made."""
+    if rng.random() >= REVISED_SHARE:
+        return None
+    if len(lines) > 1:
+        return lines[:-1]
+    cut = round(lines[0].amount * 0.8 / 5) * 5.0
+    return [replace(lines[0], amount=cut)]
+
+
 def _decision(ctx: Context, rng: random.Random, case: Case, view: View, *, csc_id: str,
-              decided: date, outcome: str, lines: list[PanelLine]) -> Out:
+              decided: date, outcome: str, lines: list[PanelLine], version: int | None,
+              revised: bool = False) -> Out:
     decision_id = lines[0].decision_id
-    version = 1 + int(rng.random() < 0.15)
+    if version is None:
+        version = 1 + int(rng.random() < 0.15)  # re-saved unchanged
     body = "".join(_line_xml(n, line) for n, line in enumerate(lines, start=1))
     row = (f'<Decision id="{decision_id}" version="{version}" '
            f'lastModified="{iso_z(ctx.year.stamp(rng, decided, 2))}">'
@@ -118,4 +144,5 @@ def _decision(ctx: Context, rng: random.Random, case: Case, view: View, *, csc_i
            f"<PanelName>{escape(rng.choice(_PANELS[_kind(case)]))}</PanelName><Outcome>{outcome}</Outcome>"
            f"{_child_xml(view, csc_id, decided)}<Lines>{body}</Lines></Decision>")
     link = view.link(decided, la_child_id=csc_id)
-    return Out(SOURCE, decision_id, decided, row, link, case.child.true_id)
+    return Out(SOURCE, decision_id, decided, row, link, case.child.true_id, seq=version,
+               revision=version if revised else 0)

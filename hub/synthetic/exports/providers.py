@@ -27,6 +27,7 @@ HEADER = csv_line((
 ))
 FOOTER = ""
 HOLDS = Holds(sex=0.0)
+OVERSTATED_NIGHTS = 0.03  # rows reporting more nights than their period has days
 # (sla, subtype, first day, last day, units per period or 0 for "course of sessions")
 Course = tuple[Sla, str, date, date, int]
 
@@ -82,7 +83,12 @@ def records(case: Case, ctx: Context) -> list[Out]:
         hours = rng.choice(("1", "1", "1.5", "2", "0.75")) if sla.measure == "S" else ""
         profession = rng.choice(sla.professions)
         group = yn(rng.random() < sla.group_rate)
-        for day, period_end, count in _rows(rng, course, ctx.year.end):
+        for day, period_end, returned in _rows(rng, course, ctx.year.end):
+            if day < ctx.year.start:
+                continue  # delivered before go-live: returns cover the year from 1 April
+            count = returned
+            if sla.measure == "D" and period_end and rng.random() < OVERSTATED_NIGHTS:
+                count = (period_end - day).days + 1 + rng.randint(1, 9)  # a keying slip
             cells = (sla.service.value, course[1], sla.measure, dmy(day), dmy(period_end),
                      str(count) if sla.measure == "S" else "",
                      str(count) if sla.measure == "D" else "", hours, profession, group, consent)

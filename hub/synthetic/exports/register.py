@@ -21,6 +21,7 @@ HEADER = csv_line((
 ))
 FOOTER = ""
 HOLDS = Holds(upn=0.4, nhs=0.8, sex=1.0)
+GO_LIVE_SHARE = 0.6  # entries made before the hub goes live (1 April)
 _CATEGORIES = ("LD", "AUT", "COMM", "MOB", "PC", "BEH", "HAND", "HEAR", "VIS", "CON", "INC")
 
 
@@ -30,6 +31,8 @@ def records(case: Case, ctx: Context) -> list[Out]:
     rng = ctx.rng(SOURCE)
     view = make_view(case.child, ctx.new_id("DCR", 5), rng, STANDARD_NOISE, HOLDS)
     entered = ctx.year.day(rng, lo=max(case.child.dob, ctx.year.start))
+    if rng.random() < GO_LIVE_SHARE:  # on the register before go-live: in the go-live load
+        entered = max(ctx.year.start - timedelta(days=rng.randint(1, 6 * 365)), case.child.dob)
     reviewed = ctx.year.clip(entered + timedelta(days=rng.choice((0, 0, 30, 90, 180))))
     categories = ";".join(sorted(rng.sample(_CATEGORIES, rng.choice((1, 1, 2, 3)))))
     values = (

@@ -27,6 +27,7 @@ _DISPOSALS = ("Referral Order", "Youth Rehabilitation Order", "Youth Conditional
               "Youth Caution", "Detention and Training Order")
 _DISPOSAL_WEIGHTS = (40, 25, 18, 12, 5)
 _SEX = {"M": "Male", "F": "Female", "": ""}
+GO_LIVE_SHARE = 0.25  # interventions already open when the hub goes live (1 April)
 
 
 def _closure(rng: random.Random, kind: str, disposal: str) -> tuple[int, str]:
@@ -48,6 +49,9 @@ def records(case: Case, ctx: Context) -> list[Out]:
     kind = case.plan.yot
     out: list[Out] = []
     referred = ctx.year.day(rng, hi=ctx.year.end - timedelta(days=2))
+    open_at_go_live = rng.random() < GO_LIVE_SHARE
+    if open_at_go_live:  # an intervention already running on 1 April: in the go-live load
+        referred = ctx.year.start - timedelta(days=rng.randint(15, 300))
     for _ in range(2 if rng.random() < 0.15 else 1):
         if referred > ctx.year.end:
             break
@@ -57,7 +61,7 @@ def records(case: Case, ctx: Context) -> list[Out]:
         spell = (intervention, kind, disposal, referred)
         out.append(_row(ctx, rng, view, case, spell=spell, closed=None, reason=""))
         wait, reason = _closure(rng, kind, disposal)
-        closed = referred + timedelta(days=wait)
+        closed = max(referred + timedelta(days=wait), ctx.year.start)
         if closed > ctx.year.end:
             break
         out.append(_row(ctx, rng, view, case, spell=spell, closed=closed, reason=reason))

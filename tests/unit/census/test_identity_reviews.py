@@ -61,7 +61,7 @@ def test_rows_of_both_children_of_an_open_review_are_marked(tmp_path: Path) -> N
     marks = {r["EpisodeID"]: r["OpenIdentityReview"] for r in rows}
     assert marks == {"ep-a1": "Y", "ep-a2": "Y", "ep-b1": "Y", "ep-c1": "N", "ep-d1": "N"}
     header = (tmp_path / "additional_services.csv").read_text().splitlines()[0]
-    assert header.endswith(",EpisodeVersion,OpenIdentityReview")
+    assert header.endswith(",WholeSessions,OpenIdentityReview")
     xml = (tmp_path / "additional_services.xml").read_bytes()
     found = {
         e.findtext("EpisodeID"): e.findtext("OpenIdentityReview")

@@ -12,6 +12,7 @@ from connectors.base import MalformedFileError
 from connectors.sources.education_sen import COLUMNS, EducationSenConnector
 from hub.adapters.memory.log import InMemoryEventLog
 from hub.domain.events import SenAssessmentOutcome, SenAssessmentRequested
+from hub.domain.events.education import SenOutcome
 from hub.domain.identifiers import upn_check_letter
 from hub.topics_spec import load_topic_specs
 from hub.usecases.connecting import connect_file
@@ -129,3 +130,25 @@ async def test_malformed_files_publish_nothing(tmp_path, publisher, make, messag
         await connect_file(EducationSenConnector(TODAY), path, publisher)
     for topic in ("cin.source.education.sen.v1", publisher.dead_letter_topic):
         assert await publisher.log.read_all(topic) == []
+
+
+async def test_a_go_live_plan_in_force_is_sent_as_its_issue_and_ehc_names_are_accepted(
+    tmp_path, publisher, codec
+):
+    in_force = GOOD | {"SenEventId": "SEN0000003", "EventType": "IN_FORCE",
+                       "EventDate": "14/03/2022", "Outcome": "",
+                       "SenServices": "EDUCATIONAL_WELFARE"}
+    ehc = GOOD | {"SenEventId": "SEN0000004", "EventType": "OUTCOME",
+                  "Outcome": "NO_EHC_PLAN"}
+    change = GOOD | {"SenEventId": "SEN0000005", "EventType": "EHC_PLAN_CHANGE",
+                     "StatementChange": "CEASED"}
+    path = _csv(tmp_path / "education_sen.csv", [in_force, ehc, change])
+    summary = await connect_file(EducationSenConnector(TODAY), path, publisher)
+    assert summary.rows_published == 3 and not summary.dead_letters
+    events = [
+        codec.decode(r.value) for r in await publisher.log.read_all("cin.source.education.sen.v1")
+    ]
+    plan, assessed, ceased = sorted(events, key=lambda e: e.envelope.source_record_id)
+    assert plan.outcome is SenOutcome.EHC_PLAN_ISSUED and plan.decision_date == date(2022, 3, 14)
+    assert plan.services == ("EDUCATIONAL_WELFARE",)
+    assert assessed.outcome is SenOutcome.NO_EHC_PLAN and ceased.change == "CEASED"

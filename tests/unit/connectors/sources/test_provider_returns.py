@@ -177,3 +177,15 @@ async def test_malformed_files_publish_nothing(tmp_path, publisher, make, messag
     await assert_publishes_nothing(
         connector(), tmp_path / "SLA-EW-01.csv", make, message, publisher, TOPIC
     )
+
+
+async def test_more_nights_than_the_period_has_days_is_a_dead_letter_with_its_reason(
+    tmp_path, publisher
+):
+    full = MONTH | {"LineRef": "SLA-CWD-01-000002", "Days": "30"}  # every night of September
+    over = MONTH | {"LineRef": "SLA-CWD-01-000003", "Days": "34"}
+    path = write_csv(tmp_path / "SLA-CWD-01.csv", [MONTH, full, over], COLUMNS)
+    published = await publish(connector(), path, publisher, TOPIC)
+    assert_dead_lettered(published, 2, ["NIGHTS_EXCEED_PERIOD"], "SLA-CWD-01.csv row ")
+    [letter] = published.letters
+    assert "days" in letter.reason and "34" not in letter.reason
