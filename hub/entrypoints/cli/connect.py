@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -105,7 +106,7 @@ def connect(
             else:
                 summary = asyncio.run(publish_export(source, file, progress))
     except MalformedFileError as exc:
-        console.print(f"[red]error:[/red] {exc}. Nothing was published.")
+        console.print(f"[red]error:[/red] {escape(str(exc).rstrip('.'))}. Nothing was published.")
         raise typer.Exit(1) from None
     print_summary([summary])
     if source == "cin-census":
