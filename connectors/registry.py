@@ -11,6 +11,7 @@ from connectors.sources.education_sen import EducationSenConnector
 from connectors.sources.finance import FinanceConnector
 from connectors.sources.panel import PanelConnector
 from connectors.sources.provider_returns import ProviderReturnsConnector
+from connectors.pupil_roll import PupilRollConnector
 from connectors.sources.yot import YotConnector
 
 CONNECTORS: dict[str, type[Connector]] = {
@@ -25,11 +26,13 @@ CONNECTORS: dict[str, type[Connector]] = {
         CscConnector,
         DisabledRegisterConnector,
         ProviderReturnsConnector,
+        PupilRollConnector,
     )
 }
 
 
-# Where each source's export sits in an export folder (connectors/FORMATS.md, hub demo-data).
+# Where each source's export sits in an export folder (connectors/FORMATS.md, hub demo-data);
+# the pupil roll is not one of the synthetic authority's exports (see SAMPLE_FILES).
 EXPORT_FILES: dict[str, str] = {
     "csc": "csc_status_changes.csv",
     "education-sen": "education_sen.csv",
@@ -41,3 +44,7 @@ EXPORT_FILES: dict[str, str] = {
     "finance": "finance_payments.csv",
     "provider-returns": "provider_returns",
 }
+
+
+# The sample of every source in connectors/samples/ (the pupil roll's is hand-written).
+SAMPLE_FILES: dict[str, str] = {**EXPORT_FILES, "pupil-roll": "pupil_roll.csv"}

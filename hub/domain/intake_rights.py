@@ -21,6 +21,7 @@ from hub.domain.events import (
     Event,
     PanelDecisionMade,
     PaymentMade,
+    PupilOnRoll,
     SchoolExclusionRecorded,
     SenAssessmentOutcome,
     SenAssessmentRequested,
@@ -45,6 +46,7 @@ DEFAULT_ALLOWED: Mapping[str, frozenset[str]] = {
     "finance": _names(PaymentMade),
     "panel": _names(PanelDecisionMade),
     "provider-returns": _names(ServiceUseReturned),
+    "pupil-roll": _names(PupilOnRoll),
     "yot": _names(YotReferralMade, YotReferralClosed),
 }
 

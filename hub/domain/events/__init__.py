@@ -14,6 +14,7 @@ from hub.domain.events.education import (
 from hub.domain.events.finance import PaymentMade
 from hub.domain.events.panel import PanelDecisionMade
 from hub.domain.events.providers import ServiceUseReturned
+from hub.domain.events.pupils import PupilOnRoll
 from hub.domain.events.register import DisabledRegisterEntryRecorded
 from hub.domain.events.youth_justice import YotReferralClosed, YotReferralMade
 
@@ -31,6 +32,7 @@ SOURCE_EVENTS: tuple[type[Event], ...] = (
     PaymentMade,
     ServiceUseReturned,
     CscStatusChanged,
+    PupilOnRoll,
 )
 
 EVENT_MODELS: dict[str, type[Event]] = {model.__name__: model for model in SOURCE_EVENTS}
@@ -38,7 +40,7 @@ EVENT_MODELS: dict[str, type[Event]] = {model.__name__: model for model in SOURC
 __all__ = [  # noqa: RUF022 - grouped by meaning, not alphabet
     "EVENT_MODELS", "SOURCE_EVENTS", "Event", "Record",
     "CafClosed", "CafCompleted", "CscStatusChanged", "DisabledRegisterEntryRecorded",
-    "PanelDecisionMade", "PaymentMade", "SchoolExclusionRecorded", "SenAssessmentOutcome",
-    "SenAssessmentRequested", "SenStatementChanged", "ServiceUseReturned",
+    "PanelDecisionMade", "PaymentMade", "PupilOnRoll", "SchoolExclusionRecorded",
+    "SenAssessmentOutcome", "SenAssessmentRequested", "SenStatementChanged", "ServiceUseReturned",
     "YotReferralClosed", "YotReferralMade",
 ]
