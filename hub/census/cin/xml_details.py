@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from hub.census.cin.elements import add
+from hub.census.cin.elements import add, as_text
 from hub.census.cin.records import CinDetails, CpPlan, Section47
 
 
@@ -29,8 +29,8 @@ def _cp(parent: ET.Element, p: CpPlan) -> None:
         ("LatestCategoryOfAbuse", p.latest_category),
         ("NumberOfPreviousCPP", p.previous_plans),
     )
-    for review in p.reviews:
-        add(plan, "Reviews", ("CPPreviewDate", review))
+    if p.reviews:  # XSD: one Reviews element holding every CPPreviewDate
+        add(plan, "Reviews", *(("CPPreviewDate", review) for review in p.reviews))
 
 
 def details(parent: ET.Element, d: CinDetails) -> None:
@@ -43,7 +43,6 @@ def details(parent: ET.Element, d: CinDetails) -> None:
         ("CINclosureDate", d.closure_date),
         ("ReasonForClosure", d.closure_reason),
         ("DateOfInitialCPC", d.initial_cpc),
-        ("ReferralNFA", d.no_further_action),
     )
     for a in d.assessments:
         block = add(
@@ -62,5 +61,6 @@ def details(parent: ET.Element, d: CinDetails) -> None:
         add(el, "CINPlanDates", ("CINPlanStartDate", p.start), ("CINPlanEndDate", p.end))
     for s in d.section47s:
         _s47(el, s)
+    ET.SubElement(el, "ReferralNFA").text = as_text(d.no_further_action)  # XSD: after Section47
     for c in d.cp_plans:
         _cp(el, c)
