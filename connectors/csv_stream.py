@@ -66,6 +66,12 @@ def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         raise MalformedFileError(f"{path.name}: cannot read the file ({exc.strerror})") from None
 
 
+def header_of(path: Path) -> list[str]:
+    """A CSV file's header row (empty for an empty file)."""
+    first = next(_rows(path), None)
+    return first[1] if first is not None else []
+
+
 def _original(cells: list[str]) -> bytes:
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerow(cells)

@@ -19,6 +19,7 @@ from hub.domain.events import (
     CscStatusChanged,
     DisabledRegisterEntryRecorded,
     Event,
+    LookedAfterEpisodeRecorded,
     PanelDecisionMade,
     PaymentMade,
     PupilOnRoll,
@@ -46,6 +47,7 @@ DEFAULT_ALLOWED: Mapping[str, frozenset[str]] = {
     "finance": _names(PaymentMade),
     "panel": _names(PanelDecisionMade),
     "provider-returns": _names(ServiceUseReturned),
+    "ssda903": _names(LookedAfterEpisodeRecorded),
     "pupil-roll": _names(PupilOnRoll),
     "yot": _names(YotReferralMade, YotReferralClosed),
 }

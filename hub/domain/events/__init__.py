@@ -12,6 +12,7 @@ from hub.domain.events.education import (
     SenStatementChanged,
 )
 from hub.domain.events.finance import PaymentMade
+from hub.domain.events.looked_after import LookedAfterEpisodeRecorded
 from hub.domain.events.panel import PanelDecisionMade
 from hub.domain.events.providers import ServiceUseReturned
 from hub.domain.events.pupils import PupilOnRoll
@@ -33,6 +34,7 @@ SOURCE_EVENTS: tuple[type[Event], ...] = (
     ServiceUseReturned,
     CscStatusChanged,
     PupilOnRoll,
+    LookedAfterEpisodeRecorded,
 )
 
 EVENT_MODELS: dict[str, type[Event]] = {model.__name__: model for model in SOURCE_EVENTS}
@@ -40,6 +42,7 @@ EVENT_MODELS: dict[str, type[Event]] = {model.__name__: model for model in SOURC
 __all__ = [  # noqa: RUF022 - grouped by meaning, not alphabet
     "EVENT_MODELS", "SOURCE_EVENTS", "Event", "Record",
     "CafClosed", "CafCompleted", "CscStatusChanged", "DisabledRegisterEntryRecorded",
+    "LookedAfterEpisodeRecorded",
     "PanelDecisionMade", "PaymentMade", "PupilOnRoll", "SchoolExclusionRecorded",
     "SenAssessmentOutcome", "SenAssessmentRequested", "SenStatementChanged", "ServiceUseReturned",
     "YotReferralClosed", "YotReferralMade",

@@ -154,7 +154,7 @@ def test_the_documented_defaults_are_the_defaults():
     section = text.split("<!-- intake-rights:defaults -->", 1)[1].split("\n\n", 1)[0]
     documented = {
         m.group(1): frozenset(re.findall(r"`(\w+)`", m.group(2)))
-        for m in re.finditer(r"^\| `([a-z-]+)` \| (.+) \|$", section, re.M)
+        for m in re.finditer(r"^\| `([a-z0-9-]+)` \| (.+) \|$", section, re.M)
     }
     assert documented == dict(DEFAULT_ALLOWED)
 
