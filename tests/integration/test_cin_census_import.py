@@ -24,6 +24,7 @@ from hub.topics_spec import load_topic_specs
 from tests.integration.worker_harness import (
     REPO,
     Authority,
+    decoded,
     hub_cli,
     records_in,
     run_worker_until_drained,
@@ -85,3 +86,33 @@ async def test_a_file_failing_its_schema_publishes_nothing(tmp_path, kafka_broke
     assert "3Z" not in said and said.endswith("code list. Nothing was published.")
     assert await records_in(kafka_broker, authority.topic("cin.source.csc.status.v1")) == 0
     assert await records_in(kafka_broker, authority.topic("cin.hub.dead-letter.v1")) == 0
+
+
+async def test_the_pupil_roll_and_the_ssda903_return_link_to_the_census_children(
+    tmp_path, kafka_broker, topic_namespace, codec
+):
+    """Through the real worker: a pupil on the roll is the census child with the same UPN and
+    gets no timeline entry, task or episode; a looked-after episode is the census child with
+    the same LA child id."""
+    authority = await _authority(tmp_path, kafka_broker, topic_namespace)
+    env = authority.env()
+    samples = REPO / "connectors" / "samples"
+    hub_cli(env, "connect", "cin-census", str(SAMPLE))
+    hub_cli(env, "connect", "pupil-roll", str(samples / "pupil_roll.csv"))
+    hub_cli(env, "connect", "ssda903", str(samples / "ssda903"))
+    run_worker_until_drained(authority)
+
+    decisions = await decoded(authority, codec, "cin.hub.identity-decisions.v1")
+    key_of = {d.record.record_id: d.child_key for d in decisions if d.record is not None}
+    census_child = key_of["cin-census:CS100201/2025-05-12/referral"]
+    pupil = next(k for r, k in key_of.items() if r.startswith("pupil-roll:T938203512014@"))
+    assert pupil == census_child
+    looked_after = key_of["ssda903:CS100203/2025-05-05"]
+    assert looked_after == key_of["cin-census:CS100203/2025-04-07/referral"]
+
+    for topic in ("cin.hub.timeline.v1", "cin.hub.tasks.v1", "cin.hub.episodes.v1",
+                  "cin.hub.contacts-and-flags.v1"):
+        records = await decoded(authority, codec, topic)
+        assert not [r for r in records if "pupil-roll" in repr(r)], topic
+    timeline = await decoded(authority, codec, "cin.hub.timeline.v1")
+    assert any(getattr(t, "source_system", "") == "ssda903" for t in timeline)
