@@ -13,15 +13,15 @@ the version, so an unchanged roll re-publishes the same event ids.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from datetime import date, datetime
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from connectors.base import Connector, Identity, SourceRow, at_midnight, reject
 from connectors.csv_stream import CsvLayout, stream_csv
 from connectors.formats.fields import required, text
 from connectors.formats.subject import SEX_MF
+from connectors.standard_dates import extract_day
 from hub.domain.event_ids import content_version
 from hub.domain.events import Event, PupilOnRoll
 
@@ -33,21 +33,6 @@ LAYOUT = CsvLayout(
 )
 # Pupil data held by the authority under its education functions, shared for identity.
 CONSENT = {"basis": "STATUTORY", "share_child_detail": True}
-_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
-
-
-def school_day(cells: Mapping[str, Any], column: str) -> date | None:
-    value = text(cells, column)
-    if value is None:
-        return None
-    for suffix in (" 00:00:00", "T00:00:00"):
-        value = value.removesuffix(suffix)
-    for fmt in _FORMATS:
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise reject("INVALID_DATE", column, "is not a date as yyyy-mm-dd or dd/mm/yyyy")
 
 
 class PupilRollConnector(Connector):
@@ -61,19 +46,19 @@ class PupilRollConnector(Connector):
         cells = row.fields
         upn = required(cells, "UPN").upper()
         school = text(cells, "LAEstab") or text(cells, "URN") or ""
-        entry = school_day(cells, "EntryDate")
+        entry = extract_day(cells, "EntryDate")
         sex = (text(cells, "Sex") or "").upper()
         if sex and sex not in SEX_MF:
             raise reject("UNKNOWN_CODE", "Sex", "is not M, F or U")
         subject = {
             "upn": upn, "former_upn": text(cells, "FormerUPN"),
             "given_name": required(cells, "Forename"), "family_name": required(cells, "Surname"),
-            "date_of_birth": school_day(cells, "DOB"), "sex": SEX_MF.get(sex, "UNKNOWN"),
+            "date_of_birth": extract_day(cells, "DOB"), "sex": SEX_MF.get(sex, "UNKNOWN"),
             "postcode": text(cells, "PostCode"),
         }
         body = {
             "school_laestab": text(cells, "LAEstab"), "school_urn": text(cells, "URN"),
-            "entry_date": entry, "leaving_date": school_day(cells, "LeavingDate"),
+            "entry_date": entry, "leaving_date": extract_day(cells, "LeavingDate"),
             "sen_provision": text(cells, "SENprovision"),
         }
         record = f"{upn}@{school}@{entry or ''}"

@@ -12,6 +12,7 @@ from connectors.sources.finance import FinanceConnector
 from connectors.sources.panel import PanelConnector
 from connectors.sources.provider_returns import ProviderReturnsConnector
 from connectors.pupil_roll import PupilRollConnector
+from connectors.ssd import SsdConnector
 from connectors.ssda903 import Ssda903Connector
 from connectors.sources.yot import YotConnector
 
@@ -29,12 +30,13 @@ CONNECTORS: dict[str, type[Connector]] = {
         ProviderReturnsConnector,
         PupilRollConnector,
         Ssda903Connector,
+        SsdConnector,
     )
 }
 
 
 # Where each source's export sits in an export folder (connectors/FORMATS.md, hub demo-data);
-# the pupil roll and the SSDA903 return are not among the synthetic authority's exports.
+# the pupil roll, the SSDA903 return and the SSD extract are not among its exports.
 EXPORT_FILES: dict[str, str] = {
     "csc": "csc_status_changes.csv",
     "education-sen": "education_sen.csv",
@@ -50,5 +52,5 @@ EXPORT_FILES: dict[str, str] = {
 
 # The sample of every source in connectors/samples/ (the pupil roll's is hand-written).
 SAMPLE_FILES: dict[str, str] = {
-    **EXPORT_FILES, "pupil-roll": "pupil_roll.csv", "ssda903": "ssda903",
+    **EXPORT_FILES, "pupil-roll": "pupil_roll.csv", "ssda903": "ssda903", "ssd": "ssd",
 }

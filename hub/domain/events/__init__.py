@@ -17,6 +17,7 @@ from hub.domain.events.panel import PanelDecisionMade
 from hub.domain.events.providers import ServiceUseReturned
 from hub.domain.events.pupils import PupilOnRoll
 from hub.domain.events.register import DisabledRegisterEntryRecorded
+from hub.domain.events.safeguarding_dataset import LinkedIdentifierRecorded
 from hub.domain.events.youth_justice import YotReferralClosed, YotReferralMade
 
 SOURCE_EVENTS: tuple[type[Event], ...] = (
@@ -35,6 +36,7 @@ SOURCE_EVENTS: tuple[type[Event], ...] = (
     CscStatusChanged,
     PupilOnRoll,
     LookedAfterEpisodeRecorded,
+    LinkedIdentifierRecorded,
 )
 
 EVENT_MODELS: dict[str, type[Event]] = {model.__name__: model for model in SOURCE_EVENTS}
@@ -42,7 +44,7 @@ EVENT_MODELS: dict[str, type[Event]] = {model.__name__: model for model in SOURC
 __all__ = [  # noqa: RUF022 - grouped by meaning, not alphabet
     "EVENT_MODELS", "SOURCE_EVENTS", "Event", "Record",
     "CafClosed", "CafCompleted", "CscStatusChanged", "DisabledRegisterEntryRecorded",
-    "LookedAfterEpisodeRecorded",
+    "LinkedIdentifierRecorded", "LookedAfterEpisodeRecorded",
     "PanelDecisionMade", "PaymentMade", "PupilOnRoll", "SchoolExclusionRecorded",
     "SenAssessmentOutcome", "SenAssessmentRequested", "SenStatementChanged", "ServiceUseReturned",
     "YotReferralClosed", "YotReferralMade",
