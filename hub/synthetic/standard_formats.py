@@ -22,8 +22,8 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from connectors.base import Connector
-from connectors.csc import CscConnector
-from connectors.finance import FinanceConnector
+from connectors.sources.csc import CscConnector
+from connectors.sources.finance import FinanceConnector
 from connectors.ssda903 import TABLES
 from hub.census.cin import build_cin_census
 from hub.domain.episodes.years import CensusYear as CensusPeriod

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from connectors.cin_census_spec import validate
-from connectors.csc import CscConnector
+from connectors.sources.csc import CscConnector
 from hub.census.cin import build_cin_census
 from hub.domain.episodes.years import CensusYear
 from hub.domain.events import CscStatusChanged
