@@ -11,9 +11,9 @@ from connectors.sources.education_sen import EducationSenConnector
 from connectors.sources.finance import FinanceConnector
 from connectors.sources.panel import PanelConnector
 from connectors.sources.provider_returns import ProviderReturnsConnector
-from connectors.pupil_roll import PupilRollConnector
-from connectors.ssd import SsdConnector
-from connectors.ssda903 import Ssda903Connector
+from connectors.sources.pupil_roll import PupilRollConnector
+from connectors.sources.ssd import SsdConnector
+from connectors.sources.ssda903 import Ssda903Connector
 from connectors.sources.yot import YotConnector
 
 CONNECTORS: dict[str, type[Connector]] = {

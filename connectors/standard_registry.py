@@ -9,7 +9,7 @@ the same event types (a CIN census file states CSC status changes), by file impo
 from __future__ import annotations
 
 from connectors.base import Connector
-from connectors.cin_census import CinCensusConnector
+from connectors.sources.cin_census import CinCensusConnector
 
 STANDARD_CONNECTORS: dict[str, type[Connector]] = {
     connector.source_system: connector for connector in (CinCensusConnector,)

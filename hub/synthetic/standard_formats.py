@@ -24,7 +24,7 @@ from pathlib import Path
 from connectors.base import Connector
 from connectors.sources.csc import CscConnector
 from connectors.sources.finance import FinanceConnector
-from connectors.ssda903 import TABLES
+from connectors.sources.ssda903 import TABLES
 from hub.census.cin import build_cin_census
 from hub.domain.episodes.years import CensusYear as CensusPeriod
 from hub.domain.events import CscStatusChanged, Event, PaymentMade

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from connectors.cin_census import CinCensusConnector
+from connectors.sources.cin_census import CinCensusConnector
 from hub.domain.events import CscStatusChanged, Event
 from hub.logging import get_logger
 from hub.usecases.connecting import ConnectSummary, connect_file

@@ -139,7 +139,7 @@ def identity_step(router: Router, resolution: Resolution, message: Incoming) -> 
     if not isinstance(admitted, Shared):
         return [router.route(use) for use in admitted]
     child_key, decisions = resolution.resolve(event)  # type: ignore[arg-type]
-    if type(event).identity_only:  # evidence of who is who: decided, recorded, not acted on
+    if isinstance(event, Event) and type(event).identity_only:  # evidence only: not acted on
         return [router.route(d) for d in decisions if not isinstance(d, PossibleMatchRaised)]
     forwarded = (router.topic("ResolvedEvent"), child_key, message.value)
     return [*map(router.route, decisions), forwarded]

@@ -29,7 +29,7 @@ from tests.integration.worker_harness import (
     records_in,
     run_worker_until_drained,
 )
-from tests.unit.connectors.cin_census_files import SAMPLE, edited, facts
+from tests.unit.connectors.sources.cin_census_files import SAMPLE, edited, facts
 
 pytestmark = pytest.mark.integration
 YEAR = CensusYear.parse("2025-26")

@@ -7,7 +7,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 
-from connectors.cin_census import CinCensusConnector
+from connectors.sources.cin_census import CinCensusConnector
 from hub import bootstrap
 from hub.adapters.kafka.log import KafkaEventLog
 from hub.config import load_settings

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from connectors.cin_census_spec import validate
+from connectors.formats.cin_census_spec import validate
 from connectors.sources.csc import CscConnector
 from hub.census.cin import build_cin_census
 from hub.domain.episodes.years import CensusYear

@@ -25,7 +25,7 @@ from lxml import etree
 
 from connectors.base import MalformedFileError
 
-SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas" / "cin_census"
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas" / "cin_census"
 # Collection year (the census's end year, Header Year) -> the XSD the DfE published for it.
 SCHEMAS = {2025: "CIN_schema_2025.xsd", 2026: "CIN_schema_2026.xsd"}
 # Elements that only another year's specification has: (element, the years it belongs to).

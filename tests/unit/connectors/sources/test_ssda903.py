@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from connectors.base import MalformedFileError
-from connectors.ssda903 import Ssda903Connector
+from connectors.sources.ssda903 import Ssda903Connector
 from hub.domain.events import LookedAfterEpisodeRecorded
 from hub.usecases.connecting import connect_file
 from tests.conftest import REPO

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from connectors.base import MalformedFileError
-from connectors.ssd import SsdConnector
+from connectors.sources.ssd import SsdConnector
 from hub.usecases.connecting import connect_file
 from tests.conftest import REPO
 from tests.unit.connectors.harness import TODAY, publish

@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 
 from connectors.base import MalformedFileError
-from connectors.pupil_roll import PupilRollConnector
+from connectors.sources.pupil_roll import PupilRollConnector
 from hub.domain.events import PupilOnRoll
+from hub.domain.identity.resolution import Resolution
 from hub.domain.outputs.identity import IdentityDecisionMade
 from hub.domain.routing import topic_for
+from hub.topics_spec import load_topic_specs
 from hub.usecases.connecting import connect_file
 from hub.usecases.publishing import Publisher
-from hub.domain.identity.resolution import Resolution
 from hub.usecases.worker_steps import Incoming, Router, identity_step
-from hub.topics_spec import load_topic_specs
 from tests.conftest import REPO
 from tests.unit.connectors.harness import BAD_UPN, TODAY, publish
 

@@ -28,9 +28,9 @@ from connectors.base import (
     SourceRow,
     at_midnight,
 )
-from connectors.csv_stream import CsvLayout, stream_csv
+from connectors.formats.csv_stream import CsvLayout, stream_csv
 from connectors.formats.fields import required, text
-from connectors.standard_dates import extract_day
+from connectors.formats.standard_dates import extract_day
 from hub.domain.event_ids import content_version
 from hub.domain.events import Event, LinkedIdentifierRecorded
 

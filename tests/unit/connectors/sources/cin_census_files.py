@@ -13,7 +13,7 @@ from typing import Any
 
 from lxml import etree
 
-from connectors.cin_census_records import Referral, parse_child
+from connectors.formats.cin_census_records import Referral, parse_child
 from tests.conftest import REPO
 
 SAMPLE = REPO / "connectors" / "samples" / "cin_census.xml"

@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 
 from connectors.base import Connector
-from connectors.cin_census import CinCensusConnector
-from connectors.pupil_roll import PupilRollConnector
-from connectors.ssda903 import Ssda903Connector
+from connectors.sources.cin_census import CinCensusConnector
+from connectors.sources.pupil_roll import PupilRollConnector
+from connectors.sources.ssda903 import Ssda903Connector
 from hub.domain.validation import EventRejectedError
 from hub.synthetic.calendar import CensusYear
 from hub.synthetic.standard_formats import FILES, write_standard

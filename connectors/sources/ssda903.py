@@ -27,7 +27,7 @@ from connectors.base import (
     at_midnight,
     reject,
 )
-from connectors.csv_stream import CsvLayout, header_of, stream_csv
+from connectors.formats.csv_stream import CsvLayout, header_of, stream_csv
 from connectors.formats.dates import UK
 from connectors.formats.fields import required, text
 from hub.domain.event_ids import content_version

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from connectors.cin_census_records import CensusChild, CpPlan, Referral
+from connectors.formats.cin_census_records import CensusChild, CpPlan, Referral
 from hub.domain.events.csc import CscChange as C
 
 # CIN census category of abuse -> the code CscStatusChanged carries (hub.census.cin.protection).

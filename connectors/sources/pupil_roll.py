@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import ClassVar
 
 from connectors.base import Connector, Identity, SourceRow, at_midnight, reject
-from connectors.csv_stream import CsvLayout, stream_csv
+from connectors.formats.csv_stream import CsvLayout, stream_csv
 from connectors.formats.fields import required, text
+from connectors.formats.standard_dates import extract_day
 from connectors.formats.subject import SEX_MF
-from connectors.standard_dates import extract_day
 from hub.domain.event_ids import content_version
 from hub.domain.events import Event, PupilOnRoll
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from connectors.base import MalformedFileError
-from connectors.cin_census import CinCensusConnector
+from connectors.sources.cin_census import CinCensusConnector
 from hub.census.cin import build_cin_census
 from hub.domain.episodes.years import CensusYear
 from hub.domain.events import CscStatusChanged
@@ -16,8 +16,8 @@ from hub.domain.routing import topic_for
 from hub.usecases.census_import import CensusImport, Held, import_cin_census
 from hub.usecases.connecting import connect_file
 from hub.usecases.publishing import Publisher
-from tests.unit.connectors.cin_census_files import SAMPLE, edited, facts, sample_text, write
 from tests.unit.connectors.harness import BAD_UPN, TODAY
+from tests.unit.connectors.sources.cin_census_files import SAMPLE, edited, facts, sample_text, write
 
 YEAR = CensusYear.parse("2025-26")
 FIRST_UPN = "T938203512014"

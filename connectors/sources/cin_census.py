@@ -2,13 +2,13 @@
 
 Input: the XML file a case system writes for the DfE's COLLECT, ``Message/Header`` then
 ``Children/Child*``. The file is checked first, streaming, against its year's XSD
-(``connectors.cin_census_spec``): a file of another year's specification or failing its
+(``connectors.formats.cin_census_spec``): a file of another year's specification or failing its
 schema is refused with one error and nothing is published. Then it is streamed again, one
 ``<Child>`` at a time (one record = one child).
 Events: per referral (``CINdetails``) a CscStatusChanged for the referral, each assessment's
 start and authorisation (with its factors), each CIN plan's start and end, each Section 47
 enquiry, each child protection plan's start, reviews and end, and the closure
-(``connectors.cin_census_changes``). The child's identifiers (LAchildID, UPN, former UPN,
+(``connectors.formats.cin_census_changes``). The child's identifiers (LAchildID, UPN, former UPN,
 date of birth, sex) are every event's subject: the identity evidence the resolver matches.
 Delivery: at least once. Idempotency key: (child, referral date, module and its start date)
 with a version of collection year + content hash; ``hub connect cin-census`` publishes only
@@ -25,9 +25,15 @@ from typing import Any, ClassVar
 from lxml import etree
 
 from connectors.base import STATUTORY, Connector, Identity, SourceRow, at_midnight
-from connectors.cin_census_changes import Change, changes, episode_ids
-from connectors.cin_census_records import CensusChild, parse_child
-from connectors.cin_census_spec import check_year, read_header, release, secure_iterparse, validate
+from connectors.formats.cin_census_changes import Change, changes, episode_ids
+from connectors.formats.cin_census_records import CensusChild, parse_child
+from connectors.formats.cin_census_spec import (
+    check_year,
+    read_header,
+    release,
+    secure_iterparse,
+    validate,
+)
 from hub.domain.event_ids import content_version
 from hub.domain.events import CscStatusChanged, Event
 
