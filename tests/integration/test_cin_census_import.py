@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from hub.adapters import cin_validator
 from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.validator import cin_validator
 from hub.domain.episodes.years import CensusYear
 from hub.topics_spec import load_topic_specs
 from tests.integration.worker_harness import (
