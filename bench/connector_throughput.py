@@ -1,10 +1,12 @@
 """Connector throughput (rows/s) against raw aiokafka produce of the same bytes, same run.
 
     .venv/bin/python bench/connector_throughput.py [--children 10000] [--seed 1]
+        [--formats hub|standard]
 
 Uses the broker of the current settings (starts the local one if needed) and private topic
 names (a fresh namespace), so nothing else is disturbed. Steps:
-1. generate a synthetic authority;
+1. generate a synthetic authority (``--formats standard``: its CSC system as a CIN census XML,
+   plus SSDA903 tables and a pupil roll, ``hub demo-data --formats standard``);
 2. baseline: encode every source through its connector into memory (untimed), then time a
    bare AIOKafkaProducer (same acks/idempotence/linger as the hub) sending exactly those
    (topic, key, value) records;
@@ -25,7 +27,9 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaProducer
 
+from connectors.base import Connector
 from connectors.registry import CONNECTORS, EXPORT_FILES
+from connectors.standard_registry import STANDARD_CONNECTORS
 from hub import bootstrap
 from hub.adapters.broker.local import LocalBroker
 from hub.adapters.kafka.admin import apply_topics
@@ -33,18 +37,26 @@ from hub.adapters.kafka.log import KafkaEventLog
 from hub.adapters.memory.log import InMemoryEventLog
 from hub.config import load_settings
 from hub.synthetic.calendar import CensusYear
+from hub.synthetic.standard_formats import FILES, write_standard
 from hub.synthetic.writer import generate
 from hub.usecases.connecting import connect_file
 from hub.usecases.publishing import Publisher
 
 TODAY = date(2026, 11, 1)
+ALL_CONNECTORS: dict[str, type[Connector]] = {**CONNECTORS, **STANDARD_CONNECTORS}
+
+
+def _sources(exports: Path) -> dict[str, str]:
+    """Every source's file in ``exports`` (the standard files too, when written)."""
+    found = {s: name for s, name in EXPORT_FILES.items() if (exports / name).exists()}
+    return found | {s: name for s, name in FILES.items() if (exports / name).exists()}
 
 
 async def _encoded_records(exports: Path, codec, specs) -> list[tuple[str, bytes, bytes]]:  # type: ignore[no-untyped-def]
     log = InMemoryEventLog({s.name: s.partitions for s in specs})
     publisher = Publisher(log, codec, specs)
-    for source, name in EXPORT_FILES.items():
-        await connect_file(CONNECTORS[source](TODAY), exports / name, publisher)
+    for source, name in _sources(exports).items():
+        await connect_file(ALL_CONNECTORS[source](TODAY), exports / name, publisher)
     return [(r.topic, r.key.encode(), r.value) for s in specs for r in await log.read_all(s.name)]
 
 
@@ -74,9 +86,9 @@ async def _connectors(bootstrap_servers: str, exports: Path, codec, specs) -> di
     results = {}
     async with KafkaEventLog(bootstrap_servers) as log:
         publisher = Publisher(log, codec, specs)
-        for source, name in EXPORT_FILES.items():
+        for source, name in _sources(exports).items():
             began = time.perf_counter()
-            summary = await connect_file(CONNECTORS[source](TODAY), exports / name, publisher)
+            summary = await connect_file(ALL_CONNECTORS[source](TODAY), exports / name, publisher)
             seconds = time.perf_counter() - began
             results[source] = {
                 "rows": summary.rows_read,
@@ -87,13 +99,15 @@ async def _connectors(bootstrap_servers: str, exports: Path, codec, specs) -> di
     return results
 
 
-async def main(children: int, seed: int) -> dict:  # type: ignore[type-arg]
+async def main(children: int, seed: int, formats: str = "hub") -> dict:  # type: ignore[type-arg]
     settings = load_settings()
     if settings.uses_local_broker:
         LocalBroker(settings).start(timeout_s=120.0)
     codec = bootstrap.codec(settings)
     exports = Path(tempfile.mkdtemp(prefix="cinhub-bench-"))
     generate(exports, children, seed, CensusYear.parse("2025-26"))
+    if formats == "standard":
+        write_standard(exports, children, seed, CensusYear.parse("2025-26"))
     base_specs = bootstrap.topic_specs(settings)
     names = {kind: f"bench-{kind}-{uuid.uuid4().hex[:8]}" for kind in ("raw", "hub")}
     specs = {
@@ -111,6 +125,7 @@ async def main(children: int, seed: int) -> dict:  # type: ignore[type-arg]
     return {
         "children": children,
         "seed": seed,
+        "formats": formats,
         "rows": rows,
         "events": events,
         "raw_produce_msgs_per_s": round(len(records) / raw_seconds),
@@ -122,6 +137,13 @@ async def main(children: int, seed: int) -> dict:  # type: ignore[type-arg]
         "per_source_rows_per_s": {
             s: round(r["rows"] / r["seconds"]) for s, r in per_source.items()
         },
+        "per_source_events_per_s": {
+            s: round(r["events"] / r["seconds"]) for s, r in per_source.items()
+        },
+        "per_source_ratio_events_to_raw": {
+            s: round((r["events"] / r["seconds"]) / (len(records) / raw_seconds), 3)
+            for s, r in per_source.items()
+        },
     }
 
 
@@ -131,5 +153,6 @@ if __name__ == "__main__":
     )
     parser.add_argument("--children", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--formats", choices=("hub", "standard"), default="hub")
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(main(args.children, args.seed)), indent=2))
+    print(json.dumps(asyncio.run(main(args.children, args.seed, args.formats)), indent=2))

@@ -12,7 +12,7 @@ downstream consumers already hold and creates no new facts.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -61,8 +61,9 @@ class Connector(ABC):
         self.today = today or date.today()
 
     @abstractmethod
-    def read(self, path: Path) -> Sequence[SourceRow]:
-        """Every record of the export, after checking the file's structure."""
+    def read(self, path: Path) -> Iterable[SourceRow]:
+        """Every record of the export, after checking the file's structure (a connector that
+        streams returns an iterator: the structure is checked before it is returned)."""
 
     @abstractmethod
     def events(self, row: SourceRow) -> list[Event]:

@@ -11,6 +11,9 @@ from connectors.sources.education_sen import EducationSenConnector
 from connectors.sources.finance import FinanceConnector
 from connectors.sources.panel import PanelConnector
 from connectors.sources.provider_returns import ProviderReturnsConnector
+from connectors.sources.pupil_roll import PupilRollConnector
+from connectors.sources.ssd import SsdConnector
+from connectors.sources.ssda903 import Ssda903Connector
 from connectors.sources.yot import YotConnector
 
 CONNECTORS: dict[str, type[Connector]] = {
@@ -25,11 +28,15 @@ CONNECTORS: dict[str, type[Connector]] = {
         CscConnector,
         DisabledRegisterConnector,
         ProviderReturnsConnector,
+        PupilRollConnector,
+        Ssda903Connector,
+        SsdConnector,
     )
 }
 
 
-# Where each source's export sits in an export folder (connectors/FORMATS.md, hub demo-data).
+# Where each source's export sits in an export folder (connectors/FORMATS.md, hub demo-data);
+# the pupil roll, the SSDA903 return and the SSD extract are not among its exports.
 EXPORT_FILES: dict[str, str] = {
     "csc": "csc_status_changes.csv",
     "education-sen": "education_sen.csv",
@@ -40,4 +47,10 @@ EXPORT_FILES: dict[str, str] = {
     "panel": "panel.xml",
     "finance": "finance_payments.csv",
     "provider-returns": "provider_returns",
+}
+
+
+# The sample of every source in connectors/samples/ (the pupil roll's is hand-written).
+SAMPLE_FILES: dict[str, str] = {
+    **EXPORT_FILES, "pupil-roll": "pupil_roll.csv", "ssda903": "ssda903", "ssd": "ssd",
 }

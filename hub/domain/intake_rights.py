@@ -19,8 +19,11 @@ from hub.domain.events import (
     CscStatusChanged,
     DisabledRegisterEntryRecorded,
     Event,
+    LinkedIdentifierRecorded,
+    LookedAfterEpisodeRecorded,
     PanelDecisionMade,
     PaymentMade,
+    PupilOnRoll,
     SchoolExclusionRecorded,
     SenAssessmentOutcome,
     SenAssessmentRequested,
@@ -45,6 +48,9 @@ DEFAULT_ALLOWED: Mapping[str, frozenset[str]] = {
     "finance": _names(PaymentMade),
     "panel": _names(PanelDecisionMade),
     "provider-returns": _names(ServiceUseReturned),
+    "ssd": _names(LinkedIdentifierRecorded),
+    "ssda903": _names(LookedAfterEpisodeRecorded),
+    "pupil-roll": _names(PupilOnRoll),
     "yot": _names(YotReferralMade, YotReferralClosed),
 }
 

@@ -1,19 +1,22 @@
 """Publishing one export through its connector: every row becomes events or a dead letter.
 
 The file's structure is checked before anything is published; after that no row can stop
-the file. Rows read = rows published + rows dead-lettered, always.
+the file. Rows read = rows published + rows dead-lettered, always. A connector may stream its
+rows (an iterator, not a list): then the total is known only at the end. ``is_known`` lets an
+incremental import skip events the log already holds (they are counted, not re-sent).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from connectors.base import Connector, SourceRow
 from hub.domain.dead_letter import DeadLetter, DeadLetterStage, dead_letter_id
+from hub.domain.events import Event
 from hub.domain.validation import EventRejectedError
 from hub.logging import get_logger
 from hub.usecases.publishing import Publisher
@@ -28,6 +31,7 @@ class ConnectSummary:
     rows_read: int = 0
     rows_published: int = 0
     events_published: int = 0
+    events_already_held: int = 0
     dead_letters: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -59,12 +63,16 @@ async def connect_file(
     publisher: Publisher,
     on_total: Callable[[int], None] = lambda _: None,
     on_row: Callable[[], None] = lambda: None,
+    *,
+    is_known: Callable[[Event], bool] = lambda _: False,
 ) -> ConnectSummary:
     rows = connector.read(path)  # MalformedFileError here: nothing has been published
-    on_total(len(rows))
-    summary = ConnectSummary(connector.source_system, path.name, rows_read=len(rows))
+    if isinstance(rows, Sized):
+        on_total(len(rows))
+    summary = ConnectSummary(connector.source_system, path.name)
     for row in rows:
-        await _publish_row(connector, row, publisher, summary)
+        summary.rows_read += 1
+        await _publish_row(connector, row, publisher, summary, is_known)
         on_row()
     await publisher.flush()
     log.info(
@@ -78,7 +86,8 @@ async def connect_file(
 
 
 async def _publish_row(
-    connector: Connector, row: SourceRow, publisher: Publisher, summary: ConnectSummary
+    connector: Connector, row: SourceRow, publisher: Publisher, summary: ConnectSummary,
+    is_known: Callable[[Event], bool],
 ) -> None:
     try:
         events = connector.events(row)
@@ -87,10 +96,12 @@ async def _publish_row(
     except Exception as exc:
         letter = _dead_letter(connector, row, "CONNECTOR_ERROR", type(exc).__name__)
     else:
-        for event in events:
+        fresh = [event for event in events if not is_known(event)]
+        for event in fresh:
             await publisher.publish(event)
         summary.rows_published += 1
-        summary.events_published += len(events)
+        summary.events_published += len(fresh)
+        summary.events_already_held += len(events) - len(fresh)
         return
     await publisher.dead_letter(letter)
     summary.dead_letters[letter.reason_code] += 1

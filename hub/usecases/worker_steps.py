@@ -26,6 +26,7 @@ from hub.domain.commands import (
     CancelTask,
     ClaimTask,
     CompleteTask,
+    PossibleMatchRaised,
     RecordSenParticipation,
 )
 from hub.domain.dead_letter import DeadLetter, DeadLetterStage, dead_letter_id
@@ -120,6 +121,10 @@ def identity_step(router: Router, resolution: Resolution, message: Incoming) -> 
     identifiers would otherwise reach the decision log, the person tables and review tasks)
     and never forwarded; it yields only its ConsentLimitedUse counts, here and nowhere else.
 
+    Identity evidence (``Event.identity_only``, e.g. a pupil on a school's roll) is resolved and
+    its decision recorded, and goes no further: no forward, so no contact, flag, timeline entry
+    or episode, and no review task for a possible match (the decision log still holds it).
+
     A staff command is forwarded unchanged to the same topic as the events, under the child's
     current key, so the child processor sees one child's events and commands in the single
     order the resolver gave them (a replay then reproduces it).
@@ -134,6 +139,8 @@ def identity_step(router: Router, resolution: Resolution, message: Incoming) -> 
     if not isinstance(admitted, Shared):
         return [router.route(use) for use in admitted]
     child_key, decisions = resolution.resolve(event)  # type: ignore[arg-type]
+    if isinstance(event, Event) and type(event).identity_only:  # evidence only: not acted on
+        return [router.route(d) for d in decisions if not isinstance(d, PossibleMatchRaised)]
     forwarded = (router.topic("ResolvedEvent"), child_key, message.value)
     return [*map(router.route, decisions), forwarded]
 

@@ -12,9 +12,12 @@ from hub.domain.events.education import (
     SenStatementChanged,
 )
 from hub.domain.events.finance import PaymentMade
+from hub.domain.events.looked_after import LookedAfterEpisodeRecorded
 from hub.domain.events.panel import PanelDecisionMade
 from hub.domain.events.providers import ServiceUseReturned
+from hub.domain.events.pupils import PupilOnRoll
 from hub.domain.events.register import DisabledRegisterEntryRecorded
+from hub.domain.events.safeguarding_dataset import LinkedIdentifierRecorded
 from hub.domain.events.youth_justice import YotReferralClosed, YotReferralMade
 
 SOURCE_EVENTS: tuple[type[Event], ...] = (
@@ -31,6 +34,9 @@ SOURCE_EVENTS: tuple[type[Event], ...] = (
     PaymentMade,
     ServiceUseReturned,
     CscStatusChanged,
+    PupilOnRoll,
+    LookedAfterEpisodeRecorded,
+    LinkedIdentifierRecorded,
 )
 
 EVENT_MODELS: dict[str, type[Event]] = {model.__name__: model for model in SOURCE_EVENTS}
@@ -38,7 +44,8 @@ EVENT_MODELS: dict[str, type[Event]] = {model.__name__: model for model in SOURC
 __all__ = [  # noqa: RUF022 - grouped by meaning, not alphabet
     "EVENT_MODELS", "SOURCE_EVENTS", "Event", "Record",
     "CafClosed", "CafCompleted", "CscStatusChanged", "DisabledRegisterEntryRecorded",
-    "PanelDecisionMade", "PaymentMade", "SchoolExclusionRecorded", "SenAssessmentOutcome",
-    "SenAssessmentRequested", "SenStatementChanged", "ServiceUseReturned",
+    "LinkedIdentifierRecorded", "LookedAfterEpisodeRecorded",
+    "PanelDecisionMade", "PaymentMade", "PupilOnRoll", "SchoolExclusionRecorded",
+    "SenAssessmentOutcome", "SenAssessmentRequested", "SenStatementChanged", "ServiceUseReturned",
     "YotReferralClosed", "YotReferralMade",
 ]

@@ -31,6 +31,8 @@ class Event(Record):
     """
 
     schema_version: ClassVar[int] = 1
+    identity_only: ClassVar[bool] = False
+    """True for identity evidence: the resolver decides who it is about and forwards nothing."""
 
     @model_validator(mode="after")
     def _envelope_names_this_event(self) -> Event:

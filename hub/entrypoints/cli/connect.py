@@ -7,19 +7,23 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from connectors.base import MalformedFileError
 from connectors.registry import CONNECTORS
+from connectors.standard_registry import STANDARD_CONNECTORS
 from hub import bootstrap
 from hub.adapters.kafka.log import KafkaEventLog
 from hub.config import load_settings
 from hub.entrypoints.cli import app
+from hub.entrypoints.cli.connect_standard import print_census_import, publish_cin_census
 from hub.usecases.connecting import ConnectSummary, connect_file
 from hub.usecases.publishing import Publisher
 
 console = Console()
+SOURCES = sorted({*CONNECTORS, *STANDARD_CONNECTORS})
 
 
 async def publish_export(
@@ -27,7 +31,7 @@ async def publish_export(
 ) -> ConnectSummary:
     settings = load_settings()
     codec = bootstrap.codec(settings)
-    connector = CONNECTORS[source]()
+    connector = {**CONNECTORS, **STANDARD_CONNECTORS}[source]()
     task = progress.add_task(source, total=None) if progress else None
 
     def on_total(total: int) -> None:
@@ -82,21 +86,28 @@ def print_summary(summaries: list[ConnectSummary]) -> None:
 
 @app.command()
 def connect(
-    source: str = typer.Argument(..., help=f"one of: {', '.join(sorted(CONNECTORS))}"),
+    source: str = typer.Argument(..., help=f"one of: {', '.join(SOURCES)}"),
     file: Path = typer.Argument(
         ..., help="the export file (provider-returns: a file or a folder of SLA files)", exists=True
     ),
+    year: str | None = typer.Option(
+        None, help="cin-census: the census year the file must be, e.g. 2025-26"
+    ),
 ) -> None:
     """Publish an export: every row becomes events or a dead letter with its reason."""
-    if source not in CONNECTORS:
-        console.print(
-            f"[red]error:[/red] unknown source {source!r}; known: {', '.join(sorted(CONNECTORS))}"
-        )
+    if source not in SOURCES:
+        console.print(f"[red]error:[/red] unknown source {source!r}; known: {', '.join(SOURCES)}")
         raise typer.Exit(2)
     try:
         with progress_bar() as progress:
-            summary = asyncio.run(publish_export(source, file, progress))
+            if source == "cin-census":
+                result = asyncio.run(publish_cin_census(file, year, progress))
+                summary = result.summary
+            else:
+                summary = asyncio.run(publish_export(source, file, progress))
     except MalformedFileError as exc:
-        console.print(f"[red]error:[/red] {exc}. Nothing was published.")
+        console.print(f"[red]error:[/red] {escape(str(exc).rstrip('.'))}. Nothing was published.")
         raise typer.Exit(1) from None
     print_summary([summary])
+    if source == "cin-census":
+        print_census_import(console, result)

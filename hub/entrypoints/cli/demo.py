@@ -30,8 +30,11 @@ from hub.adapters.kafka.admin import apply_topics
 from hub.config import Settings, active_file, load_settings, switch_over
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.connect import print_summary, progress_bar, publish_export
+from hub.entrypoints.cli.connect_standard import publish_cin_census
 from hub.entrypoints.cli.events import smoke
 from hub.synthetic.calendar import CensusYear
+from hub.synthetic.standard_formats import FILES as STANDARD_FILES
+from hub.synthetic.standard_formats import write_standard
 from hub.synthetic.writer import generate
 from hub.usecases.connecting import ConnectSummary
 
@@ -43,10 +46,17 @@ def demo(
     children: int = typer.Option(2000, "--children", min=1, help="size of the synthetic authority"),
     seed: int = typer.Option(1, "--seed", help="same seed, same authority"),
     year: str = typer.Option("2025-26", "--year", help="census year"),
+    formats: str = typer.Option(
+        "hub", "--formats", help="hub, or standard: CSC as a CIN census XML and SSDA903 tables, "
+        "plus a pupil roll (hub demo-data --formats standard)",
+    ),
 ) -> None:
     """Run the whole path on embedded defaults and say what was produced and where."""
+    if formats not in ("hub", "standard"):
+        raise typer.BadParameter("must be hub or standard", param_hint="--formats")
+    suffix = "" if formats == "hub" else "-standard"
     base = load_settings(follow=False)  # the namespace the hub was set up with, not a switch
-    settings = _isolate(base, f"demo-{year}-s{seed}-c{children}")
+    settings = _isolate(base, f"demo-{year}-s{seed}-c{children}{suffix}")
     _broker(settings)
     report = asyncio.run(apply_topics(settings.bootstrap, bootstrap.topic_specs(settings)))
     console.print(
@@ -56,9 +66,11 @@ def demo(
     console.print("[bold]3. event contract[/bold] one example of every type, read back in the "
                   "smoke namespace (never the authority's)")
     smoke()
-    exports = settings.home / ".hub" / "demo" / f"authority-{year}-seed{seed}-{children}"
+    exports = settings.home / ".hub" / "demo" / f"authority-{year}-seed{seed}-{children}{suffix}"
     console.print(f"[bold]4. synthetic authority[/bold] {children:,} children -> {exports}")
     generate(exports, children, seed, CensusYear.parse(year))
+    if formats == "standard":
+        write_standard(exports, children, seed, CensusYear.parse(year))
     console.print("[bold]5. connectors[/bold] publishing every source")
     print_summary(_publish_all(exports))
     console.print("[bold]6. stream worker[/bold] identity, contacts, flags, tasks, episodes")
@@ -105,8 +117,15 @@ def _hub(*args: str) -> None:
 
 
 def _publish_all(exports: Path) -> list[ConnectSummary]:
+    """Every export the folder holds: the hub's formats, and the standard ones when written."""
     summaries = []
     with progress_bar() as progress:
-        for source, name in EXPORT_FILES.items():
-            summaries.append(asyncio.run(publish_export(source, exports / name, progress)))
+        for source, name in {**EXPORT_FILES, **STANDARD_FILES}.items():
+            if not (exports / name).exists():
+                continue  # standard formats: the CSC system's file is the CIN census instead
+            if source == "cin-census":
+                result = asyncio.run(publish_cin_census(exports / name, None, progress))
+                summaries.append(result.summary)
+            else:
+                summaries.append(asyncio.run(publish_export(source, exports / name, progress)))
     return summaries

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from hub.entrypoints.cli import app
 from hub.synthetic.calendar import CensusYear
+from hub.synthetic.standard_formats import FILES, write_standard
 from hub.synthetic.writer import generate
 
 
@@ -22,8 +23,15 @@ def demo_data(
     children: int = typer.Option(1000, "--children", min=1, help="true children to create"),
     seed: int = typer.Option(1, "--seed", help="same seed, same bytes"),
     year: str = typer.Option("2025-26", "--year", help="census year, e.g. 2025-26"),
+    formats: str = typer.Option(
+        "hub", "--formats",
+        help="hub: the hub's own export formats; standard: the CSC system as a CIN census XML "
+        "and SSDA903 tables, plus a pupil roll (connectors/FORMATS.md, Standard formats)",
+    ),
 ) -> None:
     """Generate realistic synthetic exports (formats: connectors/FORMATS.md)."""
+    if formats not in ("hub", "standard"):
+        raise typer.BadParameter("must be hub or standard", param_hint="--formats")
     try:
         census = CensusYear.parse(year)
     except ValueError as error:
@@ -39,6 +47,10 @@ def demo_data(
                                 lambda done: bar.advance(task, done))
     else:
         manifest = generate(outdir, children, seed, census)
+    if formats == "standard":
+        written = write_standard(outdir, children, seed, census)
+        console.print("standard formats: " + ", ".join(
+            f"{FILES[source]} {count:,} records" for source, count in written.items()))
     _summary(console, manifest, outdir, time.perf_counter() - started)
 
 

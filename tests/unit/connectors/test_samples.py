@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from connectors.base import Connector
-from connectors.registry import CONNECTORS
+from connectors.registry import CONNECTORS, SAMPLE_FILES
 from hub.domain.events import Event
 from hub.domain.routing import topic_for
 from hub.domain.validation import EventRejectedError
@@ -23,17 +23,6 @@ from tests.conftest import REPO
 from tests.unit.connectors.harness import TODAY
 
 SAMPLES = REPO / "connectors" / "samples"
-SAMPLE_FILES = {
-    "education-sen": "education_sen.csv",
-    "education-exclusions": "education_exclusions.csv",
-    "yot": "yot.csv",
-    "ecaf": "ecaf.json",
-    "panel": "panel.xml",
-    "finance": "finance_payments.csv",
-    "csc": "csc_status_changes.csv",
-    "disabled-register": "disabled_register.csv",
-    "provider-returns": "provider_returns",
-}
 BROKEN_ON_PURPOSE = {"INVALID_UPN", "INVALID_NHS_NUMBER"}
 
 

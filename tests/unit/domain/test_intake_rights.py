@@ -20,7 +20,7 @@ import httpx
 import pytest
 from structlog.testing import capture_logs
 
-from connectors.registry import CONNECTORS, EXPORT_FILES
+from connectors.registry import CONNECTORS, SAMPLE_FILES
 from hub.adapters.avro.codec import AvroCodec
 from hub.adapters.files.intake_rights_toml import hub_toml, load_intake_rights, parse_intake_rights
 from hub.adapters.memory.api_keys import InMemoryApiKeyStore
@@ -101,7 +101,7 @@ def test_a_connector_sample_yields_only_event_types_its_source_may_push(source: 
     """Dynamically: what the connector makes of its sample export."""
     connector = CONNECTORS[source](CONNECTOR_TODAY)
     emitted: set[str] = set()
-    for row in connector.read(SAMPLES / EXPORT_FILES[source]):
+    for row in connector.read(SAMPLES / SAMPLE_FILES[source]):
         with suppress(EventRejectedError):  # the samples break a few identifiers on purpose
             emitted |= {type(event).__name__ for event in connector.events(row)}
     assert emitted
@@ -159,7 +159,7 @@ def test_the_documented_defaults_are_the_defaults():
     section = text.split("<!-- intake-rights:defaults -->", 1)[1].split("\n\n", 1)[0]
     documented = {
         m.group(1): frozenset(re.findall(r"`(\w+)`", m.group(2)))
-        for m in re.finditer(r"^\| `([a-z-]+)` \| (.+) \|$", section, re.M)
+        for m in re.finditer(r"^\| `([a-z0-9-]+)` \| (.+) \|$", section, re.M)
     }
     assert documented == dict(DEFAULT_ALLOWED)
 

@@ -1,0 +1,111 @@
+"""Standard Safeguarding Dataset (Data to Insight): the identity tables of an SSD extract.
+
+Input: a folder of the extract's CSV files, one per table, named for it (``ssd_person.csv``
+required, ``ssd_linked_identifiers.csv`` read when present; any case), with the column names
+of the published data model (``data-to-insight/ssd-data-model``, ``data/objects/*.yml``):
+``ssd_person``: ``pers_person_id`` (required), ``pers_sex``, ``pers_dob``,
+``pers_common_child_id`` (NHS number); ``ssd_linked_identifiers``: ``link_table_id``,
+``link_person_id``, ``link_identifier_type``, ``link_identifier_value`` (required),
+``link_valid_from_date``, ``link_valid_to_date``. Other columns and tables are ignored.
+Events: one LinkedIdentifierRecorded per row, identity evidence only (``identity_only``): the
+person id is the LA child id; a linked identifier goes in its subject field by type (a UPN
+whose validity ended is a former UPN; NHS and YOT numbers in theirs; others in ``other_ids``).
+Delivery: at least once. Idempotency key: the table and row id, with a content hash version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import chain
+from pathlib import Path
+from typing import Any, ClassVar
+
+from connectors.base import (
+    STATUTORY,
+    Connector,
+    Identity,
+    MalformedFileError,
+    SourceRow,
+    at_midnight,
+)
+from connectors.formats.csv_stream import CsvLayout, stream_csv
+from connectors.formats.fields import required, text
+from connectors.formats.standard_dates import extract_day
+from hub.domain.event_ids import content_version
+from hub.domain.events import Event, LinkedIdentifierRecorded
+
+PERSON = CsvLayout(
+    required=("pers_person_id",), optional=("pers_sex", "pers_dob", "pers_common_child_id")
+)
+LINKED = CsvLayout(
+    required=("link_table_id", "link_person_id", "link_identifier_type",
+              "link_identifier_value"),
+    optional=("link_valid_from_date", "link_valid_to_date"),
+)
+SEX = {"M": "MALE", "F": "FEMALE", "U": "UNKNOWN"}
+# link_identifier_type (as the data model lists them, any case) -> the subject field it fills.
+FIELDS = {"unique pupil number": "upn", "nhs number": "nhs_number", "yot number": "yot_id"}
+
+
+def _tables(folder: Path) -> dict[str, Path]:
+    if not folder.is_dir():
+        raise MalformedFileError(f"{folder.name}: not a folder of SSD extract CSV files")
+    found = {p.stem.lower(): p for p in sorted(folder.glob("*.csv"))}
+    if "ssd_person" not in found:
+        raise MalformedFileError(f"{folder.name}: no ssd_person.csv (the SSD person table)")
+    return found
+
+
+def _tagged(rows: Iterator[SourceRow], table: str) -> Iterator[SourceRow]:
+    for row in rows:
+        yield SourceRow(row.number, row.location, row.original, {**row.fields, "_table": table})
+
+
+class SsdConnector(Connector):
+    source_system: ClassVar[str] = "ssd"
+    original_format: ClassVar[str] = "csv-row"
+
+    def read(self, path: Path) -> Iterator[SourceRow]:
+        tables = _tables(path)
+        people = stream_csv(tables["ssd_person"], PERSON)  # both checked before either is read
+        linked = (
+            stream_csv(tables["ssd_linked_identifiers"], LINKED)
+            if "ssd_linked_identifiers" in tables else iter(())
+        )
+        return chain(_tagged(people, "ssd_person"), _tagged(linked, "ssd_linked_identifiers"))
+
+    def events(self, row: SourceRow) -> list[Event]:
+        cells = row.fields
+        if cells["_table"] == "ssd_person":
+            person = required(cells, "pers_person_id")
+            person_subject: dict[str, Any] = {
+                "la_child_id": person, "nhs_number": text(cells, "pers_common_child_id"),
+                "date_of_birth": extract_day(cells, "pers_dob"),
+                "sex": SEX.get((text(cells, "pers_sex") or "").upper(), "UNKNOWN"),
+            }
+            return [self._event(f"ssd_person/{person}", person_subject,
+                                {"ssd_table": "ssd_person"})]
+        kind = required(cells, "link_identifier_type")
+        value = required(cells, "link_identifier_value")
+        until = extract_day(cells, "link_valid_to_date")
+        field = FIELDS.get(kind.strip().lower())
+        if field == "upn" and until is not None and until < self.today:
+            field = "former_upn"  # a UPN that ceased to be valid: an alias, never the current
+        subject: dict[str, Any] = {"la_child_id": required(cells, "link_person_id")}
+        if field is None:
+            subject["other_ids"] = [{"type": kind.strip().upper().replace(" ", "_"),
+                                     "value": value}]
+        else:
+            subject[field] = value.upper() if field.endswith("upn") else value
+        body = {
+            "ssd_table": "ssd_linked_identifiers", "identifier_type": kind,
+            "valid_from": extract_day(cells, "link_valid_from_date"), "valid_to": until,
+        }
+        return [self._event(f"ssd_linked_identifiers/{required(cells, 'link_table_id')}",
+                            subject, body)]
+
+    def _event(self, record: str, subject: dict[str, Any], body: dict[str, Any]) -> Event:
+        stated = at_midnight(self.today)
+        occurred = at_midnight(body["valid_from"]) if body.get("valid_from") else stated
+        ident = Identity(record, content_version({**subject, **body}), occurred, stated)
+        return self.event(LinkedIdentifierRecorded, ident, subject, STATUTORY, **body)

@@ -1,0 +1,118 @@
+"""A CIN census XML this project did not write, through the real broker, worker and compiler.
+
+``hub connect cin-census`` publishes a hand-written 2025-26 file (connectors/samples/), the
+real ``hub worker`` drains it, and ``hub census compile`` builds the census from the topics:
+the compiled CIN census holds the same children, referrals, assessments, plans, enquiries,
+reviews and dates, order aside. Importing the file again publishes nothing new; a file
+failing its XSD publishes nothing at all. When the DfE validator's venv exists, the
+compiled file has no error the input did not have.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.validator import cin_validator
+from hub.domain.episodes.years import CensusYear
+from hub.topics_spec import load_topic_specs
+from tests.integration.worker_harness import (
+    REPO,
+    Authority,
+    decoded,
+    hub_cli,
+    records_in,
+    run_worker_until_drained,
+)
+from tests.unit.connectors.sources.cin_census_files import SAMPLE, edited, facts
+
+pytestmark = pytest.mark.integration
+YEAR = CensusYear.parse("2025-26")
+
+
+async def _authority(tmp_path: Path, bootstrap: str, namespace: str) -> Authority:
+    specs = load_topic_specs(REPO / "topics.yaml", namespace)
+    await apply_topics(bootstrap, specs)
+    return Authority(tmp_path, specs, namespace, bootstrap, f"sqlite:///{tmp_path / 'hub.db'}")
+
+
+def _new_events(output: str) -> int:
+    found = re.search(r"(\d+) new events, (\d+) already held", output)
+    assert found, output
+    return int(found[1])
+
+
+async def test_a_census_file_goes_through_the_worker_into_the_same_census(
+    tmp_path, kafka_broker, topic_namespace
+):
+    authority = await _authority(tmp_path, kafka_broker, topic_namespace)
+    env = authority.env()
+    first = hub_cli(env, "connect", "cin-census", str(SAMPLE), "--year", "2025-26")
+    assert _new_events(first.stdout) == 28
+    csc_topic = authority.topic("cin.source.csc.status.v1")
+    assert await records_in(kafka_broker, csc_topic) == 28
+
+    run_worker_until_drained(authority)
+    out = tmp_path / "census"
+    hub_cli(env, "census", "compile", "--year", YEAR.label, "--out", str(out), "--no-validate")
+    compiled = (out / "cin_census.xml").read_bytes()
+    assert facts(compiled) == facts(SAMPLE.read_bytes())
+
+    again = hub_cli(env, "connect", "cin-census", str(SAMPLE))
+    assert _new_events(again.stdout) == 0
+    assert await records_in(kafka_broker, csc_topic) == 28
+
+    if cin_validator.is_available():
+        given = cin_validator.validate_cin_xml(SAMPLE.read_bytes(), YEAR)
+        made = cin_validator.validate_cin_xml(compiled, YEAR)
+        assert {e.rule for e in made.errors} <= {e.rule for e in given.errors}
+
+
+async def test_a_file_failing_its_schema_publishes_nothing(tmp_path, kafka_broker, topic_namespace):
+    authority = await _authority(tmp_path, kafka_broker, topic_namespace)
+    bad = edited(tmp_path / "bad.xml", ("<ReferralSource>3B", "<ReferralSource>3Z"))
+    done = subprocess.run(
+        [sys.executable, "-m", "hub", "connect", "cin-census", str(bad)],
+        env=authority.env(), capture_output=True, text=True, timeout=120, check=False,
+    )
+    said = " ".join(done.stdout.split())  # the console wraps long lines
+    assert done.returncode == 1
+    assert "line 80 fails the 2025-26 CIN census schema: Element 'ReferralSource': [facet" in said
+    assert "3Z" not in said and said.endswith("code list. Nothing was published.")
+    assert await records_in(kafka_broker, authority.topic("cin.source.csc.status.v1")) == 0
+    assert await records_in(kafka_broker, authority.topic("cin.hub.dead-letter.v1")) == 0
+
+
+async def test_the_pupil_roll_and_the_ssda903_return_link_to_the_census_children(
+    tmp_path, kafka_broker, topic_namespace, codec
+):
+    """Through the real worker: a pupil on the roll is the census child with the same UPN and
+    gets no timeline entry, task or episode; a looked-after episode is the census child with
+    the same LA child id."""
+    authority = await _authority(tmp_path, kafka_broker, topic_namespace)
+    env = authority.env()
+    samples = REPO / "connectors" / "samples"
+    hub_cli(env, "connect", "cin-census", str(SAMPLE))
+    hub_cli(env, "connect", "pupil-roll", str(samples / "pupil_roll.csv"))
+    hub_cli(env, "connect", "ssda903", str(samples / "ssda903"))
+    run_worker_until_drained(authority)
+
+    decisions = await decoded(authority, codec, "cin.hub.identity-decisions.v1")
+    key_of = {d.record.record_id: d.child_key for d in decisions if d.record is not None}
+    census_child = key_of["cin-census:CS100201/2025-05-12/referral"]
+    pupil = next(k for r, k in key_of.items() if r.startswith("pupil-roll:T938203512014@"))
+    assert pupil == census_child
+    looked_after = key_of["ssda903:CS100203/2025-05-05"]
+    assert looked_after == key_of["cin-census:CS100203/2025-04-07/referral"]
+
+    for topic in ("cin.hub.timeline.v1", "cin.hub.tasks.v1", "cin.hub.episodes.v1",
+                  "cin.hub.contacts-and-flags.v1"):
+        records = await decoded(authority, codec, topic)
+        assert not [r for r in records if "pupil-roll" in repr(r)], topic
+    timeline = await decoded(authority, codec, "cin.hub.timeline.v1")
+    assert any(getattr(t, "source_system", "") == "ssda903" for t in timeline)
