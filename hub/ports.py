@@ -86,6 +86,9 @@ class StaffDirectory(Protocol):
 
     def user(self, user_id: str) -> StaffUser | None: ...
 
+    def end_sessions(self, user_id: str, now: float) -> None:
+        """Void every session of the user issued before ``now`` (sign-out, reset)."""
+
 
 # --- The hub's store: what the worker's sink writes and the web inbox reads -------------------
 
@@ -232,3 +235,29 @@ class HubStore(Protocol):
 
     def consent_limited_uses(self, census_month: str | None = None) -> list[ConsentLimitedUse]:
         """Countable uses, of ``census_month`` (``YYYY-MM``) when given, by use id."""
+
+
+# --- The inbox's record of who looked at which child ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildViewed:
+    """One view of a child's details: ids and the client address only, no personal data."""
+
+    viewed_at: datetime
+    user_id: str
+    child_key: str
+    page: str  # "task:<task id>" or "child"
+    client_address: str
+
+
+class ChildViewAudit(Protocol):
+    """Every view of a child's details (``hub inbox audit``); private SQLite in production."""
+
+    def record(self, view: ChildViewed) -> None: ...
+
+    def of_child(self, child_key: str) -> list[ChildViewed]:
+        """Oldest first."""
+
+    def by_user(self, user_id: str) -> list[ChildViewed]:
+        """Oldest first."""

@@ -20,6 +20,17 @@ class ClaimTask(Record):
     sent_at: Timestamp
 
 
+class AssignTask(Record):
+    """A team manager gives the task to ``assignee`` (a member of the task's team)."""
+
+    command_id: str
+    child_key: str
+    task_id: str
+    assignee: str
+    by: str
+    sent_at: Timestamp
+
+
 class CompleteTask(Record):
     command_id: str
     child_key: str
@@ -89,6 +100,6 @@ class SplitChild(Record):
     decided_at: Timestamp
 
 
-TaskCommand = ClaimTask | CompleteTask | CancelTask
+TaskCommand = ClaimTask | AssignTask | CompleteTask | CancelTask
 IdentityCommand = ReviewPossibleMatch | SplitChild
 Command = TaskCommand | RecordSenParticipation | PossibleMatchRaised | IdentityCommand

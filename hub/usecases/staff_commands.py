@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from hub.domain.outputs import (
+    AssignTask,
     CancelTask,
     ClaimTask,
     Command,
@@ -101,6 +102,18 @@ class StaffCommands:
         return await self.send(task, ClaimTask(
             command_id=command_id or new_command_id(), child_key=task.child_key,
             task_id=task_id, by=by.strip(), sent_at=self.clock()))
+
+    async def assign(self, task_id: str, assignee: str, by: str,
+                     command_id: str | None = None) -> Sent:
+        """Give the task to ``assignee``; who may be given it is the caller's to check."""
+        task = await self.movable(task_id, "assign", by)
+        who = required("assignee", assignee)
+        if task.status is TaskStatus.CLAIMED and task.assignee == who:
+            refused("assign", by, "already held", task_id=task_id)
+            raise NothingToDoError(f"{who} already holds task {task_id}")
+        return await self.send(task, AssignTask(
+            command_id=command_id or new_command_id(), child_key=task.child_key,
+            task_id=task_id, assignee=who, by=by.strip(), sent_at=self.clock()))
 
     async def complete(
         self, task_id: str, by: str, outcome: str, command_id: str | None = None

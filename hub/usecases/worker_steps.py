@@ -23,6 +23,7 @@ from hub.domain.child.apply import Input, apply
 from hub.domain.child.disclosure import Shared, admit
 from hub.domain.child.state import ChildState
 from hub.domain.commands import (
+    AssignTask,
     CancelTask,
     ClaimTask,
     CompleteTask,
@@ -41,7 +42,7 @@ from hub.domain.routing import output_key, topic_for
 from hub.topics_spec import TopicSpec
 
 Send = tuple[str, str, bytes]
-STAFF_COMMANDS = (ClaimTask, CompleteTask, CancelTask, RecordSenParticipation)
+STAFF_COMMANDS = (ClaimTask, CompleteTask, CancelTask, RecordSenParticipation, AssignTask)
 
 
 @dataclass(frozen=True)

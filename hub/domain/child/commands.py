@@ -13,6 +13,7 @@ from hub.domain.child import sen_exchange, tasks
 from hub.domain.child.context import Context, Outputs
 from hub.domain.child.state import ChildState
 from hub.domain.commands import (
+    AssignTask,
     ClaimTask,
     Command,
     CompleteTask,
@@ -55,6 +56,8 @@ def _move(state: ChildState, command: TaskCommand, ctx: Context) -> Result:
     moved: TaskChanged | RejectionCode | None
     if isinstance(command, ClaimTask):
         moved = tasks.claim(task, command.by, ctx.now)
+    elif isinstance(command, AssignTask):
+        moved = tasks.assign(task, command.assignee, command.by, ctx.now)
     elif isinstance(command, CompleteTask):
         moved = tasks.close(task, TaskStatus.DONE, command.by, command.outcome, ctx.now)
     else:

@@ -119,6 +119,17 @@ def claim(task: TaskChanged, by: str, now: datetime) -> TaskChanged | RejectionC
     return _next(task, now, status=TaskStatus.CLAIMED, assignee=by, changed_by=by)
 
 
+def assign(task: TaskChanged, assignee: str, by: str, now: datetime
+           ) -> TaskChanged | RejectionCode | None:
+    """Held by ``assignee`` now (a manager's assignment, over anyone's claim); None when
+    ``assignee`` holds it already."""
+    if task.status in FINAL:
+        return RejectionCode.TASK_CLOSED
+    if task.status is TaskStatus.CLAIMED and task.assignee == assignee:
+        return None
+    return _next(task, now, status=TaskStatus.CLAIMED, assignee=assignee, changed_by=by)
+
+
 def close(
     task: TaskChanged, status: TaskStatus, by: str | None, resolution: str, now: datetime
 ) -> TaskChanged | RejectionCode:

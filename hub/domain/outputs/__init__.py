@@ -6,6 +6,7 @@ Each model mirrors ``schemas/avro/hub/<Name>.v1.avsc``; the codec maps record na
 from __future__ import annotations
 
 from hub.domain.commands import (
+    AssignTask,
     CancelTask,
     ClaimTask,
     Command,
@@ -38,7 +39,7 @@ OUTPUT_RECORDS: tuple[type[Record], ...] = (
 )
 COMMAND_RECORDS: tuple[type[Record], ...] = (
     ClaimTask, CompleteTask, CancelTask, RecordSenParticipation, PossibleMatchRaised,
-    ReviewPossibleMatch, SplitChild,
+    ReviewPossibleMatch, SplitChild, AssignTask,
 )
 CONTROL_RECORDS: tuple[type[Record], ...] = (IdentityDecisionMade, ChildReset)
 HUB_MODELS: dict[str, type[Record]] = {
@@ -51,5 +52,5 @@ __all__ = [  # noqa: RUF022 - grouped by meaning, not alphabet
     "ContactRecordCreated", "FlagRaised", "FlagCleared", "TaskChanged", "CommandRejected",
     "TimelineEntry", "SenExchangeReplied", "SenParticipationDecided", "CscStatusRelayed",
     "ConsentLimitedUse", "ClaimTask", "CompleteTask", "CancelTask", "RecordSenParticipation",
-    "PossibleMatchRaised",
+    "PossibleMatchRaised", "AssignTask",
 ]

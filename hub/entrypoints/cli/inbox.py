@@ -1,8 +1,10 @@
-"""``hub inbox serve|add-user``, and the staff commands for operators and scripts:
-``hub task claim|complete|cancel TASK_ID --by USER`` and ``hub sen participation``.
+"""``hub inbox serve|add-user|list-users|audit``, and the staff commands for operators and
+scripts: ``hub task claim|complete|cancel TASK_ID --by USER`` and ``hub sen participation``.
 
-Staff users live hashed in ``<state dir>/inbox_users.db``; ``add-user`` prints a generated
-password exactly once. The commands go through the same service as the inbox's buttons.
+Staff users live hashed in ``<state dir>/inbox_users.db`` (with failed sign-ins);
+``add-user`` prints a generated password exactly once. Views of children's details are in
+``<state dir>/inbox_audit.db``; ``audit --child KEY`` / ``--user U`` lists them.
+The commands go through the same service as the inbox's buttons.
 Exit codes: 0 sent (or done), 1 refused (unknown or finished task, bad user), 2 no hub store
 or event log.
 """
@@ -19,12 +21,15 @@ from rich.console import Console
 
 from hub import bootstrap
 from hub.adapters.kafka.log import KafkaEventLog
+from hub.adapters.keys.child_view_audit import SqliteChildViewAudit
+from hub.adapters.keys.sign_in_attempts import SqliteSignInAttempts
 from hub.adapters.keys.staff_users import SqliteStaffUsers
 from hub.config import Settings, load_settings
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.inbox_send import command_specs, open_store, send
-from hub.entrypoints.web.inbox.app import PublisherFactory, create_app
-from hub.entrypoints.web.inbox.session import SessionSigner, load_secret
+from hub.entrypoints.web.inbox.app import InboxParts, PublisherFactory, create_app
+from hub.entrypoints.web.inbox.session import SessionSigner, idle_seconds, load_secret
+from hub.pages.assets import FrontendMissingError
 from hub.usecases.publishing import Publisher
 
 inbox_app = typer.Typer(help="The web inbox where CSC staff work their tasks.",
@@ -43,6 +48,10 @@ def staff_users(settings: Settings) -> SqliteStaffUsers:
     return SqliteStaffUsers(settings.state_dir / "inbox_users.db")
 
 
+def child_view_audit(settings: Settings) -> SqliteChildViewAudit:
+    return SqliteChildViewAudit(settings.state_dir / "inbox_audit.db")
+
+
 def kafka_publisher(settings: Settings, client_id: str) -> PublisherFactory:
     codec, specs = bootstrap.codec(settings), command_specs(settings)
 
@@ -58,12 +67,22 @@ def kafka_publisher(settings: Settings, client_id: str) -> PublisherFactory:
 def serve(
     host: str = typer.Option("127.0.0.1", help="address to listen on"),
     port: int = typer.Option(8088, help="port to listen on"),
+    reports: str = typer.Option("out", help="where `hub census compile` writes its reports"),
 ) -> None:
     """Serve the inbox until interrupted (plain HTTP: put TLS in front of it)."""
     settings = load_settings()
-    signer = SessionSigner(load_secret(settings.state_dir))
-    web = create_app(kafka_publisher(settings, "cin-hub-inbox"), open_store(settings),
-                     staff_users(settings), signer)
+    parts = InboxParts(
+        users=staff_users(settings),
+        attempts=SqliteSignInAttempts(settings.state_dir / "inbox_users.db"),
+        audit=child_view_audit(settings),
+        signer=SessionSigner(load_secret(settings.state_dir), idle_seconds()),
+        reports=settings.home / reports)
+    try:
+        web = create_app(kafka_publisher(settings, "cin-hub-inbox"), open_store(settings),
+                         parts)
+    except FrontendMissingError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
     # No access log: it would print every URL; our audit lines name ids and actions only.
     uvicorn.run(web, host=host, port=port, access_log=False, server_header=False)
 
@@ -71,12 +90,16 @@ def serve(
 @inbox_app.command("add-user")
 def add_user(
     user: str = typer.Argument(..., help="the staff user id, e.g. amira.khan"),
-    team: str = typer.Option(..., help="the team whose tasks the user sees first"),
-    reset: bool = typer.Option(False, "--reset", help="replace an existing user's password"),
+    team: str = typer.Option(..., help="the team whose tasks the user works"),
+    role: str = typer.Option("practitioner", help="practitioner, team_manager, data_officer "
+                             "or admin"),
+    reset: bool = typer.Option(False, "--reset", help="replace an existing user's password "
+                               "(ends every session of the user)"),
 ) -> None:
     """Add a staff user and print a generated password once; only its salted hash is kept."""
     try:
-        password = staff_users(load_settings()).add(user, team, datetime.now(UTC), reset=reset)
+        password = staff_users(load_settings()).add(user, team, datetime.now(UTC), role=role,
+                                                    reset=reset)
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None
@@ -84,10 +107,43 @@ def add_user(
     typer.echo("Give this password to the user now: the hub keeps only its hash.", err=True)
 
 
+@inbox_app.command("list-users")
+def list_users() -> None:
+    """Every staff user: id, team, role, when added (never a password or hash)."""
+    for u in staff_users(load_settings()).listing():
+        typer.echo(f"{u.user_id}\t{u.team}\t{u.role.value}\t{u.created_at}")
+
+
+@inbox_app.command("audit")
+def audit(
+    child: str = typer.Option("", "--child", help="who looked at this child (hub child key)"),
+    user: str = typer.Option("", "--user", help="which children this staff user looked at"),
+) -> None:
+    """Who looked at a child's details, or whose details a user looked at (oldest first)."""
+    if bool(child) == bool(user):
+        err.print("[red]error:[/red] give exactly one of --child and --user")
+        raise typer.Exit(1)
+    store = child_view_audit(load_settings())
+    views = store.of_child(child) if child else store.by_user(user)
+    typer.echo("viewed_at\tuser\tchild_key\tpage\tclient_address")
+    for v in views:
+        typer.echo(f"{v.viewed_at.isoformat()}\t{v.user_id}\t{v.child_key}\t{v.page}\t"
+                   f"{v.client_address}")
+    typer.echo(f"{len(views)} view(s)", err=True)
+
+
 @task_app.command("claim")
 def claim(task_id: str = typer.Argument(...), by: str = BY) -> None:
     """Claim an open task for a staff user."""
     send(lambda staff: staff.claim(task_id, by))
+
+
+@task_app.command("assign")
+def assign(task_id: str = typer.Argument(...), by: str = BY,
+           to: str = typer.Option(..., "--to", help="the staff user who is to hold the task")
+           ) -> None:
+    """Give a task to a member of its team (a team manager's assignment or reassignment)."""
+    send(lambda staff: staff.assign(task_id, to, by))
 
 
 @task_app.command("complete")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from hub.census import quality, quality_html
@@ -77,8 +78,15 @@ def test_json_and_html_carry_the_same_figures():
     assert json.loads(quality.quality_json(report)) == report
     page = quality_html.render(report).decode()
     assert page.startswith("<!DOCTYPE html>") and page.count("<svg") == 2
-    assert "School-age children in the CIN census with no UPN: 1" in page
+    assert re.search(r"School-age children with no UPN</dt>\s*<dd[^>]*>1</dd>", page)
     assert "<script" not in page
+
+
+def test_html_is_one_standalone_file_in_the_design_systems_look():
+    page = quality_html.render(_report()).decode()
+    assert "govuk-summary-list" in page and ".govuk-table" in page  # the stylesheet, inline
+    assert not re.search(r'<link|src="|href="(?!#)', page)  # nothing fetched from anywhere
+    assert "@font-face" not in page  # GDS Transport is for GOV.UK services only
 
 
 def test_html_escapes_what_it_shows():

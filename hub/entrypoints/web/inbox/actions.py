@@ -1,5 +1,8 @@
 """The task page's buttons: each POST sends one staff command, then back to the task page.
 
+Each action needs a role (``hub.domain.staff_roles``) and a task the user may see (their
+team's; a possible match also for a data officer): otherwise 403 and nothing is sent.
+
 The session remembers the command (task id, command id, the task's version when sent), so the
 task page can say "sent, waiting for the hub" until the store shows a newer version of the
 task, or a ``CommandRejected`` for that command id. A split changes no task: it is done when
@@ -16,18 +19,50 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from hub.domain.outputs import TaskChanged
-from hub.entrypoints.web.inbox.requests import Staff, audit, keep, refused, see_other
-from hub.entrypoints.web.inbox.review_html import chosen_records
+from hub.domain.staff_roles import StaffAction, may
+from hub.entrypoints.web.inbox.child import sees
+from hub.entrypoints.web.inbox.requests import (
+    Staff,
+    audit,
+    forbidden,
+    keep,
+    refused,
+    requires,
+    see_other,
+)
 from hub.entrypoints.web.inbox.session import Pending
-from hub.entrypoints.web.inbox.task_html import Notice
 from hub.logging import get_logger
 from hub.ports import HubStore
 from hub.usecases.identity_review_commands import IdentityReviews, person_records
 from hub.usecases.staff_commands import CommandNotSentError, Sent, StaffCommands
 
-ACTIONS = ("claim", "complete", "cancel", "sen-participation", "review", "split")
+ACTIONS = {"claim": StaffAction.CLAIM, "assign": StaffAction.ASSIGN,
+           "complete": StaffAction.COMPLETE, "cancel": StaffAction.CANCEL,
+           "sen-participation": StaffAction.SEN_PARTICIPATION,
+           "review": StaffAction.REVIEW_MATCH, "split": StaffAction.SPLIT}
 MAX_SPLIT = 50  # record ids in one split from the form (and remembered in the cookie)
+RECORD_FIELD = "record-"  # one checkbox per person record: record-0, record-1, ...
 log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str  # "waiting", "done", "rejected" or "sent" (not refused; the store cannot tell more)
+    text: str
+
+
+def team_members(request: Request, team: str) -> list[str]:
+    """Who a task of ``team`` may be assigned to: the team's casework staff."""
+    users = request.app.state.users.listing()
+    return [u.user_id for u in users if u.team == team
+            and may(u.role, StaffAction.VIEW_TASKS)]
+
+
+def chosen_records(form: dict[str, str]) -> list[str]:
+    """The record ids a split form sent: the ticked boxes, or the lines of the text field."""
+    ticked = [value for name, value in form.items() if name.startswith(RECORD_FIELD)]
+    typed = form.get("records", "").replace(",", "\n").split()
+    return ticked + typed
 
 
 @dataclass(frozen=True)
@@ -38,47 +73,61 @@ class _Refusal(Exception):  # noqa: N818 - an answer to show, not a programming 
 
 async def _send(request: Request, task: TaskChanged, action: str, staff: Staff) -> Sent:
     commands: StaffCommands = request.app.state.commands
-    reviews: IdentityReviews = request.app.state.reviews
     by, form = staff.user.user_id, staff.form
+    if action in ("review", "split"):
+        return await _send_identity(request.app.state.reviews, task, action, staff)
     if action == "claim":
         return await commands.claim(task.task_id, by)
-    if action == "complete":
-        return await commands.complete(task.task_id, by, form.get("outcome", ""))
-    if action == "cancel":
-        return await commands.cancel(task.task_id, by, form.get("reason", ""))
-    if action == "review":
-        if form.get("same") not in ("yes", "no"):
-            raise _Refusal(400, "Choose whether it is the same child.")
-        return await reviews.answer_possible_match(task.task_id, form["same"] == "yes", by)
-    if action == "split":
-        records = chosen_records(form)
-        if len(records) > MAX_SPLIT:
-            raise _Refusal(422, f"Split at most {MAX_SPLIT} records at a time.")
-        return await reviews.split_child(task.child_key, records, by, form.get("reason", ""))
+    if action == "assign":
+        assignee = form.get("assignee", "")
+        if assignee not in await run_in_threadpool(team_members, request, task.team):
+            raise _Refusal(422, "Choose a member of the task's team.")
+        return await commands.assign(task.task_id, assignee, by)
+    if action in ("complete", "cancel"):
+        send = commands.complete if action == "complete" else commands.cancel
+        return await send(task.task_id, by, form.get(
+            "outcome" if action == "complete" else "reason", ""))
     if form.get("will") not in ("yes", "no") or not task.reference:
         raise _Refusal(400, "Choose whether CSC will or will not participate.")
     return await commands.sen_participation(task.child_key, task.reference,
                                             form["will"] == "yes", by)
 
 
+async def _send_identity(reviews: IdentityReviews, task: TaskChanged, action: str,
+                         staff: Staff) -> Sent:
+    by, form = staff.user.user_id, staff.form
+    if action == "review":
+        if form.get("same") not in ("yes", "no"):
+            raise _Refusal(400, "Choose whether it is the same child.")
+        return await reviews.answer_possible_match(task.task_id, form["same"] == "yes", by)
+    records = chosen_records(form)
+    if len(records) > MAX_SPLIT:
+        raise _Refusal(422, f"Split at most {MAX_SPLIT} records at a time.")
+    return await reviews.split_child(task.child_key, records, by, form.get("reason", ""))
+
+
+@requires(StaffAction.VIEW_TASKS)
 async def act(request: Request, staff: Staff) -> Response:
     task_id, action = request.path_params["task_id"], request.path_params["action"]
     store: HubStore = request.app.state.store
     task = await run_in_threadpool(store.task, task_id)
     if action not in ACTIONS or task is None:
-        return refused(request, staff, 404, "Not found", "No such task or action.")
+        return refused(staff, 404, "Not found", "No such task or action.")
+    if not (sees(staff, task) and staff.may(ACTIONS[action])):
+        audit(action, staff.user.user_id, task_id=task_id, result="forbidden")
+        return forbidden(staff)
     try:
         sent = await _send(request, task, action, staff)
     except _Refusal as refusal:
-        return refused(request, staff, refusal.status, "Not sent", refusal.text)
+        return refused(staff, refusal.status, "Not sent", refusal.text)
     except CommandNotSentError as exc:
         status = 422 if isinstance(exc, ValueError) else (
             404 if isinstance(exc, LookupError) else 409)
         audit(action, staff.user.user_id, task_id=task_id, result="not sent")
-        return refused(request, staff, status, "Not sent", str(exc))
+        return refused(staff, status, "Not sent", str(exc))
     except Exception as exc:  # the event log failed: nothing is known to be sent
         log.error("inbox publish failed", error=type(exc).__name__, task_id=task_id)
-        return refused(request, staff, 503, "Not sent", "The hub's event log is unavailable; "
+        return refused(staff, 503, "Not sent", "The hub's event log is unavailable; "
                        "nothing was sent. Try again in a minute.")
     records = tuple(getattr(sent.command, "record_ids", ()))
     extra = {"record_ids": list(records)} if records else {}

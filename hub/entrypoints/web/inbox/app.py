@@ -1,141 +1,80 @@
-"""The web inbox for CSC staff: sign in, see the team's open tasks, work one task.
+"""The web inbox for CSC staff, in the GOV.UK Design System: sign in, work the team's tasks,
+see who a child is when the work needs it.
 
-Pages: ``/sign-in``, ``/`` (open tasks, ``?show=team|mine|all``), ``/tasks/{task_id}`` (the
-task, the child at a glance, the actions, a possible match's answer, the split form) and
-``/healthz``. Actions POST a staff command to
-the commands topic (``inbox_actions``); the worker applies it and the store, which the pages
-read, shows the result. Every view of a task (so of a child's detail) and every action is
-audited with ids only. Flow and rules: docs/inbox.md.
+Pages: ``/sign-in``, ``/`` (the queue: counts, search, filters, sorting, paging, bulk claim),
+``/tasks/{task_id}`` (the task, who the child is, the actions), ``/children/{child_key}``,
+``/data-quality`` (data officers), ``/users`` (administrators), ``/assets/...`` (the Design
+System's CSS, JavaScript and icons) and ``/healthz``. Roles and need-to-know are checked on
+the server for every page and every action (``hub.domain.staff_roles``); every view of a
+child's details goes to the audit store. Flow and rules: docs/inbox.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from pathlib import Path
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from hub.entrypoints.web.inbox import html
-from hub.entrypoints.web.inbox.actions import act, notice_for
-from hub.entrypoints.web.inbox.requests import (
-    SecurityHeaders,
-    Staff,
-    audit,
-    keep,
-    read_form,
-    refused,
-    requires_staff,
-    see_other,
-    session_of,
-)
-from hub.entrypoints.web.inbox.session import COOKIE, Session, SessionSigner
-from hub.entrypoints.web.inbox.task_html import ChildView, task_page
-from hub.ports import HubStore, StaffDirectory
-from hub.usecases.identity_review_commands import IdentityReviews, person_records
+from hub.adapters.keys.sign_in_attempts import SqliteSignInAttempts
+from hub.adapters.keys.staff_users import SqliteStaffUsers
+from hub.entrypoints.web.inbox import admin as inbox_admin
+from hub.entrypoints.web.inbox import pages as inbox_pages
+from hub.entrypoints.web.inbox import queue as inbox_queue
+from hub.entrypoints.web.inbox import sign_in as inbox_sign_in
+from hub.entrypoints.web.inbox.actions import act
+from hub.entrypoints.web.inbox.requests import SecurityHeaders
+from hub.entrypoints.web.inbox.session import SessionSigner
+from hub.pages import assets
+from hub.ports import ChildViewAudit, HubStore
+from hub.usecases.identity_review_commands import IdentityReviews
 from hub.usecases.publishing import Publisher
 from hub.usecases.staff_commands import StaffCommands
 
 PublisherFactory = Callable[[], AbstractAsyncContextManager[Publisher]]
 Clock = Callable[[], datetime]
-ENGLAND = ZoneInfo("Europe/London")
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-async def sign_in_form(request: Request) -> Response:
-    session = session_of(request)
-    users: StaffDirectory = request.app.state.users
-    user = None
-    if session and session.user:
-        user = await run_in_threadpool(users.user, session.user)
-    if user is not None:
-        return see_other("/")
-    session = session if session and not session.user else Session.anonymous()
-    return keep(HTMLResponse(html.sign_in_page(session.csrf)), request, session)
+@dataclass(frozen=True)
+class InboxParts:
+    """Everything the inbox keeps besides the hub store: users, sign-in failures, the audit."""
 
-
-async def sign_in(request: Request) -> Response:
-    session, form = session_of(request), await read_form(request)
-    if session is None or not session.csrf_ok(form.get("csrf")):
-        fresh = Session.anonymous()
-        page = html.sign_in_page(fresh.csrf, "The sign-in form expired. Please try again.")
-        return keep(HTMLResponse(page, 403), request, fresh)
-    users: StaffDirectory = request.app.state.users
-    user = await run_in_threadpool(users.authenticate, form.get("user", ""),
-                                   form.get("password", ""))  # scrypt: CPU
-    if user is None:
-        audit("sign-in-refused", None)
-        page = html.sign_in_page(session.csrf, "Wrong user id or password.")
-        return keep(HTMLResponse(page, 401), request, session)
-    audit("sign-in", user.user_id)
-    return keep(see_other("/"), request, session.signed_in(user.user_id))
-
-
-@requires_staff
-async def sign_out(request: Request, staff: Staff) -> Response:
-    audit("sign-out", staff.user.user_id)
-    response = see_other("/sign-in")
-    response.delete_cookie(COOKIE, path="/")
-    return response
-
-
-@requires_staff
-async def inbox(request: Request, staff: Staff) -> Response:
-    show = request.query_params.get("show", "team")
-    show = show if show in html.SHOW else "team"
-    store: HubStore = request.app.state.store
-    team = staff.user.team if show == "team" else None
-    tasks = await run_in_threadpool(store.open_tasks, team)
-    if show == "mine":
-        tasks = [t for t in tasks if t.assignee == staff.user.user_id]
-    audit("list", staff.user.user_id, show=show, tasks=len(tasks))
-    today = request.app.state.clock().astimezone(ENGLAND).date()
-    return HTMLResponse(html.inbox_page(tasks, show, user=staff.user.user_id,
-                                        team=staff.user.team, csrf=staff.session.csrf,
-                                        today=today))
-
-
-def _child_view(store: HubStore, child_key: str) -> ChildView:
-    return ChildView(store.child_summary(child_key), store.flags(child_key),
-                     store.timeline(child_key), person_records(store, child_key))
-
-
-@requires_staff
-async def task_detail(request: Request, staff: Staff) -> Response:
-    task_id, store = request.path_params["task_id"], request.app.state.store
-    task = await run_in_threadpool(store.task, task_id)
-    if task is None:
-        return refused(request, staff, 404, "Not found", "No such task.")
-    audit("view", staff.user.user_id, task_id=task_id, child_key=task.child_key)
-    child = await run_in_threadpool(_child_view, store, task.child_key)
-    pending, session = staff.session.pending, staff.session
-    notice = None
-    if pending and pending.task_id == task_id:
-        notice = await run_in_threadpool(notice_for, pending, task, store)
-        if notice.kind != "waiting":
-            session = replace(session, pending=None)  # shown once: the result is known
-    page = task_page(task, child, notice, user=staff.user.user_id, team=staff.user.team,
-                     csrf=session.csrf)
-    return keep(HTMLResponse(page), request, session)
+    users: SqliteStaffUsers
+    attempts: SqliteSignInAttempts
+    audit: ChildViewAudit
+    signer: SessionSigner
+    reports: Path | None = None  # where ``hub census compile`` writes (data-quality page)
 
 
 async def healthz(_request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-def create_app(publisher_factory: PublisherFactory, store: HubStore, users: StaffDirectory,
-               signer: SessionSigner, clock: Clock = utc_now) -> Starlette:
+def asset_route(folder: Path) -> Callable[[Request], Response]:
+    def serve(request: Request) -> Response:
+        path = assets.asset(request.path_params["name"], folder)
+        if path is None:
+            return PlainTextResponse("Not found", 404)
+        return FileResponse(path, media_type=assets.SERVED[request.path_params["name"]])
+
+    return serve
+
+
+def create_app(publisher_factory: PublisherFactory, store: HubStore, parts: InboxParts,
+               clock: Clock = utc_now, frontend: Path | None = None) -> Starlette:
     """The inbox; the publisher is opened on start-up and closed (flushed) on shutdown."""
+    folder = frontend or assets.frontend_dir()  # refuses to start without the Design System
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -145,15 +84,24 @@ def create_app(publisher_factory: PublisherFactory, store: HubStore, users: Staf
             yield
 
     routes = [
-        Route("/", inbox, methods=["GET"]),
-        Route("/sign-in", sign_in_form, methods=["GET"]),
-        Route("/sign-in", sign_in, methods=["POST"]),
-        Route("/sign-out", sign_out, methods=["POST"]),
-        Route("/tasks/{task_id}", task_detail, methods=["GET"]),
-        Route("/tasks/{task_id}/{action}", requires_staff(act), methods=["POST"]),
+        Route("/", inbox_queue.inbox, methods=["GET"]),
+        Route("/sign-in", inbox_sign_in.sign_in_form, methods=["GET"]),
+        Route("/sign-in", inbox_sign_in.sign_in, methods=["POST"]),
+        Route("/sign-out", inbox_sign_in.sign_out, methods=["POST"]),
+        Route("/tasks/claim", inbox_queue.bulk_claim, methods=["POST"]),
+        Route("/tasks/{task_id}", inbox_pages.task_detail, methods=["GET"]),
+        Route("/tasks/{task_id}/{action}", act, methods=["POST"]),
+        Route("/children/{child_key}", inbox_pages.child_detail, methods=["GET"]),
+        Route("/data-quality", inbox_admin.data_quality, methods=["GET"]),
+        Route("/users", inbox_admin.users_page, methods=["GET"]),
+        Route("/users", inbox_admin.add_user, methods=["POST"]),
+        Route("/users/{user_id}/reset", inbox_admin.reset_user, methods=["POST"]),
+        Route("/assets/{name:path}", asset_route(folder), methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)])
-    app.state.store, app.state.users, app.state.signer = store, users, signer
+    app.state.store, app.state.users, app.state.signer = store, parts.users, parts.signer
+    app.state.attempts, app.state.audit, app.state.reports = (parts.attempts, parts.audit,
+                                                              parts.reports)
     app.state.clock = clock
     return app

@@ -1,7 +1,11 @@
 """The inbox session: a small HMAC-SHA256 signed cookie, and the CSRF token it carries.
 
 The cookie is ``<base64url JSON>.<base64url HMAC>``; it holds the signed-in user id, a CSRF
-token, an expiry and the last command sent (ids only), never anything about a child. The
+token, when it was issued, when it was last used, an expiry and the last command sent (ids
+only), never anything about a child. A session ends at the first of: 8 hours after sign-in
+(absolute), 30 minutes without a request (idle, ``HUB_INBOX_IDLE_MINUTES``), or the user's
+``sessions_from`` moving past its issue time (sign-out, password reset: every session of
+the user ends, not only the cookie in this browser). The
 secret is ``HUB_INBOX_SECRET`` or, failing that, a random key generated once into the state
 dir (mode 0600). A cookie that is tampered with, signed with another secret or expired reads
 as no session at all.
@@ -22,6 +26,7 @@ from typing import Any
 
 COOKIE = "hub_inbox"
 LIFETIME_S = 8 * 60 * 60  # one working day
+IDLE_S = 30 * 60
 
 
 @dataclass(frozen=True)
@@ -41,10 +46,17 @@ class Session:
     expires: float
     user: str | None = None
     pending: Pending | None = None
+    issued_at: float = 0.0
+    seen_at: float = 0.0
 
     @classmethod
     def anonymous(cls) -> Session:
-        return cls(csrf=secrets.token_urlsafe(24), expires=time.time() + LIFETIME_S)
+        now = time.time()
+        return cls(csrf=secrets.token_urlsafe(24), expires=now + LIFETIME_S, issued_at=now,
+                   seen_at=now)
+
+    def seen(self, now: float) -> Session:
+        return replace(self, seen_at=now)
 
     def signed_in(self, user: str) -> Session:
         """A fresh session (new CSRF token) for ``user``: nothing carries over from before."""
@@ -75,10 +87,16 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def idle_seconds(env: dict[str, str] | None = None) -> float:
+    minutes = (os.environ if env is None else env).get("HUB_INBOX_IDLE_MINUTES", "")
+    return float(minutes) * 60 if minutes else IDLE_S
+
+
 class SessionSigner:
-    def __init__(self, secret: bytes) -> None:
+    def __init__(self, secret: bytes, idle_s: float = IDLE_S) -> None:
         if len(secret) < 16:
             raise ValueError("the inbox secret must be at least 16 bytes")
+        self.idle_s = idle_s
         self._key = hashlib.sha256(b"cin-hub inbox session\x00" + secret).digest()
 
     def _mac(self, body: str) -> str:
@@ -101,4 +119,6 @@ class SessionSigner:
             session = Session(**data, pending=Pending(**pending) if pending else None)
         except (ValueError, TypeError, AttributeError):
             return None
-        return session if session.expires > time.time() else None
+        now = time.time()
+        alive = session.expires > now and now - session.seen_at <= self.idle_s
+        return session if alive else None

@@ -1,0 +1,89 @@
+"""Signing in and out: the password check, lockout after repeated failures, and ending every
+session of the user on sign-out.
+
+A user id locks after 5 failed sign-ins in 15 minutes, an address after 20
+(``hub.domain.sign_in_limits``); while locked, sign-in is refused with 429 before any
+password is checked, with the same words for a known and an unknown user id.
+"""
+
+from __future__ import annotations
+
+import time
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from hub.adapters.keys.sign_in_attempts import SqliteSignInAttempts
+from hub.domain.staff_roles import Role, StaffAction, may
+from hub.entrypoints.web.inbox.requests import (
+    audit,
+    client_address,
+    keep,
+    page,
+    read_form,
+    see_other,
+    session_of,
+    signed_in,
+)
+from hub.entrypoints.web.inbox.session import COOKIE, Session
+from hub.ports import StaffDirectory
+
+WRONG = "Wrong user id or password."
+LOCKED = "Too many failed sign-ins. Try again in {minutes} minutes, or ask an administrator."
+
+
+def _form(request: Request, session: Session, status: int = 200, error: str | None = None
+          ) -> Response:
+    response = page("sign_in.html", None, status, title="Sign in", csrf=session.csrf,
+                    error=error, has_error=bool(error))
+    return keep(response, request, session)
+
+
+def home(role: Role) -> str:
+    """Where a signed-in user starts: the tasks, or for an administrator the users page."""
+    return "/" if may(role, StaffAction.VIEW_TASKS) else "/users"
+
+
+async def sign_in_form(request: Request) -> Response:
+    staff = await signed_in(request)
+    if staff is not None:
+        return see_other(home(staff.user.role))
+    session = session_of(request)
+    return _form(request, session if session and not session.user else Session.anonymous())
+
+
+async def sign_in(request: Request) -> Response:
+    session, form = session_of(request), await read_form(request)
+    if session is None or not session.csrf_ok(form.get("csrf")):
+        return _form(request, Session.anonymous(), 403,
+                     "The sign-in form expired. Please try again.")
+    users: StaffDirectory = request.app.state.users
+    attempts: SqliteSignInAttempts = request.app.state.attempts
+    user_id, address, now = form.get("user", "").strip(), client_address(request), time.time()
+    until = await run_in_threadpool(attempts.locked_until, user_id, address, now)
+    if until is not None:
+        audit("sign-in-locked", None)
+        minutes = max(1, round((until - now) / 60))
+        return _form(request, session, 429, LOCKED.format(minutes=minutes))
+    user = await run_in_threadpool(users.authenticate, user_id,
+                                   form.get("password", ""))  # scrypt: CPU
+    if user is None:
+        await run_in_threadpool(attempts.failed, user_id, address, now)
+        audit("sign-in-refused", None)
+        return _form(request, session, 401, WRONG)
+    await run_in_threadpool(attempts.succeeded, user.user_id)
+    audit("sign-in", user.user_id, role=user.role.value)
+    return keep(see_other(home(user.role)), request, session.signed_in(user.user_id))
+
+
+async def sign_out(request: Request) -> Response:
+    """Ends every session of the user (all browsers), then back to the sign-in page."""
+    staff = await signed_in(request)
+    if staff is not None and staff.session.csrf_ok(staff.form.get("csrf")):
+        users: StaffDirectory = request.app.state.users
+        await run_in_threadpool(users.end_sessions, staff.user.user_id, time.time())
+        audit("sign-out", staff.user.user_id)
+    response = see_other("/sign-in")
+    response.delete_cookie(COOKIE, path="/")
+    return response
