@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from hub.adapters.avro.codec import AvroCodec
 from hub.domain.dead_letter import DeadLetter
 from hub.domain.events import Event
+from hub.domain.minimisation import minimised
 from hub.domain.routing import source_key, topic_for
 from hub.ports import EventLog
 from hub.topics_spec import TopicSpec
@@ -22,6 +23,9 @@ class Publisher:
         self.dead_letter_topic = topic_for("DeadLetter", self.declared)
 
     async def publish(self, event: Event) -> str:
+        """Publish ``event``, without name, date of birth and postcode if consent is withheld
+        (connectors and the intake both publish here)."""
+        event = minimised(event)
         topic = topic_for(type(event).__name__, self.declared)
         await self.log.append(topic, source_key(event), self.codec.encode(event))
         return topic

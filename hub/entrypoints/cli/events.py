@@ -30,7 +30,7 @@ def smoke() -> None:
     events = load_examples(settings.home / "schemas" / "examples")
 
     async def run() -> list:  # type: ignore[type-arg]
-        async with KafkaEventLog(settings.bootstrap) as log:
+        async with KafkaEventLog(settings.kafka) as log:
             return await round_trip(
                 Publisher(log, codec, bootstrap.input_specs(settings)), codec, events
             )
@@ -50,7 +50,7 @@ def count(topic: str = typer.Argument(..., help="topic name as declared in topic
     """Count a topic's records by event type (no personal data is printed)."""
     settings = load_settings()
     codec = bootstrap.codec(settings)
-    records = asyncio.run(read_topic(settings.bootstrap, topic))
+    records = asyncio.run(read_topic(settings.kafka, topic))
     counts: Counter[str] = Counter()
     for record in records:
         try:
