@@ -15,7 +15,7 @@ from hub.adapters.kafka.log import KafkaEventLog
 from hub.adapters.keys.staff_roles import SqliteStaffRoles
 from hub.adapters.keys.staff_users import SqliteStaffUsers
 from hub.domain.dead_letter import DeadLetter, DeadLetterStage
-from hub.entrypoints.cli import deadletters_cli as _deadletters  # noqa: F401 (adds the command)
+from hub.entrypoints.cli import deadletters as _deadletters  # noqa: F401 (adds the command)
 from hub.topics_spec import load_topic_specs
 from hub.usecases.publishing import Publisher
 from tests.integration.kafka_fixtures import REPO, run_cli
