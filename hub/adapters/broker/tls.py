@@ -46,21 +46,33 @@ class TlsFiles:
 def ensure_tls(folder: Path, host: str = "127.0.0.1") -> TlsFiles:
     """The CA and broker certificate under ``folder``, made on first use."""
     files = TlsFiles(private_dir(folder))
-    if not (files.ca.is_file() and files.ca_key.is_file()):
-        new_ca = ec.generate_private_key(ec.SECP256R1())
-        write_private(files.ca_key, _key_pem(new_ca))
-        write_private(files.ca, _pem(_ca_certificate(new_ca)))
+    if ensure_ca(files):
         files.broker.unlink(missing_ok=True)
     if not files.broker.is_file():
-        loaded = serialization.load_pem_private_key(files.ca_key.read_bytes(), password=None)
-        if not isinstance(loaded, ec.EllipticCurvePrivateKey):
-            raise TypeError(f"{files.ca_key}: not the EC key this hub makes")
-        ca_key = loaded
-        ca_cert = x509.load_pem_x509_certificate(files.ca.read_bytes())
-        key = ec.generate_private_key(ec.SECP256R1())
-        cert = _leaf(key, ca_key, ca_cert, BROKER_CN, host)
-        write_private(files.broker, _key_pem(key) + _pem(cert) + _pem(ca_cert))
+        issue(files, files.broker, BROKER_CN, [host])
     return files
+
+
+def ensure_ca(files: TlsFiles) -> bool:
+    """Make the CA unless it exists; True when a new one was made."""
+    if files.ca.is_file() and files.ca_key.is_file():
+        return False
+    new_ca = ec.generate_private_key(ec.SECP256R1())
+    write_private(files.ca_key, _key_pem(new_ca))
+    write_private(files.ca, _pem(_ca_certificate(new_ca)))
+    return True
+
+
+def issue(files: TlsFiles, path: Path, common_name: str, hosts: list[str]) -> None:
+    """A key and certificate for ``common_name`` (its hosts as SANs), signed by the CA, written
+    to ``path`` as one PEM file: key, certificate, CA certificate."""
+    loaded = serialization.load_pem_private_key(files.ca_key.read_bytes(), password=None)
+    if not isinstance(loaded, ec.EllipticCurvePrivateKey):
+        raise TypeError(f"{files.ca_key}: not the EC key this hub makes")
+    ca_cert = x509.load_pem_x509_certificate(files.ca.read_bytes())
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = _leaf(key, loaded, ca_cert, common_name, hosts)
+    write_private(path, _key_pem(key) + _pem(cert) + _pem(ca_cert))
 
 
 def _name(common_name: str) -> x509.Name:
@@ -90,14 +102,15 @@ def _ca_certificate(key: ec.EllipticCurvePrivateKey) -> x509.Certificate:
 
 def _leaf(
     key: ec.EllipticCurvePrivateKey, ca_key: ec.EllipticCurvePrivateKey,
-    ca_cert: x509.Certificate, common_name: str, host: str,
+    ca_cert: x509.Certificate, common_name: str, hosts: list[str],
 ) -> x509.Certificate:
     now = dt.datetime.now(dt.UTC)
     names: list[x509.GeneralName] = [x509.DNSName("localhost")]
-    try:
-        names.append(x509.IPAddress(ipaddress.ip_address(host)))
-    except ValueError:
-        names.append(x509.DNSName(host))
+    for host in hosts:
+        try:
+            names.append(x509.IPAddress(ipaddress.ip_address(host)))
+        except ValueError:
+            names.append(x509.DNSName(host))
     return (
         x509.CertificateBuilder()
         .subject_name(_name(common_name)).issuer_name(ca_cert.subject)

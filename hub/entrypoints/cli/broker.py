@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import typer
@@ -15,11 +16,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from hub.adapters.broker.cluster_secrets import write_cluster_secrets
 from hub.adapters.broker.fetch import BrokerFetchError, ensure_kafka_jars
 from hub.adapters.broker.local import BrokerError, BrokerStatus, ExternalClusterError, LocalBroker
 from hub.adapters.kafka.acls import apply_grants
 from hub.adapters.kafka.client import KafkaAdminError
 from hub.config import Settings, load_settings
+from hub.domain.intake_rights import DEFAULT_ALLOWED
+from hub.domain.topic_access import users
 from hub.entrypoints.cli import app
 from hub.usecases.topic_grants import namespace_grants
 
@@ -124,6 +128,18 @@ def _status_table(status: BrokerStatus) -> Table:
     table.add_row("data dir", escape(str(status.data_dir)))
     table.add_row("version", f"Apache Kafka {status.version} (KRaft, single node)")
     return table
+
+
+@broker_app.command("secrets")
+def cluster_secrets(
+    out: Path = typer.Argument(..., help="folder for tls/ and passwords/ (0700)"),
+    host: list[str] = typer.Option(..., "--host", help="a broker's host name (repeat)"),
+    owner: int | None = typer.Option(None, help="uid to own the files (the brokers' user)"),
+) -> None:
+    """CA, one certificate per broker and one SCRAM password per role, for a cluster."""
+    made = write_cluster_secrets(out, host, users(DEFAULT_ALLOWED), owner)
+    _console().print(f"{len(made)} files in {out} (CA, {len(host)} broker certificates, "
+                     f"{len(made) - 2 - len(host)} passwords); existing ones kept")
 
 
 @broker_app.command()

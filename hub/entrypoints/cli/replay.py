@@ -120,7 +120,7 @@ def replay(
     database = replay_database(settings.database, name, folder)
     specs = load_topic_specs(settings.topics_file, name)
     asyncio.run(apply_topics(settings.kafka, list(specs)))
-    if settings.broker_secure:  # the worker may write the replay's namespace, read the source's
+    if settings.broker_secure or settings.kafka.security.uses_sasl:  # replay worker ACLs
         asyncio.run(apply_grants(settings.kafka, namespace_grants(settings, name)))
     env = _env(settings, name, source, database)
     out.print(f"replaying namespace {source or '(default)'} into {name}; log: {folder}/worker.log")

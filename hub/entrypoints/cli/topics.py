@@ -80,7 +80,7 @@ def apply_command(
         settings, apply_topics(settings.kafka, specs, increase_partitions=increase_partitions)
     )
     _print_report(report, settings.bootstrap)
-    if settings.broker_secure:  # the namespace's roles may use its topics (docs/security.md)
+    if settings.broker_secure or settings.kafka.security.uses_sasl:  # roles get their ACLs
         rows = _run(settings, apply_grants(settings.kafka, namespace_grants(settings)))
         _console().print(f"ACLs: {rows} rows for the namespace's roles")
 
