@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hub.adapters.files.private import private_dir, write_private
+from hub.adapters.files.private import private_dir, tighten_tree, write_private
 from hub.config import Settings
 
 HOST = "127.0.0.1"
@@ -111,7 +111,9 @@ def write_properties(path: Path, values: dict[str, str]) -> None:
 def write_broker_files(
     settings: Settings, paths: BrokerPaths, overrides: dict[str, str] | None = None
 ) -> None:
-    """The broker's folders (0700: its data holds personal data) and property files."""
+    """The broker's folders (0700: its data holds personal data) and property files; what an
+    older hub left readable by others is tightened."""
+    tighten_tree(paths.root)
     private_dir(paths.root)
     private_dir(paths.logs_dir)
     private_dir(paths.data_dir)
