@@ -8,7 +8,7 @@ from hub.config import Settings
 from hub.domain.topic_access import Grant, users
 from hub.usecases.topic_grants import namespace_grants
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def _grants() -> list[Grant]:
