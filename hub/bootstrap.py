@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from hub.adapters.avro.codec import AvroCodec, load_codec
+from hub.adapters.keys.staff_roles import SqliteStaffRoles
 from hub.config import Settings
 from hub.topics_spec import TopicSpec, load_topic_specs
 
@@ -24,7 +25,22 @@ def topic_specs(settings: Settings, namespace: str | None = None) -> tuple[Topic
     chosen = settings.topic_namespace if namespace is None else namespace
     specs = load_topic_specs(settings.topics_file, chosen)
     factor = settings.replication_factor
-    return tuple(
+    raised = tuple(
         s.model_copy(update={"replication_factor": factor}) if factor > s.replication_factor else s
         for s in specs
     )
+    return tuple(_dead_letter_retention(s, settings) for s in raised)
+
+
+def _dead_letter_retention(spec: TopicSpec, settings: Settings) -> TopicSpec:
+    """``HUB_DEAD_LETTER_RETENTION_DAYS`` replaces the dead-letter topic's declared retention."""
+    days = settings.dead_letter_retention_days
+    if days is None or "DeadLetter" not in spec.value:
+        return spec
+    return spec.model_copy(update={"retention_ms": days * 24 * 3600 * 1000})
+
+
+def staff_directory(settings: Settings) -> SqliteStaffRoles:
+    """Who the staff are and their roles (the web inbox's users file): the worker verifies
+    every staff command's actor against it."""
+    return SqliteStaffRoles(settings.staff_directory_file)

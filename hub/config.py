@@ -12,9 +12,46 @@ import tomllib
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import URL, make_url
+
+SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
+
+
+class KafkaSecurity(BaseModel):
+    """How a client proves itself to the cluster. The password is never a setting itself: it is
+    read, when a client is built, from ``password_file`` or the ``password_env`` variable."""
+
+    model_config = ConfigDict(frozen=True)
+
+    protocol: SecurityProtocol = "PLAINTEXT"
+    ca_file: Path | None = None  # PEM bundle that signs the brokers' certificates
+    sasl_mechanism: str = "SCRAM-SHA-512"
+    user: str | None = None
+    password_file: Path | None = None
+    password_env: str = "HUB_KAFKA_PASSWORD"  # noqa: S105 - the variable's name, not a secret
+
+    @property
+    def uses_sasl(self) -> bool:
+        return self.protocol.startswith("SASL_")
+
+    @property
+    def uses_tls(self) -> bool:
+        return self.protocol.endswith("SSL")
+
+
+class KafkaConnection(BaseModel):
+    """Where a client connects and how it authenticates: what every Kafka adapter takes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    bootstrap: str
+    security: KafkaSecurity = KafkaSecurity()
+
+    def __str__(self) -> str:  # messages name the address, never the credentials
+        return self.bootstrap
 
 
 class Settings(BaseModel):
@@ -35,6 +72,11 @@ class Settings(BaseModel):
     cache_home: Path | None = Field(
         default=None, description="where downloaded broker jars live (shared between homes)"
     )
+    kafka_security: KafkaSecurity = KafkaSecurity()
+    broker_secure: bool = False  # the local broker runs SASL_SSL with ACLs (hub broker --secure)
+    dead_letter_retention_days: int | None = None  # overrides topics.yaml's 30 days
+    staff_db: Path | None = None  # the staff directory (web inbox users and their roles)
+    internal_port: int | None = None  # the secured broker's mutual-TLS listener (broker_port + 2)
 
     @property
     def state_dir(self) -> Path:
@@ -66,6 +108,35 @@ class Settings(BaseModel):
         return self.bootstrap_servers or f"127.0.0.1:{self.broker_port}"
 
     @property
+    def staff_directory_file(self) -> Path:
+        return self.staff_db or self.state_dir / "inbox_users.db"
+
+    @property
+    def broker_internal_port(self) -> int:
+        return self.internal_port or self.broker_port + 2
+
+    @property
+    def local_secrets_dir(self) -> Path:
+        """The secured local broker's CA, certificates and generated passwords (0700)."""
+        return self.state_dir / "broker-secure" / "secrets"
+
+    @property
+    def kafka(self) -> KafkaConnection:
+        """The cluster address with this process's credentials (the operator's: ``admin``)."""
+        return self.kafka_for("admin")
+
+    def kafka_for(self, user: str) -> KafkaConnection:
+        """Credentials for a process acting as ``user``. Configured security always wins; the
+        secured local broker otherwise gives each role its own generated SCRAM user."""
+        security = self.kafka_security
+        if self.broker_secure and self.uses_local_broker and security.protocol == "PLAINTEXT":
+            security = KafkaSecurity(
+                protocol="SASL_SSL", ca_file=self.local_secrets_dir / "tls" / "ca.pem", user=user,
+                password_file=self.local_secrets_dir / "passwords" / user,
+            )
+        return KafkaConnection(bootstrap=self.bootstrap, security=security)
+
+    @property
     def database(self) -> str:
         return self.database_url or f"sqlite:///{self.state_dir / 'hub.db'}"
 
@@ -83,6 +154,19 @@ _ENV_FIELDS = {
     "HUB_REPLICATION_FACTOR": "replication_factor",
     "HUB_WORKER_WEB_PORT": "worker_web_port",
     "HUB_CACHE_DIR": "cache_home",
+    "HUB_BROKER_SECURE": "broker_secure",
+    "HUB_INTERNAL_PORT": "internal_port",
+    "HUB_STAFF_DB": "staff_db",
+    "HUB_DEAD_LETTER_RETENTION_DAYS": "dead_letter_retention_days",
+}
+# Client security (hub.toml table [hub.kafka_security]); the password itself comes from
+# HUB_KAFKA_PASSWORD_FILE or the variable HUB_KAFKA_PASSWORD, never from a command line.
+_SECURITY_ENV = {
+    "HUB_KAFKA_SECURITY_PROTOCOL": "protocol",
+    "HUB_KAFKA_CA_FILE": "ca_file",
+    "HUB_KAFKA_SASL_MECHANISM": "sasl_mechanism",
+    "HUB_KAFKA_USER": "user",
+    "HUB_KAFKA_PASSWORD_FILE": "password_file",
 }
 
 
@@ -102,6 +186,9 @@ def load_settings(env: dict[str, str] | None = None, *, follow: bool = True) -> 
     for var, field in _ENV_FIELDS.items():
         if env.get(var):
             values[field] = env[var]
+    security = dict(values.get("kafka_security", {}))
+    security.update({field: env[var] for var, field in _SECURITY_ENV.items() if env.get(var)})
+    values["kafka_security"] = security
     settings = Settings(**values)
     return follow_switch(settings) if follow else settings
 
@@ -125,19 +212,46 @@ def follow_switch(settings: Settings) -> Settings:
     return settings.model_copy(update={
         "topic_namespace": active["topic_namespace"],
         "source_namespace": active["source_namespace"],
-        "database_url": active["database_url"],
+        "database_url": _with_password(active["database_url"], settings.database_url),
         "switch_file": pointer,
     })
 
 
+def without_password(url: str) -> str:
+    """``url`` with any password removed: what may be written to a file."""
+    parsed = make_url(url)
+    if parsed.password is None:
+        return url
+    bare = URL.create(parsed.drivername, parsed.username, None, parsed.host, parsed.port,
+                      parsed.database, parsed.query)
+    return bare.render_as_string(hide_password=False)
+
+
+def _with_password(url: str, configured: str | None) -> str:
+    """The pointer's URL, with the password of the configured database (``HUB_DATABASE_URL``,
+    from the environment) when it is the same server and user; else libpq's own sources
+    (``PGPASSWORD``, ``~/.pgpass``) apply."""
+    if configured is None:
+        return url
+    mine, theirs = make_url(url), make_url(configured)
+    same = (mine.host, mine.port, mine.username) == (theirs.host, theirs.port, theirs.username)
+    if mine.password is None and theirs.password is not None and same:
+        return mine.set(password=theirs.password).render_as_string(hide_password=False)
+    return url
+
+
 def switch_over(pointer: Path, namespace: str, source: str, database: str) -> None:
     """Record, atomically, that the hub now serves ``namespace`` (read by ``follow_switch``)."""
-    pointer.parent.mkdir(parents=True, exist_ok=True)
+    pointer.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = pointer.with_suffix(".tmp")
-    tmp.write_text(json.dumps({
-        "topic_namespace": namespace, "source_namespace": source, "database_url": database,
+    tmp.unlink(missing_ok=True)
+    text = json.dumps({
+        "topic_namespace": namespace, "source_namespace": source,
+        "database_url": without_password(database),  # never a password in a file
         "switched_at": datetime.now(UTC).isoformat(),
-    }, indent=2) + "\n", encoding="utf-8")
+    }, indent=2) + "\n"
+    with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+        out.write(text)
     tmp.replace(pointer)
 
 

@@ -89,3 +89,19 @@ def sees_task(role: Role, team: str, task_team: str, task_type: TaskType) -> boo
     if role is Role.DATA_OFFICER and task_type is TaskType.POSSIBLE_MATCH_REVIEW:
         return True
     return task_team == team
+
+
+# The worker's check of a staff command read from the commands topic (``actor_check``) uses
+# the same table, by command type and role names as the staff directory stores them.
+PRACTITIONER, TEAM_MANAGER, DATA_OFFICER, ADMIN = (r.value for r in Role)
+ROLES = frozenset(r.value for r in Role)
+ACTION_ROLES: dict[str, frozenset[str]] = {
+    command: frozenset(r.value for r in REQUIRED_ROLES[action])
+    for command, action in COMMAND_ACTIONS.items()
+}
+"""A staff command's type name -> the role names that may send it."""
+
+
+def command_allowed(command_type: str, roles: frozenset[str]) -> bool:
+    """True when one of ``roles`` may send ``command_type``; an unknown type is nobody's."""
+    return bool(ACTION_ROLES.get(command_type, frozenset()) & roles)

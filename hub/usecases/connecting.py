@@ -9,7 +9,7 @@ incremental import skip events the log already holds (they are counted, not re-s
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sized
+from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +17,7 @@ from pathlib import Path
 from connectors.base import Connector, SourceRow
 from hub.domain.dead_letter import DeadLetter, DeadLetterStage, dead_letter_id
 from hub.domain.events import Event
+from hub.domain.identifier_rights import identifier_problems
 from hub.domain.validation import EventRejectedError
 from hub.logging import get_logger
 from hub.usecases.publishing import Publisher
@@ -41,6 +42,14 @@ class ConnectSummary:
     @property
     def balanced(self) -> bool:
         return self.rows_read == self.rows_published + self.rows_dead_lettered
+
+
+def _check_identifier_rights(source_system: str, events: Iterable[Event]) -> None:
+    """An event asserting identifiers beyond the source's rights: the row is dead-lettered."""
+    problems = [p for e in events
+                for p in identifier_problems(source_system, e.envelope.subject)]  # type: ignore[attr-defined]
+    if problems:
+        raise EventRejectedError(problems)
 
 
 def _dead_letter(connector: Connector, row: SourceRow, code: str, reason: str) -> DeadLetter:
@@ -91,6 +100,7 @@ async def _publish_row(
 ) -> None:
     try:
         events = connector.events(row)
+        _check_identifier_rights(connector.source_system, events)
     except EventRejectedError as exc:
         letter = _dead_letter(connector, row, exc.code, str(exc))
     except Exception as exc:

@@ -16,13 +16,20 @@ answer means durable. Idempotency key: the event id; a retry publishes the same 
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hub.domain.dead_letter import DeadLetter, DeadLetterStage, dead_letter_id
 from hub.domain.event_ids import event_id
 from hub.domain.events import EVENT_MODELS, Event
+from hub.domain.identifier_rights import (
+    DEFAULT_IDENTIFIER_RIGHTS,
+    IdentifierRights,
+    identifier_problems,
+)
 from hub.domain.intake_rights import DEFAULT_RIGHTS, IntakeRights
 from hub.domain.validation import EventRejectedError, Problem, build_event
 from hub.usecases.publishing import Publisher
@@ -117,8 +124,11 @@ class Intake:
     makes each answer speak for its own record only.
     """
 
-    def __init__(self, publisher: Publisher, rights: IntakeRights = DEFAULT_RIGHTS) -> None:
-        self.publisher, self.rights = publisher, rights
+    def __init__(
+        self, publisher: Publisher, rights: IntakeRights = DEFAULT_RIGHTS,
+        identifiers: IdentifierRights = DEFAULT_IDENTIFIER_RIGHTS,
+    ) -> None:
+        self.publisher, self.rights, self.identifiers = publisher, rights, identifiers
         self._lock = asyncio.Lock()
 
     def check_allowed(self, source_system: str, event_type: str) -> None:
@@ -134,7 +144,30 @@ class Intake:
     ) -> Accepted:
         self.check_allowed(source_system, event_type)
         event = build_pushed_event(event_type, body, source_system, today, now)
+        subject = event.envelope.subject  # type: ignore[attr-defined]
+        pushes = self.rights.event_types(source_system)
+        if problems := identifier_problems(source_system, subject, self.identifiers, pushes):
+            await self._dead_letter(source_system, event_type, body, problems, now)
+            raise EventRejectedError(problems)
         async with self._lock:
             topic = await self.publisher.publish(event)
             await self.publisher.flush()
         return Accepted(event, topic)
+
+    async def _dead_letter(
+        self, source_system: str, event_type: str, body: dict[str, Any],
+        problems: list[Problem], now: datetime,
+    ) -> None:
+        """An identity claim beyond the source's rights is kept for operators, not dropped."""
+        original = json.dumps(body, sort_keys=True, default=str).encode()
+        location = f"POST /events/{event_type}"
+        letter = DeadLetter(
+            dead_letter_id=dead_letter_id(source_system, location, original),
+            stage=DeadLetterStage.INTAKE, source_system=source_system,
+            reason_code=problems[0].code,
+            reason="; ".join(f"{p.field}: {p.message}" for p in problems),
+            location=location, original=original, original_format="json", rejected_at=now,
+        )
+        async with self._lock:
+            await self.publisher.dead_letter(letter)
+            await self.publisher.flush()

@@ -8,6 +8,7 @@ from hub.adapters.avro.codec import AvroCodec
 from hub.domain.dead_letter import DeadLetter
 from hub.domain.events import Event
 from hub.domain.examples import refuse_example
+from hub.domain.minimisation import minimised
 from hub.domain.routing import source_key, topic_for
 from hub.ports import EventLog
 from hub.topics_spec import TopicSpec
@@ -31,6 +32,9 @@ class Publisher:
     async def publish(self, event: Event) -> str:
         if not self.accepts_examples:
             refuse_example(event)
+        """Publish ``event``, without name, date of birth and postcode if consent is withheld
+        (connectors and the intake both publish here)."""
+        event = minimised(event)
         topic = topic_for(type(event).__name__, self.declared)
         await self.log.append(topic, source_key(event), self.codec.encode(event))
         return topic

@@ -34,6 +34,7 @@ from hub.domain.outputs.codes import TaskStatus, TaskType
 from hub.domain.routing import output_key, topic_for
 from hub.logging import get_logger
 from hub.ports import HubStore
+from hub.usecases.actor_check import ActorDirectory, actor_refusal, reason
 from hub.usecases.publishing import Publisher
 
 Clock = Callable[[], datetime]
@@ -60,6 +61,10 @@ class NothingToDoError(CommandNotSentError):
 
 class MissingFieldError(CommandNotSentError, ValueError):
     """A required free-text field (who, outcome, reason) is blank."""
+
+
+class ActorRefusedError(CommandNotSentError, PermissionError):
+    """The staff directory does not know the actor, or their roles do not allow the action."""
 
 
 @dataclass(frozen=True)
@@ -90,8 +95,10 @@ def required(name: str, value: str) -> str:
 class StaffCommands:
     """Checks a command against the store, publishes it, flushes, and writes the audit line."""
 
-    def __init__(self, publisher: Publisher, store: HubStore, clock: Clock = utc_now) -> None:
+    def __init__(self, publisher: Publisher, store: HubStore, clock: Clock = utc_now,
+                 actors: ActorDirectory | None = None) -> None:
         self.publisher, self.store, self.clock = publisher, store, clock
+        self.actors = actors  # checked again by the worker, which has the last word
         self._lock = asyncio.Lock()  # a flush covers every pending record: one at a time
 
     async def claim(self, task_id: str, by: str, command_id: str | None = None) -> Sent:
@@ -164,6 +171,7 @@ class StaffCommands:
 
     async def send(self, task: TaskChanged | None, command: Command) -> Sent:
         """Publish ``command`` (about ``task``, if any), flush, and write the audit line."""
+        self._check_actor(command)
         topic = topic_for(type(command).__name__, self.publisher.declared)
         async with self._lock:
             await self.publisher.log.append(
@@ -174,3 +182,12 @@ class StaffCommands:
                  command_id=command.command_id, **about,
                  child_key=getattr(command, "child_key", None), by=getattr(command, "by", None))
         return Sent(command, topic, task)
+
+    def _check_actor(self, command: Command) -> None:
+        if self.actors is None:
+            return
+        action, by = type(command).__name__, str(getattr(command, "by", ""))
+        code = actor_refusal(self.actors, action, by)
+        if code is not None:
+            refused(action, by, code.value, command_id=command.command_id)
+            raise ActorRefusedError(f"{by or 'nobody'} may not {action}: {reason(code)}")

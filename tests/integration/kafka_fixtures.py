@@ -7,6 +7,11 @@ started once per session (lazily, only when a test asks for ``kafka_broker``) an
 The broker jars are reused from the project's cache (``.hub/cache``, or ``$HUB_CACHE_DIR``), so
 only the first run on a machine downloads them. The ports are free ones the OS picks, so a
 developer's own broker (19092), and another test session, never meet this one.
+
+``HUB_TEST_SECURE_KAFKA=1`` makes the session broker the secured one (SASL_SSL, SCRAM users per
+role, ACLs): ``kafka_broker`` then yields the admin's :class:`KafkaConnection` instead of an
+address, and the worker harness publishes as each source and runs the worker as ``worker``.
+``secure_broker`` is a secured broker for the security tests whatever the switch says.
 """
 
 from __future__ import annotations
@@ -25,12 +30,14 @@ from typer.testing import CliRunner, Result
 from hub.adapters.broker.config import BrokerPaths
 from hub.adapters.broker.local import LocalBroker
 from hub.adapters.broker.process import find_broker_pids, is_alive
-from hub.config import Settings
+from hub.adapters.kafka.connection import KafkaTarget
+from hub.config import KafkaConnection, Settings
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli import broker as _broker_cli  # noqa: F401 (adds `hub broker`)
 from hub.entrypoints.cli import topics as _topics_cli  # noqa: F401 (adds `hub topics`)
 
 REPO = Path(__file__).resolve().parents[2]
+SECURE = os.environ.get("HUB_TEST_SECURE_KAFKA") == "1"
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -54,6 +61,7 @@ def isolated_settings(home: Path, **overrides: object) -> Settings:
         "home": home,
         "broker_port": broker_port,
         "controller_port": controller_port,
+        "internal_port": free_port(),
         "cache_home": cache,
     }
     return Settings.model_validate(values | overrides)
@@ -65,6 +73,12 @@ def settings_env(settings: Settings) -> dict[str, str | None]:
         "HUB_HOME": str(settings.home),
         "HUB_BROKER_PORT": str(settings.broker_port),
         "HUB_CONTROLLER_PORT": str(settings.controller_port),
+        "HUB_INTERNAL_PORT": str(settings.broker_internal_port),
+        "HUB_BROKER_SECURE": "1" if settings.broker_secure else None,
+        "HUB_KAFKA_SECURITY_PROTOCOL": None,
+        "HUB_KAFKA_USER": None,
+        "HUB_KAFKA_PASSWORD_FILE": None,
+        "HUB_KAFKA_CA_FILE": None,
         "HUB_CACHE_DIR": str(settings.cache_dir),
         "HUB_CONFIG": str(settings.home / "hub.toml"),
         "KAFKA_BOOTSTRAP_SERVERS": None,
@@ -90,21 +104,59 @@ def assert_no_broker_left(settings: Settings, pid: int) -> None:
     assert not paths.pid_file.exists()
 
 
+def as_role(target: KafkaTarget, user: str) -> KafkaTarget:
+    """The same cluster as ``user`` (its generated password file beside the admin's); a plain
+    address (an unsecured broker) stays as it is."""
+    if not isinstance(target, KafkaConnection) or target.security.password_file is None:
+        return target
+    security = target.security.model_copy(update={
+        "user": user, "password_file": target.security.password_file.with_name(user),
+    })
+    return target.model_copy(update={"security": security})
+
+
 @pytest.fixture(scope="session")
 def kafka_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return isolated_settings(tmp_path_factory.mktemp("hub-home"))
+    return isolated_settings(tmp_path_factory.mktemp("hub-home"), broker_secure=SECURE)
+
+
+def _running(settings: Settings) -> Iterator[KafkaTarget]:
+    broker = LocalBroker(settings)
+    started = broker.start(timeout_s=120.0)
+    try:
+        yield settings.kafka if settings.broker_secure else settings.bootstrap
+    finally:
+        broker.stop()
+        assert_no_broker_left(settings, started.pid)
 
 
 @pytest.fixture(scope="session")
-def kafka_broker(kafka_settings: Settings) -> Iterator[str]:
-    """Bootstrap address of a real single-node KRaft broker, stopped after the session."""
-    broker = LocalBroker(kafka_settings)
-    started = broker.start(timeout_s=120.0)
-    try:
-        yield kafka_settings.bootstrap
-    finally:
-        broker.stop()
-        assert_no_broker_left(kafka_settings, started.pid)
+def kafka_broker(kafka_settings: Settings) -> Iterator[KafkaTarget]:
+    """A real single-node KRaft broker, stopped after the session: its address, or with
+    ``HUB_TEST_SECURE_KAFKA=1`` the admin's connection to the secured broker."""
+    yield from _running(kafka_settings)
+
+
+@pytest.fixture(scope="session")
+def secure_settings(
+    kafka_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Settings:
+    if SECURE:
+        return kafka_settings
+    return isolated_settings(tmp_path_factory.mktemp("secure-home"), broker_secure=True)
+
+
+@pytest.fixture(scope="session")
+def secure_broker(secure_settings: Settings) -> Iterator[KafkaConnection]:
+    """The admin's connection to a secured broker (SASL_SSL, per-role SCRAM users, ACLs)."""
+    if SECURE:
+        broker = LocalBroker(secure_settings)
+        broker.start(timeout_s=120.0)  # the session broker: already running, stopped by it
+        yield secure_settings.kafka
+        return
+    for target in _running(secure_settings):
+        assert isinstance(target, KafkaConnection)
+        yield target
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from hub.domain.commands import ReviewPossibleMatch, SplitChild
 from hub.domain.outputs.identity import IdentityDecisionKind, IdentityDecisionMade
 from hub.domain.outputs.reset import ChildReset
 from hub.domain.routing import output_key, topic_for
+from tests.integration.kafka_fixtures import as_role
 from tests.integration.worker_harness import (
     Authority,
     census_from_database,
@@ -63,7 +64,7 @@ def _send(authority: Authority, codec: AvroCodec, command: object) -> None:
     topic = topic_for(type(command).__name__, declared)
 
     async def go() -> None:
-        async with KafkaEventLog(authority.bootstrap) as log:
+        async with KafkaEventLog(as_role(authority.bootstrap, "inbox")) as log:
             await log.append(topic, output_key(command), codec.encode(command))  # type: ignore[arg-type]
 
     asyncio.run(go())
@@ -76,6 +77,7 @@ def _counted(store: SqlHubStore, key: str) -> list:
 @pytest.mark.timeout(1200)
 def test_a_merge_and_its_undo_reach_every_output(kafka_broker, tmp_path, codec: AvroCodec):
     authority = asyncio.run(publish_authority(tmp_path, kafka_broker, "it-review", children=300))
+    authority.add_staff("amira.khan", "data_officer")  # the worker verifies the reviewer
     run_worker_until_drained(authority)
     before = census_from_database(authority.env(), tmp_path / "before")
     decisions = asyncio.run(decoded(authority, codec, "cin.hub.identity-decisions.v1"))

@@ -12,19 +12,27 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from connectors.registry import CONNECTORS, EXPORT_FILES
 from hub.adapters.avro.codec import AvroCodec, load_codec
 from hub.adapters.kafka import consumer_lag
+from hub.adapters.kafka.acls import apply_grants
 from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.connection import KafkaTarget, connection_env
 from hub.adapters.kafka.log import KafkaEventLog, read_topic
+from hub.adapters.keys.staff_roles import SqliteStaffRoles
+from hub.adapters.keys.staff_users import SqliteStaffUsers
+from hub.config import KafkaConnection, Settings
+from hub.domain.topic_access import WORKER, source_user
 from hub.synthetic.calendar import CensusYear
 from hub.synthetic.writer import generate
 from hub.topics_spec import TopicSpec, load_topic_specs
 from hub.usecases.connecting import connect_file
 from hub.usecases.publishing import Publisher
+from hub.usecases.topic_grants import namespace_grants
+from tests.integration.kafka_fixtures import as_role
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "schemas" / "avro"
@@ -37,8 +45,9 @@ class Authority:
     exports: Path
     specs: tuple[TopicSpec, ...]
     namespace: str
-    bootstrap: str
+    bootstrap: KafkaTarget  # the admin's connection on a secured broker
     database: str
+    staff_db: Path | None = None  # the staff directory the worker verifies actors against
 
     def topic(self, name: str) -> str:
         return f"{self.namespace}.{name}"
@@ -49,28 +58,46 @@ class Authority:
                 (r["source"], r["source_record_id"]): r["true_child_id"] for r in csv.DictReader(f)
             }
 
-    def env(self) -> dict[str, str]:
+    def env(self, user: str = WORKER) -> dict[str, str]:
+        """A hub process's environment; on a secured broker it connects as ``user``."""
+        target = as_role(self.bootstrap, user)
+        kafka = (connection_env(target) if isinstance(target, KafkaConnection)
+                 else {"KAFKA_BOOTSTRAP_SERVERS": target})
         return {
             **os.environ,
             "HUB_HOME": str(REPO),
             "HUB_TOPIC_NAMESPACE": self.namespace,
-            "KAFKA_BOOTSTRAP_SERVERS": self.bootstrap,
+            **kafka,
             "HUB_DATABASE_URL": self.database,
+            **({"HUB_STAFF_DB": str(self.staff_db)} if self.staff_db else {}),
         }
+
+    def add_staff(self, user: str, *roles: str) -> None:
+        """A staff directory user (as ``hub inbox add-user`` and ``hub staff grant`` make)."""
+        assert self.staff_db is not None
+        first, *more = roles or ("practitioner",)
+        SqliteStaffUsers(self.staff_db).add(user, "Front Door", datetime.now(UTC), role=first)
+        for role in more:
+            SqliteStaffRoles(self.staff_db).grant(user, role)
 
 
 async def publish_authority(
-    tmp: Path, bootstrap: str, namespace: str, children: int = 300, seed: int = 5
+    tmp: Path, bootstrap: KafkaTarget, namespace: str, children: int = 300, seed: int = 5
 ) -> Authority:
+    """Generate an authority and publish every export, each source as its own Kafka user on
+    a secured broker (whose namespace gets its ACLs first)."""
     exports = tmp / "exports"
     generate(exports, children, seed, CensusYear.parse("2025-26"))
     specs = load_topic_specs(REPO / "topics.yaml", namespace)
     await apply_topics(bootstrap, specs)
-    async with KafkaEventLog(bootstrap) as log:
-        publisher = Publisher(log, load_codec(SCHEMAS), specs)
-        for source, name in EXPORT_FILES.items():
+    if isinstance(bootstrap, KafkaConnection) and bootstrap.security.uses_sasl:
+        await apply_grants(bootstrap, namespace_grants(Settings(home=REPO), namespace))
+    for source, name in EXPORT_FILES.items():
+        async with KafkaEventLog(as_role(bootstrap, source_user(source))) as log:
+            publisher = Publisher(log, load_codec(SCHEMAS), specs)
             await connect_file(CONNECTORS[source](TODAY), exports / name, publisher)
-    return Authority(exports, specs, namespace, bootstrap, f"sqlite:///{tmp / 'hub.db'}")
+    return Authority(exports, specs, namespace, bootstrap, f"sqlite:///{tmp / 'hub.db'}",
+                     staff_db=tmp / "inbox_users.db")
 
 
 def run_worker_until_drained(authority: Authority, timeout: float = 400) -> None:
@@ -100,7 +127,7 @@ async def decoded(authority: Authority, codec: AvroCodec, topic: str) -> list[ob
     ]
 
 
-async def records_in(bootstrap: str, topic: str) -> int:
+async def records_in(bootstrap: KafkaTarget, topic: str) -> int:
     """How many records a topic holds (sum of end offsets): cheap progress polling."""
     return await consumer_lag.records_in(bootstrap, [topic])
 

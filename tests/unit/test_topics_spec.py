@@ -50,7 +50,7 @@ def test_the_repository_topics_file_loads() -> None:
     assert specs["cin.source.education.sen.v1"].retention_ms == -1
     assert specs["cin.hub.dead-letter.v1"].partitions == 1
     assert specs["cin.hub.tasks.v1"].cleanup_policy == "compact"
-    assert specs["cin.hub.tasks.v1"].retention_ms is None
+    assert specs["cin.hub.tasks.v1"].retention_ms == -1  # compacted: the latest per key, kept
 
 
 def test_every_record_the_hub_knows_has_a_declared_topic(codec) -> None:  # type: ignore[no-untyped-def]
@@ -175,3 +175,14 @@ def test_a_cluster_replication_factor_raises_every_topic(tmp_path: Path) -> None
     specs = bootstrap.topic_specs(Settings(home=tmp_path, replication_factor=3))
     assert {s.replication_factor for s in specs} == {3}
     assert {s.replication_factor for s in bootstrap.topic_specs(Settings(home=tmp_path))} == {1}
+
+
+def test_every_topic_declares_its_retention_and_dead_letters_expire(tmp_path) -> None:
+    specs = load_topic_specs(REPO_TOPICS)
+    assert all(spec.retention_ms is not None for spec in specs)
+    dead = next(s for s in specs if "DeadLetter" in s.value)
+    assert dead.configs["retention.ms"] == str(30 * 24 * 3600 * 1000)
+    (tmp_path / "topics.yaml").write_text(REPO_TOPICS.read_text())
+    shorter = bootstrap.topic_specs(Settings(home=tmp_path, dead_letter_retention_days=7))
+    dead = next(s for s in shorter if "DeadLetter" in s.value)
+    assert dead.retention_ms == 7 * 24 * 3600 * 1000

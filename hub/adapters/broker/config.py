@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from hub.adapters.files.private import private_dir, tighten_tree, write_private
 from hub.config import Settings
 
 HOST = "127.0.0.1"
@@ -22,7 +24,7 @@ class BrokerPaths:
 
     @classmethod
     def for_settings(cls, settings: Settings) -> BrokerPaths:
-        return cls(settings.state_dir / "broker")
+        return cls(settings.state_dir / ("broker-secure" if settings.broker_secure else "broker"))
 
     @property
     def config_file(self) -> Path:
@@ -103,13 +105,20 @@ def log4j_properties(paths: BrokerPaths) -> dict[str, str]:
 def write_properties(path: Path, values: dict[str, str]) -> None:
     header = "# Written by `hub broker start`; edits are overwritten on the next start.\n"
     body = "".join(f"{key}={value}\n" for key, value in values.items())
-    path.write_text(header + body, encoding="utf-8")
+    write_private(path, header + body)
 
 
-def write_broker_files(settings: Settings, paths: BrokerPaths) -> None:
-    paths.logs_dir.mkdir(parents=True, exist_ok=True)
-    paths.data_dir.mkdir(parents=True, exist_ok=True)
-    write_properties(paths.config_file, server_properties(settings, paths))
+def write_broker_files(
+    settings: Settings, paths: BrokerPaths, overrides: dict[str, str] | None = None
+) -> None:
+    """The broker's folders (0700: its data holds personal data) and property files; what an
+    older hub left readable by others is tightened."""
+    tighten_tree(paths.root)
+    private_dir(paths.root)
+    private_dir(paths.logs_dir)
+    private_dir(paths.data_dir)
+    properties = server_properties(settings, paths) | (overrides or {})
+    write_properties(paths.config_file, properties)
     write_properties(paths.log4j_file, log4j_properties(paths))
 
 
@@ -127,13 +136,27 @@ def java_command(java: str, lib_dir: Path, paths: BrokerPaths, heap: str) -> lis
     ]
 
 
-def format_storage(java: str, lib_dir: Path, paths: BrokerPaths) -> bool:
-    """Format the KRaft log dir once. Returns False if it was already formatted."""
+def format_storage(
+    java: str, lib_dir: Path, paths: BrokerPaths, secret_args: Sequence[str] = ()
+) -> bool:
+    """Format the KRaft log dir once. Returns False if it was already formatted.
+
+    ``secret_args`` (SCRAM credentials) reach the tool through a 0600 argument file, deleted
+    afterwards, so no password shows in a process listing."""
     if (paths.data_dir / "meta.properties").is_file():
         return False
     tool = [*java_command(java, lib_dir, paths, "256m"), "kafka.tools.StorageTool"]
     cluster_id = _run_tool([*tool, "random-uuid"]).strip().splitlines()[-1]
-    _run_tool([*tool, "format", "-t", cluster_id, "-c", str(paths.config_file)])
+    format_args = ["format", "-t", cluster_id, "-c", str(paths.config_file), *secret_args]
+    if not secret_args:
+        _run_tool([*tool, *format_args])
+        return True
+    argfile = paths.root / ".format-args"
+    write_private(argfile, "".join(f"{arg}\n" for arg in tool[1:] + format_args))
+    try:
+        _run_tool([java, f"@{argfile}"])
+    finally:
+        argfile.unlink(missing_ok=True)
     return True
 
 

@@ -22,8 +22,11 @@ from hub.adapters.broker.config import (
     write_broker_files,
 )
 from hub.adapters.broker.fetch import BrokerFetchError, ensure_kafka_jars, require_tool
+from hub.adapters.broker.secure import ensure_material, scram_arguments, secure_properties
 from hub.adapters.kafka.client import cluster_answers_now
 from hub.config import Settings
+from hub.domain.intake_rights import DEFAULT_ALLOWED
+from hub.domain.topic_access import users
 from hub.logging import get_logger
 
 log = get_logger(__name__)
@@ -101,7 +104,7 @@ class LocalBroker:
 
     def status(self) -> BrokerStatus:
         if not self.settings.uses_local_broker:
-            reachable = cluster_answers_now(self.settings.bootstrap, timeout_s=5.0)
+            reachable = cluster_answers_now(self.settings.kafka, timeout_s=5.0)
             return BrokerStatus(reachable, None, self.settings.bootstrap, None, None, external=True)
         pid = proc.read_pid(self.paths.pid_file)
         if pid is None or not proc.is_broker_process(pid, self.paths.config_file):
@@ -137,7 +140,10 @@ class LocalBroker:
         return found[0]
 
     def _check_ports_free(self) -> None:
-        for port in (self.settings.broker_port, self.settings.controller_port):
+        ports = [self.settings.broker_port, self.settings.controller_port]
+        if self.settings.broker_secure:
+            ports.append(self.settings.broker_internal_port)
+        for port in ports:
             if proc.port_open(HOST, port):
                 raise BrokerError(
                     f"port {HOST}:{port} is already in use by another process; "
@@ -149,8 +155,9 @@ class LocalBroker:
             java = require_tool("java")
             with proc.file_lock(self.settings.cache_dir / ".lock"):
                 lib_dir = ensure_kafka_jars(self.settings.cache_dir, self.settings.kafka_version)
-            write_broker_files(self.settings, self.paths)
-            format_storage(java, lib_dir, self.paths)
+            overrides, secret_args = self._security()
+            write_broker_files(self.settings, self.paths, overrides)
+            format_storage(java, lib_dir, self.paths, secret_args)
         except (BrokerFetchError, BrokerConfigError) as exc:
             raise BrokerError(str(exc)) from exc
         command = [
@@ -162,6 +169,13 @@ class LocalBroker:
         self.paths.pid_file.write_text(f"{pid}\n", encoding="utf-8")
         return pid
 
+    def _security(self) -> tuple[dict[str, str], list[str]]:
+        """The secured broker's extra properties and its SCRAM users' format arguments."""
+        if not self.settings.broker_secure:
+            return {}, []
+        material, passwords = ensure_material(self.settings, users(DEFAULT_ALLOWED))
+        return secure_properties(self.settings, material.tls), scram_arguments(passwords)
+
     def _wait_ready(self, pid: int, timeout_s: float) -> None:
         """Return once the port accepts connections and a metadata request succeeds."""
         deadline = time.monotonic() + timeout_s
@@ -169,7 +183,7 @@ class LocalBroker:
             if not proc.is_alive(pid):
                 raise BrokerError(f"the broker (pid {pid}) exited during start-up\n{self._logs()}")
             if proc.port_open(HOST, self.settings.broker_port) and cluster_answers_now(
-                self.settings.bootstrap
+                self.settings.kafka
             ):
                 return
             time.sleep(0.5)

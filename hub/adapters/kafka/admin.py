@@ -22,6 +22,7 @@ from hub.adapters.kafka.client import (
     cluster_answers,
     raise_for_code,
 )
+from hub.adapters.kafka.connection import KafkaTarget
 from hub.adapters.kafka.topic_drift import (
     ActualTopic,
     ApplyReport,
@@ -37,14 +38,14 @@ TOPIC_ALREADY_EXISTS = 36
 DYNAMIC_TOPIC_CONFIG = 1  # DescribeConfigs config_source: set on the topic itself
 
 
-async def describe_topics(bootstrap: str, names: Collection[str]) -> dict[str, ActualTopic]:
+async def describe_topics(bootstrap: KafkaTarget, names: Collection[str]) -> dict[str, ActualTopic]:
     """The actual state of those of ``names`` that exist (missing ones are left out)."""
     async with admin_client(bootstrap) as admin:
         return await _describe(admin, names)
 
 
 async def apply_topics(
-    bootstrap: str,
+    bootstrap: KafkaTarget,
     specs: Sequence[TopicSpec],
     *,
     increase_partitions: bool = False,

@@ -12,16 +12,18 @@ from typing import Any
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError, for_code
 
+from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
+
 
 class KafkaAdminError(RuntimeError):
     """The cluster could not be reached or refused a topic operation."""
 
 
 @contextlib.asynccontextmanager
-async def admin_client(bootstrap: str, timeout_s: float = 30.0) -> AsyncIterator[Any]:
+async def admin_client(bootstrap: KafkaTarget, timeout_s: float = 30.0) -> AsyncIterator[Any]:
     """A started admin client; aiokafka errors inside the block become KafkaAdminError."""
     client = AIOKafkaAdminClient(
-        bootstrap_servers=bootstrap, request_timeout_ms=int(timeout_s * 1000)
+        **client_kwargs(bootstrap), request_timeout_ms=int(timeout_s * 1000)
     )
     try:
         await client.start()
@@ -37,7 +39,7 @@ async def admin_client(bootstrap: str, timeout_s: float = 30.0) -> AsyncIterator
         await _close_quietly(client)
 
 
-async def cluster_answers(bootstrap: str, timeout_s: float = 5.0) -> bool:
+async def cluster_answers(bootstrap: KafkaTarget, timeout_s: float = 5.0) -> bool:
     """True if the cluster answers a metadata request (failures are expected: kept quiet)."""
     with quiet_aiokafka():
         try:
@@ -48,7 +50,7 @@ async def cluster_answers(bootstrap: str, timeout_s: float = 5.0) -> bool:
     return True
 
 
-def cluster_answers_now(bootstrap: str, timeout_s: float = 5.0) -> bool:
+def cluster_answers_now(bootstrap: KafkaTarget, timeout_s: float = 5.0) -> bool:
     """Blocking :func:`cluster_answers`, callable with or without a running event loop."""
     try:
         asyncio.get_running_loop()

@@ -8,15 +8,16 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from hub.adapters.kafka.admin import describe_topics
 from hub.adapters.kafka.client import admin_client
+from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
 
 
-async def group_lag(bootstrap: str, group: str, topics: Iterable[str]) -> int:
+async def group_lag(bootstrap: KafkaTarget, group: str, topics: Iterable[str]) -> int:
     """Messages in ``topics`` the group has not committed yet (uncommitted = from offset 0)."""
     actual = await describe_topics(bootstrap, list(topics))
     partitions = [TopicPartition(t, p) for t, a in actual.items() for p in range(a.partitions)]
     async with admin_client(bootstrap) as admin:
         committed = await admin.list_consumer_group_offsets(group)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, isolation_level="read_committed")
+    consumer = AIOKafkaConsumer(**client_kwargs(bootstrap), isolation_level="read_committed")
     await consumer.start()
     try:
         ends = await consumer.end_offsets(partitions)
@@ -26,11 +27,11 @@ async def group_lag(bootstrap: str, group: str, topics: Iterable[str]) -> int:
     return sum(max(0, end - done.get(tp, 0)) for tp, end in ends.items())
 
 
-async def records_in(bootstrap: str, topics: Iterable[str]) -> int:
+async def records_in(bootstrap: KafkaTarget, topics: Iterable[str]) -> int:
     """How many records ``topics`` hold, from offset 0 (sum of end offsets)."""
     actual = await describe_topics(bootstrap, list(topics))
     partitions = [TopicPartition(t, p) for t, a in actual.items() for p in range(a.partitions)]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    consumer = AIOKafkaConsumer(**client_kwargs(bootstrap))
     await consumer.start()
     try:
         return sum((await consumer.end_offsets(partitions)).values())

@@ -14,14 +14,15 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.partitioner import murmur2
 
 from hub.adapters.kafka.admin import describe_topics
+from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
 from hub.ports import LogRecord
 
 
 class KafkaEventLog:
-    def __init__(self, bootstrap: str, *, client_id: str = "cin-hub") -> None:
+    def __init__(self, bootstrap: KafkaTarget, *, client_id: str = "cin-hub") -> None:
         self.bootstrap = bootstrap
         self._producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap,
+            **client_kwargs(bootstrap),
             client_id=client_id,
             acks="all",
             enable_idempotence=True,
@@ -58,12 +59,12 @@ class KafkaEventLog:
         return await read_topic(self.bootstrap, topic)
 
 
-async def read_topic(bootstrap: str, topic: str) -> list[LogRecord]:
+async def read_topic(bootstrap: KafkaTarget, topic: str) -> list[LogRecord]:
     """Every record of ``topic`` from the beginning up to the end offsets seen at the start."""
     return await _read(bootstrap, topic, range)
 
 
-async def read_keys(bootstrap: str, topic: str, keys: set[str]) -> list[LogRecord]:
+async def read_keys(bootstrap: KafkaTarget, topic: str, keys: set[str]) -> list[LogRecord]:
     """Every record of ``topic`` under one of ``keys``: only the partitions those keys hash to
     (Kafka's default partitioner, as every hub producer uses) are read."""
     def hashed(count: int) -> list[int]:
@@ -73,27 +74,32 @@ async def read_keys(bootstrap: str, topic: str, keys: set[str]) -> list[LogRecor
 
 
 async def _read(
-    bootstrap: str, topic: str, partitions_of: Callable[[int], Iterable[int]]
+    bootstrap: KafkaTarget, topic: str, partitions_of: Callable[[int], Iterable[int]]
 ) -> list[LogRecord]:
     """The chosen partitions (given the topic's partition count), beginning to end."""
     actual = (await describe_topics(bootstrap, [topic])).get(topic)
     if actual is None:
         raise KeyError(f"unknown topic {topic}")
     partitions = [TopicPartition(topic, p) for p in partitions_of(actual.partitions)]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**client_kwargs(bootstrap), enable_auto_commit=False)
     await consumer.start()
     try:
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
+        starts = await consumer.beginning_offsets(partitions)
         ends = await consumer.end_offsets(partitions)
-        return await _drain(consumer, ends)
+        return await _drain(consumer, ends, starts)
     finally:
         await consumer.stop()
 
 
-async def _drain(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> list[LogRecord]:
+async def _drain(
+    consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int], starts: dict[TopicPartition, int]
+) -> list[LogRecord]:
+    """Up to ``ends``; a partition whose records all expired or were purged (its first offset
+    is its end) holds nothing to wait for."""
     records: list[LogRecord] = []
-    remaining = {tp for tp, end in ends.items() if end > 0}
+    remaining = {tp for tp, end in ends.items() if end > starts.get(tp, 0)}
     while remaining:
         batch = await consumer.getmany(*remaining, timeout_ms=1000)
         for tp, messages in batch.items():

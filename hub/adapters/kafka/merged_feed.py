@@ -29,6 +29,7 @@ from aiokafka.errors import KafkaError
 from aiokafka.structs import ConsumerRecord
 
 from hub.adapters.kafka.admin import describe_topics
+from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
 from hub.logging import get_logger
 
 OrderKey = tuple[int, str, int, int]
@@ -42,7 +43,7 @@ def order_key(record: ConsumerRecord) -> OrderKey:  # type: ignore[type-arg]
 
 
 class MergedFeed:
-    def __init__(self, bootstrap: str, topics: list[str], group_id: str) -> None:
+    def __init__(self, bootstrap: KafkaTarget, topics: list[str], group_id: str) -> None:
         self.bootstrap = bootstrap
         self.topics = topics
         self.group_id = group_id
@@ -62,7 +63,7 @@ class MergedFeed:
             TopicPartition(t, p) for t in self.topics for p in range(actual[t].partitions)
         ]
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap,
+            **client_kwargs(self.bootstrap),
             group_id=self.group_id,
             enable_auto_commit=False,
             auto_offset_reset="earliest",

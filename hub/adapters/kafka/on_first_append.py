@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hub.adapters.kafka.connection import KafkaTarget
 from hub.adapters.kafka.log import KafkaEventLog
 from hub.ports import LogRecord
 
@@ -9,7 +10,7 @@ from hub.ports import LogRecord
 class KafkaOnFirstAppend:
     """An EventLog that connects to Kafka only to send: a refused command needs no broker."""
 
-    def __init__(self, bootstrap_servers: str) -> None:
+    def __init__(self, bootstrap_servers: KafkaTarget) -> None:
         self.bootstrap = bootstrap_servers
         self._kafka: KafkaEventLog | None = None  # its producer is made on first use only
 

@@ -102,3 +102,6 @@ class RejectionCode(StrEnum):
     NOT_IN_CHILD = "NOT_IN_CHILD"
     NO_RECORDS = "NO_RECORDS"
     WOULD_EMPTY_CHILD = "WOULD_EMPTY_CHILD"
+    # verified actors (v3): the staff directory does not know them, or their roles do not allow
+    UNKNOWN_ACTOR = "UNKNOWN_ACTOR"
+    NOT_PERMITTED = "NOT_PERMITTED"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 from hub.logging import configure_logging
@@ -25,6 +27,7 @@ def _register() -> None:
         broker,  # noqa: F401
         census,  # noqa: F401
         connect,  # noqa: F401
+        deadletters,  # noqa: F401
         demo,  # noqa: F401
         demo_data,  # noqa: F401
         events,  # noqa: F401
@@ -33,12 +36,19 @@ def _register() -> None:
         link,  # noqa: F401
         replay,  # noqa: F401
         review,  # noqa: F401
+        staff,  # noqa: F401
         timeline,  # noqa: F401
         topics,  # noqa: F401
         worker,  # noqa: F401
     )
 
 
+PRIVATE_UMASK = 0o077  # files 0600, folders 0700: broker data, databases, census outputs
+
+
 def main() -> None:
+    # Everything the hub writes may hold children's personal data: only this user may read
+    # it. The broker JVM the hub starts inherits the mask, so its data files are private too.
+    os.umask(PRIVATE_UMASK)
     _register()
     app()

@@ -6,7 +6,9 @@ Exit codes: 0 done (including "already running" and "not running"), 1 failed,
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import typer
@@ -14,10 +16,16 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from hub.adapters.broker.cluster_secrets import write_cluster_secrets
 from hub.adapters.broker.fetch import BrokerFetchError, ensure_kafka_jars
 from hub.adapters.broker.local import BrokerError, BrokerStatus, ExternalClusterError, LocalBroker
-from hub.config import load_settings
+from hub.adapters.kafka.acls import apply_grants
+from hub.adapters.kafka.client import KafkaAdminError
+from hub.config import Settings, load_settings
+from hub.domain.intake_rights import DEFAULT_ALLOWED
+from hub.domain.topic_access import users
 from hub.entrypoints.cli import app
+from hub.usecases.topic_grants import namespace_grants
 
 T = TypeVar("T")
 
@@ -44,26 +52,56 @@ def _run(action: Callable[[], T]) -> T:
         raise typer.Exit(1) from None
 
 
+SECURE_HELP = "the secured broker: SASL_SSL, SCRAM users per role, ACLs (or HUB_BROKER_SECURE=1)"
+
+
+def _settings(secure: bool) -> Settings:
+    settings = load_settings()
+    return settings.model_copy(update={"broker_secure": True}) if secure else settings
+
+
 @broker_app.command()
 def start(
     timeout: float = typer.Option(60.0, help="seconds to wait for the broker to answer"),
+    secure: bool = typer.Option(False, "--secure", help=SECURE_HELP),
 ) -> None:
     """Start the broker (fetching its jars on first use); harmless if it already runs."""
-    broker = LocalBroker(load_settings())
+    broker = LocalBroker(_settings(secure))
     result = _run(lambda: broker.start(timeout_s=timeout))
     where = broker.settings.bootstrap
     if result.already_running:
         _console().print(f"broker already running (pid {result.pid}) at {where}")
     else:
         _console().print(f"broker started (pid {result.pid}) at {where} in {result.seconds:.1f} s")
+    if broker.settings.broker_secure:
+        _secure_ready(broker.settings)
+
+
+def _secure_ready(settings: Settings) -> None:
+    """Grant the settings' namespace its ACLs and say how clients connect."""
+    rows = _run(lambda: _apply_acls(settings))
+    out = _console()
+    out.print(f"SASL_SSL with SCRAM-SHA-512; {rows} ACL rows for namespace "
+              f"{settings.topic_namespace or '(none)'}; every other principal is refused")
+    out.print(f"CA certificate: {settings.local_secrets_dir / 'tls' / 'ca.pem'}")
+    out.print(f"passwords (0600, one per role): {settings.local_secrets_dir / 'passwords'}")
+    out.print("hub commands use them with HUB_BROKER_SECURE=1 set")
+
+
+def _apply_acls(settings: Settings) -> int:
+    try:
+        return asyncio.run(apply_grants(settings.kafka, namespace_grants(settings)))
+    except KafkaAdminError as exc:
+        raise BrokerError(str(exc)) from None
 
 
 @broker_app.command()
 def stop(
     grace: float = typer.Option(30.0, help="seconds to wait after SIGTERM before SIGKILL"),
+    secure: bool = typer.Option(False, "--secure", help=SECURE_HELP),
 ) -> None:
     """Stop the broker this hub started; harmless if it is not running."""
-    result = _run(lambda: LocalBroker(load_settings()).stop(grace_s=grace))
+    result = _run(lambda: LocalBroker(_settings(secure)).stop(grace_s=grace))
     if result.pid is None:
         _console().print("broker not running: nothing to stop")
     else:
@@ -72,9 +110,9 @@ def stop(
 
 
 @broker_app.command()
-def status() -> None:
+def status(secure: bool = typer.Option(False, "--secure", help=SECURE_HELP)) -> None:
     """Show whether the broker runs, its pid, address, data dir and version."""
-    _console().print(_status_table(_run(LocalBroker(load_settings()).status)))
+    _console().print(_status_table(_run(LocalBroker(_settings(secure)).status)))
 
 
 def _status_table(status: BrokerStatus) -> Table:
@@ -90,6 +128,18 @@ def _status_table(status: BrokerStatus) -> Table:
     table.add_row("data dir", escape(str(status.data_dir)))
     table.add_row("version", f"Apache Kafka {status.version} (KRaft, single node)")
     return table
+
+
+@broker_app.command("secrets")
+def cluster_secrets(
+    out: Path = typer.Argument(..., help="folder for tls/ and passwords/ (0700)"),
+    host: list[str] = typer.Option(..., "--host", help="a broker's host name (repeat)"),
+    owner: int | None = typer.Option(None, help="uid to own the files (the brokers' user)"),
+) -> None:
+    """CA, one certificate per broker and one SCRAM password per role, for a cluster."""
+    made = write_cluster_secrets(out, host, users(DEFAULT_ALLOWED), owner)
+    _console().print(f"{len(made)} files in {out} (CA, {len(host)} broker certificates, "
+                     f"{len(made) - 2 - len(host)} passwords); existing ones kept")
 
 
 @broker_app.command()

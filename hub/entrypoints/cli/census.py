@@ -60,10 +60,10 @@ def _read(source: From, csc_export: Path | None) -> sources.Read:
         hub_names = [n for n in names if n != "CscStatusChanged"]
         if hub_names:
             specs = list(bootstrap.topic_specs(settings))
-            sources.from_topics(settings.bootstrap, specs, codec, hub_names, read)
+            sources.from_topics(settings.kafka, specs, codec, hub_names, read)
         if "CscStatusChanged" in names:  # a source: a replay reads the original namespace's
             specs = list(bootstrap.input_specs(settings))
-            sources.from_topics(settings.bootstrap, specs, codec, ["CscStatusChanged"], read)
+            sources.from_topics(settings.kafka, specs, codec, ["CscStatusChanged"], read)
         if source is From.TOPICS:
             sources.linked_from_decisions(read)
     except (sources.SourceError, MalformedFileError, SchemaCatalogueError) as exc:

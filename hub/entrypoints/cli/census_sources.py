@@ -26,6 +26,7 @@ from sqlalchemy import make_url, select
 from connectors.sources.csc import CscConnector
 from hub.adapters.avro.codec import AvroCodec, UndecodableMessageError
 from hub.adapters.kafka.client import KafkaAdminError, quiet_aiokafka
+from hub.adapters.kafka.connection import KafkaTarget
 from hub.adapters.kafka.log import read_topic
 from hub.adapters.store.sql.lookups import EPISODES
 from hub.adapters.store.sql.store import SqlHubStore
@@ -58,7 +59,9 @@ class Read:
         return CensusInputs(**{field: self.records[name] for name, field in RECORDS.items()})
 
 
-async def _read_topics(bootstrap: str, names: dict[str, str], codec: AvroCodec, into: Read) -> None:
+async def _read_topics(
+    bootstrap: KafkaTarget, names: dict[str, str], codec: AvroCodec, into: Read
+) -> None:
     try:
         with quiet_aiokafka():
             found = await asyncio.gather(*(read_topic(bootstrap, t) for t in names.values()))
@@ -83,7 +86,7 @@ async def _read_topics(bootstrap: str, names: dict[str, str], codec: AvroCodec, 
 
 
 def from_topics(
-    bootstrap: str, specs: list[TopicSpec], codec: AvroCodec, names: list[str], into: Read
+    bootstrap: KafkaTarget, specs: list[TopicSpec], codec: AvroCodec, names: list[str], into: Read
 ) -> None:
     declared = [(s.name, s.value) for s in specs]
     topics = {name: topic_for(name, declared) for name in names}

@@ -17,6 +17,7 @@ from connectors.standard_registry import STANDARD_CONNECTORS
 from hub import bootstrap
 from hub.adapters.kafka.log import KafkaEventLog
 from hub.config import load_settings
+from hub.domain.topic_access import source_user
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.connect_standard import print_census_import, publish_cin_census
 from hub.usecases.connecting import ConnectSummary, connect_file
@@ -42,7 +43,7 @@ async def publish_export(
         if progress and task is not None:
             progress.advance(task)
 
-    async with KafkaEventLog(settings.bootstrap) as log:
+    async with KafkaEventLog(settings.kafka_for(source_user(source))) as log:
         publisher = Publisher(log, codec, bootstrap.input_specs(settings))
         return await connect_file(connector, path, publisher, on_total, on_row)
 

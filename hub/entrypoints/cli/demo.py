@@ -58,7 +58,7 @@ def demo(
     base = load_settings(follow=False)  # the namespace the hub was set up with, not a switch
     settings = _isolate(base, f"demo-{year}-s{seed}-c{children}{suffix}")
     _broker(settings)
-    report = asyncio.run(apply_topics(settings.bootstrap, bootstrap.topic_specs(settings)))
+    report = asyncio.run(apply_topics(settings.kafka, bootstrap.topic_specs(settings)))
     console.print(
         f"[bold]2. topics[/bold] {len(report.created)} created, "
         f"{len(report.unchanged)} already as declared, {len(report.drift)} drifting"

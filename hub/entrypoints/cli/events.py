@@ -37,12 +37,12 @@ def smoke() -> None:
     specs = bootstrap.topic_specs(settings)
 
     async def run() -> list:  # type: ignore[type-arg]
-        await apply_topics(settings.bootstrap, specs)
+        await apply_topics(settings.kafka, specs)
         # just created, the topics' leaders may not have reached the producer's metadata yet:
         # aiokafka retries (NotLeaderForPartition) and says so on every retry; a real failure
         # still raises.
         with quiet_aiokafka():
-            async with KafkaEventLog(settings.bootstrap) as log:
+            async with KafkaEventLog(settings.kafka) as log:
                 publisher = Publisher(log, codec, specs,
                                       accepts_examples=takes_examples(namespace))
                 return await round_trip(publisher, codec, events)
@@ -63,7 +63,7 @@ def count(topic: str = typer.Argument(..., help="topic name as declared in topic
     """Count a topic's records by event type (no personal data is printed)."""
     settings = load_settings()
     codec = bootstrap.codec(settings)
-    records = asyncio.run(read_topic(settings.bootstrap, topic))
+    records = asyncio.run(read_topic(settings.kafka, topic))
     counts: Counter[str] = Counter()
     for record in records:
         try:

@@ -25,6 +25,7 @@ from hub.adapters.keys.child_view_audit import SqliteChildViewAudit
 from hub.adapters.keys.sign_in_attempts import SqliteSignInAttempts
 from hub.adapters.keys.staff_users import SqliteStaffUsers
 from hub.config import Settings, load_settings
+from hub.domain.topic_access import INBOX
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.inbox_send import command_specs, open_store, send
 from hub.entrypoints.web.inbox.app import InboxParts, PublisherFactory, create_app
@@ -45,7 +46,7 @@ BY = typer.Option(..., "--by", help="the staff user the command is sent as")
 
 
 def staff_users(settings: Settings) -> SqliteStaffUsers:
-    return SqliteStaffUsers(settings.state_dir / "inbox_users.db")
+    return SqliteStaffUsers(settings.staff_directory_file)
 
 
 def child_view_audit(settings: Settings) -> SqliteChildViewAudit:
@@ -57,7 +58,7 @@ def kafka_publisher(settings: Settings, client_id: str) -> PublisherFactory:
 
     @asynccontextmanager
     async def publisher() -> AsyncIterator[Publisher]:
-        async with KafkaEventLog(settings.bootstrap, client_id=client_id) as log:
+        async with KafkaEventLog(settings.kafka_for(INBOX), client_id=client_id) as log:
             yield Publisher(log, codec, specs)
 
     return publisher

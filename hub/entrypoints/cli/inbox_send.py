@@ -19,6 +19,7 @@ from hub import bootstrap
 from hub.adapters.kafka.on_first_append import KafkaOnFirstAppend
 from hub.adapters.store.sql.store import SqlHubStore
 from hub.config import Settings, load_settings
+from hub.domain.topic_access import INBOX
 from hub.topics_spec import TopicSpec
 from hub.usecases.publishing import Publisher
 from hub.usecases.staff_commands import CommandNotSentError, Sent, StaffCommands
@@ -47,10 +48,11 @@ def send(call: Callable[[StaffCommands], Awaitable[Sent]]) -> None:
     store = open_store(settings)
 
     async def run() -> Sent:
-        log = KafkaOnFirstAppend(settings.bootstrap)
+        log = KafkaOnFirstAppend(settings.kafka_for(INBOX))
         publisher = Publisher(log, bootstrap.codec(settings), command_specs(settings))
         try:
-            return await call(StaffCommands(publisher, store))
+            actors = bootstrap.staff_directory(settings)
+            return await call(StaffCommands(publisher, store, actors=actors))
         finally:
             await log.close()
 

@@ -24,7 +24,10 @@ from hub.adapters.files.intake_rights_toml import hub_toml, load_intake_rights
 from hub.adapters.kafka.log import KafkaEventLog
 from hub.adapters.keys.api_keys import SqliteApiKeyStore
 from hub.config import Settings, load_settings
+from hub.domain.identifier_rights import DEFAULT_IDENTIFIER_RIGHTS
 from hub.domain.intake_rights import IntakeRights, IntakeRightsError
+from hub.domain.rate_limit import RateLimit
+from hub.domain.topic_access import INTAKE
 from hub.entrypoints.cli import app
 from hub.entrypoints.web.intake.app import PublisherFactory, create_app
 from hub.usecases.publishing import Publisher
@@ -59,7 +62,7 @@ def kafka_publisher(settings: Settings) -> PublisherFactory:
 
     @asynccontextmanager
     async def publisher() -> AsyncIterator[Publisher]:
-        async with KafkaEventLog(settings.bootstrap, client_id="cin-hub-intake") as log:
+        async with KafkaEventLog(settings.kafka_for(INTAKE), client_id="cin-hub-intake") as log:
             yield Publisher(log, codec, specs)
 
     return publisher
@@ -109,7 +112,7 @@ def list_keys() -> None:
 
 @intake_app.command("rights")
 def rights() -> None:
-    """Which event types each source system may push, and its active keys."""
+    """Which event types and identifier types each source may push, and its active keys."""
     settings = load_settings()
     allowed = intake_rights(settings)
     active: dict[str, int] = {}
@@ -117,12 +120,21 @@ def rights() -> None:
         active[info.source_system] = active.get(info.source_system, 0) + (not info.revoked)
     table = Table(Column("source", no_wrap=True), Column("may push", no_wrap=True), "set by",
                   Column("active keys", overflow="fold"))
+    identifiers = DEFAULT_IDENTIFIER_RIGHTS
+    asserts: list[str] = []
     for source in sorted(set(allowed.sources()) | set(active)):
         types = "\n".join(sorted(allowed.event_types(source))) or "nothing"
         set_by = "hub.toml" if source in allowed.overridden else (
             "default" if source in allowed.allowed else "-")
         table.add_row(source, types, set_by, str(active.get(source, 0)))
+        ids = identifiers.types(source, allowed.event_types(source))
+        asserts.append(f"  {source}: {', '.join(sorted(ids, key=str.lower)) or 'nothing'}")
     Console().print(table)
+    Console().print("identifiers each source may assert (others are dead-lettered):",
+                    *asserts, sep="\n")
+    Console().print(f"at most {identifiers.max_other_ids} other_ids per event; "
+                    f"at most {RateLimit().burst} requests at once, then "
+                    f"{RateLimit().per_second:g}/s, per key")
 
 
 @intake_app.command("revoke")

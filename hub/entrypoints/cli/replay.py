@@ -27,15 +27,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from hub import bootstrap
+from hub.adapters.kafka.acls import apply_grants
 from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.connection import connection_env
 from hub.adapters.kafka.consumer_lag import group_lag, records_in
 from hub.adapters.store.sql.replay_database import replay_database
 from hub.config import Settings, load_settings, switch_file, switch_over
+from hub.domain.topic_access import WORKER
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.worker import app_id
 from hub.entrypoints.worker.runner import Groups
 from hub.topics_spec import load_topic_specs
 from hub.usecases.census_diff import CensusDiff, diff_folders
+from hub.usecases.topic_grants import namespace_grants
 from hub.usecases.worker_steps import Router
 
 out, err = Console(highlight=False), Console(stderr=True, highlight=False)
@@ -46,7 +50,7 @@ def _env(settings: Settings, namespace: str, source: str, database: str) -> dict
     return {
         **os.environ,
         "HUB_HOME": str(settings.home),
-        "KAFKA_BOOTSTRAP_SERVERS": settings.bootstrap,
+        **connection_env(settings.kafka_for(WORKER)),  # the replay's worker acts as the worker
         "HUB_TOPIC_NAMESPACE": namespace,
         "HUB_SOURCE_NAMESPACE": source,
         "HUB_DATABASE_URL": database,
@@ -72,8 +76,8 @@ def _watch(worker: subprocess.Popen[bytes], settings: Settings, env: dict[str, s
         while worker.poll() is None:
             for name, group, topics in stages:
                 try:
-                    total = asyncio.run(records_in(settings.bootstrap, topics))
-                    left = asyncio.run(group_lag(settings.bootstrap, group, topics))
+                    total = asyncio.run(records_in(settings.kafka, topics))
+                    left = asyncio.run(group_lag(settings.kafka, group, topics))
                 except Exception:  # noqa: S112 (the worker may still be creating its topics)
                     continue
                 progress.update(tasks[name], total=total, completed=total - left)
@@ -115,7 +119,9 @@ def replay(
     folder.mkdir(parents=True, exist_ok=True)
     database = replay_database(settings.database, name, folder)
     specs = load_topic_specs(settings.topics_file, name)
-    asyncio.run(apply_topics(settings.bootstrap, list(specs)))
+    asyncio.run(apply_topics(settings.kafka, list(specs)))
+    if settings.broker_secure or settings.kafka.security.uses_sasl:  # replay worker ACLs
+        asyncio.run(apply_grants(settings.kafka, namespace_grants(settings, name)))
     env = _env(settings, name, source, database)
     out.print(f"replaying namespace {source or '(default)'} into {name}; log: {folder}/worker.log")
     with (folder / "worker.log").open("wb") as log:

@@ -17,12 +17,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from hub import bootstrap
+from hub.adapters.kafka.acls import apply_grants
 from hub.adapters.kafka.admin import KafkaAdminError, apply_topics, describe_topics
 from hub.adapters.kafka.client import quiet_aiokafka
+from hub.adapters.kafka.connection import KafkaTarget
 from hub.adapters.kafka.topic_drift import ActualTopic, ApplyReport, compare
 from hub.config import Settings, load_settings
 from hub.entrypoints.cli import app
 from hub.topics_spec import TopicSpec, TopicsSpecError
+from hub.usecases.topic_grants import namespace_grants
 
 T = TypeVar("T")
 PIPED_WIDTH = 160  # piped output (CI logs, files): wide enough for whole topic names
@@ -74,9 +77,12 @@ def apply_command(
     settings = load_settings()
     specs = _specs(settings)
     report = _run(
-        settings, apply_topics(settings.bootstrap, specs, increase_partitions=increase_partitions)
+        settings, apply_topics(settings.kafka, specs, increase_partitions=increase_partitions)
     )
     _print_report(report, settings.bootstrap)
+    if settings.broker_secure or settings.kafka.security.uses_sasl:  # roles get their ACLs
+        rows = _run(settings, apply_grants(settings.kafka, namespace_grants(settings)))
+        _console().print(f"ACLs: {rows} rows for the namespace's roles")
 
 
 @topics_app.command("list")
@@ -84,11 +90,11 @@ def list_command() -> None:
     """Show each declared topic beside what the cluster actually has."""
     settings = load_settings()
     specs = _specs(settings)
-    actual = _run(settings, describe_topics(settings.bootstrap, [spec.name for spec in specs]))
+    actual = _run(settings, describe_topics(settings.kafka, [spec.name for spec in specs]))
     _console().print(_topics_table(specs, actual))
 
 
-def _print_report(report: ApplyReport, bootstrap: str) -> None:
+def _print_report(report: ApplyReport, bootstrap: KafkaTarget) -> None:
     out = _console()
     for name in report.created:
         out.print(f"[green]created[/green] {name}")

@@ -14,6 +14,7 @@ from hub.adapters.store.sql.store import SqlHubStore
 from hub.config import Settings, load_settings
 from hub.domain.identity.resolution import Resolution
 from hub.domain.outputs.identity import IdentityDecisionMade
+from hub.domain.topic_access import WORKER
 from hub.entrypoints.cli import app
 from hub.entrypoints.worker.runner import run_worker
 from hub.logging import configure_logging, get_logger
@@ -31,8 +32,8 @@ async def rebuild_resolution(settings: Settings, router: Router) -> Resolution:
     """The resolver's index, rebuilt from every identity decision made so far."""
     resolution = Resolution()
     topic = router.topic("IdentityDecisionMade")
-    if topic in await describe_topics(settings.bootstrap, [topic]):
-        found = await read_topic(settings.bootstrap, topic)
+    if topic in await describe_topics(settings.kafka_for(WORKER), [topic]):
+        found = await read_topic(settings.kafka_for(WORKER), topic)
         in_order = sorted(found, key=lambda r: (r.timestamp, r.partition, r.offset))
         records = [router.codec.decode(r.value) for r in in_order]  # as they were decided
         resolution.rebuild(r for r in records if isinstance(r, IdentityDecisionMade))
@@ -42,7 +43,7 @@ async def rebuild_resolution(settings: Settings, router: Router) -> Resolution:
 async def _missing_topics(settings: Settings, router: Router) -> list[str]:
     """Declared topics absent from the cluster: sending to one would block the worker."""
     names = [*(spec.name for spec in router.specs), *router.resolver_inputs]
-    existing = await describe_topics(settings.bootstrap, names)
+    existing = await describe_topics(settings.kafka_for(WORKER), names)
     return [name for name in names if name not in existing]
 
 
@@ -74,6 +75,7 @@ def worker(
     store = SqlHubStore(settings.database)
     code = asyncio.run(
         run_worker(settings, router, resolution, store, app_id(settings),
+                   actors=bootstrap.staff_directory(settings),
                    until_drained=until_drained, stall_after=stall_after)
     )
     raise typer.Exit(code)

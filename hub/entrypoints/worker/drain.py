@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from time import monotonic
 
+from hub.adapters.kafka.connection import KafkaTarget
 from hub.adapters.kafka.consumer_lag import group_lag
 from hub.logging import get_logger
 
@@ -14,7 +15,9 @@ CHECK_EVERY = 1.0
 
 
 class DrainWatch:
-    def __init__(self, bootstrap: str, inputs: dict[str, list[str]], stall_after: float) -> None:
+    def __init__(
+        self, bootstrap: KafkaTarget, inputs: dict[str, list[str]], stall_after: float
+    ) -> None:
         self.bootstrap, self.inputs, self.stall_after = bootstrap, inputs, stall_after
         self.stalled = False
 

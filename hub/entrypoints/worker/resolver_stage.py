@@ -15,6 +15,7 @@ from hub.entrypoints.worker.guards import guarded
 from hub.entrypoints.worker.stage import Stage, retrying
 from hub.logging import get_logger
 from hub.ports import LogRecord
+from hub.usecases.actor_check import ActorDirectory, unverified_command
 from hub.usecases.review_steps import review_command, review_rejected, review_sends
 from hub.usecases.worker_steps import Incoming, Router, Send, identity_step
 
@@ -26,11 +27,14 @@ class ResolverStage(Stage):
     ordered_timestamps = True  # the child stage then sees exactly the resolver's order
 
     def __init__(self, feed: MergedFeed, producer: AIOKafkaProducer, router: Router,
-                 resolution: Resolution) -> None:
+                 resolution: Resolution, actors: ActorDirectory) -> None:
         super().__init__(feed, producer)
-        self.router, self.resolution = router, resolution
+        self.router, self.resolution, self.actors = router, resolution, actors
 
     async def take(self, message: Incoming) -> list[Send]:
+        refused = unverified_command(self.router, self.actors, message)
+        if refused is not None:  # an unknown actor, or one whose roles do not allow it
+            return refused
         command = review_command(self.router, message)
         if command is None:
             return guarded(

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaProducer
 
 from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.connection import client_kwargs
 from hub.adapters.kafka.merged_feed import MergedFeed
 from hub.config import Settings
 from hub.domain.identity.resolution import Resolution
+from hub.domain.topic_access import WORKER
 from hub.entrypoints.worker.drain import DrainWatch
 from hub.entrypoints.worker.health import serve_health
 from hub.entrypoints.worker.resolver_stage import ResolverStage
@@ -26,6 +28,7 @@ from hub.entrypoints.worker.stages import ChildStage, ChildTables, SinkStage
 from hub.logging import get_logger
 from hub.ports import HubStore
 from hub.topics_spec import TopicSpec
+from hub.usecases.actor_check import ActorDirectory
 from hub.usecases.worker_steps import Router, sink_topics
 
 log = get_logger(__name__)
@@ -72,28 +75,29 @@ def _changelog_spec(name: str, replication: int) -> TopicSpec:
 
 async def run_worker(
     settings: Settings, router: Router, resolution: Resolution, store: HubStore, app_id: str,
-    *, until_drained: bool = False, stall_after: float = 300.0,
+    *, actors: ActorDirectory, until_drained: bool = False, stall_after: float = 300.0,
 ) -> int:
     """Run until a signal (exit 0), until drained (0), or until stalled (3)."""
     groups = Groups(app_id)
     tables = ChildTables.named(groups.changelog)
-    await apply_topics(settings.bootstrap, [
+    await apply_topics(settings.kafka_for(WORKER), [
         _changelog_spec(t.topic, settings.replication_factor) for t in tables.all
     ])
-    restored = {t.topic: await t.restore(settings.bootstrap) for t in tables.all}
+    restored = {t.topic: await t.restore(settings.kafka_for(WORKER)) for t in tables.all}
     log.info("state restored", **{k.rsplit("-", 2)[-2]: v for k, v in restored.items()})
 
     producer = AIOKafkaProducer(
-        bootstrap_servers=settings.bootstrap, acks="all", enable_idempotence=True, linger_ms=5
+        **client_kwargs(settings.kafka_for(WORKER)), acks="all", enable_idempotence=True,
+        linger_ms=5,
     )
     await producer.start()
     inputs = group_inputs(router, groups)
 
     def feed(group: str) -> MergedFeed:
-        return MergedFeed(settings.bootstrap, inputs[group], group)
+        return MergedFeed(settings.kafka_for(WORKER), inputs[group], group)
 
     stages = [
-        ResolverStage(feed(groups.resolver), producer, router, resolution),
+        ResolverStage(feed(groups.resolver), producer, router, resolution, actors),
         ChildStage(feed(groups.children), producer, router, tables),
         SinkStage(feed(groups.sink), producer, router, store),
     ]
@@ -101,7 +105,7 @@ async def run_worker(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stopping.set)
-    watch = DrainWatch(settings.bootstrap, inputs, stall_after)
+    watch = DrainWatch(settings.kafka_for(WORKER), inputs, stall_after)
     helpers = [asyncio.create_task(watch.run(stopping))] if until_drained else []
     if settings.worker_web_port is not None:
         helpers.append(asyncio.create_task(serve_health(settings.worker_web_port, stages)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from hub.adapters.kafka.connection import KafkaTarget
 from hub.adapters.kafka.log import read_topic
 from hub.usecases.worker_steps import Send
 
@@ -28,7 +29,7 @@ class StateTable(Generic[S]):
         self._live: dict[str, S] = {}
         self._dirty: set[str] = set()
 
-    async def restore(self, bootstrap: str) -> int:
+    async def restore(self, bootstrap: KafkaTarget) -> int:
         for record in await read_topic(bootstrap, self.topic):
             key = record.key
             if record.value is None:

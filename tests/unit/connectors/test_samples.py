@@ -15,6 +15,7 @@ import pytest
 from connectors.base import Connector
 from connectors.registry import CONNECTORS, SAMPLE_FILES
 from hub.domain.events import Event
+from hub.domain.minimisation import minimised
 from hub.domain.routing import topic_for
 from hub.domain.validation import EventRejectedError
 from hub.usecases.connecting import connect_file
@@ -67,7 +68,8 @@ async def test_a_sample_publishes_with_only_its_deliberate_dead_letters(source, 
     assert summary.rows_read > 0 and summary.balanced
     assert set(summary.dead_letters) <= BROKEN_ON_PURPOSE
     assert summary.events_published == len(built)
-    assert _by_id(await _published(publisher, built)) == _by_id(built)
+    # published as built, except that consent-withheld events lose name, DOB and postcode
+    assert _by_id(await _published(publisher, built)) == _by_id([minimised(e) for e in built])
 
 
 @pytest.mark.parametrize("source", sorted(SAMPLE_FILES))

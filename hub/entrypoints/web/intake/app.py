@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
+from time import monotonic
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -20,6 +21,7 @@ from starlette.routing import Route
 
 from hub.domain.events import EVENT_MODELS
 from hub.domain.intake_rights import DEFAULT_RIGHTS, IntakeRights
+from hub.domain.rate_limit import RateLimit, take
 from hub.domain.validation import EventRejectedError
 from hub.entrypoints.web.requests import Refusal, json_object, presented_key, source_of
 from hub.logging import get_logger
@@ -50,10 +52,22 @@ def _not_allowed(request: Request, refused: EventTypeNotAllowedError) -> Refusal
     })
 
 
+def _within_rate(request: Request) -> None:
+    """429 when this key has used its burst and its rate (hub.domain.rate_limit)."""
+    state = request.app.state
+    key_id = (presented_key(request) or "").partition(".")[0]
+    state.buckets[key_id], wait = take(state.rate_limit, state.buckets.get(key_id), monotonic())
+    if wait > 0:
+        log.warning("intake rate limited", key_id=key_id, source=request.state.source)
+        raise Refusal(429, {"error": "too many requests for this key",
+                            "retry_after_s": round(wait, 3)})
+
+
 async def _accept(request: Request) -> Accepted:
     state = request.app.state
     source = await source_of(request, state.key_store)
     request.state.source = source
+    _within_rate(request)
     event_type = request.path_params["event_type"]
     if event_type not in EVENT_MODELS:
         raise Refusal(404, {"error": "unknown event type", "known": sorted(EVENT_MODELS)})
@@ -104,6 +118,7 @@ def create_app(
     *,
     rights: IntakeRights = DEFAULT_RIGHTS,
     max_body: int = MAX_BODY_BYTES,
+    rate_limit: RateLimit = RateLimit(),
 ) -> Starlette:
     """The intake app; the publisher is opened on start-up and closed (flushed) on shutdown.
 
@@ -121,4 +136,5 @@ def create_app(
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.key_store, app.state.clock, app.state.max_body = key_store, clock, max_body
+    app.state.rate_limit, app.state.buckets = rate_limit, {}
     return app

@@ -1,0 +1,52 @@
+"""The dead-letter topic on Kafka: read every letter, re-send a processor's original, purge.
+
+Kafka cannot delete one record; a purge deletes everything before a point in time
+(``DeleteRecords`` up to the first offset at or after it), partition by partition.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin.records_to_delete import RecordsToDelete
+
+from hub.adapters.avro.codec import AvroCodec, UndecodableMessageError
+from hub.adapters.kafka.admin import describe_topics
+from hub.adapters.kafka.client import admin_client
+from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
+from hub.adapters.kafka.log import read_topic
+from hub.domain.dead_letter import DeadLetter
+
+
+async def read_dead_letters(target: KafkaTarget, topic: str, codec: AvroCodec) -> list[DeadLetter]:
+    letters = []
+    for record in await read_topic(target, topic):
+        try:
+            letter = codec.decode(record.value)
+        except UndecodableMessageError:
+            continue
+        if isinstance(letter, DeadLetter):
+            letters.append(letter)
+    return letters
+
+
+async def purge_before(target: KafkaTarget, topic: str, when: datetime) -> int:
+    """Delete the topic's records written before ``when``; returns how many went."""
+    actual = (await describe_topics(target, [topic]))[topic]
+    partitions = [TopicPartition(topic, p) for p in range(actual.partitions)]
+    consumer = AIOKafkaConsumer(**client_kwargs(target))
+    await consumer.start()
+    try:
+        starts = await consumer.beginning_offsets(partitions)
+        ends = await consumer.end_offsets(partitions)
+        found = await consumer.offsets_for_times(
+            dict.fromkeys(partitions, int(when.timestamp() * 1000)))
+    finally:
+        await consumer.stop()
+    cut = {tp: (found[tp].offset if found.get(tp) else ends[tp]) for tp in partitions}
+    todo = {tp: RecordsToDelete(offset) for tp, offset in cut.items() if offset > starts[tp]}
+    if todo:
+        async with admin_client(target) as admin:
+            await admin.delete_records(todo)
+    return sum(cut[tp] - starts[tp] for tp in todo)

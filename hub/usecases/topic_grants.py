@@ -1,0 +1,19 @@
+"""The ACL grants of one topic namespace, from the settings' topics.yaml."""
+
+from __future__ import annotations
+
+from hub import bootstrap
+from hub.config import Settings
+from hub.domain.intake_rights import DEFAULT_ALLOWED
+from hub.domain.topic_access import Grant, grants, hub_topics
+
+
+def worker_app_id(namespace: str) -> str:
+    """The worker's consumer-group and changelog prefix (``hub worker``'s app id)."""
+    return f"{namespace}-cin-hub" if namespace else "cin-hub"
+
+
+def namespace_grants(settings: Settings, namespace: str | None = None) -> list[Grant]:
+    chosen = settings.topic_namespace if namespace is None else namespace
+    declared = [(s.name, s.value) for s in bootstrap.topic_specs(settings, chosen)]
+    return grants(hub_topics(declared, chosen, worker_app_id(chosen), DEFAULT_ALLOWED))
