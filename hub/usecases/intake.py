@@ -9,8 +9,11 @@ file connectors pass. Problems name fields as the caller sent them (``subject.up
 Rights: a source system may push only the event types it owns
 (:mod:`hub.domain.intake_rights`); anything else is refused before the body is looked at.
 
-Delivery: the event is flushed to the log before :meth:`Intake.accept` returns, so an
-answer means durable. Idempotency key: the event id; a retry publishes the same id again.
+Delivery: the event is acknowledged by the log before :meth:`Intake.accept` returns, so an
+answer means durable. Each request waits for its own record only (no lock across requests),
+and at most ``publish_timeout_s``: then :class:`EventLogUnavailableError` (503, retry later).
+A record that timed out may still land later; its deterministic event id makes the retry
+harmless. Idempotency key: the event id; a retry publishes the same id again.
 """
 
 from __future__ import annotations
@@ -31,6 +34,13 @@ CALLER_ENVELOPE_FIELDS = ("source_record_id", "record_version", "occurred_at", "
 HUB_SET_FIELDS = ("envelope", "event_id", "event_type", "schema_version", "source_system",
                   "recorded_at")
 ENGLAND = ZoneInfo("Europe/London")
+
+
+PUBLISH_TIMEOUT_S = 4.0  # the intake answers 503 within 5 s when the log does not acknowledge
+
+
+class EventLogUnavailableError(RuntimeError):
+    """The event was valid but the log did not acknowledge it in time: retry later."""
 
 
 class UnknownEventTypeError(LookupError):
@@ -111,15 +121,18 @@ def build_pushed_event(
 
 
 class Intake:
-    """Builds, validates, publishes and flushes pushed events, one at a time.
+    """Builds, validates and publishes pushed events, each acknowledged on its own.
 
-    One at a time because the EventLog's flush covers every pending record: serialising
-    makes each answer speak for its own record only.
+    Requests do not queue behind one another: each waits for its own record's acknowledgement
+    (``Publisher.publish_acked``), bounded by ``publish_timeout_s``.
     """
 
-    def __init__(self, publisher: Publisher, rights: IntakeRights = DEFAULT_RIGHTS) -> None:
+    def __init__(
+        self, publisher: Publisher, rights: IntakeRights = DEFAULT_RIGHTS,
+        publish_timeout_s: float = PUBLISH_TIMEOUT_S,
+    ) -> None:
         self.publisher, self.rights = publisher, rights
-        self._lock = asyncio.Lock()
+        self.publish_timeout_s = publish_timeout_s
 
     def check_allowed(self, source_system: str, event_type: str) -> None:
         """Raises UnknownEventTypeError, or EventTypeNotAllowedError when the source may not
@@ -134,7 +147,9 @@ class Intake:
     ) -> Accepted:
         self.check_allowed(source_system, event_type)
         event = build_pushed_event(event_type, body, source_system, today, now)
-        async with self._lock:
-            topic = await self.publisher.publish(event)
-            await self.publisher.flush()
+        try:
+            async with asyncio.timeout(self.publish_timeout_s):
+                topic = await self.publisher.publish_acked(event)
+        except Exception as exc:  # validated already, so the log failed: retryable
+            raise EventLogUnavailableError(type(exc).__name__) from exc
         return Accepted(event, topic)

@@ -9,6 +9,7 @@ id, an unreadable ``[intake.allowed]``).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -20,13 +21,16 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from hub import bootstrap
-from hub.adapters.files.intake_rights_toml import hub_toml, load_intake_rights
-from hub.adapters.kafka.log import KafkaEventLog
 from hub.adapters.keys.api_keys import SqliteApiKeyStore
+from hub.adapters.files.intake_rights_toml import hub_toml, load_intake_rights
+from hub.adapters.kafka.client import cluster_answers
+from hub.adapters.kafka.log import KafkaEventLog
 from hub.config import Settings, load_settings
 from hub.domain.intake_rights import IntakeRights, IntakeRightsError
 from hub.entrypoints.cli import app
 from hub.entrypoints.web.intake.app import PublisherFactory, create_app
+from hub.entrypoints.web.readiness import ReadyCheck
+from hub.usecases.intake import PUBLISH_TIMEOUT_S
 from hub.usecases.publishing import Publisher
 
 intake_app = typer.Typer(
@@ -59,10 +63,24 @@ def kafka_publisher(settings: Settings) -> PublisherFactory:
 
     @asynccontextmanager
     async def publisher() -> AsyncIterator[Publisher]:
-        async with KafkaEventLog(settings.bootstrap, client_id="cin-hub-intake") as log:
+        timeout_ms = int(PUBLISH_TIMEOUT_S * 1000)  # a stuck send fails inside the 503 limit
+        async with KafkaEventLog(settings.bootstrap, client_id="cin-hub-intake",
+                                 request_timeout_ms=timeout_ms) as log:
             yield Publisher(log, codec, specs)
 
     return publisher
+
+
+def ready_checks(settings: Settings, keys: SqliteApiKeyStore) -> dict[str, ReadyCheck]:
+    """``/readyz``: the broker answers a metadata request; the key store can be read."""
+    async def broker() -> bool:
+        return await cluster_answers(settings.bootstrap, timeout_s=2.0)
+
+    async def store() -> bool:
+        await asyncio.to_thread(keys.list_keys)
+        return True
+
+    return {"broker": broker, "store": store}
 
 
 @intake_app.command("serve")
@@ -73,9 +91,14 @@ def serve(
     """Serve POST /events/{event_type} until interrupted."""
     settings = load_settings()
     rights = intake_rights(settings)
-    web = create_app(kafka_publisher(settings), key_store(settings), rights=rights)
+    keys = key_store(settings)
+    web = create_app(kafka_publisher(settings), keys, rights=rights,
+                     ready_checks=ready_checks(settings, keys))
     # No access log: ours names event type, status, event id and source, and nothing else.
-    uvicorn.run(web, host=host, port=port, access_log=False, server_header=False)
+    # Header and keep-alive timeouts: a client that stalls mid-request is cut off (h11).
+    uvicorn.run(web, host=host, port=port, access_log=False, server_header=False,
+                timeout_keep_alive=5, h11_max_incomplete_event_size=16 * 1024,
+                limit_concurrency=200)
 
 
 @intake_app.command("add-key")
