@@ -1,7 +1,8 @@
 """Publishing one export through its connector: every row becomes events or a dead letter.
 
-The file's structure is checked before anything is published; after that no row can stop
-the file. Rows read = rows published + rows dead-lettered, always.
+The file's structure is checked before anything is published (a streaming pass); after that
+no row can stop the file, and rows are read and published one at a time. Rows read = rows
+published + rows dead-lettered, always.
 """
 
 from __future__ import annotations
@@ -60,10 +61,10 @@ async def connect_file(
     on_total: Callable[[int], None] = lambda _: None,
     on_row: Callable[[], None] = lambda: None,
 ) -> ConnectSummary:
-    rows = connector.read(path)  # MalformedFileError here: nothing has been published
-    on_total(len(rows))
-    summary = ConnectSummary(connector.source_system, path.name, rows_read=len(rows))
-    for row in rows:
+    total = connector.check(path)  # MalformedFileError here: nothing has been published
+    on_total(total)
+    summary = ConnectSummary(connector.source_system, path.name, rows_read=total)
+    for row in connector.rows(path):  # one record at a time: memory stays flat
         await _publish_row(connector, row, publisher, summary)
         on_row()
     await publisher.flush()
