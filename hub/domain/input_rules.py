@@ -38,18 +38,21 @@ class InputProblem:
     message: str
 
 
+_REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Unicode category Cc (C0 and C1 controls, NUL among them), surrogates, two non-characters."""
+
+
 def text_problem(value: str) -> str | None:
     """Why ``value`` may not be stored as text, or None when it may. Never quotes the value."""
-    for char in value:
-        point = ord(char)
+    if found := _REFUSED.search(value):
+        point = ord(found.group())
         if 0xD800 <= point <= 0xDFFF:
             return "contains a lone surrogate (not valid Unicode)"
         if point == 0:
             return "contains a NUL character"
-        if unicodedata.category(char) == "Cc":
-            return f"contains a control character (U+{point:04X})"
-        if point in (0xFFFE, 0xFFFF):
+        if point >= 0xFFFE:
             return f"contains a non-character (U+{point:04X})"
+        return f"contains a control character (U+{point:04X})"
     if len(value) > MAX_TEXT:
         return f"is longer than {MAX_TEXT} characters"
     return None
@@ -67,6 +70,8 @@ def clean_tree(data: Any, path: str = "", depth: int = 0) -> tuple[Any, list[Inp
     if isinstance(data, str):
         if message := text_problem(data):
             return data, [InputProblem(_code_for(message), where, message)]
+        if unicodedata.is_normalized("NFC", data):
+            return data, []
         return unicodedata.normalize("NFC", data), []
     if isinstance(data, Mapping):
         return _clean_mapping(data, path, depth)
