@@ -28,6 +28,15 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+ connectors.base import MalformedFileError
+from connectors.registry import CONNECTORS
+from hub import bootstrap
+from hub.adapters.kafka_admin import apply_topics
+from hub.adapters.kafka_log import KafkaEventLog
+from hub.config import load_settings
+from hub.services.connecting import connect_file
+from hub.services.publishing import Publisher
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "connectors" / "samples" / "csc_status_changes.csv"
 
@@ -65,15 +74,6 @@ class DiscardingLog:
 
 
 async def run_case(path: Path, kafka: bool) -> str:
-    from connectors.base import MalformedFileError
-    from connectors.registry import CONNECTORS
-    from hub import bootstrap
-    from hub.adapters.kafka_admin import apply_topics
-    from hub.adapters.kafka_log import KafkaEventLog
-    from hub.config import load_settings
-    from hub.services.connecting import connect_file
-    from hub.services.publishing import Publisher
-
     settings = load_settings()
     connector = CONNECTORS["csc"](date(2026, 11, 1))
     started = time.perf_counter()

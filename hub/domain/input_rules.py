@@ -68,11 +68,7 @@ def clean_tree(data: Any, path: str = "", depth: int = 0) -> tuple[Any, list[Inp
     if depth > MAX_DEPTH:
         return data, [InputProblem("TOO_DEEP", where, f"is nested deeper than {MAX_DEPTH}")]
     if isinstance(data, str):
-        if message := text_problem(data):
-            return data, [InputProblem(_code_for(message), where, message)]
-        if unicodedata.is_normalized("NFC", data):
-            return data, []
-        return unicodedata.normalize("NFC", data), []
+        return _clean_text(data, where)
     if isinstance(data, Mapping):
         return _clean_mapping(data, path, depth)
     if isinstance(data, list | tuple):
@@ -92,6 +88,14 @@ def _clean_sequence(
         items.append(clean)
         found += problems
     return (tuple(items) if isinstance(data, tuple) else items), found
+
+
+def _clean_text(text: str, where: str) -> tuple[str, list[InputProblem]]:
+    if message := text_problem(text):
+        return text, [InputProblem(_code_for(message), where, message)]
+    if unicodedata.is_normalized("NFC", text):
+        return text, []
+    return unicodedata.normalize("NFC", text), []
 
 
 def _clean_mapping(
