@@ -28,7 +28,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
- connectors.base import MalformedFileError
+from connectors.base import MalformedFileError
 from connectors.registry import CONNECTORS
 from hub import bootstrap
 from hub.adapters.kafka_admin import apply_topics
