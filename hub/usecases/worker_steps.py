@@ -22,6 +22,15 @@ from hub.adapters.avro.codec import AvroCodec, UndecodableMessageError
 from hub.domain.child.apply import Input, apply
 from hub.domain.child.disclosure import Shared, admit
 from hub.domain.child.state import ChildState
+from hub.domain.dead_letter import DeadLetter, DeadLetterStage, dead_letter_id
+from hub.domain.child.disclosure import Shared, admit
+from hub.domain.episodes.derive import derive
+from hub.domain.episodes.model import ServiceEpisode
+from hub.domain.episodes.ownership import Held, take_over
+from hub.domain.episodes.state import EpisodeState
+from hub.domain.events import EVENT_MODELS, Event
+from hub.domain.input_rules import clean_tree
+from hub.domain.outputs import COMMAND_RECORDS, ChildReset
 from hub.domain.commands import (
     CancelTask,
     ClaimTask,
@@ -60,13 +69,16 @@ class Router:
     """Encodes hub records and sends each to its declared topic under its key."""
 
     def __init__(
-        self, codec: AvroCodec, specs: list[TopicSpec], inputs: list[TopicSpec] | None = None
+        self, codec: AvroCodec, specs: list[TopicSpec], inputs: list[TopicSpec] | None = None,
+        on_dead_letter: Callable[[str, str], None] | None = None,
     ) -> None:
         """``inputs``: where sources and staff commands are read, when not from ``specs``.
 
         A replay writes into a fresh namespace (``specs``) while reading the original
-        namespace's source and command topics (``inputs``).
+        namespace's source and command topics (``inputs``). ``on_dead_letter(stage, reason
+        code)`` is told of every dead letter made (the worker counts them for ``/metrics``).
         """
+        self.on_dead_letter = on_dead_letter or (lambda _stage, _reason: None)
         self.codec = codec
         self.specs = specs
         self.declared = [(s.name, s.value) for s in specs]
@@ -100,6 +112,7 @@ class Router:
             original_format="avro",
             rejected_at=datetime.now(UTC),
         )
+        self.on_dead_letter(DeadLetterStage.PROCESSOR.value, code)
         return self.route(letter)
 
 
@@ -127,6 +140,8 @@ def identity_step(router: Router, resolution: Resolution, message: Incoming) -> 
     event = _decode(router, message, (Event, *STAFF_COMMANDS))
     if isinstance(event, tuple):
         return [event]
+    if refused := _text_refused(router, message, event):
+        return [refused]
     if isinstance(event, STAFF_COMMANDS):
         key = resolution.current_key(event.child_key)
         return [(router.topic("ResolvedEvent"), key, message.value)]
@@ -136,6 +151,18 @@ def identity_step(router: Router, resolution: Resolution, message: Incoming) -> 
     child_key, decisions = resolution.resolve(event)  # type: ignore[arg-type]
     forwarded = (router.topic("ResolvedEvent"), child_key, message.value)
     return [*map(router.route, decisions), forwarded]
+
+
+def _text_refused(router: Router, message: Incoming, record: object) -> Send | None:
+    """A dead letter for a record holding text the edge refuses (NUL, control characters,
+    lone surrogates: :mod:`hub.domain.input_rules`), e.g. one published before those rules.
+    Refused here, before any store sees it, so SQLite and PostgreSQL hold the same (a NUL
+    cannot be stored in PostgreSQL text at all)."""
+    _, problems = clean_tree(record.model_dump() if isinstance(record, BaseModel) else {})
+    if not problems:
+        return None
+    first = problems[0]
+    return router.dead_letter(message, first.code, f"{first.field}: {first.message}")
 
 
 def _now_of(record: object) -> datetime:
