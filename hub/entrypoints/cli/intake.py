@@ -22,6 +22,7 @@ from rich.table import Column, Table
 
 from hub import bootstrap
 from hub.adapters.keys.api_keys import SqliteApiKeyStore
+from hub.adapters.audit_sqlite import SqliteAuditLog
 from hub.adapters.files.intake_rights_toml import hub_toml, load_intake_rights
 from hub.adapters.kafka.client import cluster_answers
 from hub.adapters.kafka.log import KafkaEventLog
@@ -93,7 +94,8 @@ def serve(
     rights = intake_rights(settings)
     keys = key_store(settings)
     web = create_app(kafka_publisher(settings), keys, rights=rights,
-                     ready_checks=ready_checks(settings, keys))
+                     ready_checks=ready_checks(settings, keys),
+                     audit=SqliteAuditLog(settings.state_dir / "audit.db"))
     # No access log: ours names event type, status, event id and source, and nothing else.
     # Header and keep-alive timeouts: a client that stalls mid-request is cut off (h11).
     uvicorn.run(web, host=host, port=port, access_log=False, server_header=False,

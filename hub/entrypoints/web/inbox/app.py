@@ -23,7 +23,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from hub.entrypoints.web.inbox import html
+from hub.adapters.prometheus_metrics import SIGN_IN_FAILURES
+from hub.entrypoints.web import inbox_html as html
 from hub.entrypoints.web.inbox.actions import act, notice_for
 from hub.entrypoints.web.inbox.requests import (
     SecurityHeaders,
@@ -38,7 +39,9 @@ from hub.entrypoints.web.inbox.requests import (
 )
 from hub.entrypoints.web.inbox.session import COOKIE, Session, SessionSigner
 from hub.entrypoints.web.inbox.task_html import ChildView, task_page
-from hub.ports import HubStore, StaffDirectory
+from hub.adapters.keys.staff_users import StaffDirectory
+from hub.entrypoints.web.metrics_http import RequestMetrics, metrics_route
+from hub.ports import HubStore
 from hub.usecases.identity_review_commands import IdentityReviews, person_records
 from hub.usecases.publishing import Publisher
 from hub.usecases.staff_commands import StaffCommands
@@ -69,12 +72,14 @@ async def sign_in(request: Request) -> Response:
     if session is None or not session.csrf_ok(form.get("csrf")):
         fresh = Session.anonymous()
         page = html.sign_in_page(fresh.csrf, "The sign-in form expired. Please try again.")
+        SIGN_IN_FAILURES.labels("expired-form").inc()
         return keep(HTMLResponse(page, 403), request, fresh)
     users: StaffDirectory = request.app.state.users
     user = await run_in_threadpool(users.authenticate, form.get("user", ""),
                                    form.get("password", ""))  # scrypt: CPU
     if user is None:
         audit("sign-in-refused", None)
+        SIGN_IN_FAILURES.labels("wrong-credentials").inc()
         page = html.sign_in_page(session.csrf, "Wrong user id or password.")
         return keep(HTMLResponse(page, 401), request, session)
     audit("sign-in", user.user_id)
@@ -152,8 +157,11 @@ def create_app(publisher_factory: PublisherFactory, store: HubStore, users: Staf
         Route("/tasks/{task_id}", task_detail, methods=["GET"]),
         Route("/tasks/{task_id}/{action}", requires_staff(act), methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
+        metrics_route(),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)])
+    counting = Middleware(RequestMetrics, app_name="inbox", routes=routes)
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    middleware=[counting, Middleware(SecurityHeaders)])
     app.state.store, app.state.users, app.state.signer = store, users, signer
     app.state.clock = clock
     return app

@@ -8,6 +8,8 @@ type, status, event id and source only, never its body; a 403 is also logged wit
 
 from __future__ import annotations
 
+import asyncio
+import re
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import asdict
@@ -20,6 +22,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from hub.adapters.prometheus_metrics import INTAKE_REFUSALS
+from hub.audit import AuditLog
 from hub.domain.events import EVENT_MODELS
 from hub.domain.intake_rights import DEFAULT_RIGHTS, IntakeRights
 from hub.domain.validation import EventRejectedError
@@ -45,6 +48,7 @@ from hub.usecases.publishing import Publisher
 
 MAX_BODY_BYTES = 1024 * 1024
 RETRY_AFTER_S = 5
+_KEY_ID = re.compile(r"^[0-9a-f]{16}$")
 PublisherFactory = Callable[[], AbstractAsyncContextManager[Publisher]]
 Clock = Callable[[], datetime]
 
@@ -103,6 +107,7 @@ async def post_event(request: Request) -> JSONResponse:
         response = refusal.response()
         INTAKE_REFUSALS.labels(str(refusal.status)).inc()
     event_type = request.path_params["event_type"]
+    await _audit(request, response.status_code)
     log.info(
         "intake request",
         event_type=event_type if event_type in EVENT_MODELS else "(unknown)",
@@ -111,6 +116,22 @@ async def post_event(request: Request) -> JSONResponse:
         source=getattr(request.state, "source", None),
     )
     return response
+
+
+def _actor(request: Request) -> str:
+    """``key:<key id>`` for a well-formed presented key (even a refused one), else anonymous:
+    never anything else the caller sent."""
+    key_id = (presented_key(request) or "").partition(".")[0]
+    return f"key:{key_id}" if _KEY_ID.match(key_id) else "anonymous"
+
+
+async def _audit(request: Request, status: int) -> None:
+    trail: AuditLog | None = request.app.state.audit
+    if trail is None:
+        return
+    address = request.client.host if request.client else None
+    await asyncio.to_thread(trail.record, _actor(request), "intake.push", None, address,
+                            request.app.state.clock(), outcome=str(status))
 
 
 async def healthz(_request: Request) -> JSONResponse:
@@ -126,11 +147,13 @@ def create_app(
     rights: IntakeRights = DEFAULT_RIGHTS,
     max_body: int = MAX_BODY_BYTES,
     ready_checks: Mapping[str, ReadyCheck] | None = None,
+    audit: AuditLog | None = None,
 ) -> Starlette:
     """The intake app; the publisher is opened on start-up and closed (flushed) on shutdown.
 
     ``rights`` says which event types each source system may push (403 for the rest).
-    ``ready_checks`` (e.g. broker, store) decide ``/readyz``: 200 when all pass, else 503."""
+    ``ready_checks`` (e.g. broker, store) decide ``/readyz``: 200 when all pass, else 503.
+    ``audit`` receives one record per push: the key id, the status, the client address."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -146,6 +169,6 @@ def create_app(
     ]
     counting = Middleware(RequestMetrics, app_name="intake", routes=routes)
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[counting])
-    app.state.ready_checks = dict(ready_checks or {})
+    app.state.ready_checks, app.state.audit = dict(ready_checks or {}), audit
     app.state.key_store, app.state.clock, app.state.max_body = key_store, clock, max_body
     return app
