@@ -76,7 +76,8 @@ class Router:
 
         A replay writes into a fresh namespace (``specs``) while reading the original
         namespace's source and command topics (``inputs``). ``on_dead_letter(stage, reason
-        code)`` is told of every dead letter made (the worker counts them for ``/metrics``).
+        code)`` is told of every dead letter sent (:meth:`count_sent`; the worker counts them
+        for ``/metrics``).
         """
         self.on_dead_letter = on_dead_letter or (lambda _stage, _reason: None)
         self.codec = codec
@@ -112,8 +113,16 @@ class Router:
             original_format="avro",
             rejected_at=datetime.now(UTC),
         )
-        self.on_dead_letter(DeadLetterStage.PROCESSOR.value, code)
         return self.route(letter)
+
+    def count_sent(self, sends: list[Send]) -> None:
+        """Tell ``on_dead_letter`` of every dead letter among records actually sent (steps
+        may build one and drop it, so counting where they are made would overcount)."""
+        dead_letters = self.topic("DeadLetter")
+        for topic, _key, value in sends:
+            if topic == dead_letters:
+                letter = self.codec.decode(value)
+                self.on_dead_letter(str(letter.stage), letter.reason_code)  # type: ignore[attr-defined]
 
 
 def _decode(router: Router, message: Incoming, kinds: tuple[type, ...]) -> object | Send:
