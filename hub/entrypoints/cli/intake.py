@@ -31,6 +31,7 @@ from hub.domain.intake_rights import IntakeRights, IntakeRightsError
 from hub.entrypoints.cli import app
 from hub.entrypoints.web.intake.app import PublisherFactory, create_app
 from hub.entrypoints.web.readiness import ReadyCheck
+from hub.entrypoints.web.slow_clients import HeaderTimeoutH11
 from hub.usecases.intake import PUBLISH_TIMEOUT_S
 from hub.usecases.publishing import Publisher
 
@@ -97,10 +98,11 @@ def serve(
                      ready_checks=ready_checks(settings, keys),
                      audit=SqliteAuditLog(settings.state_dir / "audit.db"))
     # No access log: ours names event type, status, event id and source, and nothing else.
-    # Header and keep-alive timeouts: a client that stalls mid-request is cut off (h11).
+    # Header (10 s), body (10 s, in the app) and keep-alive (5 s) timeouts: a client that
+    # stalls mid-request is cut off; request heads are limited to 16 KiB.
     uvicorn.run(web, host=host, port=port, access_log=False, server_header=False,
-                timeout_keep_alive=5, h11_max_incomplete_event_size=16 * 1024,
-                limit_concurrency=200)
+                http=HeaderTimeoutH11, timeout_keep_alive=5,
+                h11_max_incomplete_event_size=16 * 1024, limit_concurrency=200)
 
 
 @intake_app.command("add-key")
