@@ -20,7 +20,7 @@ from hub.adapters.avro.codec import AvroCodec
 from hub.adapters.kafka.admin import apply_topics
 from hub.adapters.kafka.log import KafkaEventLog, read_topic
 from hub.domain.dead_letter import DeadLetter
-from hub.usecases.connecting import connect_file
+from hub.usecases.connecting import ConnectSummary, connect_file
 from hub.usecases.publishing import Publisher
 from hub.topics_spec import load_topic_specs
 from tests.integration.kafka_fixtures import REPO
@@ -31,7 +31,7 @@ SAMPLES = REPO / "connectors" / "samples"
 
 
 async def connect(source: str, path: Path, bootstrap: str, namespace: str, codec: AvroCodec
-                  ) -> tuple[object, list[object], list[DeadLetter]]:
+                  ) -> tuple[ConnectSummary, list[DeadLetter]]:
     specs = load_topic_specs(REPO / "topics.yaml", namespace)
     await apply_topics(bootstrap, specs)
     async with KafkaEventLog(bootstrap) as log:
@@ -39,7 +39,7 @@ async def connect(source: str, path: Path, bootstrap: str, namespace: str, codec
                                      Publisher(log, codec, specs))
     letters = [codec.decode(r.value) for r in
                await read_topic(bootstrap, f"{namespace}.cin.hub.dead-letter.v1")]
-    return summary, [], letters  # type: ignore[return-value]
+    return summary, letters
 
 
 def rows_of(path: Path) -> list[dict[str, str]]:
@@ -64,9 +64,9 @@ async def test_control_characters_and_formula_ids_are_dead_letters_the_rest_publ
     rows[1]["CSCRef"] = "=1+1"
     rows[2]["ClientName"] = "SMITH, Ph\x00oebe"
     path = write_rows(tmp_path / "finance_payments.csv", rows)
-    summary, _, letters = await connect("finance", path, kafka_broker, topic_namespace, codec)
-    assert summary.rows_dead_lettered == 3  # type: ignore[attr-defined]
-    assert summary.rows_published == len(rows) - 3  # type: ignore[attr-defined]
+    summary, letters = await connect("finance", path, kafka_broker, topic_namespace, codec)
+    assert summary.rows_dead_lettered == 3
+    assert summary.rows_published == len(rows) - 3
     assert sorted(d.reason_code for d in letters) == [
         "INVALID_CHARACTER", "INVALID_CHARACTER", "INVALID_LA_CHILD_ID"]
     for letter in letters:
@@ -84,7 +84,7 @@ async def test_a_csv_without_its_header_row_names_no_value(tmp_path, kafka_broke
     for value in rows[0].values():
         if value and not value.isupper():  # declared column names are upper-camel words
             assert value not in message, f"{value!r} leaked"
-    assert await read_topic(kafka_broker, f"{topic_namespace}.cin.source.finance.v1") == []
+    assert await read_topic(kafka_broker, f"{topic_namespace}.cin.source.finance.payments.v1") == []
 
 
 async def test_a_json_nesting_bomb_is_a_malformed_file_not_a_crash(tmp_path, kafka_broker,
@@ -102,8 +102,8 @@ async def test_a_lone_surrogate_in_a_json_record_is_that_records_dead_letter(
     document["records"][0]["child"]["firstName"] = "Harr\ud800ison"
     path = tmp_path / "ecaf.json"
     path.write_text(json.dumps(document), encoding="utf-8")  # ensure_ascii: "\\ud800" escape
-    summary, _, letters = await connect("ecaf", path, kafka_broker, topic_namespace, codec)
-    assert summary.rows_dead_lettered == 1  # type: ignore[attr-defined]
+    summary, letters = await connect("ecaf", path, kafka_broker, topic_namespace, codec)
+    assert summary.rows_dead_lettered == 1
     assert [d.reason_code for d in letters] == ["INVALID_CHARACTER"]
     assert "Harr" not in letters[0].reason
 
