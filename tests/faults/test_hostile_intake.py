@@ -22,7 +22,7 @@ pytestmark = pytest.mark.integration
 
 def with_subject(**fields: str) -> dict[str, object]:
     body = pushed_body()
-    body["subject"] = body["subject"] | fields  # type: ignore[operator]
+    body["subject"] = body["subject"] | fields
     return body
 
 

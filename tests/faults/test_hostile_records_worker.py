@@ -119,6 +119,6 @@ async def test_nul_and_control_characters_on_a_topic_leave_both_databases_equal(
     assert _answers(postgres["HUB_DATABASE_URL"]) == answers
     letters = [codec.decode(r.value) for r in await read_topic(
         kafka_broker, authority.topic("cin.hub.dead-letter.v1"))]
-    refused = [d for d in letters if d.reason_code == "INVALID_CHARACTER"]  # type: ignore[attr-defined]
+    refused = [d for d in letters if d.reason_code == "INVALID_CHARACTER"]
     assert len(refused) == 3
-    assert all("Am" not in d.reason for d in refused)  # type: ignore[attr-defined]
+    assert all("Am" not in d.reason for d in refused)
