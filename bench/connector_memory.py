@@ -31,11 +31,11 @@ from pathlib import Path
 from connectors.base import MalformedFileError
 from connectors.registry import CONNECTORS
 from hub import bootstrap
-from hub.adapters.kafka_admin import apply_topics
-from hub.adapters.kafka_log import KafkaEventLog
+from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.log import KafkaEventLog
 from hub.config import load_settings
-from hub.services.connecting import connect_file
-from hub.services.publishing import Publisher
+from hub.usecases.connecting import connect_file
+from hub.usecases.publishing import Publisher
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "connectors" / "samples" / "csc_status_changes.csv"

@@ -14,8 +14,8 @@ from typing import Any, ClassVar
 
 from connectors.base import STATUTORY, Identity, SourceRow, at_midnight, reject
 from connectors.formats.csv_source import CsvConnector
-from connectors.sources.education_common import COLUMNS_CHILD, mis_subject, uk_date, uk_timestamp
 from connectors.formats.fields import listed, required, text
+from connectors.sources.education_common import COLUMNS_CHILD, mis_subject, uk_date, uk_timestamp
 from hub.domain.events import (
     Event,
     SenAssessmentOutcome,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hub.adapters import private_sqlite
+from hub.adapters.keys import private_sqlite
 from hub.audit import AuditQuery, AuditRecord, audit_problem
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS audit (

@@ -22,15 +22,6 @@ from hub.adapters.avro.codec import AvroCodec, UndecodableMessageError
 from hub.domain.child.apply import Input, apply
 from hub.domain.child.disclosure import Shared, admit
 from hub.domain.child.state import ChildState
-from hub.domain.dead_letter import DeadLetter, DeadLetterStage, dead_letter_id
-from hub.domain.child.disclosure import Shared, admit
-from hub.domain.episodes.derive import derive
-from hub.domain.episodes.model import ServiceEpisode
-from hub.domain.episodes.ownership import Held, take_over
-from hub.domain.episodes.state import EpisodeState
-from hub.domain.events import EVENT_MODELS, Event
-from hub.domain.input_rules import clean_tree
-from hub.domain.outputs import COMMAND_RECORDS, ChildReset
 from hub.domain.commands import (
     CancelTask,
     ClaimTask,
@@ -44,6 +35,7 @@ from hub.domain.episodes.ownership import Held, take_over
 from hub.domain.episodes.state import EpisodeState
 from hub.domain.events import EVENT_MODELS, Event
 from hub.domain.identity.resolution import Resolution
+from hub.domain.input_rules import clean_tree
 from hub.domain.outputs import COMMAND_RECORDS, ChildReset
 from hub.domain.routing import output_key, topic_for
 from hub.topics_spec import TopicSpec

@@ -20,9 +20,9 @@ from hub.adapters.avro.codec import AvroCodec
 from hub.adapters.kafka.admin import apply_topics
 from hub.adapters.kafka.log import KafkaEventLog, read_topic
 from hub.domain.dead_letter import DeadLetter
+from hub.topics_spec import load_topic_specs
 from hub.usecases.connecting import ConnectSummary, connect_file
 from hub.usecases.publishing import Publisher
-from hub.topics_spec import load_topic_specs
 from tests.integration.kafka_fixtures import REPO
 from tests.unit.connectors.harness import TODAY
 

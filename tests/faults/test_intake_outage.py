@@ -22,10 +22,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hub.adapters.avro_codec import AvroCodec
-from hub.adapters.kafka_admin import apply_topics
-from hub.adapters.kafka_log import read_topic
-from hub.adapters.local_broker import LocalBroker
+from hub.adapters.avro.codec import AvroCodec
+from hub.adapters.broker.local import LocalBroker
+from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.log import read_topic
 from hub.config import Settings
 from hub.topics_spec import load_topic_specs
 from tests.e2e.test_push_intake import HUB, Intake, hub_env, pushed_body, wait_until_healthy

@@ -22,21 +22,21 @@ def _root(log_level: str = typer.Option("INFO", help="log level")) -> None:
 def _register() -> None:
     # Imported here so each module can add its commands to `app` without import cycles.
     from hub.entrypoints.cli import (
-        audit_cli,  # noqa: F401
-        broker_cli,  # noqa: F401
-        census_cli,  # noqa: F401
-        connect_cli,  # noqa: F401
-        demo_cli,  # noqa: F401
-        demo_data_cli,  # noqa: F401
-        events_cli,  # noqa: F401
-        inbox_cli,  # noqa: F401
-        intake_cli,  # noqa: F401
-        link_cli,  # noqa: F401
-        replay_cli,  # noqa: F401
-        review_cli,  # noqa: F401
-        timeline_cli,  # noqa: F401
-        topics_cli,  # noqa: F401
-        worker_cli,  # noqa: F401
+        audit,  # noqa: F401
+        broker,  # noqa: F401
+        census,  # noqa: F401
+        connect,  # noqa: F401
+        demo,  # noqa: F401
+        demo_data,  # noqa: F401
+        events,  # noqa: F401
+        inbox,  # noqa: F401
+        intake,  # noqa: F401
+        link,  # noqa: F401
+        replay,  # noqa: F401
+        review,  # noqa: F401
+        timeline,  # noqa: F401
+        topics,  # noqa: F401
+        worker,  # noqa: F401
     )
 
 

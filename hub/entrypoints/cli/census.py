@@ -27,9 +27,9 @@ from rich.table import Table
 
 from connectors.base import MalformedFileError
 from hub import bootstrap
-from hub.adapters import cin_validator
-from hub.adapters.validator.cin_validator import ValidationReport, ValidatorUnavailableError
 from hub.adapters.avro.catalogue import SchemaCatalogueError
+from hub.adapters.validator import cin_validator
+from hub.adapters.validator.cin_validator import ValidationReport, ValidatorUnavailableError
 from hub.census.cin.elements import UnsafeXmlError
 from hub.config import load_settings
 from hub.domain.episodes.years import CensusYear

@@ -21,11 +21,11 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from hub import bootstrap
-from hub.adapters.keys.api_keys import SqliteApiKeyStore
 from hub.adapters.audit_sqlite import SqliteAuditLog
 from hub.adapters.files.intake_rights_toml import hub_toml, load_intake_rights
 from hub.adapters.kafka.client import cluster_answers
 from hub.adapters.kafka.log import KafkaEventLog
+from hub.adapters.keys.api_keys import SqliteApiKeyStore
 from hub.config import Settings, load_settings
 from hub.domain.intake_rights import IntakeRights, IntakeRightsError
 from hub.entrypoints.cli import app

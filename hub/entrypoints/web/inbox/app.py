@@ -24,7 +24,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from hub.adapters.prometheus_metrics import SIGN_IN_FAILURES
-from hub.entrypoints.web import inbox_html as html
+from hub.entrypoints.web.inbox import html
 from hub.entrypoints.web.inbox.actions import act, notice_for
 from hub.entrypoints.web.inbox.requests import (
     SecurityHeaders,
@@ -39,9 +39,8 @@ from hub.entrypoints.web.inbox.requests import (
 )
 from hub.entrypoints.web.inbox.session import COOKIE, Session, SessionSigner
 from hub.entrypoints.web.inbox.task_html import ChildView, task_page
-from hub.adapters.keys.staff_users import StaffDirectory
 from hub.entrypoints.web.metrics_http import RequestMetrics, metrics_route
-from hub.ports import HubStore
+from hub.ports import HubStore, StaffDirectory
 from hub.usecases.identity_review_commands import IdentityReviews, person_records
 from hub.usecases.publishing import Publisher
 from hub.usecases.staff_commands import StaffCommands

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from unittest import mock
 
-from hub.adapters import api_keys
-from hub.adapters.api_keys import SqliteApiKeyStore
+from hub.adapters.keys import api_keys
+from hub.adapters.keys.api_keys import SqliteApiKeyStore
 
 
 def test_a_second_request_with_the_same_key_does_not_hash_again(tmp_path):

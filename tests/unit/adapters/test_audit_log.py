@@ -9,7 +9,7 @@ import pytest
 
 from hub.adapters.audit_sqlite import SqliteAuditLog
 from hub.audit import AuditQuery
-from hub.entrypoints.cli import audit_cli as _audit_cli  # noqa: F401 (adds `hub audit`)
+from hub.entrypoints.cli import audit as _audit  # noqa: F401 (adds `hub audit`)
 from tests.integration.kafka_fixtures import run_cli
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
