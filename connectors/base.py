@@ -1,8 +1,10 @@
 """What every connector shares: rows, rejections, envelopes and the Connector base class.
 
-A connector reads a whole export and checks its structure first (encoding, columns,
-truncation): a malformed file raises :class:`MalformedFileError` before anything is
-published. Then each row becomes events, or a rejection that goes to the dead-letter topic.
+A connector checks an export's structure first (encoding, columns, truncation, nesting) by
+streaming through it: a malformed file raises :class:`MalformedFileError` before anything is
+published. Then it reads the export again, one record at a time (memory stays flat whatever
+the file's size), and each record becomes events, or a rejection that goes to the
+dead-letter topic.
 
 Delivery: at least once. Idempotency key: the event id, a UUIDv5 of source system, source
 record id, the record's version and event type, so a re-published file repeats ids that
@@ -12,7 +14,7 @@ downstream consumers already hold and creates no new facts.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -60,10 +62,21 @@ class Connector(ABC):
     def __init__(self, today: date | None = None) -> None:
         self.today = today or date.today()
 
-    @abstractmethod
+    def check(self, path: Path) -> int | None:
+        """Check the export's structure, streaming; the number of records it holds. None: the
+        connector checks the whole file in :meth:`read`, before its first record."""
+        return None
+
+    def rows(self, path: Path) -> Iterator[SourceRow]:
+        """The export's records one at a time (after :meth:`check`). A connector defines
+        either :meth:`check` and :meth:`rows` or :meth:`read`."""
+        return iter(self.read(path))
+
     def read(self, path: Path) -> Iterable[SourceRow]:
         """Every record of the export, after checking the file's structure (a connector that
         streams returns an iterator: the structure is checked before it is returned)."""
+        self.check(path)
+        return list(self.rows(path))
 
     @abstractmethod
     def events(self, row: SourceRow) -> list[Event]:

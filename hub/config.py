@@ -190,7 +190,32 @@ def load_settings(env: dict[str, str] | None = None, *, follow: bool = True) -> 
     security.update({field: env[var] for var, field in _SECURITY_ENV.items() if env.get(var)})
     values["kafka_security"] = security
     settings = Settings(**values)
-    return follow_switch(settings) if follow else settings
+    if not follow:
+        return settings
+    followed = follow_switch(settings)
+    if overridden := switch_overrides(env, settings, followed):
+        _log_overrides(overridden, followed)
+    return followed
+
+
+_SWITCHED = {"HUB_DATABASE_URL": "database_url", "HUB_TOPIC_NAMESPACE": "topic_namespace"}
+
+
+def switch_overrides(env: Mapping[str, str], own: Settings, followed: Settings) -> list[str]:
+    """Environment variables set to a value the switch-over pointer replaced: reported, so a
+    ``HUB_DATABASE_URL`` set on purpose is never silently ignored."""
+    return [var for var, field in _SWITCHED.items()
+            if env.get(var) and getattr(own, field) != getattr(followed, field)]
+
+
+def _log_overrides(variables: list[str], followed: Settings) -> None:
+    from hub.logging import get_logger  # noqa: PLC0415 - logging imports nothing of ours; keep config light
+
+    get_logger(__name__).warning(
+        "environment setting overridden by a switch-over", variables=variables,
+        pointer=str(followed.switch_file),
+        remedy="unset the variable, or delete the pointer file to stop following the switch",
+    )
 
 
 def active_file(settings: Settings) -> Path:

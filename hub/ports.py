@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.outputs import (
@@ -51,6 +51,14 @@ class EventLog(Protocol):
 
     async def read_all(self, topic: str) -> list[LogRecord]:
         """Every record in ``topic`` from the beginning to its current end, per-key in order."""
+
+
+@runtime_checkable
+class AckedEventLog(EventLog, Protocol):
+    """An EventLog that can also wait for one record's acknowledgement alone."""
+
+    async def append_acked(self, topic: str, key: str, value: bytes) -> None:
+        """Append a record and return once the log acknowledges that record (durable)."""
 
 
 @dataclass(frozen=True)

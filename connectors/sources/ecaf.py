@@ -12,7 +12,7 @@ Delivery: at least once. Idempotency key: (cafId, version, event type).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -20,7 +20,7 @@ from connectors.base import Connector, SourceRow, reject
 from connectors.formats.code_lists import code_set, one_of
 from connectors.formats.dates import ISO_Z
 from connectors.formats.fields import must, required, text
-from connectors.formats.json_export import read_json
+from connectors.formats.json_export import check_json, iter_json
 from connectors.formats.subject import SEX_WORDS, ChildColumns
 from hub.domain.consent import EXPLICIT
 from hub.domain.events import CafClosed, CafCompleted, Event
@@ -50,8 +50,11 @@ class EcafConnector(Connector):
     source_system: ClassVar[str] = "ecaf"
     original_format: ClassVar[str] = "json"
 
-    def read(self, path: Path) -> Sequence[SourceRow]:
-        return read_json(path, records="records", count="recordCount")
+    def check(self, path: Path) -> int:
+        return check_json(path, records="records", count="recordCount")
+
+    def rows(self, path: Path) -> Iterator[SourceRow]:
+        return iter_json(path, records="records")
 
     def events(self, row: SourceRow) -> list[Event]:
         cells = row.fields

@@ -14,12 +14,11 @@ Delivery: at least once. Idempotency key: (SenEventId, LastModified, event type)
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from connectors.base import STATUTORY, Connector, Identity, SourceRow, at_midnight, reject
-from connectors.formats.csv_export import read_csv
+from connectors.base import STATUTORY, Identity, SourceRow, at_midnight, reject
+from connectors.formats.csv_source import CsvConnector
 from connectors.formats.fields import listed, required, text
 from connectors.sources.education_common import COLUMNS_CHILD, mis_subject, uk_date, uk_timestamp
 from hub.domain.events import (
@@ -36,12 +35,9 @@ COLUMNS = (
 )
 
 
-class EducationSenConnector(Connector):
+class EducationSenConnector(CsvConnector):
     source_system: ClassVar[str] = "education-sen"
-    original_format: ClassVar[str] = "csv-row"
-
-    def read(self, path: Path) -> Sequence[SourceRow]:
-        return read_csv(path, COLUMNS)
+    columns: ClassVar[tuple[str, ...]] = COLUMNS
 
     def events(self, row: SourceRow) -> list[Event]:
         cells = row.fields

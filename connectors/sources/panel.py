@@ -10,7 +10,7 @@ Delivery: at least once. Idempotency key: (Decision/@id, Decision/@version, even
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 from xml.etree.ElementTree import Element
@@ -20,7 +20,7 @@ from connectors.formats.code_lists import service_and_subtype
 from connectors.formats.dates import ISO_Z
 from connectors.formats.fields import parse_decimal, parse_number, required, text
 from connectors.formats.subject import SEX_MF, ChildColumns
-from connectors.formats.xml_export import flatten, read_xml
+from connectors.formats.xml_export import check_xml, flatten, iter_xml
 from hub.domain.events import Event, PanelDecisionMade
 
 CHILD = ChildColumns(
@@ -42,8 +42,11 @@ class PanelConnector(Connector):
     source_system: ClassVar[str] = "panel"
     original_format: ClassVar[str] = "xml"
 
-    def read(self, path: Path) -> Sequence[SourceRow]:
-        return read_xml(
+    def check(self, path: Path) -> int:
+        return check_xml(path, root="PanelDecisions", record="Decision", count="count")
+
+    def rows(self, path: Path) -> Iterator[SourceRow]:
+        return iter_xml(
             path, root="PanelDecisions", record="Decision", count="count", fields=_fields
         )
 

@@ -13,13 +13,13 @@ Delivery: at least once. Idempotency key: (LineRef, SubmittedOn, event type).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
 from connectors.base import MalformedFileError, SourceRow, reject
 from connectors.formats.code_lists import service_and_subtype
-from connectors.formats.csv_export import read_csv
+from connectors.formats.csv_export import check_csv, iter_csv
 from connectors.formats.csv_source import CsvConnector, header
 from connectors.formats.dates import UK
 from connectors.formats.fields import flag, must, parse_int, parse_number, required, text
@@ -46,13 +46,20 @@ class ProviderReturnsConnector(CsvConnector):
     source_system: ClassVar[str] = "provider-returns"
     columns: ClassVar[tuple[str, ...]] = COLUMNS
 
-    def read(self, path: Path) -> Sequence[SourceRow]:
+    def _files(self, path: Path) -> list[Path]:
         if not path.is_dir():
-            return read_csv(path, COLUMNS)
+            return [path]
         files = sorted(path.glob("*.csv"))
         if not files:
             raise MalformedFileError(f"{path.name}: no SLA return (*.csv) in the directory")
-        return [row for file in files for row in read_csv(file, COLUMNS)]
+        return files
+
+    def check(self, path: Path) -> int:
+        return sum(check_csv(file, COLUMNS) for file in self._files(path))
+
+    def rows(self, path: Path) -> Iterator[SourceRow]:
+        for file in self._files(path):
+            yield from iter_csv(file, COLUMNS)
 
     def events(self, row: SourceRow) -> list[Event]:
         cells = row.fields

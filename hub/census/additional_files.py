@@ -11,6 +11,7 @@ from hub.census import additional, consent_counts
 from hub.census.additional import ChildFacts
 from hub.census.cin.elements import document
 from hub.census.cin.xml import SOFTWARE
+from hub.census.safe_cells import safe_cell
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.episodes.years import CensusYear
 from hub.domain.outputs.counts import ConsentLimitedUse
@@ -24,10 +25,11 @@ class _Lines(list[str]):
 
 
 def _csv(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    """Every cell passes :func:`safe_cell`: a spreadsheet shows formulas as text."""
     out = _Lines()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return "".join(out).encode()
 
 

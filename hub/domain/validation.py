@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from hub.domain.events import Event
 from hub.domain.identifiers import nhs_number_problem, upn_problem
+from hub.domain.input_rules import clean_tree, la_child_id_problem
 from hub.domain.volume_checks import volume_problems
 
 
@@ -45,6 +46,8 @@ def _identifier_problems(subject: Any) -> list[Problem]:
             found.append(Problem("INVALID_UPN", f"envelope.subject.{field}", message))
     if subject.nhs_number and (message := nhs_number_problem(subject.nhs_number)):
         found.append(Problem("INVALID_NHS_NUMBER", "envelope.subject.nhs_number", message))
+    if subject.la_child_id is not None and (message := la_child_id_problem(subject.la_child_id)):
+        found.append(Problem("INVALID_LA_CHILD_ID", "envelope.subject.la_child_id", message))
     return found
 
 
@@ -91,7 +94,13 @@ def problems(event: Event, today: date) -> list[Problem]:
 
 
 def build_event(model: type[Event], data: dict[str, Any], today: date) -> Event:
-    """Construct and validate an event, or raise :class:`EventRejectedError` with every problem."""
+    """Construct and validate an event, or raise :class:`EventRejectedError` with every problem.
+
+    Text rules come first (:mod:`hub.domain.input_rules`): a control character, lone surrogate,
+    over-deep nesting or over-long text refuses the input before the model sees it."""
+    data, text_problems = clean_tree(data)
+    if text_problems:
+        raise EventRejectedError([Problem(p.code, p.field, p.message) for p in text_problems])
     try:
         event = model.model_validate(data)
     except ValidationError as exc:

@@ -1,15 +1,15 @@
 """Publishing one export through its connector: every row becomes events or a dead letter.
 
-The file's structure is checked before anything is published; after that no row can stop
-the file. Rows read = rows published + rows dead-lettered, always. A connector may stream its
-rows (an iterator, not a list): then the total is known only at the end. ``is_known`` lets an
+The file's structure is checked before anything is published (a streaming pass);
+after that no row can stop the file, and rows are read and published one at a time.
+Rows read = rows published + rows dead-lettered, always. ``is_known`` lets an
 incremental import skip events the log already holds (they are counted, not re-sent).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sized
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,11 +75,11 @@ async def connect_file(
     *,
     is_known: Callable[[Event], bool] = lambda _: False,
 ) -> ConnectSummary:
-    rows = connector.read(path)  # MalformedFileError here: nothing has been published
-    if isinstance(rows, Sized):
-        on_total(len(rows))
+    total = connector.check(path)  # MalformedFileError here: nothing has been published
+    if total is not None:
+        on_total(total)
     summary = ConnectSummary(connector.source_system, path.name)
-    for row in rows:
+    for row in connector.rows(path):  # one record at a time: memory stays flat
         summary.rows_read += 1
         await _publish_row(connector, row, publisher, summary, is_known)
         on_row()

@@ -9,8 +9,11 @@ file connectors pass. Problems name fields as the caller sent them (``subject.up
 Rights: a source system may push only the event types it owns
 (:mod:`hub.domain.intake_rights`); anything else is refused before the body is looked at.
 
-Delivery: the event is flushed to the log before :meth:`Intake.accept` returns, so an
-answer means durable. Idempotency key: the event id; a retry publishes the same id again.
+Delivery: the event is acknowledged by the log before :meth:`Intake.accept` returns, so an
+answer means durable. Each request waits for its own record only (no lock across requests),
+and at most ``publish_timeout_s``: then :class:`EventLogUnavailableError` (503, retry later).
+A record that timed out may still land later; its deterministic event id makes the retry
+harmless. Idempotency key: the event id; a retry publishes the same id again.
 """
 
 from __future__ import annotations
@@ -38,6 +41,13 @@ CALLER_ENVELOPE_FIELDS = ("source_record_id", "record_version", "occurred_at", "
 HUB_SET_FIELDS = ("envelope", "event_id", "event_type", "schema_version", "source_system",
                   "recorded_at")
 ENGLAND = ZoneInfo("Europe/London")
+
+
+PUBLISH_TIMEOUT_S = 3.0  # the intake answers 503 within 5 s (auth and validation come first)
+
+
+class EventLogUnavailableError(RuntimeError):
+    """The event was valid but the log did not acknowledge it in time: retry later."""
 
 
 class UnknownEventTypeError(LookupError):
@@ -118,18 +128,19 @@ def build_pushed_event(
 
 
 class Intake:
-    """Builds, validates, publishes and flushes pushed events, one at a time.
+    """Builds, validates and publishes pushed events, each acknowledged on its own.
 
-    One at a time because the EventLog's flush covers every pending record: serialising
-    makes each answer speak for its own record only.
+    Requests do not queue behind one another: each waits for its own record's acknowledgement
+    (``Publisher.publish_acked``), bounded by ``publish_timeout_s``.
     """
 
     def __init__(
         self, publisher: Publisher, rights: IntakeRights = DEFAULT_RIGHTS,
         identifiers: IdentifierRights = DEFAULT_IDENTIFIER_RIGHTS,
+        publish_timeout_s: float = PUBLISH_TIMEOUT_S,
     ) -> None:
         self.publisher, self.rights, self.identifiers = publisher, rights, identifiers
-        self._lock = asyncio.Lock()
+        self.publish_timeout_s = publish_timeout_s
 
     def check_allowed(self, source_system: str, event_type: str) -> None:
         """Raises UnknownEventTypeError, or EventTypeNotAllowedError when the source may not
@@ -149,9 +160,11 @@ class Intake:
         if problems := identifier_problems(source_system, subject, self.identifiers, pushes):
             await self._dead_letter(source_system, event_type, body, problems, now)
             raise EventRejectedError(problems)
-        async with self._lock:
-            topic = await self.publisher.publish(event)
-            await self.publisher.flush()
+        try:
+            async with asyncio.timeout(self.publish_timeout_s):
+                topic = await self.publisher.publish_acked(event)
+        except Exception as exc:  # validated already, so the log failed: retryable
+            raise EventLogUnavailableError(type(exc).__name__) from exc
         return Accepted(event, topic)
 
     async def _dead_letter(
@@ -168,6 +181,9 @@ class Intake:
             reason="; ".join(f"{p.field}: {p.message}" for p in problems),
             location=location, original=original, original_format="json", rejected_at=now,
         )
-        async with self._lock:
-            await self.publisher.dead_letter(letter)
-            await self.publisher.flush()
+        try:
+            async with asyncio.timeout(self.publish_timeout_s):
+                await self.publisher.dead_letter(letter)
+                await self.publisher.flush()
+        except Exception as exc:  # the log failed: retryable, as for a valid event
+            raise EventLogUnavailableError(type(exc).__name__) from exc

@@ -10,7 +10,7 @@ from hub.domain.events import Event
 from hub.domain.examples import refuse_example
 from hub.domain.minimisation import minimised
 from hub.domain.routing import source_key, topic_for
-from hub.ports import EventLog
+from hub.ports import AckedEventLog, EventLog
 from hub.topics_spec import TopicSpec
 
 
@@ -37,6 +37,14 @@ class Publisher:
         event = minimised(event)
         topic = topic_for(type(event).__name__, self.declared)
         await self.log.append(topic, source_key(event), self.codec.encode(event))
+        return topic
+
+    async def publish_acked(self, event: Event) -> str:
+        """Publish one event and wait for its own acknowledgement (see AckedEventLog)."""
+        if not isinstance(self.log, AckedEventLog):
+            raise TypeError("this event log cannot acknowledge a single record")
+        topic = topic_for(type(event).__name__, self.declared)
+        await self.log.append_acked(topic, source_key(event), self.codec.encode(event))
         return topic
 
     async def dead_letter(self, letter: DeadLetter) -> None:

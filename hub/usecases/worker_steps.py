@@ -37,6 +37,7 @@ from hub.domain.episodes.ownership import Held, take_over
 from hub.domain.episodes.state import EpisodeState
 from hub.domain.events import EVENT_MODELS, Event
 from hub.domain.identity.resolution import Resolution
+from hub.domain.input_rules import clean_tree
 from hub.domain.outputs import COMMAND_RECORDS, ChildReset
 from hub.domain.routing import output_key, topic_for
 from hub.topics_spec import TopicSpec
@@ -62,13 +63,17 @@ class Router:
     """Encodes hub records and sends each to its declared topic under its key."""
 
     def __init__(
-        self, codec: AvroCodec, specs: list[TopicSpec], inputs: list[TopicSpec] | None = None
+        self, codec: AvroCodec, specs: list[TopicSpec], inputs: list[TopicSpec] | None = None,
+        on_dead_letter: Callable[[str, str], None] | None = None,
     ) -> None:
         """``inputs``: where sources and staff commands are read, when not from ``specs``.
 
         A replay writes into a fresh namespace (``specs``) while reading the original
-        namespace's source and command topics (``inputs``).
+        namespace's source and command topics (``inputs``). ``on_dead_letter(stage, reason
+        code)`` is told of every dead letter sent (:meth:`count_sent`; the worker counts them
+        for ``/metrics``).
         """
+        self.on_dead_letter = on_dead_letter or (lambda _stage, _reason: None)
         self.codec = codec
         self.specs = specs
         self.declared = [(s.name, s.value) for s in specs]
@@ -104,6 +109,15 @@ class Router:
         )
         return self.route(letter)
 
+    def count_sent(self, sends: list[Send]) -> None:
+        """Tell ``on_dead_letter`` of every dead letter among records actually sent (steps
+        may build one and drop it, so counting where they are made would overcount)."""
+        dead_letters = self.topic("DeadLetter")
+        for topic, _key, value in sends:
+            if topic == dead_letters:
+                letter = self.codec.decode(value)
+                self.on_dead_letter(str(letter.stage), letter.reason_code)  # type: ignore[attr-defined]
+
 
 def _decode(router: Router, message: Incoming, kinds: tuple[type, ...]) -> object | Send:
     try:
@@ -133,6 +147,8 @@ def identity_step(router: Router, resolution: Resolution, message: Incoming) -> 
     event = _decode(router, message, (Event, *STAFF_COMMANDS))
     if isinstance(event, tuple):
         return [event]
+    if refused := _text_refused(router, message, event):
+        return [refused]
     if isinstance(event, STAFF_COMMANDS):
         key = resolution.current_key(event.child_key)
         return [(router.topic("ResolvedEvent"), key, message.value)]
@@ -144,6 +160,18 @@ def identity_step(router: Router, resolution: Resolution, message: Incoming) -> 
         return [router.route(d) for d in decisions if not isinstance(d, PossibleMatchRaised)]
     forwarded = (router.topic("ResolvedEvent"), child_key, message.value)
     return [*map(router.route, decisions), forwarded]
+
+
+def _text_refused(router: Router, message: Incoming, record: object) -> Send | None:
+    """A dead letter for a record holding text the edge refuses (NUL, control characters,
+    lone surrogates: :mod:`hub.domain.input_rules`), e.g. one published before those rules.
+    Refused here, before any store sees it, so SQLite and PostgreSQL hold the same (a NUL
+    cannot be stored in PostgreSQL text at all)."""
+    _, problems = clean_tree(record.model_dump() if isinstance(record, BaseModel) else {})
+    if not problems:
+        return None
+    first = problems[0]
+    return router.dead_letter(message, first.code, f"{first.field}: {first.message}")
 
 
 def _now_of(record: object) -> datetime:

@@ -126,6 +126,7 @@ async def post(
     headers: dict[str, str] | None = None,
 ) -> httpx.Response:
     headers = headers or ({"Authorization": f"Bearer {key}"} if key else {})
+    headers = {"Content-Type": "application/json"} | headers
     content = body if isinstance(body, bytes) else json.dumps(body).encode()
     async with httpx.AsyncClient(base_url=intake.url, timeout=30.0) as client:
         return await client.post(f"/events/{event_type}", content=content, headers=headers)

@@ -7,6 +7,7 @@ Keys are plain UTF-8 strings, so a record's partition never depends on a schema.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from types import TracebackType
 
@@ -19,7 +20,10 @@ from hub.ports import LogRecord
 
 
 class KafkaEventLog:
-    def __init__(self, bootstrap: KafkaTarget, *, client_id: str = "cin-hub") -> None:
+    def __init__(
+        self, bootstrap: KafkaTarget, *, client_id: str = "cin-hub",
+        request_timeout_ms: int = 40_000,
+    ) -> None:
         self.bootstrap = bootstrap
         self._producer = AIOKafkaProducer(
             **client_kwargs(bootstrap),
@@ -28,6 +32,7 @@ class KafkaEventLog:
             enable_idempotence=True,
             linger_ms=5,
             max_batch_size=256 * 1024,
+            request_timeout_ms=request_timeout_ms,
         )
         self._pending: list[object] = []
 
@@ -48,6 +53,14 @@ class KafkaEventLog:
         self._pending.append(await self._producer.send(topic, value=value, key=key.encode()))
         if len(self._pending) >= 10_000:
             await self.flush()
+
+    async def append_acked(self, topic: str, key: str, value: bytes) -> None:
+        """Send one record and wait for its own acknowledgement, not for anyone else's: callers
+        running side by side (the push intake's requests) never wait on each other's records.
+        Cancelling the wait (a timeout) leaves the record to the producer: it may still land,
+        which its deterministic event id makes harmless."""
+        delivery = await self._producer.send(topic, value=value, key=key.encode())
+        await asyncio.shield(delivery)
 
     async def flush(self) -> None:
         await self._producer.flush()

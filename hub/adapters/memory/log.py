@@ -20,6 +20,9 @@ class InMemoryEventLog:
         log = self._records[(topic, partition)]
         log.append(LogRecord(topic, partition, len(log), key, value))
 
+    async def append_acked(self, topic: str, key: str, value: bytes) -> None:
+        await self.append(topic, key, value)
+
     async def flush(self) -> None:
         return None
 

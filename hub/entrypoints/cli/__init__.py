@@ -24,6 +24,7 @@ def _root(log_level: str = typer.Option("INFO", help="log level")) -> None:
 def _register() -> None:
     # Imported here so each module can add its commands to `app` without import cycles.
     from hub.entrypoints.cli import (
+        audit,  # noqa: F401
         broker,  # noqa: F401
         census,  # noqa: F401
         connect,  # noqa: F401

@@ -5,9 +5,14 @@ Reads the records (``census_sources``: the topics by default, or the hub store w
 limited counts, the CIN census XML and the data-quality report (JSON and HTML), runs the DfE
 validator on the CIN XML when its venv exists (``cin_validation.json``), checks the CIN XML
 against the year's XML Schema (``cin_schema_errors.json``), and writes ``manifest.json`` with
-every file's SHA-256. Same topics, same bytes. Exit code 1 when the records cannot be read,
-or when the CIN XML breaks its XML Schema (the DfE's system would refuse the file; the files
-are still written, to look at); the files are written even when the validator finds errors.
+every file's SHA-256. Same topics, same bytes.
+
+Exit codes: 0 written, valid against the XML Schema and (unless ``--no-validate``) the DfE
+validator found no error; 1 the records cannot be read, a file would be malformed (nothing
+written), or the CIN XML breaks its XML Schema (the DfE's system would refuse it; the files
+are written, to look at); 2 bad options; 3 the validator found errors; 4 the validator could
+not run (no venv, or it crashed). The files are written for 3 and 4 so they can be
+inspected, but the return is not ready to send.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from hub import bootstrap
 from hub.adapters.avro.catalogue import SchemaCatalogueError
 from hub.adapters.validator import cin_schema, cin_validator
 from hub.adapters.validator.cin_validator import ValidationReport, ValidatorUnavailableError
+from hub.census.cin.elements import UnsafeXmlError
 from hub.config import load_settings
 from hub.domain.episodes.years import CensusYear
 from hub.entrypoints.cli import app
@@ -164,9 +170,28 @@ def compile_command(
         read = _read(source, csc_export)
         say("building the census files")
         validator = _validator(say) if validate else None
-        compiled = compile_census(
-            read.inputs(), census_year, folder, la_code=la_code, validate=validator,
-            check_schema=_schema_check(load_settings().cin_schemas_dir),
-        )
+        try:
+            compiled = compile_census(
+                read.inputs(), census_year, folder, la_code=la_code, validate=validator,
+                check_schema=_schema_check(load_settings().cin_schemas_dir),
+            )
+        except UnsafeXmlError as exc:
+            err.print(f"[red]error:[/red] {escape(str(exc))}; nothing written", soft_wrap=True)
+            raise typer.Exit(1) from None
     _summary(compiled, read, folder)
     _schema_verdict(compiled)
+    if validate:
+        _verdict(compiled)
+
+
+def _verdict(compiled: Compiled) -> None:
+    """Exit 4 when the validator did not run, 3 when it found errors (see the docstring)."""
+    errors = compiled.counts.get("validator_errors")
+    if errors is None:
+        err.print("[red]not ready:[/red] the DfE validator could not run, so the CIN census"
+                  " XML is unchecked (--no-validate to skip it on purpose)")
+        raise typer.Exit(4)
+    if errors:
+        err.print(f"[red]not ready:[/red] the DfE validator found {errors:,} errors"
+                  " (cin_validation.json)")
+        raise typer.Exit(3)

@@ -9,6 +9,7 @@ id, an unreadable ``[intake.allowed]``).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -20,7 +21,9 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from hub import bootstrap
+from hub.adapters.audit_sqlite import SqliteAuditLog
 from hub.adapters.files.intake_rights_toml import hub_toml, load_intake_rights
+from hub.adapters.kafka.client import cluster_answers
 from hub.adapters.kafka.log import KafkaEventLog
 from hub.adapters.keys.api_keys import SqliteApiKeyStore
 from hub.config import Settings, load_settings
@@ -30,6 +33,9 @@ from hub.domain.rate_limit import RateLimit
 from hub.domain.topic_access import INTAKE
 from hub.entrypoints.cli import app
 from hub.entrypoints.web.intake.app import PublisherFactory, create_app
+from hub.entrypoints.web.readiness import ReadyCheck
+from hub.entrypoints.web.slow_clients import HeaderTimeoutH11
+from hub.usecases.intake import PUBLISH_TIMEOUT_S
 from hub.usecases.publishing import Publisher
 
 intake_app = typer.Typer(
@@ -62,10 +68,24 @@ def kafka_publisher(settings: Settings) -> PublisherFactory:
 
     @asynccontextmanager
     async def publisher() -> AsyncIterator[Publisher]:
-        async with KafkaEventLog(settings.kafka_for(INTAKE), client_id="cin-hub-intake") as log:
+        timeout_ms = int(PUBLISH_TIMEOUT_S * 1000)  # a stuck send fails inside the 503 limit
+        async with KafkaEventLog(settings.kafka_for(INTAKE), client_id="cin-hub-intake",
+                                 request_timeout_ms=timeout_ms) as log:
             yield Publisher(log, codec, specs)
 
     return publisher
+
+
+def ready_checks(settings: Settings, keys: SqliteApiKeyStore) -> dict[str, ReadyCheck]:
+    """``/readyz``: the broker answers a metadata request; the key store can be read."""
+    async def broker() -> bool:
+        return await cluster_answers(settings.bootstrap, timeout_s=2.0)
+
+    async def store() -> bool:
+        await asyncio.to_thread(keys.list_keys)
+        return True
+
+    return {"broker": broker, "store": store}
 
 
 @intake_app.command("serve")
@@ -76,9 +96,16 @@ def serve(
     """Serve POST /events/{event_type} until interrupted."""
     settings = load_settings()
     rights = intake_rights(settings)
-    web = create_app(kafka_publisher(settings), key_store(settings), rights=rights)
+    keys = key_store(settings)
+    web = create_app(kafka_publisher(settings), keys, rights=rights,
+                     ready_checks=ready_checks(settings, keys),
+                     audit=SqliteAuditLog(settings.state_dir / "audit.db"))
     # No access log: ours names event type, status, event id and source, and nothing else.
-    uvicorn.run(web, host=host, port=port, access_log=False, server_header=False)
+    # Header (10 s), body (10 s, in the app) and keep-alive (5 s) timeouts: a client that
+    # stalls mid-request is cut off; request heads are limited to 16 KiB.
+    uvicorn.run(web, host=host, port=port, access_log=False, server_header=False,
+                http=HeaderTimeoutH11, timeout_keep_alive=5,
+                h11_max_incomplete_event_size=16 * 1024, limit_concurrency=200)
 
 
 @intake_app.command("add-key")

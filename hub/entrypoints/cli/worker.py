@@ -10,6 +10,7 @@ from rich.console import Console
 from hub import bootstrap
 from hub.adapters.kafka.admin import describe_topics
 from hub.adapters.kafka.log import read_topic
+from hub.adapters.prometheus_metrics import count_dead_letter
 from hub.adapters.store.sql.store import SqlHubStore
 from hub.config import Settings, load_settings
 from hub.domain.identity.resolution import Resolution
@@ -61,7 +62,8 @@ def worker(
     settings = load_settings()
     codec = bootstrap.codec(settings)
     router = Router(
-        codec, list(bootstrap.topic_specs(settings)), list(bootstrap.input_specs(settings))
+        codec, list(bootstrap.topic_specs(settings)), list(bootstrap.input_specs(settings)),
+        on_dead_letter=count_dead_letter,
     )
     missing = asyncio.run(_missing_topics(settings, router))
     if missing:

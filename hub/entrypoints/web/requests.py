@@ -6,6 +6,7 @@ caller sent, so a refusal is safe to return and to log.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -13,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from hub.domain.input_rules import json_depth_problem
 from hub.ports import ApiKeyStore
 
 
@@ -47,18 +49,41 @@ async def source_of(request: Request, keys: ApiKeyStore) -> str:
     return source
 
 
+def require_json(request: Request) -> None:
+    """415 unless the request says its body is JSON (``application/json``, any charset
+    parameter must be UTF-8)."""
+    media, _, params = request.headers.get("content-type", "").partition(";")
+    charset = params.strip().lower().removeprefix("charset=").strip('"') if params else "utf-8"
+    if media.strip().lower() != "application/json" or charset not in ("utf-8", "utf8"):
+        raise Refusal(415, {"error": "Content-Type must be application/json (UTF-8)"})
+
+
 async def json_object(request: Request, limit: int) -> dict[str, Any]:
     raw = await _bounded_body(request, limit)
+    if problem := json_depth_problem(raw):  # refused before parsing: no deep recursion
+        raise Refusal(422, {"errors": [{"field": "body", "code": "TOO_DEEP", "message": problem}]})
     try:
         body = json.loads(raw)
-    except ValueError:  # JSONDecodeError and UnicodeDecodeError both are
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError both are
         raise Refusal(400, {"error": "body is not valid JSON"}) from None
     if not isinstance(body, dict):
         raise Refusal(400, {"error": "body must be a JSON object"})
     return body
 
 
+BODY_TIMEOUT_S = 10.0  # a client that trickles its body is cut off: 408
+
+
 async def _bounded_body(request: Request, limit: int) -> bytes:
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT_S):
+            return await _read_within(request, limit)
+    except TimeoutError:
+        raise Refusal(408, {"error": f"body not received within {BODY_TIMEOUT_S:g} s"},
+                      {"Connection": "close"}) from None
+
+
+async def _read_within(request: Request, limit: int) -> bytes:
     too_large = Refusal(413, {"error": f"body is larger than {limit} bytes"})
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:

@@ -23,6 +23,7 @@ from hub.domain.identity.resolution import Resolution
 from hub.domain.topic_access import WORKER
 from hub.entrypoints.worker.drain import DrainWatch
 from hub.entrypoints.worker.health import serve_health
+from hub.entrypoints.worker.metrics_refresh import refresh_metrics
 from hub.entrypoints.worker.resolver_stage import ResolverStage
 from hub.entrypoints.worker.stages import ChildStage, ChildTables, SinkStage
 from hub.logging import get_logger
@@ -109,6 +110,9 @@ async def run_worker(
     helpers = [asyncio.create_task(watch.run(stopping))] if until_drained else []
     if settings.worker_web_port is not None:
         helpers.append(asyncio.create_task(serve_health(settings.worker_web_port, stages)))
+        by_stage = {s.name: (s.feed.group_id, inputs[s.feed.group_id]) for s in stages}
+        helpers.append(asyncio.create_task(
+            refresh_metrics(settings.bootstrap, by_stage, stages, store)))
     async def run(stage: ResolverStage | ChildStage | SinkStage) -> None:
         try:
             await stage.run(stopping)

@@ -28,7 +28,7 @@ from aiokafka.structs import ConsumerRecord
 
 from hub.adapters.kafka.merged_feed import MergedFeed
 from hub.logging import get_logger
-from hub.usecases.worker_steps import Incoming, Send
+from hub.usecases.worker_steps import Incoming, Router, Send
 
 log = get_logger(__name__)
 FLUSH_EVERY_RECORDS = 2000
@@ -103,6 +103,9 @@ class Stage(ABC):
         self._sends, self._done = [], {}
         if sends:
             await retrying("send", lambda: self.send_all(sends))
+            router = getattr(self, "router", None)  # every stage's router counts dead letters
+            if isinstance(router, Router):
+                router.count_sent(sends)
         await self.after_outputs()
         if done:
             await retrying("commit", lambda: self.feed.commit(done))

@@ -258,7 +258,8 @@ async def client(codec, log, keys) -> AsyncIterator[httpx.AsyncClient]:
 async def post(client: httpx.AsyncClient, key: str, event_type: str, body: Any) -> httpx.Response:
     content = body if isinstance(body, bytes) else json.dumps(body).encode()
     return await client.post(f"/events/{event_type}", content=content,
-                             headers={"Authorization": f"Bearer {key}"})
+                             headers={"Authorization": f"Bearer {key}",
+                                      "Content-Type": "application/json"})
 
 
 async def published(log: InMemoryEventLog) -> list[Any]:

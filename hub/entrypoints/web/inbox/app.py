@@ -32,6 +32,7 @@ from hub.entrypoints.web.inbox import sign_in as inbox_sign_in
 from hub.entrypoints.web.inbox.actions import act
 from hub.entrypoints.web.inbox.requests import SecurityHeaders
 from hub.entrypoints.web.inbox.session import SessionSigner
+from hub.entrypoints.web.metrics_http import RequestMetrics, metrics_route
 from hub.pages import assets
 from hub.ports import ChildViewAudit, HubStore
 from hub.usecases.identity_review_commands import IdentityReviews
@@ -98,8 +99,11 @@ def create_app(publisher_factory: PublisherFactory, store: HubStore, parts: Inbo
         Route("/users/{user_id}/reset", inbox_admin.reset_user, methods=["POST"]),
         Route("/assets/{name:path}", asset_route(folder), methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
+        metrics_route(),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(SecurityHeaders)])
+    counting = Middleware(RequestMetrics, app_name="inbox", routes=routes)
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    middleware=[counting, Middleware(SecurityHeaders)])
     app.state.store, app.state.users, app.state.signer = store, parts.users, parts.signer
     app.state.attempts, app.state.audit, app.state.reports = (parts.attempts, parts.audit,
                                                               parts.reports)

@@ -8,28 +8,49 @@ type, status, event id and source only, never its body; a 403 is also logged wit
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import asyncio
+import re
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from time import monotonic
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from hub.adapters.prometheus_metrics import INTAKE_REFUSALS
+from hub.audit import AuditLog
 from hub.domain.events import EVENT_MODELS
 from hub.domain.intake_rights import DEFAULT_RIGHTS, IntakeRights
 from hub.domain.rate_limit import RateLimit, take
 from hub.domain.validation import EventRejectedError
-from hub.entrypoints.web.requests import Refusal, json_object, presented_key, source_of
+from hub.entrypoints.web.metrics_http import RequestMetrics, metrics_route
+from hub.entrypoints.web.readiness import ReadyCheck, readyz
+from hub.entrypoints.web.requests import (
+    Refusal,
+    json_object,
+    presented_key,
+    require_json,
+    source_of,
+)
 from hub.logging import get_logger
 from hub.ports import ApiKeyStore
-from hub.usecases.intake import Accepted, EventTypeNotAllowedError, Intake, today_in_england
+from hub.usecases.intake import (
+    Accepted,
+    EventLogUnavailableError,
+    EventTypeNotAllowedError,
+    Intake,
+    today_in_england,
+)
 from hub.usecases.publishing import Publisher
 
 MAX_BODY_BYTES = 1024 * 1024
+RETRY_AFTER_S = 5
+_KEY_ID = re.compile(r"^[0-9a-f]{16}$")
 PublisherFactory = Callable[[], AbstractAsyncContextManager[Publisher]]
 Clock = Callable[[], datetime]
 
@@ -76,6 +97,7 @@ async def _accept(request: Request) -> Accepted:
         intake.check_allowed(source, event_type)  # before the body is even read
     except EventTypeNotAllowedError as refused:
         raise _not_allowed(request, refused) from None
+    require_json(request)
     body = await json_object(request, state.max_body)
     now = state.clock()
     try:
@@ -84,9 +106,10 @@ async def _accept(request: Request) -> Accepted:
         raise _not_allowed(request, refused) from None
     except EventRejectedError as rejected:
         raise Refusal(422, {"errors": [asdict(p) for p in rejected.problems]}) from None
-    except Exception as exc:  # validated already, so the event log failed: retryable
-        log.error("intake publish failed", error=type(exc).__name__, source=source)
-        raise Refusal(503, {"error": "event log unavailable; retry later"}) from None
+    except EventLogUnavailableError as exc:  # valid, but not acknowledged in time: retryable
+        log.error("intake publish failed", error=str(exc), source=source)
+        raise Refusal(503, {"error": "event log unavailable; retry later"},
+                      {"Retry-After": str(RETRY_AFTER_S)}) from None
 
 
 async def post_event(request: Request) -> JSONResponse:
@@ -96,7 +119,9 @@ async def post_event(request: Request) -> JSONResponse:
         response = JSONResponse({"event_id": accepted.event_id, "topic": accepted.topic}, 202)
     except Refusal as refusal:
         response = refusal.response()
+        INTAKE_REFUSALS.labels(str(refusal.status)).inc()
     event_type = request.path_params["event_type"]
+    await _audit(request, response.status_code)
     log.info(
         "intake request",
         event_type=event_type if event_type in EVENT_MODELS else "(unknown)",
@@ -107,7 +132,24 @@ async def post_event(request: Request) -> JSONResponse:
     return response
 
 
+def _actor(request: Request) -> str:
+    """``key:<key id>`` for a well-formed presented key (even a refused one), else anonymous:
+    never anything else the caller sent."""
+    key_id = (presented_key(request) or "").partition(".")[0]
+    return f"key:{key_id}" if _KEY_ID.match(key_id) else "anonymous"
+
+
+async def _audit(request: Request, status: int) -> None:
+    trail: AuditLog | None = request.app.state.audit
+    if trail is None:
+        return
+    address = request.client.host if request.client else None
+    await asyncio.to_thread(trail.record, _actor(request), "intake.push", None, address,
+                            request.app.state.clock(), outcome=str(status))
+
+
 async def healthz(_request: Request) -> JSONResponse:
+    """Liveness only: the process answers. Whether it can do its work is ``/readyz``."""
     return JSONResponse({"status": "ok"})
 
 
@@ -119,10 +161,14 @@ def create_app(
     rights: IntakeRights = DEFAULT_RIGHTS,
     max_body: int = MAX_BODY_BYTES,
     rate_limit: RateLimit = RateLimit(),
+    ready_checks: Mapping[str, ReadyCheck] | None = None,
+    audit: AuditLog | None = None,
 ) -> Starlette:
     """The intake app; the publisher is opened on start-up and closed (flushed) on shutdown.
 
-    ``rights`` says which event types each source system may push (403 for the rest)."""
+    ``rights`` says which event types each source system may push (403 for the rest).
+    ``ready_checks`` (e.g. broker, store) decide ``/readyz``: 200 when all pass, else 503.
+    ``audit`` receives one record per push: the key id, the status, the client address."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -133,8 +179,12 @@ def create_app(
     routes = [
         Route("/events/{event_type}", post_event, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
+        metrics_route(),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    counting = Middleware(RequestMetrics, app_name="intake", routes=routes)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[counting])
+    app.state.ready_checks, app.state.audit = dict(ready_checks or {}), audit
     app.state.key_store, app.state.clock, app.state.max_body = key_store, clock, max_body
     app.state.rate_limit, app.state.buckets = rate_limit, {}
     return app

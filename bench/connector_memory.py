@@ -1,0 +1,133 @@
+"""Peak memory of a connector on a big export: refused, and read + validated + published.
+
+    .venv/bin/python bench/connector_memory.py [--mb 200] [--kafka]
+
+Writes a CSC status-change CSV of about ``--mb`` megabytes (the sample's rows repeated with
+unique ids) and runs each case in a fresh ``hub``-less child process under ``/usr/bin/time -v``,
+reporting its maximum resident set size:
+
+- ``refused``: the same file with a truncated last row: the structure pass reads it all and
+  refuses it (nothing published);
+- ``published``: every row read, validated, encoded and handed to an event log. By default
+  the log counts and drops the bytes (the connector's own memory); with ``--kafka`` it is the
+  real broker of the current settings, under a fresh topic namespace.
+
+Target (issue 13): each case at most 200 MB RSS whatever the file's size.
+
+Measured on a shared 2-core machine (load average about 15): refused, 200 MB (1,297,377 rows,
+the last one truncated): 50 MB peak RSS, refused in 20.9 s. Published (discarding log):
+1 MB and 5 MB files 50 MB peak RSS each; the 200 MB file (1,297,377 rows read, validated,
+encoded, 1,297,377 events) 50 MB peak RSS, in 4,561 s at nice 19 (about 285 rows/s on the
+loaded machine; validation and Avro encoding dominate, not reading).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+from connectors.base import MalformedFileError
+from connectors.registry import CONNECTORS
+from hub import bootstrap
+from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.log import KafkaEventLog
+from hub.config import load_settings
+from hub.usecases.connecting import connect_file
+from hub.usecases.publishing import Publisher
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "connectors" / "samples" / "csc_status_changes.csv"
+
+
+def write_export(path: Path, megabytes: int, truncated: bool) -> int:
+    header, *rows = SAMPLE.read_text(encoding="utf-8").splitlines()
+    target, written, count = megabytes * 1_000_000, 0, 0
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(header + "\r\n")
+        while written < target:
+            for row in rows:
+                line = f"SC{count:010d}," + row.split(",", 1)[1] + "\r\n"
+                out.write(line)
+                written += len(line)
+                count += 1
+        if truncated:
+            out.write("SC9999999999,213390,R1\r\n")
+    return count
+
+
+class DiscardingLog:
+    """Counts what it is given and keeps nothing: the connector's own memory is measured."""
+
+    def __init__(self) -> None:
+        self.records = self.bytes = 0
+
+    async def append(self, topic: str, key: str, value: bytes) -> None:
+        self.records, self.bytes = self.records + 1, self.bytes + len(value)
+
+    async def flush(self) -> None:
+        return None
+
+    async def read_all(self, topic: str) -> list[object]:
+        return []
+
+
+async def run_case(path: Path, kafka: bool) -> str:
+    settings = load_settings()
+    connector = CONNECTORS["csc"](date(2026, 11, 1))
+    started = time.perf_counter()
+    try:
+        if kafka:
+            namespace = f"bench-mem-{uuid.uuid4().hex[:8]}"
+            specs = bootstrap.topic_specs(settings, namespace)
+            await apply_topics(settings.bootstrap, specs)
+            async with KafkaEventLog(settings.bootstrap) as log:
+                summary = await connect_file(connector, path,
+                                             Publisher(log, bootstrap.codec(settings), specs))
+        else:
+            specs = bootstrap.topic_specs(settings)
+            summary = await connect_file(connector, path, Publisher(
+                DiscardingLog(), bootstrap.codec(settings), specs))  # type: ignore[arg-type]
+    except MalformedFileError as exc:
+        return f"refused in {time.perf_counter() - started:.1f} s: {exc}"
+    return (f"rows {summary.rows_read}, events {summary.events_published}, dead letters "
+            f"{summary.rows_dead_lettered} in {time.perf_counter() - started:.1f} s")
+
+
+def measured(path: Path, kafka: bool) -> tuple[str, int]:
+    command = ["/usr/bin/time", "-v", sys.executable, __file__, "--case", str(path)]
+    done = subprocess.run(command + (["--kafka"] if kafka else []), capture_output=True,
+                          text=True, check=False, cwd=REPO)
+    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
+    if done.returncode != 0 or peak is None:
+        raise SystemExit(done.stderr[-3000:])
+    return done.stdout.strip(), int(peak.group(1)) // 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mb", type=int, default=200)
+    parser.add_argument("--kafka", action="store_true")
+    parser.add_argument("--case", type=Path)
+    args = parser.parse_args()
+    if args.case:
+        print(asyncio.run(run_case(args.case, args.kafka)))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, truncated in (("refused", True), ("published", False)):
+            path = Path(tmp) / "csc_status_changes.csv"
+            rows = write_export(path, args.mb, truncated)
+            size = path.stat().st_size / 1e6
+            outcome, peak = measured(path, args.kafka)
+            print(f"{name}: {size:.0f} MB, {rows} rows -> {outcome}; peak RSS {peak} MB")
+
+
+if __name__ == "__main__":
+    main()
