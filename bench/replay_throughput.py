@@ -24,8 +24,21 @@ from replay_common import broker_settings, census, drain, prepare, publish, repo
 
 from hub.adapters.kafka.admin import describe_topics
 
+RAW_CONSUME_LIMIT_S = 600.0  # a bare consumer reads 10,000 children's topics in about a second
 
-async def _raw_consume(bootstrap: str, topics: list[str]) -> tuple[int, float]:
+
+async def _raw_consume(
+    bootstrap: str, topics: list[str], limit_s: float = RAW_CONSUME_LIMIT_S
+) -> tuple[int, float]:
+    """Read every partition of ``topics`` from its start to the end offset taken at the start.
+
+    A partition is done when the consumer's *position* reaches that end offset, not when the
+    last record seen has the end's offset minus one: positions also step over offsets that
+    carry no record for the client (control batches, compacted gaps), which left the old
+    check waiting for ever. All assigned partitions are fetched together (``getmany()`` with
+    no partitions named), so records buffered for one never hold up fetches for another.
+    Gives up after ``limit_s`` saying which partitions it was still waiting for.
+    """
     actual = await describe_topics(bootstrap, topics)
     tps = [TopicPartition(t, p) for t in topics for p in range(actual[t].partitions)]
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
@@ -37,10 +50,19 @@ async def _raw_consume(bootstrap: str, topics: list[str]) -> tuple[int, float]:
         began, count = time.perf_counter(), 0
         left = {tp for tp in tps if ends[tp] > 0}
         while left:
-            for tp, records in (await consumer.getmany(*left, timeout_ms=500)).items():
+            for records in (await consumer.getmany(timeout_ms=500)).values():
                 count += len(records)
-                if records and records[-1].offset + 1 >= ends[tp]:
+            for tp in list(left):
+                if await consumer.position(tp) >= ends[tp]:
                     left.discard(tp)
+                    consumer.pause(tp)
+            if left and time.perf_counter() - began > limit_s:
+                waiting = {f"{tp.topic}[{tp.partition}]":
+                           f"{await consumer.position(tp)}/{ends[tp]}" for tp in sorted(left)}
+                raise TimeoutError(
+                    f"raw consume gave up after {limit_s:.0f} s, waiting for the broker to "
+                    f"return records of {len(left)} partition(s) (position/end): {waiting}"
+                )
         return count, time.perf_counter() - began
     finally:
         await consumer.stop()
