@@ -46,9 +46,11 @@ async def _raw_consume(
     try:
         consumer.assign(tps)
         ends = await consumer.end_offsets(tps)
-        await consumer.seek_to_beginning(*tps)
+        starts = await consumer.beginning_offsets(tps)
+        for tp in tps:  # an explicit offset: position() is then known before the first fetch
+            consumer.seek(tp, starts[tp])
         began, count = time.perf_counter(), 0
-        left = {tp for tp in tps if ends[tp] > 0}
+        left = {tp for tp in tps if ends[tp] > starts[tp]}
         while left:
             for records in (await consumer.getmany(timeout_ms=500)).values():
                 count += len(records)
@@ -73,6 +75,8 @@ def main(children: int, seed: int) -> dict:  # type: ignore[type-arg]
     folder = Path(tempfile.mkdtemp(prefix="cinhub-replay-"))
     published = asyncio.run(publish(settings, folder, children, seed))
     raw_count, raw_seconds = asyncio.run(_raw_consume(settings.bootstrap, published.source_topics))
+    if raw_count != published.events:
+        raise RuntimeError(f"raw consume read {raw_count} of {published.events} source events")
     env = prepare(published, f"{published.namespace}-replay")
     replay_seconds = drain(env, folder / env["HUB_TOPIC_NAMESPACE"] / "worker.log")
     began = time.perf_counter()
