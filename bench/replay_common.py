@@ -80,11 +80,21 @@ def rebuild_env(published: Published, out: str) -> dict[str, str]:
     }
 
 
-def hub(env: dict[str, str], *args: str, log: Path | None = None) -> None:
+HUB_COMMAND_LIMIT_S = 1800.0  # any one hub command of a benchmark (a 10,000-child drain: minutes)
+
+
+def hub(env: dict[str, str], *args: str, log: Path | None = None,
+        limit_s: float = HUB_COMMAND_LIMIT_S) -> None:
+    """Run one ``hub`` command; after ``limit_s`` give up, naming the command and its log."""
     stdout = log.open("ab") if log else subprocess.DEVNULL
     try:
         subprocess.run([sys.executable, "-m", "hub", *args], env=env, stdout=stdout,
-                       stderr=subprocess.STDOUT, check=True)
+                       stderr=subprocess.STDOUT, check=True, timeout=limit_s)
+    except subprocess.TimeoutExpired as timed_out:
+        where = f"; its output is in {log}" if log else ""
+        raise TimeoutError(
+            f"`hub {' '.join(args)}` did not finish within {limit_s:.0f} s{where}"
+        ) from timed_out
     finally:
         if log:
             stdout.close()  # type: ignore[union-attr]

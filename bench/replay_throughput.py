@@ -24,8 +24,21 @@ from replay_common import broker_settings, census, drain, prepare, publish, repo
 
 from hub.adapters.kafka.admin import describe_topics
 
+RAW_CONSUME_LIMIT_S = 600.0  # a bare consumer reads 10,000 children's topics in about a second
 
-async def _raw_consume(bootstrap: str, topics: list[str]) -> tuple[int, float]:
+
+async def _raw_consume(
+    bootstrap: str, topics: list[str], limit_s: float = RAW_CONSUME_LIMIT_S
+) -> tuple[int, float]:
+    """Read every partition of ``topics`` from its start to the end offset taken at the start.
+
+    A partition is done when the consumer's *position* reaches that end offset, not when the
+    last record seen has the end's offset minus one: positions also step over offsets that
+    carry no record for the client (control batches, compacted gaps), which left the old
+    check waiting for ever. All assigned partitions are fetched together (``getmany()`` with
+    no partitions named), so records buffered for one never hold up fetches for another.
+    Gives up after ``limit_s`` saying which partitions it was still waiting for.
+    """
     actual = await describe_topics(bootstrap, topics)
     tps = [TopicPartition(t, p) for t in topics for p in range(actual[t].partitions)]
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
@@ -33,14 +46,25 @@ async def _raw_consume(bootstrap: str, topics: list[str]) -> tuple[int, float]:
     try:
         consumer.assign(tps)
         ends = await consumer.end_offsets(tps)
-        await consumer.seek_to_beginning(*tps)
+        starts = await consumer.beginning_offsets(tps)
+        for tp in tps:  # an explicit offset: position() is then known before the first fetch
+            consumer.seek(tp, starts[tp])
         began, count = time.perf_counter(), 0
-        left = {tp for tp in tps if ends[tp] > 0}
+        left = {tp for tp in tps if ends[tp] > starts[tp]}
         while left:
-            for tp, records in (await consumer.getmany(*left, timeout_ms=500)).items():
+            for records in (await consumer.getmany(timeout_ms=500)).values():
                 count += len(records)
-                if records and records[-1].offset + 1 >= ends[tp]:
+            for tp in list(left):
+                if await consumer.position(tp) >= ends[tp]:
                     left.discard(tp)
+                    consumer.pause(tp)
+            if left and time.perf_counter() - began > limit_s:
+                waiting = {f"{tp.topic}[{tp.partition}]":
+                           f"{await consumer.position(tp)}/{ends[tp]}" for tp in sorted(left)}
+                raise TimeoutError(
+                    f"raw consume gave up after {limit_s:.0f} s, waiting for the broker to "
+                    f"return records of {len(left)} partition(s) (position/end): {waiting}"
+                )
         return count, time.perf_counter() - began
     finally:
         await consumer.stop()
@@ -51,6 +75,8 @@ def main(children: int, seed: int) -> dict:  # type: ignore[type-arg]
     folder = Path(tempfile.mkdtemp(prefix="cinhub-replay-"))
     published = asyncio.run(publish(settings, folder, children, seed))
     raw_count, raw_seconds = asyncio.run(_raw_consume(settings.bootstrap, published.source_topics))
+    if raw_count != published.events:
+        raise RuntimeError(f"raw consume read {raw_count} of {published.events} source events")
     env = prepare(published, f"{published.namespace}-replay")
     replay_seconds = drain(env, folder / env["HUB_TOPIC_NAMESPACE"] / "worker.log")
     began = time.perf_counter()
