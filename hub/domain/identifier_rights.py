@@ -19,6 +19,10 @@ from hub.domain.validation import Problem
 NAMED = ("la_child_id", "upn", "former_upn", "nhs_number", "yot_id")
 MAX_OTHER_IDS = 3
 
+# ssd_linked_identifiers' other identifier types (the SSD data model's list), as the connector
+# names them in ``other_ids``
+SSD_LINK_TYPES = frozenset({"CASE_NUMBER", "HOME_OFFICE_REGISTRATION", "NATIONAL_INSURANCE_NUMBER",
+                            "COURT_CASE_NUMBER", "RAA_ID", "INCIDENT_ID"})
 _EDUCATION = frozenset({"upn", "former_upn", "nhs_number", "MIS_PUPIL_ID"})
 DEFAULT_IDENTIFIERS: Mapping[str, frozenset[str]] = {
     "csc": frozenset({"la_child_id", "upn", "former_upn", "nhs_number"}),
@@ -30,6 +34,12 @@ DEFAULT_IDENTIFIERS: Mapping[str, frozenset[str]] = {
     "panel": frozenset({"la_child_id", "upn", "nhs_number", "PANEL_CHILD_REF"}),
     "finance": frozenset({"la_child_id", "upn", "nhs_number", "FINANCE_CLIENT_REF"}),
     "provider-returns": frozenset({"PROVIDER_CLIENT_REF"}),
+    # the case system's statutory extracts (CIN census XML, SSDA903, the Standard Safeguarding
+    # Dataset) are CSC's own records; the SSD's linked identifiers also hold the YOT's number
+    "cin-census": frozenset({"la_child_id", "upn", "former_upn", "nhs_number"}),
+    "ssda903": frozenset({"la_child_id", "upn", "former_upn", "nhs_number"}),
+    "ssd": frozenset({"la_child_id", "upn", "former_upn", "nhs_number", "yot_id", *SSD_LINK_TYPES}),
+    "pupil-roll": frozenset({"upn", "former_upn"}),  # Education's School Census data
 }
 
 

@@ -25,10 +25,12 @@ TODAY = date(2025, 9, 8)
 
 
 def test_every_source_has_identifier_rights_and_only_csc_systems_hold_the_la_child_id() -> None:
-    assert set(DEFAULT_IDENTIFIERS) == set(DEFAULT_ALLOWED)
+    assert set(DEFAULT_ALLOWED) <= set(DEFAULT_IDENTIFIERS)  # cin-census is a file, never pushed
     holders = {s for s, ids in DEFAULT_IDENTIFIERS.items() if "la_child_id" in ids}
-    assert holders == {"csc", "panel", "finance"}  # panel and finance are CSC's own systems
-    assert {s for s, ids in DEFAULT_IDENTIFIERS.items() if "yot_id" in ids} == {"yot"}
+    # panel and finance are CSC's own systems; the CIN census, SSDA903 and SSD are its extracts
+    assert holders == {"csc", "panel", "finance", "cin-census", "ssda903", "ssd"}
+    # the SSD's linked identifiers are CSC's copy of the YOT's number
+    assert {s for s, ids in DEFAULT_IDENTIFIERS.items() if "yot_id" in ids} == {"yot", "ssd"}
 
 
 def test_an_assertion_beyond_rights_and_too_many_other_ids_are_problems() -> None:
