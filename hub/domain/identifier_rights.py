@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from hub.domain.examples import EXAMPLE_ID_TYPE
 from hub.domain.intake_rights import DEFAULT_ALLOWED
 from hub.domain.validation import Problem
 
@@ -72,7 +73,9 @@ def identifier_problems(
         for name in NAMED
         if getattr(subject, name, None) and name not in allowed
     ]
-    other_ids = tuple(getattr(subject, "other_ids", ()))
+    # the example mark is no claim about a child (the resolver ignores it; publishers outside
+    # a smoke namespace refuse examples), so it is not an identifier to have rights to
+    other_ids = tuple(o for o in getattr(subject, "other_ids", ()) if o.type != EXAMPLE_ID_TYPE)
     if len(other_ids) > rights.max_other_ids:
         found.append(Problem("TOO_MANY_OTHER_IDS", f"{path}.other_ids",
                              f"at most {rights.max_other_ids} other identifiers"))

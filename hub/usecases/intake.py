@@ -163,6 +163,8 @@ class Intake:
         try:
             async with asyncio.timeout(self.publish_timeout_s):
                 topic = await self.publisher.publish_acked(event)
+        except EventRejectedError:  # an example outside a smoke namespace: permanent
+            raise
         except Exception as exc:  # validated already, so the log failed: retryable
             raise EventLogUnavailableError(type(exc).__name__) from exc
         return Accepted(event, topic)

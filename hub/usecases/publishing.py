@@ -29,22 +29,27 @@ class Publisher:
         self.dead_letter_topic = topic_for("DeadLetter", self.declared)
         self.accepts_examples = accepts_examples
 
-    async def publish(self, event: Event) -> str:
+    def _prepared(self, event: Event) -> tuple[str, str, bytes]:
+        """Topic, key and bytes of ``event``: an example refused outside a smoke namespace, and
+        name, date of birth and postcode left out if consent is withheld."""
         if not self.accepts_examples:
             refuse_example(event)
-        """Publish ``event``, without name, date of birth and postcode if consent is withheld
-        (connectors and the intake both publish here)."""
         event = minimised(event)
-        topic = topic_for(type(event).__name__, self.declared)
-        await self.log.append(topic, source_key(event), self.codec.encode(event))
+        return topic_for(type(event).__name__, self.declared), source_key(event), \
+            self.codec.encode(event)
+
+    async def publish(self, event: Event) -> str:
+        """Publish ``event`` (connectors and the intake both publish here)."""
+        topic, key, value = self._prepared(event)
+        await self.log.append(topic, key, value)
         return topic
 
     async def publish_acked(self, event: Event) -> str:
         """Publish one event and wait for its own acknowledgement (see AckedEventLog)."""
         if not isinstance(self.log, AckedEventLog):
             raise TypeError("this event log cannot acknowledge a single record")
-        topic = topic_for(type(event).__name__, self.declared)
-        await self.log.append_acked(topic, source_key(event), self.codec.encode(event))
+        topic, key, value = self._prepared(event)
+        await self.log.append_acked(topic, key, value)
         return topic
 
     async def dead_letter(self, letter: DeadLetter) -> None:
