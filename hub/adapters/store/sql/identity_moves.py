@@ -27,7 +27,6 @@ from hub.adapters.store.sql.person_tables import LinkedIdentifierRow, PersonReco
 from hub.domain.outputs.identity import IdentityDecisionMade
 
 
-
 class Writes(Protocol):
     """What the moves need from a write batch (``writes.Writes`` has it): declared here so
     this module does not import ``writes``, which imports it."""
