@@ -52,7 +52,7 @@ class Accepted:
 
     @property
     def event_id(self) -> str:
-        return str(self.event.envelope.event_id)  # type: ignore[attr-defined]
+        return str(self.event.envelope.event_id)
 
 
 def today_in_england(now: datetime) -> date:

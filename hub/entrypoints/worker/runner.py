@@ -22,6 +22,7 @@ from hub.domain.identity.resolution import Resolution
 from hub.entrypoints.worker.drain import DrainWatch
 from hub.entrypoints.worker.health import serve_health
 from hub.entrypoints.worker.resolver_stage import ResolverStage
+from hub.entrypoints.worker.stage import Stage
 from hub.entrypoints.worker.stages import ChildStage, ChildTables, SinkStage
 from hub.logging import get_logger
 from hub.ports import HubStore
@@ -105,7 +106,7 @@ async def run_worker(
     helpers = [asyncio.create_task(watch.run(stopping))] if until_drained else []
     if settings.worker_web_port is not None:
         helpers.append(asyncio.create_task(serve_health(settings.worker_web_port, stages)))
-    async def run(stage: ResolverStage | ChildStage | SinkStage) -> None:
+    async def run(stage: Stage) -> None:
         try:
             await stage.run(stopping)
         except BaseException:
