@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from hub.adapters.avro.codec import AvroCodec, load_codec
+from hub.adapters.kafka.admin import describe_topics
+from hub.adapters.kafka.log import read_topic
+from hub.adapters.store.sql.store import SqlHubStore
 from hub.config import Settings
+from hub.ports import LogRecord
 from hub.topics_spec import TopicSpec, load_topic_specs
 
 
@@ -28,3 +34,18 @@ def topic_specs(settings: Settings, namespace: str | None = None) -> tuple[Topic
         s.model_copy(update={"replication_factor": factor}) if factor > s.replication_factor else s
         for s in specs
     )
+
+
+def sql_store(settings: Settings) -> SqlHubStore:
+    """The SQL store at the configured database URL."""
+    return SqlHubStore(settings.database)
+
+
+def topic_reader(settings: Settings) -> Callable[[str], Awaitable[list[LogRecord] | None]]:
+    """Reads a whole topic from the cluster; None when the topic does not exist."""
+    async def read(topic: str) -> list[LogRecord] | None:
+        if topic not in await describe_topics(settings.bootstrap, [topic]):
+            return None
+        return await read_topic(settings.bootstrap, topic)
+
+    return read
