@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from hub.adapters.avro.codec import AvroCodec, load_codec
+from hub.adapters.kafka.admin import describe_topics
+from hub.adapters.kafka.log import read_topic
 from hub.adapters.keys.staff_roles import SqliteStaffRoles
+from hub.adapters.store.sql.store import SqlHubStore
 from hub.config import Settings
+from hub.domain.topic_access import WORKER
+from hub.ports import LogRecord
 from hub.topics_spec import TopicSpec, load_topic_specs
 
 
@@ -44,3 +51,18 @@ def staff_directory(settings: Settings) -> SqliteStaffRoles:
     """Who the staff are and their roles (the web inbox's users file): the worker verifies
     every staff command's actor against it."""
     return SqliteStaffRoles(settings.staff_directory_file)
+
+
+def sql_store(settings: Settings) -> SqlHubStore:
+    """The SQL store at the configured database URL."""
+    return SqlHubStore(settings.database)
+
+
+def topic_reader(settings: Settings) -> Callable[[str], Awaitable[list[LogRecord] | None]]:
+    """Reads a whole topic from the cluster; None when the topic does not exist."""
+    async def read(topic: str) -> list[LogRecord] | None:
+        if topic not in await describe_topics(settings.kafka_for(WORKER), [topic]):
+            return None
+        return await read_topic(settings.kafka_for(WORKER), topic)
+
+    return read

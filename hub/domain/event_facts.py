@@ -56,7 +56,7 @@ _DERIVED: dict[type[Event], Callable[[Any], tuple[AdditionalService, ...]]] = {
 
 
 def envelope_of(event: Event) -> Envelope:
-    envelope: Envelope = event.envelope  # type: ignore[attr-defined]
+    envelope: Envelope = event.envelope
     return envelope
 
 

@@ -19,7 +19,7 @@ PERSONAL_FIELDS = ("given_name", "family_name", "date_of_birth", "postcode")
 
 def minimised(event: E) -> E:
     """``event`` itself when consent allows, else a copy without the personal fields."""
-    envelope = event.envelope  # type: ignore[attr-defined]
+    envelope = event.envelope
     if envelope.consent.basis is not ConsentBasis.WITHHELD:
         return event
     subject = envelope.subject.model_copy(update=dict.fromkeys(PERSONAL_FIELDS))

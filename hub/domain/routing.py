@@ -17,7 +17,7 @@ _KEY_ORDER = ("la_child_id", "yot_id", "upn", "nhs_number")
 
 
 def source_key(event: Event) -> str:
-    envelope = event.envelope  # type: ignore[attr-defined]
+    envelope = event.envelope
     subject = envelope.subject
     if subject.other_ids:
         own = subject.other_ids[0]

@@ -72,10 +72,10 @@ _PLANNED = ("planned_start", "planned_end", "period_end")  # may lie ahead by de
 
 def _date_problems(event: Event, today: date) -> list[Problem]:
     found = []
-    dob = event.envelope.subject.date_of_birth  # type: ignore[attr-defined]
+    dob = event.envelope.subject.date_of_birth
     if dob is not None and dob > today:
         found.append(Problem("FUTURE_DATE", "envelope.subject.date_of_birth", "is in the future"))
-    occurred = event.envelope.occurred_at.date()  # type: ignore[attr-defined]
+    occurred = event.envelope.occurred_at.date()
     if dob is not None and dob > occurred:
         found.append(
             Problem("DOB_AFTER_EVENT", "envelope.subject.date_of_birth", "is after the event")
@@ -88,7 +88,7 @@ def _date_problems(event: Event, today: date) -> list[Problem]:
 
 def problems(event: Event, today: date) -> list[Problem]:
     """Every rule ``event`` breaks; empty when it may be published."""
-    subject = event.envelope.subject  # type: ignore[attr-defined]
+    subject = event.envelope.subject
     volumes = [Problem(*found) for found in volume_problems(event)]
     return _identifier_problems(subject) + _date_problems(event, today) + volumes
 

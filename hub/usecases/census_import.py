@@ -59,7 +59,7 @@ async def import_cin_census(
     on_row: Callable[[], None] = lambda: None,
 ) -> CensusImport:
     def is_known(event: Event) -> bool:
-        return event.envelope.event_id in held.event_ids  # type: ignore[attr-defined]
+        return event.envelope.event_id in held.event_ids
 
     summary = await connect_file(connector, path, publisher, on_row=on_row, is_known=is_known)
     before = held.episodes_by_year.get(connector.year, frozenset())

@@ -47,7 +47,7 @@ class ConnectSummary:
 def _check_identifier_rights(source_system: str, events: Iterable[Event]) -> None:
     """An event asserting identifiers beyond the source's rights: the row is dead-lettered."""
     problems = [p for e in events
-                for p in identifier_problems(source_system, e.envelope.subject)]  # type: ignore[attr-defined]
+                for p in identifier_problems(source_system, e.envelope.subject)]
     if problems:
         raise EventRejectedError(problems)
 

@@ -69,7 +69,7 @@ class Accepted:
 
     @property
     def event_id(self) -> str:
-        return str(self.event.envelope.event_id)  # type: ignore[attr-defined]
+        return str(self.event.envelope.event_id)
 
 
 def today_in_england(now: datetime) -> date:
@@ -155,7 +155,7 @@ class Intake:
     ) -> Accepted:
         self.check_allowed(source_system, event_type)
         event = build_pushed_event(event_type, body, source_system, today, now)
-        subject = event.envelope.subject  # type: ignore[attr-defined]
+        subject = event.envelope.subject
         pushes = self.rights.event_types(source_system)
         if problems := identifier_problems(source_system, subject, self.identifiers, pushes):
             await self._dead_letter(source_system, event_type, body, problems, now)

@@ -55,9 +55,9 @@ def review_sends(
         except UndecodableMessageError:
             continue
         if isinstance(event, Event):
-            events.setdefault(event.envelope.event_id, (event, value))  # type: ignore[attr-defined]
+            events.setdefault(event.envelope.event_id, (event, value))
     ordered = sorted(
-        events.values(), key=lambda ev: (ev[0].envelope.recorded_at, ev[0].envelope.event_id)  # type: ignore[attr-defined]
+        events.values(), key=lambda ev: (ev[0].envelope.recorded_at, ev[0].envelope.event_id)
     )
     sends = [router.route(d) for d in result.decisions]
     for reset in result.resets():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from hub.adapters.avro.codec import AvroCodec
 from hub.domain.events import EVENT_MODELS, Event
@@ -39,9 +40,9 @@ async def round_trip(
     await publisher.flush()
     found: dict[str, set[str]] = {}
     for topic in {topic for _, topic in sent}:
-        decoded = [codec.decode(r.value) for r in await publisher.log.read_all(topic)]
-        found[topic] = {e.envelope.event_id for e in decoded}  # type: ignore[attr-defined]
+        decoded = [cast(Event, codec.decode(r.value)) for r in await publisher.log.read_all(topic)]
+        found[topic] = {e.envelope.event_id for e in decoded}
     return [
-        RoundTrip(type(e).__name__, t, e.envelope.event_id, e.envelope.event_id in found[t])  # type: ignore[attr-defined]
+        RoundTrip(type(e).__name__, t, e.envelope.event_id, e.envelope.event_id in found[t])
         for e, t in sent
     ]

@@ -38,7 +38,7 @@ log = get_logger(__name__)
 REFRESH_ENDS_EVERY = 1.0  # seconds between end-offset checks while caught up
 
 
-def order_key(record: ConsumerRecord) -> OrderKey:  # type: ignore[type-arg]
+def order_key(record: ConsumerRecord) -> OrderKey:
     return (record.timestamp, record.topic, record.partition, record.offset)
 
 
@@ -48,7 +48,7 @@ class MergedFeed:
         self.topics = topics
         self.group_id = group_id
         self._consumer: AIOKafkaConsumer | None = None
-        self._buffers: dict[TopicPartition, deque[ConsumerRecord]] = {}  # type: ignore[type-arg]
+        self._buffers: dict[TopicPartition, deque[ConsumerRecord]] = {}
         self._heap: list[tuple[OrderKey, TopicPartition]] = []
         self._ends: dict[TopicPartition, int] = {}
         self._ends_read_at = 0.0
@@ -92,7 +92,7 @@ class MergedFeed:
             raise RuntimeError("the feed is not started")
         return self._consumer
 
-    async def next(self, timeout: float) -> ConsumerRecord | None:  # type: ignore[type-arg]
+    async def next(self, timeout: float) -> ConsumerRecord | None:
         """The next record in the total order, or None when nothing arrived within ``timeout``.
 
         A broker error (a timeout, a leader moving) is waited out and retried: it delays
@@ -107,7 +107,7 @@ class MergedFeed:
                 await asyncio.sleep(1.0)
                 continue
             if found is not _AGAIN:
-                return found  # type: ignore[return-value]
+                return found
 
     async def _step(self, deadline: float) -> object:
         starved = await self._starved()
@@ -129,7 +129,7 @@ class MergedFeed:
         if next_offsets:
             await self.consumer.commit(dict(next_offsets))
 
-    def _pop(self) -> ConsumerRecord:  # type: ignore[type-arg]
+    def _pop(self) -> ConsumerRecord:
         _, tp = heapq.heappop(self._heap)
         buffer = self._buffers[tp]
         record = buffer.popleft()

@@ -18,7 +18,7 @@ import sys
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from cin_validator import cin_validator  # type: ignore[import-not-found]
+from cin_validator import cin_validator
 
 
 def _value(value: Any) -> Any:

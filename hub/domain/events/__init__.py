@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.domain.events.base import Event, Record
+from hub.domain.events.base import Record
 from hub.domain.events.csc import CscStatusChanged
 from hub.domain.events.early_help import CafClosed, CafCompleted
 from hub.domain.events.education import (
@@ -11,6 +11,7 @@ from hub.domain.events.education import (
     SenAssessmentRequested,
     SenStatementChanged,
 )
+from hub.domain.events.event import Event
 from hub.domain.events.finance import PaymentMade
 from hub.domain.events.looked_after import LookedAfterEpisodeRecorded
 from hub.domain.events.panel import PanelDecisionMade

@@ -8,8 +8,8 @@ from enum import StrEnum
 from pydantic import field_validator
 
 from hub.domain.codes import AdditionalService, subtype_problem
-from hub.domain.events.base import Event
 from hub.domain.events.common import Envelope
+from hub.domain.events.event import Event
 
 
 def _sen_subtypes(codes: tuple[str, ...]) -> tuple[str, ...]:

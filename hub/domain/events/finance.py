@@ -7,8 +7,8 @@ from enum import StrEnum
 
 from pydantic import model_validator
 
-from hub.domain.events.base import Event
 from hub.domain.events.common import Envelope, Money
+from hub.domain.events.event import Event
 
 
 class PaymentKind(StrEnum):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from hub.domain.events.base import Event
 from hub.domain.events.common import Envelope
+from hub.domain.events.event import Event
 
 SHORT_BREAK_LEGAL_STATUSES = frozenset({"V3", "V4"})  # report Appendix A
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from hub.domain.events.base import Event
 from hub.domain.events.common import Envelope, ServiceLine
+from hub.domain.events.event import Event
 
 
 class PanelOutcome(StrEnum):

@@ -7,8 +7,8 @@ from datetime import date
 from pydantic import model_validator
 
 from hub.domain.codes import AdditionalService, subtype_problem
-from hub.domain.events.base import Event
 from hub.domain.events.common import Envelope
+from hub.domain.events.event import Event
 
 
 class ServiceUseReturned(Event):

@@ -6,8 +6,8 @@ from datetime import date
 
 from pydantic import model_validator
 
-from hub.domain.events.base import Event
 from hub.domain.events.common import Envelope
+from hub.domain.events.event import Event
 
 
 class DisabledRegisterEntryRecorded(Event):

@@ -50,12 +50,12 @@ _REVIEWED = frozenset(
 
 def record_id_of(event: Event) -> str:
     """The resolver's id of the person record an event describes (source system and record)."""
-    envelope = event.envelope  # type: ignore[attr-defined]
+    envelope = event.envelope
     return f"{envelope.source_system}:{envelope.source_record_id}"
 
 
 def person_from_event(event: Event) -> PersonRecord:
-    envelope = event.envelope  # type: ignore[attr-defined]
+    envelope = event.envelope
     s = envelope.subject
     # the example mark (hub.domain.examples) says what the event is, not who the child is
     others = [i for i in s.other_ids if i.type.upper() != EXAMPLE_ID_TYPE]
@@ -264,18 +264,17 @@ class Resolution:
         return self.state.current_key(child_key)
 
     def resolve(self, event: Event) -> tuple[str, list[IdentityDecisionMade | PossibleMatchRaised]]:
-        envelope = event.envelope  # type: ignore[attr-defined]
+        envelope = event.envelope
         person = person_from_event(event)
         if (known := self.state.record_child.get(person.record_id)) is not None:
             return known, []  # redelivered, or another event of the same record: decided already
         self.state, decision = resolve(self.state, person, self.config)
-        outputs: list[IdentityDecisionMade | PossibleMatchRaised] = [
-            decision_record(decision, envelope.event_id)
-        ]
+        made = decision_record(decision, envelope.event_id)
+        outputs: list[IdentityDecisionMade | PossibleMatchRaised] = [made]
         if isinstance(decision, PossibleMatchFound):
             outputs.append(
                 PossibleMatchRaised(
-                    command_id=outputs[0].decision_id,
+                    command_id=made.decision_id,
                     child_key=decision.child_key,
                     candidate_key=decision.candidate_key,
                     score=decision.score,

@@ -9,16 +9,13 @@ from rich.console import Console
 
 from hub import bootstrap
 from hub.adapters.kafka.admin import describe_topics
-from hub.adapters.kafka.log import read_topic
 from hub.adapters.prometheus_metrics import count_dead_letter
-from hub.adapters.store.sql.store import SqlHubStore
 from hub.config import Settings, load_settings
-from hub.domain.identity.resolution import Resolution
-from hub.domain.outputs.identity import IdentityDecisionMade
 from hub.domain.topic_access import WORKER
 from hub.entrypoints.cli import app
 from hub.entrypoints.worker.runner import run_worker
 from hub.logging import configure_logging, get_logger
+from hub.usecases.identity_rebuild import rebuild_resolution
 from hub.usecases.worker_steps import Router
 
 console = Console(stderr=True)
@@ -27,18 +24,6 @@ log = get_logger(__name__)
 
 def app_id(settings: Settings) -> str:
     return f"{settings.topic_namespace}-cin-hub" if settings.topic_namespace else "cin-hub"
-
-
-async def rebuild_resolution(settings: Settings, router: Router) -> Resolution:
-    """The resolver's index, rebuilt from every identity decision made so far."""
-    resolution = Resolution()
-    topic = router.topic("IdentityDecisionMade")
-    if topic in await describe_topics(settings.kafka_for(WORKER), [topic]):
-        found = await read_topic(settings.kafka_for(WORKER), topic)
-        in_order = sorted(found, key=lambda r: (r.timestamp, r.partition, r.offset))
-        records = [router.codec.decode(r.value) for r in in_order]  # as they were decided
-        resolution.rebuild(r for r in records if isinstance(r, IdentityDecisionMade))
-    return resolution
 
 
 async def _missing_topics(settings: Settings, router: Router) -> list[str]:
@@ -72,9 +57,9 @@ def worker(
             f"(e.g. {missing[0]}); run: hub topics apply"
         )
         raise typer.Exit(1)
-    resolution = asyncio.run(rebuild_resolution(settings, router))
+    resolution = asyncio.run(rebuild_resolution(router, bootstrap.topic_reader(settings)))
     settings.state_dir.mkdir(parents=True, exist_ok=True)
-    store = SqlHubStore(settings.database)
+    store = bootstrap.sql_store(settings)
     code = asyncio.run(
         run_worker(settings, router, resolution, store, app_id(settings),
                    actors=bootstrap.staff_directory(settings),

@@ -25,6 +25,7 @@ from hub.entrypoints.worker.drain import DrainWatch
 from hub.entrypoints.worker.health import serve_health
 from hub.entrypoints.worker.metrics_refresh import refresh_metrics
 from hub.entrypoints.worker.resolver_stage import ResolverStage
+from hub.entrypoints.worker.stage import Stage
 from hub.entrypoints.worker.stages import ChildStage, ChildTables, SinkStage
 from hub.logging import get_logger
 from hub.ports import HubStore
@@ -113,7 +114,7 @@ async def run_worker(
         by_stage = {s.name: (s.feed.group_id, inputs[s.feed.group_id]) for s in stages}
         helpers.append(asyncio.create_task(
             refresh_metrics(settings.bootstrap, by_stage, stages, store)))
-    async def run(stage: ResolverStage | ChildStage | SinkStage) -> None:
+    async def run(stage: Stage) -> None:
         try:
             await stage.run(stopping)
         except BaseException:

@@ -35,7 +35,7 @@ FLUSH_EVERY_RECORDS = 2000
 FLUSH_EVERY_SECONDS = 0.5
 
 
-def incoming(record: ConsumerRecord) -> Incoming:  # type: ignore[type-arg]
+def incoming(record: ConsumerRecord) -> Incoming:
     key = (record.key or b"").decode("utf-8", errors="backslashreplace")
     return Incoming(record.topic, record.partition, record.offset, key, record.value or b"")
 
@@ -95,7 +95,7 @@ class Stage(ABC):
     def _due(self) -> bool:
         return (
             len(self._sends) >= FLUSH_EVERY_RECORDS
-            or (len(self._done) and time.monotonic() - self._flushed_at >= FLUSH_EVERY_SECONDS)
+            or (len(self._done) > 0 and time.monotonic() - self._flushed_at >= FLUSH_EVERY_SECONDS)
         )
 
     async def flush(self) -> None:

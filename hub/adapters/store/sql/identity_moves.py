@@ -16,17 +16,27 @@ decisions arrive. The in-memory store does the same (``memory_store``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Table, and_, delete, exists, func, select, update
+from sqlalchemy import Connection, Table, and_, delete, exists, func, select, update
 from sqlalchemy.orm import aliased
 
 from hub.adapters.store.sql.person_tables import LinkedIdentifierRow, PersonRecordRow, PersonRow
 from hub.domain.outputs.identity import IdentityDecisionMade
 
-if TYPE_CHECKING:
-    from hub.adapters.store.sql.writes import Writes
+
+class Writes(Protocol):
+    """What the moves need from a write batch (``writes.Writes`` has it): declared here so
+    this module does not import ``writes``, which imports it."""
+
+    @property
+    def conn(self) -> Connection: ...
+    @property
+    def insert(self) -> Callable[[Table], Any]: ...
+    @property
+    def now(self) -> datetime: ...
 
 IDS = cast(Table, LinkedIdentifierRow.__table__)  # type: ignore[attr-defined]
 PERSON = cast(Table, PersonRow.__table__)  # type: ignore[attr-defined]

@@ -1,0 +1,119 @@
+"""Layer rule: entrypoints (CLI, web) and use cases do not import adapters; only
+hub/bootstrap.py (the composition root) builds them.
+
+The CLI, the web apps and the use cases do not all keep it yet: ``DEBT`` lists, file by file,
+each adapter module still imported there (the web inbox's and intake's stores and metrics came
+with the inbox, security and robustness work, before the composition root was finished).
+The list may only shrink: a new adapter import anywhere fails, and so does an entry no longer
+needed (delete it when you move a construction into bootstrap or put a port in front of it).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.conftest import REPO
+
+RULED = ("hub/entrypoints/cli", "hub/entrypoints/web", "hub/usecases")
+FORBIDDEN = "hub.adapters"
+
+DEBT: dict[str, set[str]] = {
+    "hub/entrypoints/cli/audit.py": {"hub.adapters.audit_sqlite"},
+    "hub/entrypoints/cli/broker.py": {
+        "hub.adapters.broker.cluster_secrets", "hub.adapters.broker.fetch",
+        "hub.adapters.broker.local", "hub.adapters.kafka.acls", "hub.adapters.kafka.client"},
+    "hub/entrypoints/cli/census.py": {
+        "hub.adapters.avro.catalogue", "hub.adapters.validator",
+        "hub.adapters.validator.cin_validator"},
+    "hub/entrypoints/cli/census_sources.py": {
+        "hub.adapters.avro.codec", "hub.adapters.kafka.client", "hub.adapters.kafka.connection",
+        "hub.adapters.kafka.log", "hub.adapters.store.sql.lookups",
+        "hub.adapters.store.sql.store"},
+    "hub/entrypoints/cli/connect.py": {"hub.adapters.kafka.log"},
+    "hub/entrypoints/cli/connect_standard.py": {"hub.adapters.kafka.log"},
+    "hub/entrypoints/cli/deadletters.py": {
+        "hub.adapters.kafka.dead_letters", "hub.adapters.kafka.log"},
+    "hub/entrypoints/cli/demo.py": {"hub.adapters.broker.local", "hub.adapters.kafka.admin"},
+    "hub/entrypoints/cli/events.py": {
+        "hub.adapters.avro.codec", "hub.adapters.kafka.admin", "hub.adapters.kafka.client",
+        "hub.adapters.kafka.log"},
+    "hub/entrypoints/cli/inbox.py": {
+        "hub.adapters.kafka.log", "hub.adapters.keys.child_view_audit",
+        "hub.adapters.keys.sign_in_attempts", "hub.adapters.keys.staff_users"},
+    "hub/entrypoints/cli/inbox_send.py": {
+        "hub.adapters.kafka.on_first_append", "hub.adapters.store.sql.store"},
+    "hub/entrypoints/cli/intake.py": {
+        "hub.adapters.audit_sqlite", "hub.adapters.files.intake_rights_toml",
+        "hub.adapters.kafka.client", "hub.adapters.kafka.log", "hub.adapters.keys.api_keys"},
+    "hub/entrypoints/cli/link.py": {
+        "hub.adapters.files.identity_config_toml", "hub.adapters.files.person_csv"},
+    "hub/entrypoints/cli/replay.py": {
+        "hub.adapters.kafka.acls", "hub.adapters.kafka.admin", "hub.adapters.kafka.connection",
+        "hub.adapters.kafka.consumer_lag", "hub.adapters.store.sql.replay_database"},
+    "hub/entrypoints/cli/timeline.py": {
+        "hub.adapters.store.sql.schema", "hub.adapters.store.sql.store"},
+    "hub/entrypoints/cli/topics.py": {
+        "hub.adapters.kafka.acls", "hub.adapters.kafka.admin", "hub.adapters.kafka.client",
+        "hub.adapters.kafka.connection", "hub.adapters.kafka.topic_drift"},
+    "hub/entrypoints/cli/worker.py": {
+        "hub.adapters.kafka.admin", "hub.adapters.prometheus_metrics"},
+    "hub/entrypoints/web/inbox/admin.py": {"hub.adapters.keys.staff_users"},
+    "hub/entrypoints/web/inbox/app.py": {
+        "hub.adapters.keys.sign_in_attempts", "hub.adapters.keys.staff_users"},
+    "hub/entrypoints/web/inbox/sign_in.py": {"hub.adapters.keys.sign_in_attempts"},
+    "hub/entrypoints/web/intake/app.py": {"hub.adapters.prometheus_metrics"},
+    "hub/entrypoints/web/metrics_http.py": {"hub.adapters.prometheus_metrics"},
+    "hub/usecases/actor_check.py": {"hub.adapters.avro.codec"},
+    "hub/usecases/census_compile.py": {"hub.adapters.validator.cin_validator"},
+    "hub/usecases/census_files.py": {"hub.adapters.validator.cin_validator"},
+    "hub/usecases/publishing.py": {"hub.adapters.avro.codec"},
+    "hub/usecases/review_steps.py": {"hub.adapters.avro.codec"},
+    "hub/usecases/smoke.py": {"hub.adapters.avro.codec"},
+    "hub/usecases/worker_steps.py": {"hub.adapters.avro.codec"},
+}
+
+
+def adapter_imports(source: str) -> set[str]:
+    """The adapter modules a file imports, at any depth (inside functions too)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if _is_adapter(a.name)}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if _is_adapter(node.module):
+                found.add(node.module)
+            elif node.module == "hub":
+                found |= {f"hub.{a.name}" for a in node.names if a.name == "adapters"}
+    return found
+
+
+def _is_adapter(name: str) -> bool:
+    return name == FORBIDDEN or name.startswith(FORBIDDEN + ".")
+
+
+def _ruled_files() -> list[Path]:
+    return sorted(p for d in RULED for p in (REPO / d).rglob("*.py"))
+
+
+def test_no_adapter_import_beyond_the_listed_debt():
+    seen = {p.relative_to(REPO).as_posix(): adapter_imports(p.read_text()) for p in _ruled_files()}
+    new = {f: sorted(m - DEBT.get(f, set())) for f, m in seen.items() if m - DEBT.get(f, set())}
+    assert new == {}
+
+
+def test_the_debt_list_only_names_imports_still_there():
+    stale = {f: sorted(ms - adapter_imports((REPO / f).read_text()))
+             for f, ms in DEBT.items()
+             if not (REPO / f).exists() or ms - adapter_imports((REPO / f).read_text())}
+    assert stale == {}
+
+
+def test_the_scan_finds_every_form_of_adapter_import():
+    source = ("import hub.adapters.kafka.log\n"
+              "from hub.adapters.store.sql import store\n"
+              "from hub import adapters\n"
+              "def late():\n    from hub.adapters.avro.codec import AvroCodec\n"
+              "from hub.domain import codes\nimport hub.adaptersx\n")
+    assert adapter_imports(source) == {"hub.adapters.kafka.log", "hub.adapters.store.sql",
+                                       "hub.adapters", "hub.adapters.avro.codec"}
