@@ -647,14 +647,17 @@ async def test_the_inbox_works_with_the_keyboard_alone(inbox: Inbox, browser: We
 async def test_the_cli_sends_the_same_commands_and_refuses_unknown_tasks(
     hub: Hub, codec: AvroCodec
 ):
-    done = hub.hub("task", "complete", YJ_TASK.task_id, "--by", "sam.taylor",
+    # the CLI sends only for someone the staff directory knows (docs/security.md)
+    added = hub.hub("inbox", "add-user", "pat.cli", "--team", "Front Door")
+    assert added.returncode == 0, added.stderr
+    done = hub.hub("task", "complete", YJ_TASK.task_id, "--by", "pat.cli",
                    "--outcome", "Plan reviewed with the YOT")
     assert done.returncode == 0, done.stderr
-    sen = hub.hub("sen", "participation", CHILD, "SEN-REQ-1001", "--will", "--by", "sam.taylor")
+    sen = hub.hub("sen", "participation", CHILD, "SEN-REQ-1001", "--will", "--by", "pat.cli")
     assert sen.returncode == 0, sen.stderr
-    unknown = hub.hub("task", "claim", "no-such-task", "--by", "sam.taylor")
+    unknown = hub.hub("task", "claim", "no-such-task", "--by", "pat.cli")
     assert unknown.returncode == 1 and "no task no-such-task" in unknown.stderr
-    finished = hub.hub("task", "cancel", SEN_DONE.task_id, "--by", "sam.taylor",
+    finished = hub.hub("task", "cancel", SEN_DONE.task_id, "--by", "pat.cli",
                        "--reason", "duplicate")
     assert finished.returncode == 1 and "already DONE" in finished.stderr
     first = hub.hub("inbox", "add-user", "sam.taylor", "--team", "Front Door")
@@ -668,7 +671,7 @@ async def test_the_cli_sends_the_same_commands_and_refuses_unknown_tasks(
         bad_role.stderr.split())
     users = hub.hub("inbox", "list-users").stdout.splitlines()
     assert [line.split("\t")[:3] for line in users] == [
-        ["sam.taylor", "Front Door", "practitioner"]]
+        ["pat.cli", "Front Door", "practitioner"], ["sam.taylor", "Front Door", "practitioner"]]
     sent = await hub.commands(codec)
     assert [(key, type(c).__name__) for key, c in sent] == [
         (CHILD, "CompleteTask"), (CHILD, "RecordSenParticipation")]
@@ -742,21 +745,23 @@ async def test_splitting_ticked_records_sends_split_child_and_shows_when_it_is_d
 
 
 async def test_the_cli_answers_reviews_and_splits_records(hub: Hub, codec: AvroCodec):
-    not_same = hub.hub("review", "not-same", REVIEW_TASK.task_id, "--by", "sam.taylor")
+    added = hub.hub("inbox", "add-user", "dana.cli", "--team", "Data", "--role", "data_officer")
+    assert added.returncode == 0, added.stderr
+    not_same = hub.hub("review", "not-same", REVIEW_TASK.task_id, "--by", "dana.cli")
     assert not_same.returncode == 0, not_same.stderr
     split = hub.hub("review", "split", CHILD, "education-sen:SEN-REQ-1001", "csc:LCS-7",
-                    "--by", "sam.taylor", "--reason", "Twins merged by mistake")
+                    "--by", "dana.cli", "--reason", "Twins merged by mistake")
     assert split.returncode == 0, split.stderr
     assert f"for child {CHILD} to " in split.stdout
-    not_review = hub.hub("review", "same", SEN_TASK.task_id, "--by", "sam.taylor")
+    not_review = hub.hub("review", "same", SEN_TASK.task_id, "--by", "dana.cli")
     assert not_review.returncode == 1
     assert "not a possible-match review" in " ".join(not_review.stderr.split())  # rich wraps
     unknown = hub.hub("review", "split", "CH-000000000000", "csc:LCS-7", "--by",
-                      "sam.taylor", "--reason", "wrong child")
+                      "dana.cli", "--reason", "wrong child")
     assert unknown.returncode == 1
     assert "no child CH-000000000000 in the hub store" in " ".join(unknown.stderr.split())
     not_held = hub.hub("review", "split", CHILD, "yjs:YOT-404", "--by",
-                       "sam.taylor", "--reason", "wrong record")
+                       "dana.cli", "--reason", "wrong record")
     assert not_held.returncode == 1
     assert f"{CHILD} does not hold yjs:YOT-404" in " ".join(not_held.stderr.split())
     sent = await hub.commands(codec)

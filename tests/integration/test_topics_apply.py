@@ -178,7 +178,7 @@ async def test_config_mismatch_is_reported_and_left_alone(
     assert found == {
         (sen.name, "retention.ms", "-1", "3600000"),
         (tasks.name, "cleanup.policy", "compact", "delete"),
-        (tasks.name, "retention.ms", "(broker default)", "60000"),
+        (tasks.name, "retention.ms", "-1", "60000"),  # topics.yaml declares every retention
     }
     actual = await describe(kafka_broker, [sen.name, tasks.name])
     assert actual[sen.name]["configs"]["retention.ms"] == "3600000"
