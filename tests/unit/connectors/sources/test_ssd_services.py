@@ -159,3 +159,17 @@ async def test_a_truncated_service_table_publishes_nothing(tmp_path, publisher):
         await connect_file(SsdConnector(TODAY), folder, publisher)
     events, letters = await _all(publisher)
     assert events == [] and letters == []
+
+
+def test_formats_md_lists_every_format_and_each_ssd_table_with_its_required_columns():
+    from connectors.registry import CONNECTORS
+    from connectors.standard_registry import STANDARD_CONNECTORS
+
+    text = (REPO / "connectors" / "FORMATS.md").read_text(encoding="utf-8")
+    index = text[text.index("## Every format the hub reads"):text.index("## The hub's own")]
+    for source in {*CONNECTORS, *STANDARD_CONNECTORS}:
+        assert f"| `{source}` |" in index, source
+    for table, layout in LAYOUTS.items():
+        assert f"`{table}`" in text, table
+        for column in layout.required:
+            assert f"**`{column}`**" in text, (table, column)
