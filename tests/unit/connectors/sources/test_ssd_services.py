@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from connectors.base import MalformedFileError
+from connectors.registry import CONNECTORS
 from connectors.sources.ssd import SsdConnector
 from connectors.sources.ssd_services import LAYOUTS
+from connectors.standard_registry import STANDARD_CONNECTORS
 from hub.domain.routing import topic_for
 from hub.usecases.connecting import connect_file
 from tests.conftest import REPO
@@ -162,9 +164,6 @@ async def test_a_truncated_service_table_publishes_nothing(tmp_path, publisher):
 
 
 def test_formats_md_lists_every_format_and_each_ssd_table_with_its_required_columns():
-    from connectors.registry import CONNECTORS
-    from connectors.standard_registry import STANDARD_CONNECTORS
-
     text = (REPO / "connectors" / "FORMATS.md").read_text(encoding="utf-8")
     index = text[text.index("## Every format the hub reads"):text.index("## The hub's own")]
     for source in {*CONNECTORS, *STANDARD_CONNECTORS}:
