@@ -116,3 +116,8 @@ async def test_the_pupil_roll_and_the_ssda903_return_link_to_the_census_children
         assert not [r for r in records if "pupil-roll" in repr(r)], topic
     timeline = await decoded(authority, codec, "cin.hub.timeline.v1")
     assert any(getattr(t, "source_system", "") == "ssda903" for t in timeline)
+    # the V4 agreement is a notified short-break episode of that child (docs/episodes.md 21)
+    episodes = await decoded(authority, codec, "cin.hub.episodes.v1")
+    agreed = [e for e in episodes if e.source_system == "ssda903"]
+    assert [(e.child_key, e.source_kind.value, e.subtype) for e in agreed] == [
+        (key_of["ssda903:CS100203/2025-05-05"], "LOOKED_AFTER", "SHORT_BREAK_CARE_V4")]
