@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -92,14 +93,15 @@ async def test_the_pupil_roll_and_the_ssda903_return_link_to_the_census_children
     tmp_path, kafka_broker, topic_namespace, codec
 ):
     """Through the real worker: a pupil on the roll is the census child with the same UPN and
-    gets no timeline entry, task or episode; a looked-after episode is the census child with
-    the same LA child id."""
+    gets no timeline entry, task or episode; a looked-after episode and the SSD's referral and
+    EHC plan are the census child with the same LA child id."""
     authority = await _authority(tmp_path, kafka_broker, topic_namespace)
     env = authority.env()
     samples = REPO / "connectors" / "samples"
     hub_cli(env, "connect", "cin-census", str(SAMPLE))
     hub_cli(env, "connect", "pupil-roll", str(samples / "pupil_roll.csv"))
     hub_cli(env, "connect", "ssda903", str(samples / "ssda903"))
+    hub_cli(env, "connect", "ssd", str(samples / "ssd"))
     run_worker_until_drained(authority)
 
     decisions = await decoded(authority, codec, "cin.hub.identity-decisions.v1")
@@ -116,3 +118,18 @@ async def test_the_pupil_roll_and_the_ssda903_return_link_to_the_census_children
         assert not [r for r in records if "pupil-roll" in repr(r)], topic
     timeline = await decoded(authority, codec, "cin.hub.timeline.v1")
     assert any(getattr(t, "source_system", "") == "ssda903" for t in timeline)
+    # the V4 agreement is a notified short-break episode of that child (docs/episodes.md 21)
+    episodes = await decoded(authority, codec, "cin.hub.episodes.v1")
+    agreed = [e for e in episodes if e.source_system == "ssda903"]
+    assert [(e.child_key, e.source_kind.value, e.subtype) for e in agreed] == [
+        (key_of["ssda903:CS100203/2025-05-05"], "LOOKED_AFTER", "SHORT_BREAK_CARE_V4")]
+    # the SSD's referral and EHC plan are the census child's (same LA child id)
+    assert key_of["ssd:ssd_cin_episodes/R0001/referral"] == census_child
+    plan: dict[str, object] = {}
+    for e in sorted(episodes, key=lambda e: e.version):  # the latest version of each
+        if e.source_system == "ssd" and e.source_kind.value == "SEN_STATEMENT":
+            plan[e.episode_id] = (e.child_key, e.subtype, e.end_date)
+    ended = date(2026, 3, 2)  # transferred out
+    assert sorted(plan.values()) == [
+        (census_child, "SPECIFIC_LEARNING_DISABILITIES", ended),
+        (census_child, "SPECIFIC_PHYSICAL_DISABILITIES", ended)]
