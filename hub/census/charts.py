@@ -44,7 +44,10 @@ def horizontal_bars(
 
     encoding: dict[str, Any] = {
         "x": alt.X(f"{x}:Q", title=x_title, axis=alt.Axis(format=",d", tickMinStep=1)),
-        "y": alt.Y(f"{y}:N", title=y_title, sort=None),
+        # The y title sits above the axis, level: a rotated one is cut on a short chart.
+        "y": alt.Y(f"{y}:N", title=y_title, sort=None, axis=alt.Axis(
+            titleAngle=0, titleAlign="left", titleAnchor="start", titleY=-12,
+            titleX=0, titleBaseline="bottom")),
         "tooltip": [alt.Tooltip(f"{y}:N", title=y_title), alt.Tooltip(f"{x}:Q", title=x_title)],
     }
     if colour is not None:
@@ -59,7 +62,7 @@ def horizontal_bars(
         alt.Chart(alt.Data(values=[dict(v) for v in values]))  # type: ignore[no-untyped-call]
         .mark_bar(color=GOVUK["blue"])
         .encode(**encoding)
-        .properties(width=520, description=description)
+        .properties(width=560, description=description, padding=24)
         .configure(font=FONT)
         .configure_axis(labelFontSize=13, titleFontSize=14, labelLimit=260)
         .configure_legend(labelFontSize=13, titleFontSize=14)
