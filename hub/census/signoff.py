@@ -129,7 +129,7 @@ def no_volume_verdict(row: ReturnRow) -> tuple[str, str]:
     """(by design | to chase, why) for a row with no volume measure."""
     if row.basis == "NOTIFIED":
         return BY_DESIGN, "notified service: a notification states no quantity"
-    if row.service == "SEN" and row.subtype == "Assessment":
+    if row.service == "SEN" and row.subtype.replace(" ", "_").upper() == "ASSESSMENT":
         return BY_DESIGN, "EHC needs assessment: one event, no quantity"
     if row.basis == "PLANNED":
         return TO_CHASE, "plan line with no quantity or amount: ask the panel"

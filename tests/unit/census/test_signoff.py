@@ -176,7 +176,9 @@ def test_children_per_service_are_distinct_and_reviews_marked_rows_listed_first(
     ("NOTIFIED", "CWD", "", signoff.BY_DESIGN, signoff.BY_DESIGN),  # a register entry
     ("PLANNED", "FS", "", signoff.TO_CHASE, signoff.TO_CHASE),
     ("DELIVERED", "CWD", "", signoff.TO_CHASE, signoff.TO_CHASE),
-    ("DELIVERED", "SEN", "Assessment", signoff.TO_CHASE, signoff.BY_DESIGN),
+    ("DELIVERED", "SEN", "ASSESSMENT", signoff.TO_CHASE, signoff.BY_DESIGN),  # as the CSV has it
+    ("DELIVERED", "SEN", "Assessment", signoff.TO_CHASE, signoff.BY_DESIGN),  # Appendix A label
+    ("DELIVERED", "SEN", "SPEECH_AND_LANGUAGE", signoff.TO_CHASE, signoff.TO_CHASE),
 ])
 def test_by_design_or_to_chase(basis: str, service: str, subtype: str, end_verdict: str,
                                volume_verdict: str) -> None:
