@@ -24,7 +24,6 @@ Pure: no clock, no I/O; the same inputs, in any order, give the same dict.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -69,7 +68,7 @@ class ReturnRow:
 
 def rows_from_csv(data: bytes) -> list[ReturnRow]:
     """The rows of a return's ``additional_services.csv`` (last year's, to compare)."""
-    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
+    reader = csv.DictReader(data.decode("utf-8-sig").splitlines(keepends=True))
     return [ReturnRow.of(r) for r in reader]
 
 
