@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from hub.adapters.avro.codec import AvroCodec, load_codec
+from hub.adapters.files import intake_receipts
 from hub.adapters.kafka.admin import describe_topics
 from hub.adapters.kafka.log import read_topic
 from hub.adapters.keys.staff_roles import SqliteStaffRoles
 from hub.adapters.store.sql.store import SqlHubStore
 from hub.config import Settings
+from hub.domain.intake_receipts import IntakeReceipt
 from hub.domain.topic_access import WORKER
 from hub.ports import LogRecord
 from hub.topics_spec import TopicSpec, load_topic_specs
@@ -66,3 +69,24 @@ def topic_reader(settings: Settings) -> Callable[[str], Awaitable[list[LogRecord
         return await read_topic(settings.kafka_for(WORKER), topic)
 
     return read
+
+
+def receipts_file(settings: Settings) -> Path:
+    """The receipt log of the files connected into the sources' namespace (a replay reads its
+    original's: the files were connected there)."""
+    namespace = settings.source_namespace
+    return intake_receipts.receipts_path(
+        settings.state_dir, settings.topic_namespace if namespace is None else namespace
+    )
+
+
+def record_receipt(settings: Settings, receipt: IntakeReceipt) -> None:
+    intake_receipts.append(receipts_file(settings), receipt)
+
+
+def file_digest(path: Path) -> str:
+    return intake_receipts.digest(path)
+
+
+def read_receipts(settings: Settings) -> intake_receipts.ReadReceipts:
+    return intake_receipts.read(receipts_file(settings))

@@ -10,7 +10,9 @@ compiled file has no error the input did not have.
 
 from __future__ import annotations
 
+import json
 import re
+import stat
 import subprocess
 import sys
 from datetime import date
@@ -18,9 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from hub.adapters.files import intake_receipts as receipt_log
 from hub.adapters.kafka.admin import apply_topics
 from hub.adapters.validator import cin_validator
 from hub.domain.episodes.years import CensusYear
+from hub.domain.intake_receipts import deliveries
 from hub.topics_spec import load_topic_specs
 from tests.integration.worker_harness import (
     REPO,
@@ -67,6 +71,17 @@ async def test_a_census_file_goes_through_the_worker_into_the_same_census(
     again = hub_cli(env, "connect", "cin-census", str(SAMPLE))
     assert _new_events(again.stdout) == 0
     assert await records_in(kafka_broker, csc_topic) == 28
+
+    # Each connect left a receipt (counts only, 0600); the sign-off pack reconciled the file,
+    # and the same bytes connected twice stay one delivery.
+    log = receipt_log.receipts_path(REPO / ".hub" / "state", topic_namespace)
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    receipts = receipt_log.read(log).receipts
+    assert [(r.source, r.file) for r in receipts] == [("cin-census", SAMPLE.name)] * 2
+    assert len(deliveries(receipts)) == 1 and receipts[0].reconciled
+    pack = json.loads((out / "signoff_pack.json").read_text())["reconciliation"]
+    assert [(f["file"], f["rows_read"], f["reconciled"]) for f in pack["files"]] == [
+        (SAMPLE.name, receipts[0].rows_read, True)]
 
     if cin_validator.is_available():
         given = cin_validator.validate_cin_xml(SAMPLE.read_bytes(), YEAR)
