@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -72,6 +73,20 @@ def _rows(census: Path) -> dict[str, dict[str, str]]:
     return {r["EpisodeID"]: {k: v for k, v in r.items() if k not in ASIDE} for r in rows}
 
 
+def _corrections(database: str) -> dict[str, int]:
+    """The visible corrections a run sent: superseded flags and tasks, corrected SEN replies."""
+    with sqlite3.connect(database.removeprefix("sqlite:///")) as db:
+        return {
+            "flags superseded": db.execute(
+                "SELECT count(*) FROM flags WHERE clear_reason = 'SUPERSEDED'").fetchone()[0],
+            "tasks superseded": db.execute(
+                "SELECT count(*) FROM tasks WHERE resolution LIKE 'SUPERSEDED%'").fetchone()[0],
+            "SEN replies corrected": db.execute(
+                "SELECT count(*) FROM sen_exchange WHERE record_json LIKE "
+                "'%\"corrects_reply_id\":\"%'").fetchone()[0],
+        }
+
+
 def _differences(a: dict[str, dict[str, str]], b: dict[str, dict[str, str]]) -> Counter[str]:
     """Rows in one return only, and per column the rows whose value differs."""
     fields: Counter[str] = Counter()
@@ -87,19 +102,23 @@ def test_two_publish_orders_give_the_same_census(kafka_broker, tmp_path):
     exports = tmp_path / "exports"
     generate(exports, CHILDREN, 7, CensusYear.parse("2025-26"))
     forward = list(EXPORT_FILES)
-    runs = {}
+    runs, corrections = {}, {}
     for name, sources in (("forward", forward), ("reverse", forward[::-1])):
         authority = asyncio.run(_publish(tmp_path / name, kafka_broker, f"it-order-{name}",
                                          exports, sources))
         run_worker_until_drained(authority)
         runs[name] = tmp_path / name / "census"
         census_from_database(authority.env(), runs[name])
+        corrections[name] = _corrections(authority.database)
 
     a, b = runs["forward"], runs["reverse"]
     for name in ("cin_census.xml", "consent_limited_counts.csv"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), f"{name} depends on order"
     forward_rows, reverse_rows = _rows(a), _rows(b)
     assert len(forward_rows) > 100  # the authority exercises the return
+    # CSC's file last: notices arrive before the cases they follow, and are corrected
+    assert corrections["reverse"]["tasks superseded"] > 0, corrections
     differences = _differences(forward_rows, reverse_rows)
     assert differences == Counter(), (
-        f"the return depends on order: of {len(forward_rows)} rows, {dict(differences)}")
+        f"the return depends on order: of {len(forward_rows)} rows, {dict(differences)}; "
+        f"corrections sent: {corrections}")
