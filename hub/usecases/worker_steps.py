@@ -129,6 +129,13 @@ def _decode(router: Router, message: Incoming, kinds: tuple[type, ...]) -> objec
     return record
 
 
+def decoded_as(router: Router, message: Incoming, kinds: tuple[type, ...]) -> object | None:
+    """The message's record if it is one of ``kinds``; ``None`` otherwise (the steps that
+    own the message dead-letter it)."""
+    record = _decode(router, message, kinds)
+    return None if isinstance(record, tuple) else record
+
+
 def identity_step(router: Router, resolution: Resolution, message: Incoming) -> list[Send]:
     """A source event: resolve its child, record the decision, forward it under the child key.
 

@@ -49,6 +49,8 @@ class FlagClearReason(StrEnum):
     EXPIRED = "EXPIRED"
     IDENTITY_CHANGED = "IDENTITY_CHANGED"
     """An identity review merged or split the child: its flags are rebuilt from its events."""
+    SUPERSEDED = "SUPERSEDED"
+    """An earlier event arrived late; on event time the flag does not follow."""
 
 
 class TaskType(StrEnum):

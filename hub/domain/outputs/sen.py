@@ -20,6 +20,8 @@ class SenExchangeReplied(ChildDetail):
     csc_status: CscStatus
     participation: Participation
     replied_at: Timestamp
+    corrects_reply_id: str | None = None
+    """A correction (v2): the reply this one replaces after a late, earlier event."""
 
 
 class SenParticipationDecided(Record):

@@ -4,8 +4,9 @@ step in ``hub.usecases.worker_steps``, return what to send.
 - ``ResolverStage`` (``resolver_stage``) reads every source topic and the staff command
   topic and resolves each event to a child key: the hub's one sequencer (docs/worker.md).
 - :class:`ChildStage` reads resolved events and forwarded commands, keyed by child, and
-  applies each to the child's state and to the child's episode state (two state tables,
-  each on its compacted changelog).
+  applies each to the child's state and to the child's episode state, on event time: each
+  child's facts are kept in order and a late one re-derives the child
+  (``hub.usecases.event_time``). Four state tables, each on its compacted changelog.
 - :class:`SinkStage` writes every output record to the SQL store (idempotent upserts).
 """
 
@@ -18,6 +19,7 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 
 from hub.adapters.kafka.merged_feed import MergedFeed
+from hub.domain.child.event_time import FactLog
 from hub.domain.child.reset import adopt_task
 from hub.domain.child.state import ChildState
 from hub.domain.episodes.model import ServiceEpisode
@@ -29,14 +31,13 @@ from hub.entrypoints.worker.stage import Stage, retrying
 from hub.entrypoints.worker.state_table import StateTable
 from hub.logging import get_logger
 from hub.ports import HubStore
-from hub.usecases.worker_steps import (
-    Incoming,
-    Router,
-    Send,
-    child_step,
-    episode_step,
-    sink_records,
+from hub.usecases.event_time import (
+    next_log,
+    ordered_child_step,
+    ordered_episode_step,
+    place_step,
 )
+from hub.usecases.worker_steps import Incoming, Router, Send, sink_records
 
 log = get_logger(__name__)
 
@@ -55,6 +56,7 @@ class ChildTables:
     children: StateTable[ChildState]
     episodes: StateTable[EpisodeState]
     owners: StateTable[tuple[int, str]]
+    facts: StateTable[FactLog]
 
     @classmethod
     def named(cls, topic: Callable[[str], str]) -> ChildTables:
@@ -62,16 +64,18 @@ class ChildTables:
             StateTable(topic("children"), ChildState.model_validate_json, _json),
             StateTable(topic("episodes"), EpisodeState.model_validate_json, _json),
             StateTable(topic("episode-owners"), _held, lambda h: f"{h[0]}|{h[1]}".encode()),
+            StateTable(topic("facts"), FactLog.model_validate_json, _json),
         )
 
     @property
     def all(self) -> tuple[StateTable[Any], ...]:
-        return (self.children, self.episodes, self.owners)
+        return (self.children, self.episodes, self.owners, self.facts)
 
 
 class ChildStage(Stage):
-    """Per child: the child processor and the episode builder, on three state tables (the
-    child's state, its episode state, and which child last emitted each episode id)."""
+    """Per child: the child processor and the episode builder, on four state tables (the
+    child's state, its episode state, which child last emitted each episode id, and the
+    child's facts in event-time order)."""
 
     name = "children"
 
@@ -82,25 +86,30 @@ class ChildStage(Stage):
 
     async def take(self, message: Incoming) -> list[Send]:
         dead = [self.router.dead_letter(message, "PROCESSOR_ERROR", "child step")]
-        children, episodes = self.t.children, self.t.episodes
+        children, episodes, log = self.t.children, self.t.episodes, self.t.facts.get(message.key)
+        placed = guarded(message, lambda: place_step(self.router, log, message), lambda: None)
         child, sends = guarded(
             message,
-            lambda: child_step(self.router, children.get(message.key) or ChildState(), message),
+            lambda: ordered_child_step(self.router, children.get(message.key) or ChildState(),
+                                       message, placed, log),
             lambda: (None, dead),
         )
         if child is not None:
             children.set(message.key, child)
         state, emitted = guarded(
             message,
-            lambda: episode_step(self.router, episodes.get(message.key) or EpisodeState(),
-                                 message, self.t.owners.get),
+            lambda: ordered_episode_step(self.router, episodes.get(message.key) or EpisodeState(),
+                                         message, placed, self.t.owners.get),
             lambda: (None, []),
         )
         if state is None and child is not None:
             sends = [*sends, *dead]  # one dead letter per message
         if state is not None:
             episodes.set(message.key, state)
-        if self.router.codec.record_name(message.value) == "ChildReset":
+        is_reset = self.router.codec.record_name(message.value) == "ChildReset"
+        if (kept := next_log(placed, child, is_reset)) is not None:
+            self.t.facts.set(message.key, kept)
+        if is_reset:
             emitted += self._adopt(message.key, sends, emitted)
         for episode in emitted:
             self.t.owners.set(episode.episode_id, (episode.version, episode.child_key))

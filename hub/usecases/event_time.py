@@ -1,0 +1,117 @@
+"""The children stage on event time: each child's facts in the order they happened.
+
+Per child, the stage keeps a ``FactLog`` (a fourth state table, ``<app id>-facts-changelog``,
+restored at start like the others). Every shareable event is placed in it by
+``(occurred_at, event_id)``. An event that comes after every fact applied so far goes the
+usual way (``worker_steps.child_step`` and ``episode_step``). An event *earlier* than one
+already applied (a file delivered late, a backfill, sources published in another order) makes
+the child be derived again over the ordered facts, by the pure rebuilds of
+``hub.domain.child.event_time`` and ``hub.domain.episodes.rebuild``, which send only the
+differences, as visible corrections. A ``ChildReset`` (identity review) starts a new log from
+the state it leaves; the events re-sent after it are placed again.
+
+So the child's outputs are a function of its facts, not of the order they arrived in
+(docs/processing.md, "Event time"). Redelivery stays harmless: a fact already in the log is
+never late, and the child state's processed-input memory makes its second application empty, and the
+episode builder skips it.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hub.domain.child import event_time
+from hub.domain.child.disclosure import Shared, admit
+from hub.domain.child.event_time import FactLog, fact_of, place
+from hub.domain.child.state import ChildState
+from hub.domain.episodes.model import ServiceEpisode
+from hub.domain.episodes.ownership import Held, take_over
+from hub.domain.episodes.rebuild import rebuild as rebuild_episodes
+from hub.domain.episodes.state import EpisodeState
+from hub.domain.events import Event
+from hub.usecases.worker_steps import (
+    Incoming,
+    Router,
+    Send,
+    child_step,
+    decoded_as,
+    episode_step,
+)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """The child's log with this message's fact placed; ``late`` when it came out of order."""
+
+    log: FactLog
+    late: Late | None = None
+    again: bool = False
+    """The fact was already in the log (a redelivery): the episodes saw it."""
+
+
+@dataclass(frozen=True)
+class Late:
+    event: Event
+    before: list[Event]  # the ordered facts without the late one: what was sent
+    after: list[Event]  # the ordered facts with it
+
+
+def place_step(router: Router, log: FactLog | None, message: Incoming) -> Placed | None:
+    """Place a shareable event among the child's facts; ``None`` for anything else."""
+    event = decoded_as(router, message, (Event,))
+    if not isinstance(event, Event) or not isinstance(admit(event), Shared):
+        return None
+    log = log or FactLog()
+    fact = fact_of(event, base64.b64encode(message.value).decode())
+    if log.has(fact.event_id):
+        return Placed(log, again=True)
+    placed, late = place(log, fact)
+    if not late:
+        return Placed(placed)
+    before = [_event(router, f.value) for f in log.facts]
+    after = [_event(router, f.value) for f in placed.facts]
+    return Placed(placed, Late(event, before, after))
+
+
+def _event(router: Router, value: str) -> Event:
+    event = router.codec.decode(base64.b64decode(value))
+    assert isinstance(event, Event)
+    return event
+
+
+def ordered_child_step(
+    router: Router, state: ChildState, message: Incoming, placed: Placed | None,
+    log: FactLog | None,
+) -> tuple[ChildState, list[Send]]:
+    """The child processor on event time: the usual step, or a rebuild for a late fact."""
+    if placed is None or placed.late is None:
+        return child_step(router, state, message)
+    late = placed.late
+    base = (log or FactLog()).base
+    state, outputs = event_time.rebuild(state, base, late.before, late.after, late.event,
+                                        child_key=message.key)
+    return state, [router.route(output) for output in outputs]
+
+
+def ordered_episode_step(
+    router: Router, state: EpisodeState, message: Incoming, placed: Placed | None,
+    held: Callable[[str], Held | None],
+) -> tuple[EpisodeState, list[ServiceEpisode]]:
+    """The episode builder on event time: the usual step, or a rebuild for a late fact. A
+    fact already in the log derives nothing again (episode rules remember no inputs)."""
+    if placed is not None and placed.again:
+        return state, []
+    if placed is None or placed.late is None:
+        return episode_step(router, state, message, held)
+    late = placed.late
+    state, episodes = rebuild_episodes(state, late.before, late.after, message.key)
+    return take_over(state, message.key, episodes, held)
+
+
+def next_log(placed: Placed | None, child: ChildState | None, is_reset: bool) -> FactLog | None:
+    """The log to keep: a reset starts a new one from the state it left; ``None``: unchanged."""
+    if is_reset and child is not None:
+        return FactLog(base=child)
+    return placed.log if placed is not None else None

@@ -1,0 +1,231 @@
+"""Event time, not arrival time: a child's outputs are a function of its facts.
+
+The children stage's path (``hub.usecases.event_time``: place the fact, the usual step or a
+rebuild) is run over one child's events in event-time order and in shuffled arrival orders,
+with the real Avro codec. What the outputs say in the end (as the sink keeps them) must be
+the same: episodes (latest version of each id, the version number aside), active flags,
+the latest SEN answer per request, each task's latest state, and no Contact missing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hub.adapters.avro.codec import load_codec
+from hub.domain.child.event_time import SUPERSEDED, Fact, FactLog, place, rebuild
+from hub.domain.child.state import ChildState
+from hub.domain.episodes.model import ExclusionReason, ServiceEpisode
+from hub.domain.episodes.state import EpisodeState
+from hub.domain.events import Event
+from hub.domain.events.csc import CscChange
+from hub.domain.events.education import SenOutcome
+from hub.domain.outputs.codes import FlagClearReason, TaskStatus
+from hub.domain.outputs.contacts import ContactRecordCreated, FlagCleared, FlagRaised
+from hub.domain.outputs.sen import SenExchangeReplied
+from hub.domain.outputs.tasks import TaskChanged
+from hub.topics_spec import load_topic_specs
+from hub.usecases.event_time import (
+    next_log,
+    ordered_child_step,
+    ordered_episode_step,
+    place_step,
+)
+from hub.usecases.worker_steps import Incoming, Router
+from tests.conftest import REPO, SCHEMAS
+from tests.unit.domain import builders as b
+from tests.unit.domain.factories import CHILD
+
+ROUTER = Router(load_codec(SCHEMAS), list(load_topic_specs(REPO / "topics.yaml")))
+START = datetime(2025, 4, 1, 9, tzinfo=UTC)
+
+
+class Stage:
+    """The children stage's tables and its per-message path, without a broker."""
+
+    def __init__(self) -> None:
+        self.child, self.episodes = ChildState(), EpisodeState()
+        self.log: FactLog | None = None
+        self.owners: dict[str, tuple[int, str]] = {}
+        self.sent: list[Any] = []
+
+    def take(self, event: Event) -> None:
+        message = Incoming("resolved", 0, len(self.sent), CHILD, ROUTER.codec.encode(event))
+        placed = place_step(ROUTER, self.log, message)
+        self.child, sends = ordered_child_step(ROUTER, self.child, message, placed, self.log)
+        self.episodes, emitted = ordered_episode_step(ROUTER, self.episodes, message, placed,
+                                                      self.owners.get)
+        self.log = next_log(placed, self.child, False) or self.log
+        for episode in emitted:
+            self.owners[episode.episode_id] = (episode.version, episode.child_key)
+        self.sent += [ROUTER.codec.decode(value) for _, _, value in sends] + emitted
+
+
+def _run(events: list[Event]) -> Stage:
+    stage = Stage()
+    for event in events:
+        stage.take(event)
+    return stage
+
+
+def _version(held: dict[str, Any], key: str) -> int:
+    return held[key].version if key in held else 0
+
+
+def _view(sent: list[Any]) -> dict[str, Any]:
+    """What the outputs say in the end, as the sink keeps them."""
+    episodes: dict[str, ServiceEpisode] = {}
+    tasks: dict[str, TaskChanged] = {}
+    for r in sent:
+        if isinstance(r, ServiceEpisode) and r.version > _version(episodes, r.episode_id):
+            episodes[r.episode_id] = r
+        if isinstance(r, TaskChanged) and r.version > _version(tasks, r.task_id):
+            tasks[r.task_id] = r
+    cleared = {r.flag_id for r in sent if isinstance(r, FlagCleared)}
+    answers = {r.in_reply_to_event_id: (r.known_to_csc, r.csc_status, r.participation)
+               for r in sent if isinstance(r, SenExchangeReplied)}
+    return {
+        "episodes": {i: e.model_dump(exclude={"version"}) for i, e in episodes.items()
+                     if e.exclusion_reason is not ExclusionReason.WITHDRAWN_BY_SOURCE},
+        "flags": {r.flag_id for r in sent if isinstance(r, FlagRaised)} - cleared,
+        "answers": answers,
+        "tasks": {i: t.model_dump(exclude={"version", "changed_at", "resolution"})
+                  for i, t in tasks.items() if t.resolution != SUPERSEDED},  # void
+    }
+
+
+def _at(day: int, hour: int = 9) -> datetime:
+    return START + timedelta(days=day, hours=hour - 9)
+
+
+def _dated(build: Any, day: int, *args: Any, **kw: Any) -> Event:
+    event: Event = build(*args, at=_at(day), **kw)
+    return event
+
+
+KINDS = ("referral", "cin", "closed", "sen", "outcome", "yot", "yot_closed", "caf",
+         "caf_closed", "exclusion", "register", "panel", "payment", "use")
+
+
+def _make(kind: str, i: int, day: int) -> Event:
+    eid = f"e{i:03d}"
+    d = (START + timedelta(days=day)).date()
+    make: dict[str, Any] = {
+        "referral": lambda: _dated(b.csc, day, eid, CscChange.REFERRAL_OPENED),
+        "cin": lambda: _dated(b.csc, day, eid, CscChange.CIN_PLAN_STARTED),
+        "closed": lambda: _dated(b.csc, day, eid, CscChange.REFERRAL_CLOSED),
+        "sen": lambda: _dated(b.sen_request, day, eid, record=f"SEN-{i}", request_date=d,
+                              invites_csc=True),
+        "outcome": lambda: _dated(b.sen_outcome, day, eid, request=None,
+                                  outcome=SenOutcome.STATEMENT_ISSUED),
+        "yot": lambda: _dated(b.yot, day, eid),
+        "yot_closed": lambda: _dated(b.yot_closed, day, eid),
+        "caf": lambda: _dated(b.caf, day, eid),
+        "caf_closed": lambda: _dated(b.caf_closed, day, eid),
+        "exclusion": lambda: _dated(b.exclusion, day, eid, start=d),
+        "register": lambda: _dated(b.register, day, eid),
+        "panel": lambda: _dated(b.panel, day, eid),
+        "payment": lambda: _dated(b.payment, day, eid, end=d + timedelta(days=30)),
+        "use": lambda: _dated(b.service_use, day, eid).model_copy(
+            update={"period_start": d, "period_end": d}),
+    }
+    event: Event = make[kind]()
+    # the event's own dates agree with when it happened (as in the departments' exports)
+    return event.model_copy(update={k: d for k, v in event
+                                    if v == b.DAY and not k.startswith("period")})
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> tuple[list[Event], list[Event]]:
+    """One child's events in event-time order, and the same events in another order."""
+    picks = draw(st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 300)),
+                          min_size=1, max_size=9))
+    events = [_make(kind, i, day) for i, (kind, day) in enumerate(picks)]
+    ordered = sorted(events, key=lambda e: (e.envelope.occurred_at, e.envelope.event_id))
+    return ordered, draw(st.permutations(events))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(histories())
+def test_any_arrival_order_ends_in_the_same_outputs(history):
+    ordered, shuffled = history
+    in_order, out_of_order = _run(ordered), _run(shuffled)
+    assert _view(out_of_order.sent) == _view(in_order.sent)
+    contacts = {r.contact_id for r in in_order.sent if isinstance(r, ContactRecordCreated)}
+    assert contacts <= {r.contact_id for r in out_of_order.sent
+                        if isinstance(r, ContactRecordCreated)}
+    assert _view(_run(shuffled).sent) == _view(out_of_order.sent)  # and it is deterministic
+
+
+@settings(max_examples=20, deadline=None)
+@given(histories())
+def test_redelivering_every_event_sends_nothing_new(history):
+    _, shuffled = history
+    stage = _run(shuffled)
+    before = len(stage.sent)
+    for event in shuffled:
+        stage.take(event)
+    assert len(stage.sent) == before
+
+
+def test_a_notification_before_the_case_is_a_contact_and_its_flag_is_superseded():
+    case = _make("referral", 1, 10)
+    yot = _make("yot", 2, 5)  # happened before the case was opened; arrives after it
+    stage = _run([case, yot])
+    contacts = [r for r in stage.sent if isinstance(r, ContactRecordCreated)]
+    assert [c.source_event_id for c in contacts] == ["e002"]
+    in_order = _run([yot, case])
+    assert _view(stage.sent) == _view(in_order.sent)
+    assert not any(isinstance(r, FlagRaised) for r in stage.sent)  # never raised, nothing to clear
+
+
+def test_a_flag_raised_in_arrival_order_is_cleared_as_superseded():
+    case = _make("referral", 1, 10)
+    yot = _make("yot", 2, 20)
+    earlier_yot = _make("yot", 3, 15)  # the same YOT case reported earlier, arriving last
+    stage = _run([case, yot, earlier_yot])
+    raised, again = [r for r in stage.sent if isinstance(r, FlagRaised)]
+    [cleared] = [r for r in stage.sent if isinstance(r, FlagCleared)]
+    assert cleared.flag_id == raised.flag_id and cleared.reason is FlagClearReason.SUPERSEDED
+    assert cleared.cleared_by_event_id == "e003" and cleared.cleared_on == date(2025, 4, 16)
+    assert raised.raised_by_event_id == "e002" and again.raised_by_event_id == "e003"
+    [in_order] = [r for r in _run([case, earlier_yot, yot]).sent if isinstance(r, FlagRaised)]
+    assert in_order == again
+    assert _view(stage.sent) == _view(_run([earlier_yot, case, yot]).sent)
+
+
+def test_an_sen_reply_contradicted_by_a_late_case_is_corrected_visibly():
+    request = _make("sen", 1, 30)
+    case = _make("referral", 2, 10)  # CSC had the case before the request; its file came later
+    stage = _run([request, case])
+    replies = [r for r in stage.sent if isinstance(r, SenExchangeReplied)]
+    assert [(r.known_to_csc, r.corrects_reply_id) for r in replies] == [
+        (False, None), (True, replies[0].reply_id)]
+    tasks = {t.task_id: t for t in stage.sent if isinstance(t, TaskChanged)}
+    screening = [t for t in tasks.values() if t.task_type == "CONTACT_SCREENING"]
+    assert [t.status for t in screening] == [TaskStatus.CANCELLED]  # the contact was wrong
+    assert _view(stage.sent) == _view(_run([case, request]).sent)
+
+
+def test_episodes_withdrawn_by_a_rebuild_stay_out_of_the_census():
+    caf, closed = _make("caf", 1, 50), _make("caf_closed", 2, 20)
+    stage = _run([closed, caf])
+    assert _view(stage.sent)["episodes"] == _view(_run([closed, caf][::-1]).sent)["episodes"]
+    withdrawn = [r for r in stage.sent if isinstance(r, ServiceEpisode)
+                 and r.exclusion_reason is ExclusionReason.WITHDRAWN_BY_SOURCE]
+    assert all(not e.counted_as_additional for e in withdrawn)
+
+
+def test_place_orders_by_event_time_then_id_and_says_when_late():
+    log = FactLog()
+    log, late = place(log, Fact(occurred_at=_at(5), event_id="b", value=""))
+    assert not late
+    log, late = place(log, Fact(occurred_at=_at(5), event_id="a", value=""))
+    assert late and [f.event_id for f in log.facts] == ["a", "b"]
+    again, late = place(log, Fact(occurred_at=_at(1), event_id="a", value=""))
+    assert again == log and not late  # a redelivery is not late
+    assert rebuild(ChildState(), ChildState(), [], [], _make("yot", 9, 1),
+                   child_key=CHILD)[1] == ()
