@@ -61,7 +61,7 @@ def _uk(day: date | None) -> str:
 @pytest.fixture(scope="module")
 def authority(tmp_path_factory: pytest.TempPathFactory) -> Path:
     outdir = tmp_path_factory.mktemp("authority")
-    generate(outdir, 1200, 7, YEAR)
+    generate(outdir, 1200, 2, YEAR)  # seed 7 has no V3 break under generator 1.2.0
     return outdir
 
 
