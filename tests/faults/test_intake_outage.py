@@ -1,7 +1,8 @@
 """The push intake with its broker stopped under load, then started again (a real broker).
 
-This test starts and stops a broker of its own (the session's shared broker is never
-stopped), serves ``hub intake serve`` against it as a subprocess and pushes concurrently:
+This test stops and starts the fault suite's own broker (``own_broker``,
+tests/faults/conftest.py; the session's shared broker is never stopped), serves
+``hub intake serve`` against it as a subprocess and pushes concurrently:
 
 - while the broker is down every push is answered 503 with ``Retry-After`` within 5 s, and
   the pushes do not queue behind each other (ten at once take about as long as one);
@@ -16,7 +17,7 @@ import asyncio
 import shutil
 import subprocess
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -29,22 +30,11 @@ from hub.adapters.kafka.log import read_topic
 from hub.config import Settings
 from hub.topics_spec import load_topic_specs
 from tests.e2e.test_push_intake import HUB, Intake, hub_env, pushed_body, wait_until_healthy
-from tests.integration.kafka_fixtures import REPO, free_port, isolated_settings
+from tests.integration.kafka_fixtures import REPO, free_port
 
 pytestmark = pytest.mark.integration
 NAMESPACE = "outage"
 SEN_TOPIC = f"{NAMESPACE}.cin.source.education.sen.v1"
-
-
-@pytest.fixture(scope="module")
-def own_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalBroker, Settings]]:
-    settings = isolated_settings(tmp_path_factory.mktemp("outage-broker"))
-    broker = LocalBroker(settings)
-    broker.start(timeout_s=120.0)
-    try:
-        yield broker, settings
-    finally:
-        broker.stop()
 
 
 @pytest.fixture
