@@ -13,7 +13,9 @@ it as a subprocess and a practitioner presses "claim" on several tasks at once:
   and after the stopped one is started, the commands topic holds only the commands the
   inbox said were sent;
 - when the broker is back, ``/readyz`` returns to 200 and commands are sent again with no
-  restart of the inbox.
+  restart of the inbox;
+- meanwhile a client that never finishes its request head is cut off after about 10 s, and
+  one that never sends its form body is answered (refused) after about 10 s.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from hub.config import Settings
 from hub.topics_spec import load_topic_specs
 from tests.contract import store_records as r
 from tests.e2e.test_push_intake import HUB, hub_env, wait_until_healthy
+from tests.faults.slow_clients import beside
 from tests.integration.kafka_fixtures import REPO, free_port
 
 pytestmark = pytest.mark.integration
@@ -144,6 +147,8 @@ async def test_broker_frozen_then_stopped_under_inbox_load_then_back(
     inbox: Served, own_broker: tuple[LocalBroker, Settings], codec: AvroCodec
 ) -> None:
     broker, settings = own_broker
+    slow = asyncio.create_task(beside(inbox.url, "/sign-in",
+                                            "application/x-www-form-urlencoded"))
     async with httpx.AsyncClient(base_url=inbox.url, timeout=30.0) as client:
         token = await sign_in(client, inbox.password)
         before, took = await claim(client, token, TASKS[0])
@@ -176,3 +181,8 @@ async def test_broker_frozen_then_stopped_under_inbox_load_then_back(
         after, _ = await claim(client, token, TASKS[5])
         assert after.status_code == 303, after.text
     assert await sent_commands(settings, codec) == sorted([TASKS[0], TASKS[5]])
+    cut = await slow
+    print(f"slow clients: head cut off after {cut.head_closed_after_s:.1f} s, body answered "
+          f"{cut.body_answer.strip()!r} after {cut.body_answered_after_s:.1f} s")
+    assert 9.0 < cut.head_closed_after_s < 15.0
+    assert cut.body_answer.startswith(b"HTTP/1.1 403") and 9.0 < cut.body_answered_after_s < 15.0
