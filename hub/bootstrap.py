@@ -101,8 +101,9 @@ def inbox_command_log(settings: Settings) -> KafkaBoundedSendLog:
 
 
 def broker_ready(settings: Settings) -> Callable[[], Awaitable[bool]]:
-    """A ``/readyz`` check: the cluster answers a metadata request within 2 s."""
+    """A ``/readyz`` check: the cluster answers the inbox's credentials' metadata request
+    within 2 s."""
     async def broker() -> bool:
-        return await cluster_answers(settings.bootstrap, timeout_s=2.0)
+        return await cluster_answers(settings.kafka_for(INBOX), timeout_s=2.0)
 
     return broker
