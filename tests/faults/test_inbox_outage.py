@@ -28,6 +28,7 @@ import signal
 import subprocess
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +71,13 @@ async def inbox(own_broker: tuple[LocalBroker, Settings], tmp_path: Path
     shutil.copy(REPO / "topics.yaml", home / "topics.yaml")
     (home / "schemas").symlink_to(REPO / "schemas")
     await apply_topics(settings.bootstrap, load_topic_specs(home / "topics.yaml", NAMESPACE))
+    async with serving(home, settings.bootstrap, tmp_path) as served:
+        yield served
+
+
+@asynccontextmanager
+async def serving(home: Path, bootstrap: str, tmp_path: Path) -> AsyncIterator[Served]:
+    """``hub inbox serve`` on a SQLite store holding TASKS, with one practitioner."""
     state = home / ".hub" / "state"
     database = f"sqlite:///{state / 'hub.db'}"
     store = SqlHubStore(database)
@@ -77,7 +85,7 @@ async def inbox(own_broker: tuple[LocalBroker, Settings], tmp_path: Path
     store.close()
     password = SqliteStaffUsers(state / "inbox_users.db").add(
         USER, TEAM, r.T0, role="practitioner")
-    env = hub_env(home, settings.bootstrap, NAMESPACE) | {"HUB_DATABASE_URL": database}
+    env = hub_env(home, bootstrap, NAMESPACE) | {"HUB_DATABASE_URL": database}
     port, log_file = free_port(), tmp_path / "inbox.log"
     with log_file.open("wb") as sink:
         server = subprocess.Popen(
@@ -186,3 +194,16 @@ async def test_broker_frozen_then_stopped_under_inbox_load_then_back(
           f"{cut.body_answer.strip()!r} after {cut.body_answered_after_s:.1f} s")
     assert 9.0 < cut.head_closed_after_s < 15.0
     assert cut.body_answer.startswith(b"HTTP/1.1 403") and 9.0 < cut.body_answered_after_s < 15.0
+
+
+async def test_the_inbox_starts_and_answers_with_no_broker_at_all(tmp_path: Path) -> None:
+    """Nothing listens where the broker should be: the inbox still starts, signs in, shows
+    the queue, and a claim is answered 503 "not sent" at once; /readyz names the broker."""
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(REPO / "topics.yaml", home / "topics.yaml")
+    (home / "schemas").symlink_to(REPO / "schemas")
+    async with serving(home, f"127.0.0.1:{free_port()}", tmp_path) as served, \
+            httpx.AsyncClient(base_url=served.url, timeout=30.0) as client:
+        token = await sign_in(client, served.password)
+        await outage(client, token, TASKS[:2], "absent")
