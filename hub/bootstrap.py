@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from hub.adapters.audit_sqlite import SqliteAuditLog
 from hub.adapters.avro.codec import AvroCodec, load_codec
+from hub.adapters.files import intake_receipts
 from hub.adapters.kafka.admin import describe_topics
 from hub.adapters.kafka.bounded_send import KafkaBoundedSendLog
 from hub.adapters.kafka.client import cluster_answers
@@ -14,6 +16,7 @@ from hub.adapters.keys import child_view_audit
 from hub.adapters.keys.staff_roles import SqliteStaffRoles
 from hub.adapters.store.sql.store import SqlHubStore
 from hub.config import Settings
+from hub.domain.intake_receipts import IntakeReceipt
 from hub.domain.topic_access import INBOX, WORKER
 from hub.logging import get_logger
 from hub.ports import LogRecord
@@ -107,3 +110,24 @@ def broker_ready(settings: Settings) -> Callable[[], Awaitable[bool]]:
         return await cluster_answers(settings.kafka_for(INBOX), timeout_s=2.0)
 
     return broker
+
+
+def receipts_file(settings: Settings) -> Path:
+    """The receipt log of the files connected into the sources' namespace (a replay reads its
+    original's: the files were connected there)."""
+    namespace = settings.source_namespace
+    return intake_receipts.receipts_path(
+        settings.state_dir, settings.topic_namespace if namespace is None else namespace
+    )
+
+
+def record_receipt(settings: Settings, receipt: IntakeReceipt) -> None:
+    intake_receipts.append(receipts_file(settings), receipt)
+
+
+def file_digest(path: Path) -> str:
+    return intake_receipts.digest(path)
+
+
+def read_receipts(settings: Settings) -> intake_receipts.ReadReceipts:
+    return intake_receipts.read(receipts_file(settings))
