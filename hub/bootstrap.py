@@ -5,17 +5,26 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from hub.adapters.audit_sqlite import SqliteAuditLog
 from hub.adapters.avro.codec import AvroCodec, load_codec
 from hub.adapters.files import intake_receipts
 from hub.adapters.kafka.admin import describe_topics
+from hub.adapters.kafka.bounded_send import KafkaBoundedSendLog
+from hub.adapters.kafka.client import cluster_answers
 from hub.adapters.kafka.log import read_topic
+from hub.adapters.keys import child_view_audit
 from hub.adapters.keys.staff_roles import SqliteStaffRoles
 from hub.adapters.store.sql.store import SqlHubStore
 from hub.config import Settings
 from hub.domain.intake_receipts import IntakeReceipt
-from hub.domain.topic_access import WORKER
+from hub.domain.topic_access import INBOX, WORKER
+from hub.logging import get_logger
 from hub.ports import LogRecord
 from hub.topics_spec import TopicSpec, load_topic_specs
+from hub.usecases import child_views as child_views_usecase
+from hub.usecases.child_views import ChildViews
+
+log = get_logger(__name__)
 
 
 def codec(settings: Settings) -> AvroCodec:
@@ -69,6 +78,38 @@ def topic_reader(settings: Settings) -> Callable[[str], Awaitable[list[LogRecord
         return await read_topic(settings.kafka_for(WORKER), topic)
 
     return read
+
+
+def audit_trail(settings: Settings) -> SqliteAuditLog:
+    """The audit trail (``<state dir>/audit.db``) shared by the intake, the inbox, the CLI."""
+    return SqliteAuditLog(settings.state_dir / "audit.db")
+
+
+def child_views(settings: Settings) -> ChildViews:
+    """The inbox's child views on the audit trail; views still in the former
+    ``inbox_audit.db`` are moved there first (once: the old file is then renamed)."""
+    trail = audit_trail(settings)
+    old = settings.state_dir / child_view_audit.OLD_FILE
+    if old.is_file():
+        copied = child_views_usecase.migrate(child_view_audit.old_views(old), trail)
+        child_view_audit.retire(old)
+        log.info("child views moved to the audit trail", copied=copied)
+    return ChildViews(trail)
+
+
+def inbox_command_log(settings: Settings) -> KafkaBoundedSendLog:
+    """The inbox's staff commands: a producer per command, acknowledged within 4.5 s or
+    discarded unsent (``hub.adapters.kafka.bounded_send``)."""
+    return KafkaBoundedSendLog(settings.kafka_for(INBOX), client_id="cin-hub-inbox")
+
+
+def broker_ready(settings: Settings) -> Callable[[], Awaitable[bool]]:
+    """A ``/readyz`` check: the cluster answers the inbox's credentials' metadata request
+    within 2 s."""
+    async def broker() -> bool:
+        return await cluster_answers(settings.kafka_for(INBOX), timeout_s=2.0)
+
+    return broker
 
 
 def receipts_file(settings: Settings) -> Path:

@@ -6,8 +6,10 @@ still has the last word and answers an illegal move with ``CommandRejected``. A 
 identity answers (``hub review ...``) go through ``identity_review_commands``, which uses
 this service's checks and sending.
 
-Delivery: the command is flushed to ``cin.hub.commands.v1`` (keyed by child key, so one
-child's commands keep their order) before a method returns. Idempotency key: ``command_id``,
+Delivery: the command is acknowledged on ``cin.hub.commands.v1`` (keyed by child key, so
+one child's commands keep their order) before a method returns: by its own acknowledgement
+when the event log gives one (the inbox's bounded log: commands never wait on each other),
+else by a flush, one command at a time. Idempotency key: ``command_id``,
 chosen by the caller or minted here; a resend with the same id is harmless.
 Audit: one log line per command sent or refused, with ids only (staff user, task, command,
 child key), never a name or an identifier a source system holds.
@@ -33,7 +35,7 @@ from hub.domain.outputs import (
 from hub.domain.outputs.codes import TaskStatus, TaskType
 from hub.domain.routing import output_key, topic_for
 from hub.logging import get_logger
-from hub.ports import HubStore
+from hub.ports import AckedEventLog, HubStore
 from hub.usecases.actor_check import ActorDirectory, actor_refusal, reason
 from hub.usecases.publishing import Publisher
 
@@ -173,10 +175,13 @@ class StaffCommands:
         """Publish ``command`` (about ``task``, if any), flush, and write the audit line."""
         self._check_actor(command)
         topic = topic_for(type(command).__name__, self.publisher.declared)
-        async with self._lock:
-            await self.publisher.log.append(
-                topic, output_key(command), self.publisher.codec.encode(command))
-            await self.publisher.flush()
+        key, value = output_key(command), self.publisher.codec.encode(command)
+        if isinstance(self.publisher.log, AckedEventLog):  # its own acknowledgement: no queue
+            await self.publisher.log.append_acked(topic, key, value)
+        else:
+            async with self._lock:
+                await self.publisher.log.append(topic, key, value)
+                await self.publisher.flush()
         about = {"task_id": task.task_id} if task else {}
         log.info("staff command sent", command_type=type(command).__name__,
                  command_id=command.command_id, **about,

@@ -188,3 +188,33 @@ def test_from_the_topics_after_the_worker(kafka_broker, topic_namespace, codec, 
     first = _compile(env, tmp_path / "a", "--no-validate")
     _check(first, json.loads(first["data_quality.json"])["cin_children"])
     assert _compile(env, tmp_path / "b", "--no-validate") == first
+
+
+def _no_validator(env: dict[str, str | None], venv: Path) -> dict[str, str | None]:
+    return env | {"HUB_CIN_VALIDATOR_VENV": str(venv)}
+
+
+def test_exit_4_saying_why_when_the_validator_is_not_installed(env, tmp_path):
+    out = tmp_path / "out"
+    result = run_cli(["census", "compile", "--year", "2025-26", "--out", str(out), "--from",
+                      "database", "--csc-export", str(CSC_SAMPLE)],
+                     _no_validator(env, tmp_path / "nowhere"))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 4, said
+    assert "DfE validator not run: no venv" in said and "not ready" in said
+    assert (out / "cin_census.xml").is_file()  # written, to look at; not ready to send
+
+
+def test_exit_4_saying_why_when_the_validator_crashes(env, tmp_path):
+    """A broken validator install (its python exits 1 with a message): not a pass."""
+    broken = tmp_path / "broken-venv"
+    (broken / "bin").mkdir(parents=True)
+    python = broken / "bin" / "python"
+    python.write_text("#!/bin/sh\necho 'ModuleNotFoundError: cin_validator' >&2\nexit 1\n")
+    python.chmod(0o755)
+    result = run_cli(["census", "compile", "--year", "2025-26", "--out", str(tmp_path / "out"),
+                      "--from", "database", "--csc-export", str(CSC_SAMPLE)],
+                     _no_validator(env, broken))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 4, said
+    assert "DfE validator could not run" in said and "ModuleNotFoundError" in said

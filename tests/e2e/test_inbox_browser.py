@@ -541,7 +541,7 @@ async def test_a_practitioner_sees_who_the_child_is_and_the_view_is_audited(
         (USER, CHILD, f"task:{SEN_TASK.task_id}", "127.0.0.1"), (USER, CHILD, "child", "127.0.0.1")]
     by_user = hub.hub("inbox", "audit", "--user", USER)
     assert by_user.stdout.count(CHILD) == 2
-    audit_db = (hub.home / ".hub" / "state" / "inbox_audit.db").read_bytes()
+    audit_db = (hub.home / ".hub" / "state" / "audit.db").read_bytes()
     assert not any(value.encode() in audit_db for value in PERSONAL)
     assert_no_personal_data_in_logs(inbox)
 

@@ -99,6 +99,10 @@ async def test_nul_and_control_characters_on_a_topic_leave_both_databases_equal(
     worker = start_worker(authority, log)
     try:
         seen, metrics = await watch_until_drained(port, worker, log)
+        async with httpx.AsyncClient(timeout=10.0) as client:
+            ready = await client.get(f"http://127.0.0.1:{port}/readyz")
+        assert ready.status_code == 200, ready.text
+        assert ready.json()["checks"] == {"broker": "ok", "store": "ok"}
     finally:
         worker.terminate()
         worker.wait(timeout=60)

@@ -1,13 +1,16 @@
 """The push intake with its broker stopped under load, then started again (a real broker).
 
-This test starts and stops a broker of its own (the session's shared broker is never
-stopped), serves ``hub intake serve`` against it as a subprocess and pushes concurrently:
+This test stops and starts the fault suite's own broker (``own_broker``,
+tests/faults/conftest.py; the session's shared broker is never stopped), serves
+``hub intake serve`` against it as a subprocess and pushes concurrently:
 
 - while the broker is down every push is answered 503 with ``Retry-After`` within 5 s, and
   the pushes do not queue behind each other (ten at once take about as long as one);
 - ``/healthz`` stays 200 (alive) while ``/readyz`` is 503 naming the broker;
 - when the broker is back, ``/readyz`` returns to 200 and pushes are accepted again with no
-  restart; each accepted event is on its topic, and a retried event keeps its id.
+  restart; each accepted event is on its topic, and a retried event keeps its id;
+- meanwhile a client that never finishes its request head is cut off after about 10 s, and
+  one that never sends its body is answered 408 after about 10 s.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import asyncio
 import shutil
 import subprocess
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -29,22 +32,12 @@ from hub.adapters.kafka.log import read_topic
 from hub.config import Settings
 from hub.topics_spec import load_topic_specs
 from tests.e2e.test_push_intake import HUB, Intake, hub_env, pushed_body, wait_until_healthy
-from tests.integration.kafka_fixtures import REPO, free_port, isolated_settings
+from tests.faults.slow_clients import beside
+from tests.integration.kafka_fixtures import REPO, free_port
 
 pytestmark = pytest.mark.integration
 NAMESPACE = "outage"
 SEN_TOPIC = f"{NAMESPACE}.cin.source.education.sen.v1"
-
-
-@pytest.fixture(scope="module")
-def own_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalBroker, Settings]]:
-    settings = isolated_settings(tmp_path_factory.mktemp("outage-broker"))
-    broker = LocalBroker(settings)
-    broker.start(timeout_s=120.0)
-    try:
-        yield broker, settings
-    finally:
-        broker.stop()
 
 
 @pytest.fixture
@@ -91,6 +84,9 @@ async def test_broker_stopped_under_load_then_back(
 ) -> None:
     broker, settings = own_broker
     key = intake.add_key("education-sen")
+    slow = asyncio.create_task(beside(intake.url, "/events/SenAssessmentRequested",
+                                            "application/json",
+                                            f"Authorization: Bearer {key}\r\n"))
     async with httpx.AsyncClient(base_url=intake.url, timeout=30.0) as client:
         before, _ = await push(client, key, 0)
         assert before.status_code == 202, before.text
@@ -130,3 +126,8 @@ async def test_broker_stopped_under_load_then_back(
     accepted = {before.json()["event_id"], *(a.json()["event_id"] for a, _ in retried)}
     assert accepted <= on_topic
     assert len(accepted) == 11
+    cut = await slow
+    print(f"slow clients: head cut off after {cut.head_closed_after_s:.1f} s, body answered "
+          f"{cut.body_answer.strip()!r} after {cut.body_answered_after_s:.1f} s")
+    assert 9.0 < cut.head_closed_after_s < 15.0
+    assert cut.body_answer.startswith(b"HTTP/1.1 408") and 9.0 < cut.body_answered_after_s < 15.0

@@ -39,7 +39,6 @@ DEBT: dict[str, set[str]] = {
         "hub.adapters.avro.codec", "hub.adapters.kafka.admin", "hub.adapters.kafka.client",
         "hub.adapters.kafka.log"},
     "hub/entrypoints/cli/inbox.py": {
-        "hub.adapters.kafka.log", "hub.adapters.keys.child_view_audit",
         "hub.adapters.keys.sign_in_attempts", "hub.adapters.keys.staff_users"},
     "hub/entrypoints/cli/inbox_send.py": {
         "hub.adapters.kafka.on_first_append", "hub.adapters.store.sql.store"},

@@ -1,49 +1,32 @@
-"""Who looked at which child: every view of a child's details in the inbox (private SQLite).
+"""The inbox's former child-view file, ``<state dir>/inbox_audit.db``: read once, to move its
+rows onto the shared audit trail (``hub.usecases.child_views``), then renamed
+``inbox_audit.db.migrated`` so nothing writes or reads it again.
 
-One row per view: when, the staff user, the hub's child key, the page (``task:<task id>``
-or ``child``) and the client address. No personal data: the
-child key is the hub's pseudonymous key, and nothing the page showed is kept. A Caldicott
-guardian asks ``hub inbox audit --child KEY`` or ``--user U``.
+Its rows held when, the staff user, the hub's child key, the page and the client address:
+no personal data.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from hub.adapters.keys import private_sqlite
 from hub.ports import ChildViewed
 
-_SCHEMA = """CREATE TABLE IF NOT EXISTS child_views (
-    viewed_at TEXT NOT NULL, user_id TEXT NOT NULL, child_key TEXT NOT NULL,
-    page TEXT NOT NULL, client_address TEXT NOT NULL)"""
-_COLUMNS = "viewed_at, user_id, child_key, page, client_address"
+OLD_FILE = "inbox_audit.db"
 
 
-class SqliteChildViewAudit:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        private_sqlite.create(path, _SCHEMA)
-        with private_sqlite.connect(path) as db:
-            db.execute("CREATE INDEX IF NOT EXISTS ix_child_views_child ON child_views"
-                       " (child_key)")
-            db.execute("CREATE INDEX IF NOT EXISTS ix_child_views_user ON child_views (user_id)")
+def old_views(path: Path) -> list[ChildViewed]:
+    with private_sqlite.connect(path) as db:
+        table = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                           " AND name = 'child_views'").fetchone()
+        rows = db.execute("SELECT viewed_at, user_id, child_key, page, client_address"
+                          " FROM child_views ORDER BY viewed_at, rowid").fetchall() \
+            if table else []
+    return [ChildViewed(datetime.fromisoformat(r[0]), *r[1:]) for r in rows]
 
-    def record(self, view: ChildViewed) -> None:
-        row = (view.viewed_at.astimezone(UTC).isoformat(), view.user_id, view.child_key,
-               view.page, view.client_address)
-        with private_sqlite.connect(self.path) as db:
-            db.execute("INSERT INTO child_views (viewed_at, user_id, child_key, page,"
-                       " client_address) VALUES (?, ?, ?, ?, ?)", row)
 
-    def _query(self, column: str, value: str) -> list[ChildViewed]:
-        with private_sqlite.connect(self.path) as db:
-            rows = db.execute(f"SELECT {_COLUMNS} FROM child_views WHERE {column} = ?"  # noqa: S608 - column is one of two names below
-                              " ORDER BY viewed_at, rowid", (value,)).fetchall()
-        return [ChildViewed(datetime.fromisoformat(r[0]), *r[1:]) for r in rows]
-
-    def of_child(self, child_key: str) -> list[ChildViewed]:
-        return self._query("child_key", child_key)
-
-    def by_user(self, user_id: str) -> list[ChildViewed]:
-        return self._query("user_id", user_id)
+def retire(path: Path) -> None:
+    """Rename the old file once its rows are on the audit trail."""
+    path.rename(path.with_name(path.name + ".migrated"))

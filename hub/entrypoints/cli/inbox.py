@@ -2,8 +2,10 @@
 scripts: ``hub task claim|complete|cancel TASK_ID --by USER`` and ``hub sen participation``.
 
 Staff users live hashed in ``<state dir>/inbox_users.db`` (with failed sign-ins);
-``add-user`` prints a generated password exactly once. Views of children's details are in
-``<state dir>/inbox_audit.db``; ``audit --child KEY`` / ``--user U`` lists them.
+``add-user`` prints a generated password exactly once. Views of children's details are on
+the audit trail (``<state dir>/audit.db``, action ``inbox.child-view``; views kept in the
+former ``inbox_audit.db`` are moved there on first use); ``audit --child KEY`` / ``--user U``
+lists them, ``hub audit`` shows them with every other audited act.
 The commands go through the same service as the inbox's buttons.
 Exit codes: 0 sent (or done), 1 refused (unknown or finished task, bad user), 2 no hub store
 or event log.
@@ -11,6 +13,7 @@ or event log.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -20,17 +23,17 @@ import uvicorn
 from rich.console import Console
 
 from hub import bootstrap
-from hub.adapters.kafka.log import KafkaEventLog
-from hub.adapters.keys.child_view_audit import SqliteChildViewAudit
 from hub.adapters.keys.sign_in_attempts import SqliteSignInAttempts
 from hub.adapters.keys.staff_users import SqliteStaffUsers
 from hub.config import Settings, load_settings
-from hub.domain.topic_access import INBOX
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.inbox_send import command_specs, open_store, send
 from hub.entrypoints.web.inbox.app import InboxParts, PublisherFactory, create_app
 from hub.entrypoints.web.inbox.session import SessionSigner, idle_seconds, load_secret
+from hub.entrypoints.web.readiness import ReadyCheck
+from hub.entrypoints.web.slow_clients import HeaderTimeoutH11
 from hub.pages.assets import FrontendMissingError
+from hub.ports import HubStore
 from hub.usecases.publishing import Publisher
 
 inbox_app = typer.Typer(help="The web inbox where CSC staff work their tasks.",
@@ -49,19 +52,26 @@ def staff_users(settings: Settings) -> SqliteStaffUsers:
     return SqliteStaffUsers(settings.staff_directory_file)
 
 
-def child_view_audit(settings: Settings) -> SqliteChildViewAudit:
-    return SqliteChildViewAudit(settings.state_dir / "inbox_audit.db")
-
-
-def kafka_publisher(settings: Settings, client_id: str) -> PublisherFactory:
+def kafka_publisher(settings: Settings) -> PublisherFactory:
+    """Staff commands, each by a producer of its own within 4.5 s (nothing connects at
+    start-up: the inbox serves its pages while the broker is down)."""
     codec, specs = bootstrap.codec(settings), command_specs(settings)
 
     @asynccontextmanager
     async def publisher() -> AsyncIterator[Publisher]:
-        async with KafkaEventLog(settings.kafka_for(INBOX), client_id=client_id) as log:
+        async with bootstrap.inbox_command_log(settings) as log:
             yield Publisher(log, codec, specs)
 
     return publisher
+
+
+def ready_checks(settings: Settings, store: HubStore) -> dict[str, ReadyCheck]:
+    """``/readyz``: the broker answers a metadata request; the hub store answers a query."""
+    async def store_answers() -> bool:
+        await asyncio.to_thread(store.task, "readyz-probe")  # one indexed lookup
+        return True
+
+    return {"broker": bootstrap.broker_ready(settings), "store": store_answers}
 
 
 @inbox_app.command("serve")
@@ -72,20 +82,26 @@ def serve(
 ) -> None:
     """Serve the inbox until interrupted (plain HTTP: put TLS in front of it)."""
     settings = load_settings()
+    bootstrap.child_views(settings)  # moves views kept in the former inbox_audit.db
     parts = InboxParts(
         users=staff_users(settings),
         attempts=SqliteSignInAttempts(settings.state_dir / "inbox_users.db"),
-        audit=child_view_audit(settings),
+        audit=bootstrap.audit_trail(settings),
         signer=SessionSigner(load_secret(settings.state_dir), idle_seconds()),
         reports=settings.home / reports)
+    store = open_store(settings)
     try:
-        web = create_app(kafka_publisher(settings, "cin-hub-inbox"), open_store(settings),
-                         parts)
+        web = create_app(kafka_publisher(settings), store, parts,
+                         ready_checks=ready_checks(settings, store))
     except FrontendMissingError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
     # No access log: it would print every URL; our audit lines name ids and actions only.
-    uvicorn.run(web, host=host, port=port, access_log=False, server_header=False)
+    # Header (10 s), form body (10 s, in the app) and keep-alive (5 s) timeouts: a client
+    # that stalls mid-request is cut off; request heads are limited to 16 KiB.
+    uvicorn.run(web, host=host, port=port, access_log=False, server_header=False,
+                http=HeaderTimeoutH11, timeout_keep_alive=5,
+                h11_max_incomplete_event_size=16 * 1024, limit_concurrency=200)
 
 
 @inbox_app.command("add-user")
@@ -124,8 +140,8 @@ def audit(
     if bool(child) == bool(user):
         err.print("[red]error:[/red] give exactly one of --child and --user")
         raise typer.Exit(1)
-    store = child_view_audit(load_settings())
-    views = store.of_child(child) if child else store.by_user(user)
+    views_on = bootstrap.child_views(load_settings())
+    views = views_on.of_child(child) if child else views_on.by_user(user)
     typer.echo("viewed_at\tuser\tchild_key\tpage\tclient_address")
     for v in views:
         typer.echo(f"{v.viewed_at.isoformat()}\t{v.user_id}\t{v.child_key}\t{v.page}\t"

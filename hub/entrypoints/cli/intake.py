@@ -79,7 +79,7 @@ def kafka_publisher(settings: Settings) -> PublisherFactory:
 def ready_checks(settings: Settings, keys: SqliteApiKeyStore) -> dict[str, ReadyCheck]:
     """``/readyz``: the broker answers a metadata request; the key store can be read."""
     async def broker() -> bool:
-        return await cluster_answers(settings.bootstrap, timeout_s=2.0)
+        return await cluster_answers(settings.kafka_for(INTAKE), timeout_s=2.0)
 
     async def store() -> bool:
         await asyncio.to_thread(keys.list_keys)

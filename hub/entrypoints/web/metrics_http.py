@@ -13,11 +13,23 @@ from starlette.responses import Response
 from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hub.adapters.prometheus_metrics import CONTENT_TYPE, LATENCY, REQUESTS, exposition
+from hub.adapters.prometheus_metrics import (
+    CONTENT_TYPE,
+    LATENCY,
+    REQUESTS,
+    SIGN_IN_FAILURES,
+    exposition,
+)
 
 
 async def metrics(_request: Request) -> Response:
     return Response(exposition(), media_type=CONTENT_TYPE)
+
+
+def sign_in_failed(reason: str) -> None:
+    """Count a refused inbox sign-in: ``wrong-password``, ``unknown-user``, ``locked`` or
+    ``expired-form`` (a fixed vocabulary: never the user id)."""
+    SIGN_IN_FAILURES.labels(reason=reason).inc()
 
 
 def metrics_route() -> Route:

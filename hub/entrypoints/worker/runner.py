@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaProducer
 
 from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.client import cluster_answers
 from hub.adapters.kafka.connection import client_kwargs
 from hub.adapters.kafka.merged_feed import MergedFeed
 from hub.config import Settings
 from hub.domain.identity.resolution import Resolution
 from hub.domain.topic_access import WORKER
+from hub.entrypoints.web.readiness import ReadyCheck
 from hub.entrypoints.worker.drain import DrainWatch
 from hub.entrypoints.worker.health import serve_health
 from hub.entrypoints.worker.metrics_refresh import refresh_metrics
@@ -75,6 +77,18 @@ def _changelog_spec(name: str, replication: int) -> TopicSpec:
     )
 
 
+def ready_checks(settings: Settings, store: HubStore) -> dict[str, ReadyCheck]:
+    """``/readyz``: the broker answers a metadata request; the hub store answers a lookup."""
+    async def broker() -> bool:
+        return await cluster_answers(settings.kafka_for(WORKER), timeout_s=2.0)
+
+    async def store_answers() -> bool:
+        await asyncio.to_thread(store.task, "readyz-probe")
+        return True
+
+    return {"broker": broker, "store": store_answers}
+
+
 async def run_worker(
     settings: Settings, router: Router, resolution: Resolution, store: HubStore, app_id: str,
     *, actors: ActorDirectory, until_drained: bool = False, stall_after: float = 300.0,
@@ -110,7 +124,8 @@ async def run_worker(
     watch = DrainWatch(settings.kafka_for(WORKER), inputs, stall_after)
     helpers = [asyncio.create_task(watch.run(stopping))] if until_drained else []
     if settings.worker_web_port is not None:
-        helpers.append(asyncio.create_task(serve_health(settings.worker_web_port, stages)))
+        helpers.append(asyncio.create_task(serve_health(
+            settings.worker_web_port, stages, ready_checks(settings, store))))
         by_stage = {s.name: (s.feed.group_id, inputs[s.feed.group_id]) for s in stages}
         helpers.append(asyncio.create_task(
             refresh_metrics(settings.bootstrap, by_stage, stages, store)))

@@ -29,6 +29,7 @@ from hub.entrypoints.web.inbox.requests import (
     refused,
     requires,
     see_other,
+    trail,
 )
 from hub.entrypoints.web.inbox.session import Pending
 from hub.logging import get_logger
@@ -125,17 +126,32 @@ async def act(request: Request, staff: Staff) -> Response:
             404 if isinstance(exc, LookupError) else 409)
         audit(action, staff.user.user_id, task_id=task_id, result="not sent")
         return refused(staff, status, "Not sent", str(exc))
-    except Exception as exc:  # the event log failed: nothing is known to be sent
+    except Exception as exc:  # not acknowledged in time: the command was discarded unsent
         log.error("inbox publish failed", error=type(exc).__name__, task_id=task_id)
-        return refused(staff, 503, "Not sent", "The hub's event log is unavailable; "
-                       "nothing was sent. Try again in a minute.")
+        audit(action, staff.user.user_id, task_id=task_id, result="unavailable")
+        await trail(request, action, staff.user.user_id, child_key=task.child_key,
+                    outcome="not-sent")
+        return not_sent(staff)
     records = tuple(getattr(sent.command, "record_ids", ()))
     extra = {"record_ids": list(records)} if records else {}
     audit(action, staff.user.user_id, task_id=task_id, child_key=task.child_key,
           command_id=sent.command.command_id, result="sent", **extra)
+    await trail(request, action, staff.user.user_id, child_key=task.child_key, outcome="sent")
     version = (sent.task or task).version
     pending = Pending(task_id, sent.command.command_id, version, time.time(), records)
     return keep(see_other(f"/tasks/{task_id}"), request, replace(staff.session, pending=pending))
+
+
+RETRY_AFTER_S = 30
+
+
+def not_sent(staff: Staff) -> Response:
+    """503 in the Design System's words: nothing was sent, try again shortly."""
+    response = refused(staff, 503, "Not sent: try again", "The hub could not record this "
+                       "just now, so nothing was sent. Try again in a minute. If it keeps "
+                       "happening, tell your IT service desk.")
+    response.headers["retry-after"] = str(RETRY_AFTER_S)
+    return response
 
 
 def notice_for(pending: Pending, task: TaskChanged, store: HubStore) -> Notice:

@@ -18,7 +18,7 @@ from hub.adapters.keys.staff_users import SqliteStaffUsers
 from hub.census.quality_html import context as report_context
 from hub.domain.outputs.codes import TaskType
 from hub.domain.staff_roles import Role, StaffAction
-from hub.entrypoints.web.inbox.requests import Staff, audit, page, refused, requires
+from hub.entrypoints.web.inbox.requests import Staff, audit, page, refused, requires, trail
 from hub.ports import HubStore
 
 ROLES = [{"value": r.value, "text": r.value} for r in Role]
@@ -60,6 +60,7 @@ async def reset_user(request: Request, staff: Staff) -> Response:
     password = await run_in_threadpool(users.add, user_id, known.team, datetime.now(UTC),
                                        role=known.role.value, reset=True)
     audit("reset-user", staff.user.user_id, target=user_id)
+    await trail(request, "reset-user", staff.user.user_id, outcome=f"user:{user_id}")
     issued = {"user_id": user_id, "password": password}
     return await run_in_threadpool(_users_page, request, staff, issued=issued)
 

@@ -4,14 +4,18 @@ see who a child is when the work needs it.
 Pages: ``/sign-in``, ``/`` (the queue: counts, search, filters, sorting, paging, bulk claim),
 ``/tasks/{task_id}`` (the task, who the child is, the actions), ``/children/{child_key}``,
 ``/data-quality`` (data officers), ``/users`` (administrators), ``/assets/...`` (the Design
-System's CSS, JavaScript and icons) and ``/healthz``. Roles and need-to-know are checked on
+System's CSS, JavaScript and icons), ``/healthz`` (liveness), ``/readyz`` (the broker and the
+store answer) and ``/metrics``. Roles and need-to-know are checked on
 the server for every page and every action (``hub.domain.staff_roles``); every view of a
-child's details goes to the audit store. Flow and rules: docs/inbox.md.
+child's details, every sign-in (refused too) and every command goes to the audit trail
+(``hub audit``). A command is sent by a producer of its own and acknowledged within 4.5 s, or
+discarded unsent and answered 503 "Not sent: try again": the inbox never hangs on a stopped
+broker, and starts without one. Flow and rules: docs/inbox.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +29,7 @@ from starlette.routing import Route
 
 from hub.adapters.keys.sign_in_attempts import SqliteSignInAttempts
 from hub.adapters.keys.staff_users import SqliteStaffUsers
+from hub.audit import AuditLog
 from hub.entrypoints.web.inbox import admin as inbox_admin
 from hub.entrypoints.web.inbox import pages as inbox_pages
 from hub.entrypoints.web.inbox import queue as inbox_queue
@@ -33,8 +38,10 @@ from hub.entrypoints.web.inbox.actions import act
 from hub.entrypoints.web.inbox.requests import SecurityHeaders
 from hub.entrypoints.web.inbox.session import SessionSigner
 from hub.entrypoints.web.metrics_http import RequestMetrics, metrics_route
+from hub.entrypoints.web.readiness import ReadyCheck, readyz
 from hub.pages import assets
-from hub.ports import ChildViewAudit, HubStore
+from hub.ports import HubStore
+from hub.usecases.child_views import ChildViews
 from hub.usecases.identity_review_commands import IdentityReviews
 from hub.usecases.publishing import Publisher
 from hub.usecases.staff_commands import StaffCommands
@@ -49,11 +56,12 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class InboxParts:
-    """Everything the inbox keeps besides the hub store: users, sign-in failures, the audit."""
+    """Everything the inbox keeps besides the hub store: users, sign-in failures, the audit
+    trail (child views, sign-ins, commands)."""
 
     users: SqliteStaffUsers
     attempts: SqliteSignInAttempts
-    audit: ChildViewAudit
+    audit: AuditLog
     signer: SessionSigner
     reports: Path | None = None  # where ``hub census compile`` writes (data-quality page)
 
@@ -73,8 +81,10 @@ def asset_route(folder: Path) -> Callable[[Request], Response]:
 
 
 def create_app(publisher_factory: PublisherFactory, store: HubStore, parts: InboxParts,
-               clock: Clock = utc_now, frontend: Path | None = None) -> Starlette:
-    """The inbox; the publisher is opened on start-up and closed (flushed) on shutdown."""
+               clock: Clock = utc_now, frontend: Path | None = None, *,
+               ready_checks: Mapping[str, ReadyCheck] | None = None) -> Starlette:
+    """The inbox; the publisher is opened on start-up and closed on shutdown.
+    ``ready_checks`` (broker, store) decide ``/readyz``: 200 when all pass, else 503."""
     folder = frontend or assets.frontend_dir()  # refuses to start without the Design System
 
     @asynccontextmanager
@@ -99,13 +109,15 @@ def create_app(publisher_factory: PublisherFactory, store: HubStore, parts: Inbo
         Route("/users/{user_id}/reset", inbox_admin.reset_user, methods=["POST"]),
         Route("/assets/{name:path}", asset_route(folder), methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/readyz", readyz, methods=["GET"]),
         metrics_route(),
     ]
     counting = Middleware(RequestMetrics, app_name="inbox", routes=routes)
     app = Starlette(routes=routes, lifespan=lifespan,
                     middleware=[counting, Middleware(SecurityHeaders)])
     app.state.store, app.state.users, app.state.signer = store, parts.users, parts.signer
-    app.state.attempts, app.state.audit, app.state.reports = (parts.attempts, parts.audit,
-                                                              parts.reports)
+    app.state.attempts, app.state.reports = parts.attempts, parts.reports
+    app.state.trail, app.state.audit = parts.audit, ChildViews(parts.audit)
+    app.state.ready_checks = dict(ready_checks or {})
     app.state.clock = clock
     return app

@@ -140,8 +140,11 @@ async def bulk_claim(request: Request, staff: Staff) -> Response:
             continue
         except Exception as exc:  # the event log failed: say how many were sent before
             log.error("inbox publish failed", error=type(exc).__name__, task_id=task_id)
-            return refused(staff, 503, "Not all sent", f"Sent {sent} claim(s); the hub's "
-                           "event log is unavailable, so the rest were not sent.")
+            response = refused(staff, 503, "Not all sent: try again", f"Sent {sent} "
+                               "claim(s); the hub could not record the rest just now, so they "
+                               "were not sent. Try again in a minute.")
+            response.headers["retry-after"] = "30"
+            return response
         sent += 1
         audit("claim", staff.user.user_id, task_id=task_id, child_key=task.child_key,
               command_id=claim.command.command_id, result="sent", bulk=True)

@@ -9,6 +9,7 @@ rendered from a template with a fresh CSP nonce for the Design System's script.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -21,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hub.audit import AuditLog
 from hub.domain.staff import StaffUser
 from hub.domain.staff_roles import Role, StaffAction, may
 from hub.entrypoints.web.inbox.session import COOKIE, LIFETIME_S, Session, SessionSigner
@@ -28,6 +30,7 @@ from hub.logging import get_logger
 from hub.pages.environment import render
 
 MAX_FORM_BYTES = 16 * 1024
+FORM_TIMEOUT_S = 10.0  # a form body not received by then is dropped (slow clients)
 log = get_logger("hub.inbox.audit")
 
 
@@ -52,6 +55,16 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+async def trail(request: Request, action: str, actor: str, *, child_key: str | None = None,
+                outcome: str = "") -> None:
+    """One record on the shared audit trail (``hub audit``): ``inbox.<action>`` by ``actor``
+    (a staff user id, or ``unknown-user``), from the client's address, now."""
+    audit_log: AuditLog = request.app.state.trail
+    await run_in_threadpool(audit_log.record, actor, f"inbox.{action}", child_key,
+                            client_address(request), request.app.state.clock(),
+                            outcome=outcome)
+
+
 def session_of(request: Request) -> Session | None:
     signer: SessionSigner = request.app.state.signer
     return signer.loads(request.cookies.get(COOKIE))
@@ -71,14 +84,19 @@ def see_other(url: str) -> RedirectResponse:
 
 
 async def read_form(request: Request) -> dict[str, str]:
-    """A urlencoded form body of at most 16 KiB; the last value of single fields, and
-    repeated fields (``task``) joined by newlines."""
+    """A urlencoded form body of at most 16 KiB, received within 10 s (else no fields: the
+    request is refused as a stale form); the last value of single fields, and repeated
+    fields (``task``) joined by newlines."""
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_FORM_BYTES:
-            return {}
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(FORM_TIMEOUT_S):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > MAX_FORM_BYTES:
+                    return {}
+                chunks.append(chunk)
+    except TimeoutError:
+        return {}
     fields = parse_qs(b"".join(chunks).decode("utf-8", "replace"), keep_blank_values=True)
     return {name: "\n".join(values) if name == "task" else values[0]
             for name, values in fields.items()}

@@ -4,6 +4,11 @@ session of the user on sign-out.
 A user id locks after 5 failed sign-ins in 15 minutes, an address after 20
 (``hub.domain.sign_in_limits``); while locked, sign-in is refused with 429 before any
 password is checked, with the same words for a known and an unknown user id.
+
+Every sign-in, refusal and sign-out is a record on the audit trail (``hub audit --action
+inbox.sign-in-refused``): the user id when it is a known user's (``unknown-user`` otherwise,
+since what was typed may be a password in the wrong field), the client address, and the
+reason; never the password. Refusals are counted in ``hub_sign_in_failures_total{reason}``.
 """
 
 from __future__ import annotations
@@ -25,8 +30,10 @@ from hub.entrypoints.web.inbox.requests import (
     see_other,
     session_of,
     signed_in,
+    trail,
 )
 from hub.entrypoints.web.inbox.session import COOKIE, Session
+from hub.entrypoints.web.metrics_http import sign_in_failed
 from hub.ports import StaffDirectory
 
 WRONG = "Wrong user id or password."
@@ -55,26 +62,36 @@ async def sign_in_form(request: Request) -> Response:
 
 async def sign_in(request: Request) -> Response:
     session, form = session_of(request), await read_form(request)
+    users: StaffDirectory = request.app.state.users
+    user_id, address, now = form.get("user", "").strip(), client_address(request), time.time()
+    known = await run_in_threadpool(users.user, user_id) if user_id else None
+    actor = known.user_id if known else "unknown-user"  # never what an unknown id typed
     if session is None or not session.csrf_ok(form.get("csrf")):
+        await _refused(request, actor, "expired-form")
         return _form(request, Session.anonymous(), 403,
                      "The sign-in form expired. Please try again.")
-    users: StaffDirectory = request.app.state.users
     attempts: SqliteSignInAttempts = request.app.state.attempts
-    user_id, address, now = form.get("user", "").strip(), client_address(request), time.time()
     until = await run_in_threadpool(attempts.locked_until, user_id, address, now)
     if until is not None:
-        audit("sign-in-locked", None)
+        await _refused(request, actor, "locked")
         minutes = max(1, round((until - now) / 60))
         return _form(request, session, 429, LOCKED.format(minutes=minutes))
     user = await run_in_threadpool(users.authenticate, user_id,
                                    form.get("password", ""))  # scrypt: CPU
     if user is None:
         await run_in_threadpool(attempts.failed, user_id, address, now)
-        audit("sign-in-refused", None)
+        await _refused(request, actor, "wrong-password" if known else "unknown-user")
         return _form(request, session, 401, WRONG)
     await run_in_threadpool(attempts.succeeded, user.user_id)
     audit("sign-in", user.user_id, role=user.role.value)
+    await trail(request, "sign-in", user.user_id, outcome="signed-in")
     return keep(see_other(home(user.role)), request, session.signed_in(user.user_id))
+
+
+async def _refused(request: Request, actor: str, reason: str) -> None:
+    sign_in_failed(reason)
+    audit("sign-in-refused", actor, reason=reason)
+    await trail(request, "sign-in-refused", actor, outcome=reason)
 
 
 async def sign_out(request: Request) -> Response:
@@ -84,6 +101,7 @@ async def sign_out(request: Request) -> Response:
         users: StaffDirectory = request.app.state.users
         await run_in_threadpool(users.end_sessions, staff.user.user_id, time.time())
         audit("sign-out", staff.user.user_id)
+        await trail(request, "sign-out", staff.user.user_id, outcome="all-sessions-ended")
     response = see_other("/sign-in")
     response.delete_cookie(COOKIE, path="/")
     return response

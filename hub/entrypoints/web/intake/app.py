@@ -2,7 +2,9 @@
 
 202 means the event is durable in Kafka; 422 lists problems by field, code and message, never
 by value; 401 is the same for a missing key, an unknown key id and a wrong secret; 403 means
-the key's source system may not push that event type. Each request is logged with its event
+the key's source system may not push that event type; 429 means this key sent too much, or
+this address failed authentication too often (20 failures, then one every 5 s: refused
+before any key is hashed, so bad keys cannot buy CPU). Each request is logged with its event
 type, status, event id and source only, never its body; a 403 is also logged with the key id.
 """
 
@@ -26,7 +28,7 @@ from hub.adapters.prometheus_metrics import INTAKE_REFUSALS
 from hub.audit import AuditLog
 from hub.domain.events import EVENT_MODELS
 from hub.domain.intake_rights import DEFAULT_RIGHTS, IntakeRights
-from hub.domain.rate_limit import RateLimit, take
+from hub.domain.rate_limit import FAILED_AUTH, Bucket, RateLimit, is_full, take, wait_for
 from hub.domain.validation import EventRejectedError
 from hub.entrypoints.web.metrics_http import RequestMetrics, metrics_route
 from hub.entrypoints.web.readiness import ReadyCheck, readyz
@@ -84,9 +86,43 @@ def _within_rate(request: Request) -> None:
                             "retry_after_s": round(wait, 3)})
 
 
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _may_try_a_key(request: Request) -> None:
+    """429 before any hashing when this address has failed authentication too often."""
+    state = request.app.state
+    wait = wait_for(state.auth_limit, state.auth_failures.get(_address(request)), monotonic())
+    if wait > 0:
+        log.warning("intake authentication failures limited")
+        raise Refusal(429, {"error": "too many failed authentications from this address",
+                            "retry_after_s": round(wait, 3)},
+                      {"Retry-After": str(max(1, round(wait)))})
+
+
+def _failed_auth(request: Request) -> None:
+    state, now = request.app.state, monotonic()
+    failures: dict[str, Bucket] = state.auth_failures
+    failures[_address(request)], _ = take(state.auth_limit, failures.get(_address(request)), now)
+    if len(failures) > 10_000:  # forget addresses whose budget is whole again
+        for address in [a for a, b in failures.items() if is_full(state.auth_limit, b, now)]:
+            del failures[address]
+
+
+async def _authenticated(request: Request) -> str:
+    _may_try_a_key(request)
+    try:
+        return await source_of(request, request.app.state.key_store)
+    except Refusal as refusal:
+        if refusal.status == 401:
+            _failed_auth(request)
+        raise
+
+
 async def _accept(request: Request) -> Accepted:
     state = request.app.state
-    source = await source_of(request, state.key_store)
+    source = await _authenticated(request)
     request.state.source = source
     _within_rate(request)
     event_type = request.path_params["event_type"]
@@ -161,6 +197,7 @@ def create_app(
     rights: IntakeRights = DEFAULT_RIGHTS,
     max_body: int = MAX_BODY_BYTES,
     rate_limit: RateLimit = RateLimit(),
+    auth_limit: RateLimit = FAILED_AUTH,
     ready_checks: Mapping[str, ReadyCheck] | None = None,
     audit: AuditLog | None = None,
 ) -> Starlette:
@@ -187,4 +224,5 @@ def create_app(
     app.state.ready_checks, app.state.audit = dict(ready_checks or {}), audit
     app.state.key_store, app.state.clock, app.state.max_body = key_store, clock, max_body
     app.state.rate_limit, app.state.buckets = rate_limit, {}
+    app.state.auth_limit, app.state.auth_failures = auth_limit, {}
     return app

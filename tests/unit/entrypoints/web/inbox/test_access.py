@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from hub.adapters.audit_sqlite import SqliteAuditLog
 from hub.adapters.avro.codec import AvroCodec
-from hub.adapters.keys.child_view_audit import SqliteChildViewAudit
 from hub.adapters.keys.sign_in_attempts import SqliteSignInAttempts
 from hub.adapters.keys.staff_users import SqliteStaffUsers
 from hub.adapters.memory.log import InMemoryEventLog
@@ -24,6 +24,7 @@ from hub.domain.outputs.codes import TaskStatus, TaskType
 from hub.entrypoints.web.inbox.app import InboxParts, create_app
 from hub.entrypoints.web.inbox.session import SessionSigner
 from hub.topics_spec import load_topic_specs
+from hub.usecases.child_views import ChildViews
 from hub.usecases.publishing import Publisher
 from tests.conftest import REPO
 from tests.contract import store_records as r
@@ -67,7 +68,7 @@ def inbox(tmp_path: Path, codec: AvroCodec) -> Iterator[Inbox]:
     users = SqliteStaffUsers(tmp_path / "users.db")
     passwords = {u: users.add(u, team, NOW, role=role) for u, (team, role) in ROLES.items()}
     parts = InboxParts(users, SqliteSignInAttempts(tmp_path / "users.db"),
-                       SqliteChildViewAudit(tmp_path / "audit.db"),
+                       SqliteAuditLog(tmp_path / "audit.db"),
                        SessionSigner(b"0123456789abcdef0123"))
     specs = load_topic_specs(REPO / "topics.yaml", "")
     log = InMemoryEventLog({spec.name: spec.partitions for spec in specs})
@@ -113,7 +114,7 @@ def test_an_admin_sees_users_but_no_child_data(inbox: Inbox):
     assert inbox.client.get("/users").status_code == 200
     for path in ("/", "/tasks/t-mine", f"/children/{CHILD}", "/data-quality"):
         assert inbox.client.get(path).status_code == 403, path
-    assert inbox.parts.audit.by_user("ada") == []
+    assert ChildViews(inbox.parts.audit).by_user("ada") == []
 
 
 def test_a_practitioner_sees_who_the_child_is_and_the_view_is_audited(inbox: Inbox):
@@ -122,7 +123,7 @@ def test_a_practitioner_sees_who_the_child_is_and_the_view_is_audited(inbox: Inb
     for shown in ("Ada Lovelace", "10/12/2014", "LA-77", "A123456789012", "9434765919",
                   "LCS-7"):
         assert shown in page
-    [view] = inbox.parts.audit.of_child(CHILD)
+    [view] = ChildViews(inbox.parts.audit).of_child(CHILD)
     assert (view.user_id, view.page, view.client_address) == ("pat", "task:t-mine",
                                                               "testclient")
     assert inbox.client.get("/users").status_code == 403
