@@ -20,7 +20,8 @@ SEN episode per service sub-type the plan names, and SEN assessments that end wi
 - A sub-type already open for the child (from another record) is never opened twice.
 - An issue that arrives after an UNKNOWN-start episode of the same sub-type it explains
   (issued on or before that episode's end) takes its place: the issued episode ends there
-  and the UNKNOWN one is withdrawn, so a late go-live load never counts a plan twice.
+  and the UNKNOWN one is withdrawn, so a late go-live load never counts a plan twice. Only
+  when the issue first opens its episode: a redelivery must not take another one's place.
 """
 
 from __future__ import annotations
@@ -96,6 +97,9 @@ def _explains(state: EpisodeState, event: PlanEvent, drafts: list[ServiceEpisode
     """Issued episodes that a late issue makes of UNKNOWN-start closed ones (see above)."""
     out = []
     for draft in drafts:
+        if state.last(draft.episode_id) is not None:  # a redelivery explains nothing again
+            out.append(draft)
+            continue
         ended = _unknown_start_ended(state, draft.subtype)
         if ended is None or ended.end_date is None or draft.start_date > ended.end_date:
             out.append(draft)
