@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from hub.adapters.audit_sqlite import SqliteAuditLog
 from hub.adapters.avro.codec import AvroCodec, load_codec
 from hub.adapters.kafka.admin import describe_topics
 from hub.adapters.kafka.log import read_topic
 from hub.adapters.keys.staff_roles import SqliteStaffRoles
+from hub.adapters.keys.subject_keys import SqliteSubjectKeys
 from hub.adapters.store.sql.store import SqlHubStore
 from hub.config import Settings
 from hub.domain.topic_access import WORKER
@@ -15,8 +17,18 @@ from hub.ports import LogRecord
 from hub.topics_spec import TopicSpec, load_topic_specs
 
 
+def subject_keys(settings: Settings) -> SqliteSubjectKeys:
+    """The data keys that seal each person record's personal fields (crypto-shredding)."""
+    return SqliteSubjectKeys(settings.state_dir / "keys" / "subject-keys.db")
+
+
 def codec(settings: Settings) -> AvroCodec:
-    return load_codec(settings.schemas_dir)
+    """The Avro codec; it seals personal fields with, and opens them from, the key store."""
+    return load_codec(settings.schemas_dir, subject_keys(settings))
+
+
+def audit_log(settings: Settings) -> SqliteAuditLog:
+    return SqliteAuditLog(settings.state_dir / "audit.db")
 
 
 def input_specs(settings: Settings) -> tuple[TopicSpec, ...]:
