@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -21,8 +23,9 @@ import pytest
 from hub.adapters.avro.codec import AvroCodec, UndecodableMessageError, load_codec
 from hub.adapters.kafka.client import admin_client
 from hub.adapters.kafka.connection import KafkaTarget
-from hub.adapters.kafka.log import read_topic
+from hub.adapters.kafka.log import read_topics
 from hub.adapters.keys.subject_keys import SqliteSubjectKeys
+from hub.ports import LogRecord
 from tests.integration.worker_harness import REPO, SCHEMAS, hub_cli, publish_authority
 
 pytestmark = pytest.mark.integration
@@ -83,20 +86,23 @@ def _names_them(text: str, details: dict[str, str]) -> list[str]:
     return shown
 
 
-async def _readable(bootstrap: KafkaTarget, topics: list[str], codec: AvroCodec,
-                    details: dict[str, str]) -> dict[str, int]:
-    """Per topic, how many records show the child (decoded with the hub's keys, or raw)."""
+def _readable(records: list[LogRecord], codec: AvroCodec,
+              details: dict[str, str]) -> dict[str, int]:
+    """Per topic, how many records show the child (decoded with ``codec``, or raw)."""
     shown: dict[str, int] = {}
     raw_nhs = details["nhs_number"].encode()
-    for topic in topics:
-        for record in await read_topic(bootstrap, topic):
-            try:
-                text = codec.decode(record.value).model_dump_json()
-            except UndecodableMessageError:
-                text = record.value.decode("utf-8", "replace")
-            if _names_them(text, details) or raw_nhs in record.value:
-                shown[topic] = shown.get(topic, 0) + 1
+    for record in records:
+        try:
+            text = codec.decode(record.value).model_dump_json()
+        except UndecodableMessageError:
+            text = record.value.decode("utf-8", "replace")
+        if _names_them(text, details) or raw_nhs in record.value:
+            shown[record.topic] = shown.get(record.topic, 0) + 1
     return shown
+
+
+def _mark(started: float, what: str) -> None:
+    print(f"{time.monotonic() - started:6.1f} s  {what}")
 
 
 def _counts(folder: Path) -> dict[str, Any]:
@@ -113,22 +119,25 @@ def test_an_erased_child_is_unreadable_everywhere_after_a_replay_and_counts_stay
     home = _home(tmp_path)
     keys = SqliteSubjectKeys(home / ".hub" / "state" / "keys" / "subject-keys.db")
     codec = load_codec(SCHEMAS, keys)  # as `hub connect` builds it (hub.bootstrap.codec)
-    authority = asyncio.run(publish_authority(tmp_path, kafka_broker, NAMESPACE, children=60,
+    authority = asyncio.run(publish_authority(tmp_path, kafka_broker, NAMESPACE, children=30,
                                               codec=codec))
     authority.add_staff("dpo.one", "data_officer")
     authority.add_staff("sam.worker", "practitioner")
     env = {**authority.env(), "HUB_HOME": str(home), "COLUMNS": "200"}
     env.pop("HUB_SOURCE_NAMESPACE", None)
+    _mark(started, "published")
     hub_cli(env, "worker", "--until-drained", timeout=240)
+    _mark(started, "worker drained")
     hub_cli(env, "census", "compile", "--year", YEAR, "--out", str(tmp_path / "before"),
             "--no-validate")
 
+    _mark(started, "census compiled")
     child, details, records = _someone(authority.database)
     sources = [s.name for s in authority.specs if s.name.split(".", 1)[1].startswith("cin.source")]
     # before: the worker reads who the child is, nobody reads it from the raw bytes
-    assert asyncio.run(_readable(kafka_broker, sources, codec, details)), "nothing to erase"
-    plain = load_codec(SCHEMAS)  # a consumer without the key store
-    assert not asyncio.run(_readable(kafka_broker, sources, plain, details))
+    published = asyncio.run(read_topics(kafka_broker, sources))
+    assert _readable(published, codec, details), "nothing to erase"
+    assert _readable(published, load_codec(SCHEMAS), details) == {}  # no key store: sealed
 
     refused = hub_cli_status(env, "erase", "--child", child, "--by", "sam.worker",
                              "--reason", "SAR-TEST-1")
@@ -137,7 +146,9 @@ def test_an_erased_child_is_unreadable_everywhere_after_a_replay_and_counts_stay
     assert f"{len(records)} person records" in erased.stdout
     for value in details.values():
         assert value not in erased.stdout + erased.stderr  # no personal data in the output
+    _mark(started, "erased")
     hub_cli(env, "replay", "--year", YEAR, "--name", "r1", "--no-validate", timeout=240)
+    _mark(started, "replayed")
 
     # the stores: the current one blanked, the replay's rebuilt without the child's details
     pointer = json.loads((home / ".hub" / "state" / f"active-{NAMESPACE}.json").read_text())
@@ -157,7 +168,7 @@ def test_an_erased_child_is_unreadable_everywhere_after_a_replay_and_counts_stay
               if "dead-letter" not in t]
     assert len(topics) > 10 and any(t.startswith("r1.") for t in topics)
     after = load_codec(SCHEMAS, SqliteSubjectKeys(keys.path))
-    assert asyncio.run(_readable(kafka_broker, topics, after, details)) == {}
+    assert _readable(asyncio.run(read_topics(kafka_broker, topics)), after, details) == {}
 
     # counts unchanged: the live census before the erasure against the replay's after it
     assert _counts(home / ".hub" / "state" / "replays" / "r1" / "census") == _counts(
@@ -171,8 +182,7 @@ def test_an_erased_child_is_unreadable_everywhere_after_a_replay_and_counts_stay
     print(f"erasure test took {time.monotonic() - started:.1f} s")
 
 
-def hub_cli_status(env: dict[str, str], *args: str) -> Any:
-    import subprocess
-    import sys
+def hub_cli_status(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``hub <args>`` whatever its exit code."""
     return subprocess.run([sys.executable, "-m", "hub", *args], env=env, capture_output=True,
                           text=True, timeout=120, check=False)
