@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
@@ -24,12 +25,15 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS destroyed (key_id TEXT PRIMARY KEY, destroyed_at TEXT NOT NULL)",
 )
 KEY_BYTES = 32
+REVALIDATE_AFTER_S = 30.0
+"""How long a process trusts a key it has read: a long-running worker stops opening an erased
+child's fields at most this long after ``hub erase``."""
 
 
 class SqliteSubjectKeys:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._known: dict[str, bytes | None] = {}
+        self._known: dict[str, tuple[bytes | None, float]] = {}
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         path.touch(mode=0o600, exist_ok=True)
         os.chmod(path, 0o600)
@@ -43,10 +47,17 @@ class SqliteSubjectKeys:
             db.execute("PRAGMA secure_delete = ON")
             yield db
 
+    def _cached(self, key_id: str) -> tuple[bool, bytes | None]:
+        found = self._known.get(key_id)
+        if found is None or time.monotonic() - found[1] > REVALIDATE_AFTER_S:
+            return False, None
+        return True, found[0]
+
     def key_for(self, key_id: str) -> bytes | None:
         """The record's key, made now if it has none; None once it has been destroyed."""
-        if key_id in self._known:
-            return self._known[key_id]
+        hit, cached = self._cached(key_id)
+        if hit:
+            return cached
         with self._db() as db:
             gone = db.execute("SELECT 1 FROM destroyed WHERE key_id = ?", (key_id,)).fetchone()
             if gone is None:
@@ -54,19 +65,20 @@ class SqliteSubjectKeys:
                            (key_id, os.urandom(KEY_BYTES)))
             row = db.execute("SELECT key FROM data_keys WHERE key_id = ?", (key_id,)).fetchone()
         key = None if row is None else bytes(row[0])
-        self._known[key_id] = key
+        self._known[key_id] = (key, time.monotonic())
         return key
 
     def existing(self, key_id: str) -> bytes | None:
         """The record's key if it still exists (never makes one)."""
-        if key_id in self._known:
-            return self._known[key_id]
+        hit, cached = self._cached(key_id)
+        if hit:
+            return cached
         with self._db() as db:
             row = db.execute("SELECT key FROM data_keys WHERE key_id = ?", (key_id,)).fetchone()
         if row is None:
             return None  # not cached: a key made later by another process is found then
         key = bytes(row[0])
-        self._known[key_id] = key
+        self._known[key_id] = (key, time.monotonic())
         return key
 
     def destroy(self, key_ids: Iterable[str]) -> int:
@@ -82,5 +94,5 @@ class SqliteSubjectKeys:
         with closing(sqlite3.connect(self.path)) as db:
             db.execute("VACUUM")  # no copy of a destroyed key left in a free page
         for i in ids:
-            self._known[i] = None
+            self._known[i] = (None, float("inf"))  # destroyed here: for good
         return found

@@ -132,3 +132,16 @@ def test_the_key_store_is_private(keys: SqliteSubjectKeys) -> None:
     keys.key_for("ecaf:CAF-1")
     assert keys.path.stat().st_mode & 0o777 == 0o600
     assert keys.path.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_long_running_reader_stops_opening_a_record_once_another_process_erased_it(
+    keys: SqliteSubjectKeys, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    caf = _caf()
+    worker = load_codec(SCHEMAS, keys)  # e.g. a worker that has read the key already
+    data = worker.encode(caf)
+    assert _subject(worker, data).given_name == "Amelia"
+    SqliteSubjectKeys(keys.path).destroy([record_id_of(caf)])  # `hub erase`, elsewhere
+    assert _subject(worker, data).given_name == "Amelia"  # trusted for a short while
+    monkeypatch.setattr("hub.adapters.keys.subject_keys.REVALIDATE_AFTER_S", 0.0)
+    assert _subject(worker, data).given_name is None
