@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,18 +34,20 @@ class SqliteSubjectKeys:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._known: dict[str, tuple[bytes | None, float]] = {}
+        self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         path.touch(mode=0o600, exist_ok=True)
         os.chmod(path, 0o600)
-        with self._db() as db:
-            for statement in _SCHEMA:
-                db.execute(statement)
+        # one connection per process, in WAL mode: a key is one small commit, no fsync each
+        self._conn = sqlite3.connect(path, timeout=30.0, check_same_thread=False,
+                                     isolation_level=None)
+        for pragma in ("journal_mode = WAL", "synchronous = NORMAL", "secure_delete = ON"):
+            self._conn.execute(f"PRAGMA {pragma}")
+        for statement in _SCHEMA:
+            self._conn.execute(statement)
 
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=30.0)) as db, db:
-            db.execute("PRAGMA secure_delete = ON")
-            yield db
+    def close(self) -> None:
+        self._conn.close()
 
     def _cached(self, key_id: str) -> tuple[bool, bytes | None]:
         found = self._known.get(key_id)
@@ -58,12 +60,20 @@ class SqliteSubjectKeys:
         hit, cached = self._cached(key_id)
         if hit:
             return cached
-        with self._db() as db:
-            gone = db.execute("SELECT 1 FROM destroyed WHERE key_id = ?", (key_id,)).fetchone()
-            if gone is None:
-                db.execute("INSERT OR IGNORE INTO data_keys (key_id, key) VALUES (?, ?)",
-                           (key_id, os.urandom(KEY_BYTES)))
-            row = db.execute("SELECT key FROM data_keys WHERE key_id = ?", (key_id,)).fetchone()
+        with self._lock:
+            db = self._conn
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                gone = db.execute("SELECT 1 FROM destroyed WHERE key_id = ?", (key_id,)).fetchone()
+                if gone is None:
+                    db.execute("INSERT OR IGNORE INTO data_keys (key_id, key) VALUES (?, ?)",
+                               (key_id, os.urandom(KEY_BYTES)))
+                row = db.execute("SELECT key FROM data_keys WHERE key_id = ?",
+                                 (key_id,)).fetchone()
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
         key = None if row is None else bytes(row[0])
         self._known[key_id] = (key, time.monotonic())
         return key
@@ -73,8 +83,9 @@ class SqliteSubjectKeys:
         hit, cached = self._cached(key_id)
         if hit:
             return cached
-        with self._db() as db:
-            row = db.execute("SELECT key FROM data_keys WHERE key_id = ?", (key_id,)).fetchone()
+        with self._lock:
+            row = self._conn.execute("SELECT key FROM data_keys WHERE key_id = ?",
+                                     (key_id,)).fetchone()
         if row is None:
             return None  # not cached: a key made later by another process is found then
         key = bytes(row[0])
@@ -82,17 +93,25 @@ class SqliteSubjectKeys:
         return key
 
     def destroy(self, key_ids: Iterable[str]) -> int:
-        """Destroy these keys for good; the number that existed."""
+        """Destroy these keys for good; the number that existed. ``secure_delete`` zeroes
+        their bytes; the vacuum and a truncating checkpoint leave no copy in a free page or
+        in the write-ahead log."""
         ids = sorted(set(key_ids))
         now = datetime.now(UTC).isoformat()
-        with self._db() as db:
-            found = sum(
-                db.execute("DELETE FROM data_keys WHERE key_id = ?", (i,)).rowcount for i in ids
-            )
-            db.executemany("INSERT OR IGNORE INTO destroyed (key_id, destroyed_at) VALUES (?, ?)",
-                           [(i, now) for i in ids])
-        with closing(sqlite3.connect(self.path)) as db:
-            db.execute("VACUUM")  # no copy of a destroyed key left in a free page
+        with self._lock:
+            db = self._conn
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                found = sum(db.execute("DELETE FROM data_keys WHERE key_id = ?", (i,)).rowcount
+                            for i in ids)
+                db.executemany("INSERT OR IGNORE INTO destroyed (key_id, destroyed_at) "
+                               "VALUES (?, ?)", [(i, now) for i in ids])
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("VACUUM")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         for i in ids:
             self._known[i] = (None, float("inf"))  # destroyed here: for good
         return found
