@@ -5,6 +5,7 @@ record), the worker processes it, ``hub erase`` erases one child, and ``hub repl
 everything from the topics. Afterwards the child's name, date of birth, postcode and NHS number
 cannot be read in either store or in any retained topic of either namespace, decoded with the
 hub's own key store; the census counts are unchanged; the audit trail records the erasure.
+(Who may erase, and a reason that is not free text: tests/unit/usecases/test_erasure.py.)
 """
 
 from __future__ import annotations
@@ -12,19 +13,19 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from hub.adapters.audit_sqlite import SqliteAuditLog
 from hub.adapters.avro.codec import AvroCodec, UndecodableMessageError, load_codec
 from hub.adapters.kafka.client import admin_client
 from hub.adapters.kafka.connection import KafkaTarget
 from hub.adapters.kafka.log import read_topics
 from hub.adapters.keys.subject_keys import SqliteSubjectKeys
+from hub.audit import AuditQuery
 from hub.ports import LogRecord
 from tests.integration.worker_harness import REPO, SCHEMAS, hub_cli, publish_authority
 
@@ -122,7 +123,6 @@ def test_an_erased_child_is_unreadable_everywhere_after_a_replay_and_counts_stay
     authority = asyncio.run(publish_authority(tmp_path, kafka_broker, NAMESPACE, children=30,
                                               codec=codec))
     authority.add_staff("dpo.one", "data_officer")
-    authority.add_staff("sam.worker", "practitioner")
     env = {**authority.env(), "HUB_HOME": str(home), "COLUMNS": "200"}
     env.pop("HUB_SOURCE_NAMESPACE", None)
     _mark(started, "published")
@@ -139,9 +139,6 @@ def test_an_erased_child_is_unreadable_everywhere_after_a_replay_and_counts_stay
     assert _readable(published, codec, details), "nothing to erase"
     assert _readable(published, load_codec(SCHEMAS), details) == {}  # no key store: sealed
 
-    refused = hub_cli_status(env, "erase", "--child", child, "--by", "sam.worker",
-                             "--reason", "SAR-TEST-1")
-    assert refused.returncode == 1 and "data_officer" in refused.stderr
     erased = hub_cli(env, "erase", "--child", child, "--by", "dpo.one", "--reason", "SAR-TEST-1")
     assert f"{len(records)} person records" in erased.stdout
     for value in details.values():
@@ -174,15 +171,7 @@ def test_an_erased_child_is_unreadable_everywhere_after_a_replay_and_counts_stay
     assert _counts(home / ".hub" / "state" / "replays" / "r1" / "census") == _counts(
         tmp_path / "before")
 
-    audit = hub_cli(env, "audit", "--action", "erasure.erase", "--json")
-    [line] = audit.stdout.splitlines()
-    entry = json.loads(line)
-    assert (entry["actor"], entry["child_key"], entry["outcome"]) == (
-        "dpo.one", child, "SAR-TEST-1")
+    [entry] = SqliteAuditLog(home / ".hub" / "state" / "audit.db").query(
+        AuditQuery(action="erasure.erase"))
+    assert (entry.actor, entry.child_key, entry.outcome) == ("dpo.one", child, "SAR-TEST-1")
     print(f"erasure test took {time.monotonic() - started:.1f} s")
-
-
-def hub_cli_status(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    """``hub <args>`` whatever its exit code."""
-    return subprocess.run([sys.executable, "-m", "hub", *args], env=env, capture_output=True,
-                          text=True, timeout=120, check=False)
