@@ -14,6 +14,7 @@ from hub.adapters.kafka.client import cluster_answers
 from hub.adapters.kafka.log import read_topic
 from hub.adapters.keys import child_view_audit
 from hub.adapters.keys.staff_roles import SqliteStaffRoles
+from hub.adapters.keys.subject_keys import SqliteSubjectKeys
 from hub.adapters.store.sql.store import SqlHubStore
 from hub.config import Settings
 from hub.domain.intake_receipts import IntakeReceipt
@@ -27,8 +28,18 @@ from hub.usecases.child_views import ChildViews
 log = get_logger(__name__)
 
 
+def subject_keys(settings: Settings) -> SqliteSubjectKeys:
+    """The data keys that seal each person record's personal fields (crypto-shredding)."""
+    return SqliteSubjectKeys(settings.state_dir / "keys" / "subject-keys.db")
+
+
 def codec(settings: Settings) -> AvroCodec:
-    return load_codec(settings.schemas_dir)
+    """The Avro codec; it seals personal fields with, and opens them from, the key store."""
+    return load_codec(settings.schemas_dir, subject_keys(settings))
+
+
+def audit_log(settings: Settings) -> SqliteAuditLog:
+    return SqliteAuditLog(settings.state_dir / "audit.db")
 
 
 def input_specs(settings: Settings) -> tuple[TopicSpec, ...]:

@@ -53,6 +53,19 @@ class EventLog(Protocol):
         """Every record in ``topic`` from the beginning to its current end, per-key in order."""
 
 
+class SubjectKeys(Protocol):
+    """Data keys that seal each person record's personal fields (``hub.domain.erasure``)."""
+
+    def key_for(self, key_id: str) -> bytes | None:
+        """The record's key, made if it has none; None once destroyed (erased)."""
+
+    def existing(self, key_id: str) -> bytes | None:
+        """The record's key if it still exists; never makes one."""
+
+    def destroy(self, key_ids: Iterable[str]) -> int:
+        """Destroy these keys for good; how many existed."""
+
+
 @runtime_checkable
 class AckedEventLog(EventLog, Protocol):
     """An EventLog that can also wait for one record's acknowledgement alone."""
@@ -234,6 +247,11 @@ class HubStore(Protocol):
         placed once); a MERGE moves its ``record_ids`` to the survivor (``child_key``), a SPLIT
         to the key they left for (``child_key``), in the order the decisions were applied.
         """
+
+    def erase_person(self, child_key: str) -> int:
+        """Make the child's personal details unreadable (name, date of birth, postcode, NHS
+        numbers); identifiers the hub links by, tasks and counts stay. Rows changed."""
+        ...
 
     def episodes(self, child_key: str) -> list[ServiceEpisode]:
         """Service episodes at their highest version, by start date then episode id."""

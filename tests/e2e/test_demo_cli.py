@@ -1,13 +1,15 @@
 """``hub demo``, the README's main job, end to end in a fresh home: its own broker on free
 ports, every stage, the census files, the DfE validator, and the switch-over pointer that
 makes later commands (``hub census compile``, ``hub timeline``) show the demo; then a
-``hub replay`` of it, which must find nothing different and switch the hub over to itself."""
+``hub replay`` of it, which must find nothing different and switch the hub over to itself;
+then every file under ``.hub/`` and ``out/`` is private and holds no password or key."""
 
 from __future__ import annotations
 
 import json
 import os
 import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -81,5 +83,41 @@ def test_the_main_job_runs_every_stage_and_the_hub_then_serves_it(tmp_path: Path
         assert "rebuild.cin.hub.episodes.v1" in after.stdout
         assert (tmp_path / "after" / "cin_census.xml").read_bytes() == (
             census / "cin_census.xml").read_bytes()
+
+        # the secrets commands and an erasure write files too; then nothing under .hub/ or
+        # out/ is open to another user, and no password or key is in any file
+        secrets = [_printed(_hub(env, "inbox", "add-user", "dpo.one", "--team", "Front Door",
+                                 "--role", "data_officer")),
+                   _printed(_hub(env, "intake", "add-key", "csc"))]
+        erased = _hub(env, "erase", "--child", key, "--by", "dpo.one", "--reason", "SAR-E2E-1")
+        assert erased.returncode == 0, erased.stdout[-2000:] + erased.stderr[-2000:]
+        _assert_private(home, secrets)
     finally:
         _hub(env, "broker", "stop")
+    _assert_private(home, [])  # the broker's files as it left them
+
+
+def _printed(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return done.stdout.strip().splitlines()[0]
+
+
+def _assert_private(home: Path, secrets: list[str]) -> None:
+    """Every folder the hub made under ``home`` (``.hub/``, ``out/``) is 0700 and every file
+    0600 or tighter; no secret appears in any of them."""
+    open_to_others: list[str] = []
+    walked = 0
+    for top in (home / ".hub", home / "out"):
+        assert top.is_dir(), top
+        for path in [top, *top.rglob("*")]:
+            if path.is_symlink():
+                continue
+            walked += 1
+            mode = stat.S_IMODE(path.lstat().st_mode)
+            if mode & 0o077:
+                open_to_others.append(f"{oct(mode)} {path.relative_to(home)}")
+            if secrets and path.is_file():
+                data = path.read_bytes()
+                assert not [s for s in secrets if s.encode() in data], path
+    assert walked > 50
+    assert not open_to_others, "\n".join(open_to_others[:40])

@@ -82,10 +82,12 @@ class Authority:
 
 
 async def publish_authority(
-    tmp: Path, bootstrap: KafkaTarget, namespace: str, children: int = 300, seed: int = 5
+    tmp: Path, bootstrap: KafkaTarget, namespace: str, children: int = 300, seed: int = 5,
+    codec: AvroCodec | None = None,
 ) -> Authority:
     """Generate an authority and publish every export, each source as its own Kafka user on
-    a secured broker (whose namespace gets its ACLs first)."""
+    a secured broker (whose namespace gets its ACLs first). ``codec`` (default: one without
+    a key store, so nothing is sealed) lets a test publish as the connectors do."""
     exports = tmp / "exports"
     generate(exports, children, seed, CensusYear.parse("2025-26"))
     specs = load_topic_specs(REPO / "topics.yaml", namespace)
@@ -94,7 +96,7 @@ async def publish_authority(
         await apply_grants(bootstrap, namespace_grants(Settings(home=REPO), namespace))
     for source, name in EXPORT_FILES.items():
         async with KafkaEventLog(as_role(bootstrap, source_user(source))) as log:
-            publisher = Publisher(log, load_codec(SCHEMAS), specs)
+            publisher = Publisher(log, codec or load_codec(SCHEMAS), specs)
             await connect_file(CONNECTORS[source](TODAY), exports / name, publisher)
     return Authority(exports, specs, namespace, bootstrap, f"sqlite:///{tmp / 'hub.db'}",
                      staff_db=tmp / "inbox_users.db")

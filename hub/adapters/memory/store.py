@@ -204,6 +204,19 @@ class InMemoryHubStore:
     def person_records(self, child_key: str) -> list[PersonRecordView]:
         return [v for _, v in sorted(self._records.items()) if v.child_key == child_key]
 
+    def erase_person(self, child_key: str) -> int:
+        changed = 0
+        if child_key in self._people:
+            self._people[child_key] = dataclasses.replace(
+                self._people[child_key], given_name=None, family_name=None,
+                date_of_birth=None, postcode=None)
+            changed += 1
+        for key in [k for k in self._ids if k[0] == child_key and k[1] == "NHS_NUMBER"]:
+            del self._ids[key]
+            self._id_records.pop(key, None)
+            changed += 1
+        return changed
+
     def episodes(self, child_key: str) -> list[ServiceEpisode]:
         found = [e for e in self._episodes.values() if e.child_key == child_key]
         return sorted(found, key=lambda e: (e.start_date, e.episode_id))

@@ -31,6 +31,7 @@ def _register() -> None:
         deadletters,  # noqa: F401
         demo,  # noqa: F401
         demo_data,  # noqa: F401
+        erase,  # noqa: F401
         events,  # noqa: F401
         inbox,  # noqa: F401
         intake,  # noqa: F401

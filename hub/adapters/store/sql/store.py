@@ -14,7 +14,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 
-from hub.adapters.store.sql import lookups, queries
+from hub.adapters.store.sql import erasure, lookups, queries
 from hub.adapters.store.sql.batch import write_batch
 from hub.adapters.store.sql.schema import create_schema
 from hub.adapters.store.sql.writes import Writes, insert_for
@@ -63,6 +63,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA busy_timeout = 10000")  # the worker writes while the inbox reads
     cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA secure_delete = ON")  # an erased value leaves no bytes behind
     cursor.close()
 
 
@@ -119,6 +120,14 @@ class SqlHubStore:
 
     def person_records(self, child_key: str) -> list[PersonRecordView]:
         return self._read(lookups.person_records, child_key)
+
+    def erase_person(self, child_key: str) -> int:
+        with self.engine.begin() as conn:
+            changed = erasure.erase_person(conn, child_key)
+        if self.engine.dialect.name == "sqlite":  # no old page left in the write-ahead log
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        return changed
 
     def episodes(self, child_key: str) -> list[ServiceEpisode]:
         return self._read(lookups.episodes, child_key)
