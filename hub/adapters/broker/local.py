@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hub.adapters.broker import process as proc
+from hub.adapters.broker.cluster import ClusterError, LocalCluster, read_layout
 from hub.adapters.broker.config import (
     HOST,
     BrokerConfigError,
@@ -71,6 +72,13 @@ class LocalBroker:
     def start(self, timeout_s: float = 60.0) -> StartResult:
         self._require_local("starting")
         began = time.monotonic()
+        if (layout := read_layout(self.settings)) is not None:  # the recorded cluster instead
+            try:
+                layout, started = LocalCluster(self.settings).start(len(layout.nodes), timeout_s)
+            except ClusterError as exc:
+                raise BrokerError(str(exc)) from exc
+            first = LocalCluster(self.settings).pid(layout.nodes[0])
+            return StartResult(first or 0, not started, time.monotonic() - began)
         with proc.file_lock(self.paths.lock_file):
             pid = self._running_pid()
             if pid is not None:
