@@ -216,7 +216,8 @@ class LocalCluster:
             pids = {n.node_id: self.pid(n) for n in layout.nodes}
             started = {n.node_id: self._launch(layout, n)
                        for n in layout.nodes if pids[n.node_id] is None}
-            self._wait_ready(layout, pids | started, timeout_s)
+            pids.update(started)
+            self._wait_ready(layout, pids, timeout_s)
         log.debug("cluster started", nodes=len(layout.nodes), started=list(started.values()))
         return layout, list(started.values())
 
