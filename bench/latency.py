@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import signal
 import socket
@@ -32,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 from time_limit import step, time_limit
 
+from hub.adapters.kafka.client import KafkaAdminError
 from hub.adapters.kafka.consumer_lag import group_lag
 from hub.domain.child.tasks import task_id_for
 from hub.domain.outputs.codes import TaskType
@@ -92,12 +95,13 @@ def _task_id(i: int) -> str:
     return task_id_for(TaskType.SEN_PARTICIPATION, SOURCE, f"LAT-{i:06d}")
 
 
-async def _push_and_watch(url: str, key: str, database: str, rate: float, seconds: float,
-                          settle: float) -> tuple[dict[str, float], dict[str, float], int]:
-    """Push on schedule; return 202 times and first-seen times by task id, and errors."""
+async def _push_and_watch(url: str, keys: list[str], database: str, rate: float, seconds: float,
+                          settle: float) -> tuple[dict[str, float], dict[str, float], Counter[int]]:
+    """Push on schedule; return 202 times and first-seen times by task id, and the other
+    answers' status codes."""
     acked: dict[str, float] = {}
     seen: dict[str, float] = {}
-    errors = 0
+    errors: Counter[int] = Counter()
     engine = create_engine(database)
     wanted = {_task_id(i): i for i in range(int(rate * seconds))}
     query = text("SELECT task_id FROM tasks WHERE task_type = :t")
@@ -126,13 +130,12 @@ async def _push_and_watch(url: str, key: str, database: str, rate: float, second
             await asyncio.sleep(POLL_S)
 
     async def send(client: httpx.AsyncClient, i: int) -> None:
-        nonlocal errors
         answer = await client.post(f"{url}/events/SenAssessmentRequested", json=_body(i),
-                                   headers={"Authorization": f"Bearer {key}"})
+                                   headers={"Authorization": f"Bearer {keys[i % len(keys)]}"})
         if answer.status_code == 202:
             acked[_task_id(i)] = time.monotonic()
         else:
-            errors += 1
+            errors[answer.status_code] += 1
 
     watcher = asyncio.create_task(watch())
     async with httpx.AsyncClient(timeout=30.0) as client:
@@ -165,6 +168,16 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(10)
 
 
+def _wait_restored(logs: list[Path], limit_s: float = 300.0) -> None:
+    """Until every worker has restored its state tables and started its stages."""
+    step(f"the workers to restore their state ({', '.join(map(str, logs))})")
+    deadline = time.monotonic() + limit_s
+    while not all("state restored" in log.read_text(errors="replace") for log in logs):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"a worker did not start within {limit_s:.0f} s: {logs}")
+        time.sleep(0.5)
+
+
 def _wait_ready(url: str, limit_s: float = 120.0) -> None:
     step(f"the intake at {url} to answer /readyz")
     deadline = time.monotonic() + limit_s
@@ -178,8 +191,12 @@ def _wait_ready(url: str, limit_s: float = 120.0) -> None:
     raise TimeoutError(f"the intake at {url} was not ready within {limit_s:.0f} s")
 
 
-def _committed(bootstrap: str, namespace: str, topics: list[str], total: int) -> float:
-    left = asyncio.run(group_lag(bootstrap, f"{namespace}-cin-hub-resolver", topics))
+def _committed(bootstrap: str, namespace: str, topics: list[str], total: int) -> float | None:
+    """Share of the backlog the resolver has committed; None before its group exists."""
+    try:
+        left = asyncio.run(group_lag(bootstrap, f"{namespace}-cin-hub-resolver", topics))
+    except KafkaAdminError:
+        return None
     return round(1 - left / total, 3)
 
 
@@ -203,8 +220,13 @@ def main(rate: float, seconds: float, backlog_children: int, mode: str, seed: in
     step("`hub topics apply` and `hub intake add-key` for the live namespace")
     subprocess.run([sys.executable, "-m", "hub", "topics", "apply"], env=env, check=True,
                    stdout=subprocess.DEVNULL, timeout=300)
-    key = subprocess.run([sys.executable, "-m", "hub", "intake", "add-key", SOURCE], env=env,
-                         check=True, capture_output=True, text=True, timeout=120).stdout.split()[0]
+    # The intake allows each key 20 events/s (burst 500): the rate is spread over enough keys,
+    # as it would be over several sending systems.
+    keys = [
+        subprocess.run([sys.executable, "-m", "hub", "intake", "add-key", SOURCE], env=env,
+                       check=True, capture_output=True, text=True, timeout=120).stdout.split()[0]
+        for _ in range(max(1, math.ceil(rate / 15)))
+    ]
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     processes = [_start(["worker"], env, folder / "live-worker.log")]
@@ -214,24 +236,32 @@ def main(rate: float, seconds: float, backlog_children: int, mode: str, seed: in
     backlog_ns = backlog_env.get("HUB_TOPIC_NAMESPACE", live_ns)
     try:
         _wait_ready(url)
+        _wait_restored([folder / "live-worker.log"]
+                       + ([folder / "backlog-worker.log"] if mode == "replay" else []))
         before = _committed(settings.bootstrap, backlog_ns, published.source_topics,
                             published.events)
         step(f"pushing {rate:.0f} events/s for {seconds:.0f} s through {url}")
         acked, seen, errors = asyncio.run(
-            _push_and_watch(url, key, database, rate, seconds, settle))
+            _push_and_watch(url, keys, database, rate, seconds, settle))
         after = _committed(settings.bootstrap, backlog_ns, published.source_topics,
                            published.events)
     finally:
         for process in processes:
             _stop(process)
     latencies = [seen[t] - acked[t] for t in acked if t in seen]
+    start = min(acked.values(), default=0.0)
+    windows: dict[int, list[float]] = {}
+    for t in acked:
+        if t in seen:
+            windows.setdefault(int((acked[t] - start) // 10) * 10, []).append(seen[t] - acked[t])
     if not latencies:
         raise RuntimeError(f"no task reached the store; logs in {folder}")
     return {
         "rate_per_s": rate, "seconds": seconds, "backlog": mode,
         "backlog_children": backlog_children, "backlog_source_events": published.events,
         "backlog_committed_share_at_start": before, "backlog_committed_share_at_end": after,
-        "pushed": int(rate * seconds), "acknowledged": len(acked), "errors": errors,
+        "pushed": int(rate * seconds), "acknowledged": len(acked),
+        "refused_by_status": dict(errors),
         "tasks_seen": len(latencies), "tasks_missing": len(acked) - len(latencies),
         "latency_s": {
             "p50": round(statistics.median(latencies), 3),
@@ -240,6 +270,8 @@ def main(rate: float, seconds: float, backlog_children: int, mode: str, seed: in
             "max": round(max(latencies), 3),
             "poll_resolution": POLL_S,
         },
+        "p50_by_10s_of_pushing": {f"{w}-{w + 10}s": round(statistics.median(v), 2)
+                                  for w, v in sorted(windows.items())},
         "folder": str(folder),
     }
 
