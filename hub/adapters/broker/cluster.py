@@ -35,7 +35,12 @@ from hub.adapters.broker.config import (
 )
 from hub.adapters.broker.fetch import BrokerFetchError, ensure_kafka_jars, require_tool
 from hub.adapters.files.private import write_private
-from hub.adapters.kafka.client import admin_client, cluster_answers_now, quiet_aiokafka
+from hub.adapters.kafka.client import (
+    KafkaAdminError,
+    admin_client,
+    cluster_answers_now,
+    quiet_aiokafka,
+)
 from hub.config import CLUSTER_FILE, Settings
 from hub.logging import get_logger
 
@@ -315,7 +320,7 @@ def registered_brokers(bootstrap: str) -> int:
             try:
                 async with admin_client(bootstrap, 5.0) as admin:
                     return len((await admin.describe_cluster())["brokers"])
-            except Exception:
+            except (KafkaAdminError, OSError):  # not ready yet
                 return 0
 
     return asyncio.run(count())

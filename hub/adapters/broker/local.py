@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hub.adapters.broker import process as proc
-from hub.adapters.broker.cluster import ClusterError, LocalCluster, read_layout
+from hub.adapters.broker.cluster import (
+    ClusterError,
+    ClusterLayout,
+    LocalCluster,
+    NodeState,
+    read_layout,
+)
 from hub.adapters.broker.config import (
     HOST,
     BrokerConfigError,
@@ -95,6 +101,31 @@ class LocalBroker:
         seconds = time.monotonic() - began
         log.debug("broker started", pid=pid, bootstrap=self.settings.bootstrap, seconds=seconds)
         return StartResult(pid, already_running=False, seconds=seconds)
+
+    def layout(self) -> ClusterLayout | None:
+        """The recorded local cluster (``start_cluster``), or None: a single node."""
+        return read_layout(self.settings)
+
+    def start_cluster(
+        self, nodes: int, timeout_s: float = 120.0
+    ) -> tuple[ClusterLayout, list[int]]:
+        """Start the recorded cluster's missing nodes, or plan and start a new one."""
+        self._require_local("starting")
+        try:
+            return LocalCluster(self.settings).start(nodes, timeout_s)
+        except ClusterError as exc:
+            raise BrokerError(str(exc)) from exc
+
+    def stop_cluster(self, grace_s: float = 30.0) -> list[int]:
+        """Stop every node of the recorded cluster; the pids that were running."""
+        self._require_local("stopping")
+        try:
+            return LocalCluster(self.settings).stop(grace_s)
+        except ClusterError as exc:
+            raise BrokerError(str(exc)) from exc
+
+    def cluster_status(self) -> list[NodeState]:
+        return LocalCluster(self.settings).status()
 
     def stop(self, grace_s: float = 30.0) -> StopResult:
         self._require_local("stopping")

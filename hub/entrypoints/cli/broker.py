@@ -19,7 +19,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from hub.adapters.broker.cluster import ClusterError, LocalCluster, read_layout
 from hub.adapters.broker.cluster_secrets import write_cluster_secrets
 from hub.adapters.broker.fetch import BrokerFetchError, ensure_kafka_jars
 from hub.adapters.broker.local import BrokerError, BrokerStatus, ExternalClusterError, LocalBroker
@@ -51,7 +50,7 @@ def _run(action: Callable[[], T]) -> T:
     except ExternalClusterError as exc:
         _console(stderr=True).print(f"[yellow]{escape(str(exc))}[/yellow]", soft_wrap=True)
         raise typer.Exit(2) from None
-    except (BrokerError, ClusterError) as exc:
+    except BrokerError as exc:
         _console(stderr=True).print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from None
 
@@ -76,12 +75,13 @@ def start(
 ) -> None:
     """Start the broker (fetching its jars on first use); harmless if it already runs."""
     settings = _settings(secure)
-    if (nodes or 1) > 1 or (nodes is None and read_layout(settings) is not None):
-        _start_cluster(settings, nodes, timeout)
-        return
-    if read_layout(settings) is not None:
-        raise _refuse_single(settings)
     broker = LocalBroker(settings)
+    recorded = broker.layout()
+    if (nodes or 1) > 1 or (nodes is None and recorded is not None):
+        _start_cluster(broker, nodes, timeout)
+        return
+    if recorded is not None:
+        raise _refuse_single(settings)
     result = _run(lambda: broker.start(timeout_s=timeout))
     where = broker.settings.bootstrap
     if result.already_running:
@@ -92,12 +92,11 @@ def start(
         _secure_ready(broker.settings)
 
 
-def _start_cluster(settings: Settings, nodes: int | None, timeout: float) -> None:
-    cluster = LocalCluster(settings)
-    recorded = cluster.layout()
+def _start_cluster(broker: LocalBroker, nodes: int | None, timeout: float) -> None:
+    recorded = broker.layout()
     count = nodes or (len(recorded.nodes) if recorded else 3)
     began = time.monotonic()
-    layout, started = _run(lambda: cluster.start(count, timeout_s=max(timeout, 120.0)))
+    layout, started = _run(lambda: broker.start_cluster(count, timeout_s=max(timeout, 120.0)))
     seconds = time.monotonic() - began
     out = _console()
     if started:
@@ -141,13 +140,13 @@ def stop(
     secure: bool = typer.Option(False, "--secure", help=SECURE_HELP),
 ) -> None:
     """Stop the broker (or every node of the recorded cluster); harmless if not running."""
-    settings = _settings(secure)
-    if read_layout(settings) is not None:
-        pids = _run(lambda: LocalCluster(settings).stop(grace_s=grace))
+    broker = LocalBroker(_settings(secure))
+    if broker.layout() is not None:
+        pids = _run(lambda: broker.stop_cluster(grace_s=grace))
         _console().print(f"cluster stopped ({len(pids)} nodes were running)" if pids
                          else "cluster not running: nothing to stop")
         return
-    result = _run(lambda: LocalBroker(_settings(secure)).stop(grace_s=grace))
+    result = _run(lambda: broker.stop(grace_s=grace))
     if result.pid is None:
         _console().print("broker not running: nothing to stop")
     else:
@@ -158,11 +157,11 @@ def stop(
 @broker_app.command()
 def status(secure: bool = typer.Option(False, "--secure", help=SECURE_HELP)) -> None:
     """Show whether the broker runs, its pid, address, data dir and version."""
-    settings = _settings(secure)
-    if read_layout(settings) is not None:
-        _console().print(_cluster_table(settings))
+    broker = LocalBroker(_settings(secure))
+    if broker.layout() is not None:
+        _console().print(_cluster_table(broker))
         return
-    _console().print(_status_table(_run(LocalBroker(_settings(secure)).status)))
+    _console().print(_status_table(_run(broker.status)))
 
 
 def _status_table(status: BrokerStatus) -> Table:
@@ -180,18 +179,19 @@ def _status_table(status: BrokerStatus) -> Table:
     return table
 
 
-def _cluster_table(settings: Settings) -> Table:
-    cluster = LocalCluster(settings)
-    layout = cluster.layout()
-    assert layout is not None
+def _cluster_table(broker: LocalBroker) -> Table:
+    layout = broker.layout()
     table = Table("node", "state", "pid", "broker", "controller", "data dir", box=None)
-    for state in cluster.status():
+    for state in broker.cluster_status():
         node = state.node
         table.add_row(str(node.node_id),
                       "[green]running[/green]" if state.running else "[red]not running[/red]",
                       str(state.pid or "-"), node.bootstrap, str(node.controller_port),
                       escape(str(node.paths.data_dir)))
-    table.caption = (f"Apache Kafka {settings.kafka_version} KRaft cluster; replication factor "
+    if layout is None:  # deleted meanwhile
+        return table
+    version = broker.settings.kafka_version
+    table.caption = (f"Apache Kafka {version} KRaft cluster; replication factor "
                      f"{layout.replication_factor}, min in-sync replicas "
                      f"{layout.min_insync_replicas}; bootstrap {layout.bootstrap}")
     return table
