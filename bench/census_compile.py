@@ -29,6 +29,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from time_limit import time_limit
+
 from connectors.registry import CONNECTORS, EXPORT_FILES
 from hub import bootstrap
 from hub.adapters.avro.codec import AvroCodec
@@ -142,15 +144,16 @@ def main(children: int, seed: int, label: str, repeat: int, topics: bool) -> dic
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--children", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--year", default="2025-26")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--topics", action="store_true", help="read the topics a worker wrote")
-    args = parser.parse_args()
-    configure_logging("WARNING")  # stdout is the report
-    print(json.dumps(main(args.children, args.seed, args.year, args.repeat, args.topics),
-                     indent=2))
+    with time_limit("census_compile", 1800):
+        parser = argparse.ArgumentParser(
+            description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        parser.add_argument("--children", type=int, default=10_000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--year", default="2025-26")
+        parser.add_argument("--repeat", type=int, default=3)
+        parser.add_argument("--topics", action="store_true", help="read the topics a worker wrote")
+        args = parser.parse_args()
+        configure_logging("WARNING")  # stdout is the report
+        print(json.dumps(main(args.children, args.seed, args.year, args.repeat, args.topics),
+                         indent=2))

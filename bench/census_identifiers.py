@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
+from time_limit import time_limit
 
 from hub.domain.identifiers import is_valid_upn, normalise_upn
 
@@ -137,6 +138,7 @@ def main(exports: Path, census: Path, url: str) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
-        sys.exit(__doc__)
-    print(json.dumps(main(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]), indent=2))
+    with time_limit("census_identifiers", 1800):
+        if len(sys.argv) != 4:
+            sys.exit(__doc__)
+        print(json.dumps(main(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]), indent=2))

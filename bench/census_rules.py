@@ -43,6 +43,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from time_limit import time_limit
+
 from connectors.registry import CONNECTORS, EXPORT_FILES
 from hub import bootstrap
 from hub.adapters.memory.log import InMemoryEventLog
@@ -352,4 +354,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with time_limit("census_rules", 1800):
+        main()

@@ -34,6 +34,8 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+from time_limit import time_limit
+
 from connectors.base import MalformedFileError
 from connectors.registry import CONNECTORS
 from hub import bootstrap
@@ -130,4 +132,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with time_limit("connector_memory", 1800):
+        main()

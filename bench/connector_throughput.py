@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 
 from aiokafka import AIOKafkaProducer
+from time_limit import time_limit
 
 from connectors.base import Connector
 from connectors.registry import CONNECTORS, EXPORT_FILES
@@ -152,11 +153,12 @@ async def main(children: int, seed: int, formats: str = "hub") -> dict:  # type:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--children", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--formats", choices=("hub", "standard"), default="hub")
-    args = parser.parse_args()
-    print(json.dumps(asyncio.run(main(args.children, args.seed, args.formats)), indent=2))
+    with time_limit("connector_throughput", 1800):
+        parser = argparse.ArgumentParser(
+            description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        parser.add_argument("--children", type=int, default=10_000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--formats", choices=("hub", "standard"), default="hub")
+        args = parser.parse_args()
+        print(json.dumps(asyncio.run(main(args.children, args.seed, args.formats)), indent=2))

@@ -7,6 +7,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from time_limit import time_limit
+
 from hub.synthetic.calendar import CensusYear
 from hub.synthetic.writer import generate
 
@@ -24,4 +26,5 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    main([int(arg) for arg in sys.argv[1:]] or [1_000, 10_000, 100_000])
+    with time_limit("demo_data_scale", 1800):
+        main([int(arg) for arg in sys.argv[1:]] or [1_000, 10_000, 100_000])

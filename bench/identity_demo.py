@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 
 from identity_data import CACHE, dataset, load_truth
+from time_limit import time_limit
 
 from connectors.registry import EXPORT_FILES
 from hub.domain.identity.batch import resolve_all
@@ -119,4 +120,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with time_limit("identity_demo", 1800):
+        main()

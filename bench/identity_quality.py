@@ -22,6 +22,7 @@ from pathlib import Path
 
 from identity_data import dataset, load_records, load_truth
 from identity_demo import ordered
+from time_limit import time_limit
 
 from hub.domain.identity.batch import LinkSummary, resolve_all
 from hub.domain.identity.config import DEFAULT_CONFIG, MatchConfig, config_from_mapping
@@ -134,4 +135,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with time_limit("identity_quality", 1800):
+        main()

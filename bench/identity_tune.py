@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 
 from identity_data import dataset, load_records, load_truth
 from identity_demo import ordered
+from time_limit import time_limit
 
 from hub.domain.identity.blocking import query_keys
 from hub.domain.identity.config import DEFAULT_CONFIG
@@ -110,4 +111,5 @@ def costs(decisions: list, truth: dict[str, str], top: int) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with time_limit("identity_tune", 3600):
+        main()

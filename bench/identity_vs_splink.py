@@ -20,6 +20,7 @@ from pathlib import Path
 from identity_data import dataset, load_records, load_truth
 from identity_quality import TARGETS
 from splink_model import run_splink
+from time_limit import time_limit
 
 from hub.domain.identity.config import DEFAULT_CONFIG
 from hub.domain.identity.evaluation import pairwise_quality
@@ -104,4 +105,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with time_limit("identity_vs_splink", 3600):
+        main()

@@ -35,6 +35,7 @@ from replay_common import (
     publish,
     report,
 )
+from time_limit import step, time_limit
 
 from hub import bootstrap
 from hub.adapters.kafka.log import read_topic
@@ -57,7 +58,8 @@ def _killed_run(published: Published, env: dict[str, str], kills: int, budget: f
                 rng: random.Random) -> list[dict]:  # type: ignore[type-arg]
     log = published.folder / env["HUB_TOPIC_NAMESPACE"] / "worker.log"
     points = []
-    for _ in range(kills):
+    for kill in range(kills):
+        step(f"worker {kill + 1} of {kills} to run until its SIGKILL (its log: {log})")
         with log.open("ab") as out:
             worker = subprocess.Popen([sys.executable, "-m", "hub", "worker"], env=env,
                                       stdout=out, stderr=subprocess.STDOUT)
@@ -102,11 +104,12 @@ def main(children: int, kills: int, seed: int) -> int:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--children", type=int, default=14_000)
-    parser.add_argument("--kills", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
-    sys.exit(main(args.children, args.kills, args.seed))
+    with time_limit("kill_restart", 3600):
+        parser = argparse.ArgumentParser(
+            description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        parser.add_argument("--children", type=int, default=14_000)
+        parser.add_argument("--kills", type=int, default=5)
+        parser.add_argument("--seed", type=int, default=7)
+        args = parser.parse_args()
+        sys.exit(main(args.children, args.kills, args.seed))

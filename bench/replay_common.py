@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from time_limit import step
+
 from connectors.registry import CONNECTORS, EXPORT_FILES
 from hub import bootstrap
 from hub.adapters.broker.local import LocalBroker
@@ -55,6 +57,7 @@ def broker_settings() -> Settings:
 async def publish(settings: Settings, folder: Path, children: int, seed: int) -> Published:
     """A synthetic authority through every connector into a fresh namespace."""
     namespace = f"bench-{uuid.uuid4().hex[:8]}"
+    step(f"generating and publishing {children} children through the connectors")
     exports = folder / "exports"
     generate(exports, children, seed, CensusYear.parse(YEAR))
     specs = load_topic_specs(settings.topics_file, namespace)
@@ -87,6 +90,7 @@ def hub(env: dict[str, str], *args: str, log: Path | None = None,
         limit_s: float = HUB_COMMAND_LIMIT_S) -> None:
     """Run one ``hub`` command; after ``limit_s`` give up, naming the command and its log."""
     stdout = log.open("ab") if log else subprocess.DEVNULL
+    step(f"`hub {' '.join(args)}` to finish" + (f" (its log: {log})" if log else ""))
     try:
         subprocess.run([sys.executable, "-m", "hub", *args], env=env, stdout=stdout,
                        stderr=subprocess.STDOUT, check=True, timeout=limit_s)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from replay_common import broker_settings, census, drain, prepare, publish, report
+from time_limit import step, time_limit
 
 from hub.adapters.kafka.admin import describe_topics
 
@@ -74,6 +75,7 @@ def main(children: int, seed: int) -> dict:  # type: ignore[type-arg]
     settings = broker_settings()
     folder = Path(tempfile.mkdtemp(prefix="cinhub-replay-"))
     published = asyncio.run(publish(settings, folder, children, seed))
+    step(f"the broker to return the {published.events} source events to a bare consumer")
     raw_count, raw_seconds = asyncio.run(_raw_consume(settings.bootstrap, published.source_topics))
     if raw_count != published.events:
         raise RuntimeError(f"raw consume read {raw_count} of {published.events} source events")
@@ -94,10 +96,11 @@ def main(children: int, seed: int) -> dict:  # type: ignore[type-arg]
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--children", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=3)
-    args = parser.parse_args()
-    report(main(args.children, args.seed))
+    with time_limit("replay_throughput", 3600):
+        parser = argparse.ArgumentParser(
+            description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        parser.add_argument("--children", type=int, default=10_000)
+        parser.add_argument("--seed", type=int, default=3)
+        args = parser.parse_args()
+        report(main(args.children, args.seed))

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import URL, make_url
 
+CLUSTER_FILE = "cluster.json"  # under the state dir: the local multi-node cluster's layout
 SecurityProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 
 
@@ -63,6 +64,7 @@ class Settings(BaseModel):
     controller_port: int = 19093
     broker_heap: str = "512m"
     bootstrap_servers: str | None = None
+    cluster_bootstrap: str | None = None  # the local cluster's nodes, from cluster.json
     database_url: str | None = None
     topic_namespace: str = ""
     source_namespace: str | None = None  # where sources and staff commands are read (replay)
@@ -105,7 +107,8 @@ class Settings(BaseModel):
 
     @property
     def bootstrap(self) -> str:
-        return self.bootstrap_servers or f"127.0.0.1:{self.broker_port}"
+        return (self.bootstrap_servers or self.cluster_bootstrap
+                or f"127.0.0.1:{self.broker_port}")
 
     @property
     def staff_directory_file(self) -> Path:
@@ -189,13 +192,26 @@ def load_settings(env: dict[str, str] | None = None, *, follow: bool = True) -> 
     security = dict(values.get("kafka_security", {}))
     security.update({field: env[var] for var, field in _SECURITY_ENV.items() if env.get(var)})
     values["kafka_security"] = security
-    settings = Settings(**values)
+    settings = _follow_cluster(Settings(**values), explicit_factor="replication_factor" in values)
     if not follow:
         return settings
     followed = follow_switch(settings)
     if overridden := switch_overrides(env, settings, followed):
         _log_overrides(overridden, followed)
     return followed
+
+
+def _follow_cluster(settings: Settings, *, explicit_factor: bool) -> Settings:
+    """With a local cluster recorded (``hub broker start --nodes 3``), clients bootstrap from
+    all its nodes and topics get its replication factor unless one is set explicitly."""
+    layout = settings.state_dir / CLUSTER_FILE
+    if not settings.uses_local_broker or not layout.is_file():
+        return settings
+    recorded = json.loads(layout.read_text(encoding="utf-8"))
+    update: dict[str, Any] = {"cluster_bootstrap": recorded["bootstrap"]}
+    if not explicit_factor:
+        update["replication_factor"] = int(recorded["replication_factor"])
+    return settings.model_copy(update=update)
 
 
 _SWITCHED = {"HUB_DATABASE_URL": "database_url", "HUB_TOPIC_NAMESPACE": "topic_namespace"}

@@ -11,7 +11,7 @@ import hashlib
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -48,6 +48,7 @@ class Authority:
     bootstrap: KafkaTarget  # the admin's connection on a secured broker
     database: str
     staff_db: Path | None = None  # the staff directory the worker verifies actors against
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. HUB_REPLICATION_FACTOR
 
     def topic(self, name: str) -> str:
         return f"{self.namespace}.{name}"
@@ -70,6 +71,7 @@ class Authority:
             **kafka,
             "HUB_DATABASE_URL": self.database,
             **({"HUB_STAFF_DB": str(self.staff_db)} if self.staff_db else {}),
+            **self.extra_env,
         }
 
     def add_staff(self, user: str, *roles: str) -> None:
@@ -81,16 +83,30 @@ class Authority:
             SqliteStaffRoles(self.staff_db).grant(user, role)
 
 
+def authority_specs(
+    namespace: str, partitions: int | None = None, replication: int | None = None
+) -> tuple[TopicSpec, ...]:
+    """The declared topics in ``namespace``, optionally with other partitions or replicas."""
+    update: dict[str, int] = {}
+    if partitions is not None:
+        update["partitions"] = partitions
+    if replication is not None:
+        update["replication_factor"] = replication
+    return tuple(s.model_copy(update=update)
+                 for s in load_topic_specs(REPO / "topics.yaml", namespace))
+
+
 async def publish_authority(
     tmp: Path, bootstrap: KafkaTarget, namespace: str, children: int = 300, seed: int = 5,
     codec: AvroCodec | None = None,
+    *, partitions: int | None = None, replication: int | None = None,
 ) -> Authority:
     """Generate an authority and publish every export, each source as its own Kafka user on
     a secured broker (whose namespace gets its ACLs first). ``codec`` (default: one without
     a key store, so nothing is sealed) lets a test publish as the connectors do."""
     exports = tmp / "exports"
     generate(exports, children, seed, CensusYear.parse("2025-26"))
-    specs = load_topic_specs(REPO / "topics.yaml", namespace)
+    specs = authority_specs(namespace, partitions, replication)
     await apply_topics(bootstrap, specs)
     if isinstance(bootstrap, KafkaConnection) and bootstrap.security.uses_sasl:
         await apply_grants(bootstrap, namespace_grants(Settings(home=REPO), namespace))

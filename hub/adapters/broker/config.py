@@ -137,16 +137,22 @@ def java_command(java: str, lib_dir: Path, paths: BrokerPaths, heap: str) -> lis
 
 
 def format_storage(
-    java: str, lib_dir: Path, paths: BrokerPaths, secret_args: Sequence[str] = ()
+    java: str,
+    lib_dir: Path,
+    paths: BrokerPaths,
+    secret_args: Sequence[str] = (),
+    cluster_id: str | None = None,
 ) -> bool:
     """Format the KRaft log dir once. Returns False if it was already formatted.
 
     ``secret_args`` (SCRAM credentials) reach the tool through a 0600 argument file, deleted
-    afterwards, so no password shows in a process listing."""
+    afterwards, so no password shows in a process listing. The nodes of one cluster share
+    ``cluster_id``; a single node gets a fresh one."""
     if (paths.data_dir / "meta.properties").is_file():
         return False
     tool = [*java_command(java, lib_dir, paths, "256m"), "kafka.tools.StorageTool"]
-    cluster_id = _run_tool([*tool, "random-uuid"]).strip().splitlines()[-1]
+    if cluster_id is None:
+        cluster_id = _run_tool([*tool, "random-uuid"]).strip().splitlines()[-1]
     format_args = ["format", "-t", cluster_id, "-c", str(paths.config_file), *secret_args]
     if not secret_args:
         _run_tool([*tool, *format_args])

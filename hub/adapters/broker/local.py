@@ -13,6 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hub.adapters.broker import process as proc
+from hub.adapters.broker.cluster import (
+    ClusterError,
+    ClusterLayout,
+    LocalCluster,
+    NodeState,
+    read_layout,
+)
 from hub.adapters.broker.config import (
     HOST,
     BrokerConfigError,
@@ -71,6 +78,13 @@ class LocalBroker:
     def start(self, timeout_s: float = 60.0) -> StartResult:
         self._require_local("starting")
         began = time.monotonic()
+        if (layout := read_layout(self.settings)) is not None:  # the recorded cluster instead
+            try:
+                layout, started = LocalCluster(self.settings).start(len(layout.nodes), timeout_s)
+            except ClusterError as exc:
+                raise BrokerError(str(exc)) from exc
+            first = LocalCluster(self.settings).pid(layout.nodes[0])
+            return StartResult(first or 0, not started, time.monotonic() - began)
         with proc.file_lock(self.paths.lock_file):
             pid = self._running_pid()
             if pid is not None:
@@ -87,6 +101,31 @@ class LocalBroker:
         seconds = time.monotonic() - began
         log.debug("broker started", pid=pid, bootstrap=self.settings.bootstrap, seconds=seconds)
         return StartResult(pid, already_running=False, seconds=seconds)
+
+    def layout(self) -> ClusterLayout | None:
+        """The recorded local cluster (``start_cluster``), or None: a single node."""
+        return read_layout(self.settings)
+
+    def start_cluster(
+        self, nodes: int, timeout_s: float = 120.0
+    ) -> tuple[ClusterLayout, list[int]]:
+        """Start the recorded cluster's missing nodes, or plan and start a new one."""
+        self._require_local("starting")
+        try:
+            return LocalCluster(self.settings).start(nodes, timeout_s)
+        except ClusterError as exc:
+            raise BrokerError(str(exc)) from exc
+
+    def stop_cluster(self, grace_s: float = 30.0) -> list[int]:
+        """Stop every node of the recorded cluster; the pids that were running."""
+        self._require_local("stopping")
+        try:
+            return LocalCluster(self.settings).stop(grace_s)
+        except ClusterError as exc:
+            raise BrokerError(str(exc)) from exc
+
+    def cluster_status(self) -> list[NodeState]:
+        return LocalCluster(self.settings).status()
 
     def stop(self, grace_s: float = 30.0) -> StopResult:
         self._require_local("stopping")

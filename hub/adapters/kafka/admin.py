@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Collection, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Collection, Sequence
+from typing import Any, TypeVar
 
 from aiokafka.admin import NewPartitions, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
@@ -18,6 +18,7 @@ from aiokafka.errors import KafkaError
 
 from hub.adapters.kafka.client import (
     KafkaAdminError,
+    RetriableKafkaAdminError,
     admin_client,
     cluster_answers,
     raise_for_code,
@@ -30,18 +31,43 @@ from hub.adapters.kafka.topic_drift import (
     compare,
     needs_more_partitions,
 )
+from hub.logging import get_logger
 from hub.topics_spec import TopicSpec
+
+log = get_logger(__name__)
+T = TypeVar("T")
 
 __all__ = ["KafkaAdminError", "apply_topics", "cluster_answers", "describe_topics"]
 
 TOPIC_ALREADY_EXISTS = 36
 DYNAMIC_TOPIC_CONFIG = 1  # DescribeConfigs config_source: set on the topic itself
+RETRY_S = 90.0  # how long an admin operation retries while a cluster node is down
+_RETRY_PAUSE_S = 1.0
+
+
+async def retrying(action: Callable[[], Awaitable[T]], what: str, retry_s: float = RETRY_S) -> T:
+    """Run ``action`` (idempotent) again after a retriable failure, for up to ``retry_s``:
+    with one node of a cluster down, a request may reach it or find too few replicas until
+    the cluster settles or the node is back."""
+    deadline = time.monotonic() + retry_s
+    while True:
+        try:
+            return await action()
+        except RetriableKafkaAdminError as exc:
+            if time.monotonic() >= deadline:
+                raise KafkaAdminError(f"{exc} (still failing after {retry_s:.0f} s)") from exc
+            log.warning("kafka admin operation failed, retrying", operation=what,
+                        error=type(exc.__cause__ or exc).__name__)
+            await asyncio.sleep(_RETRY_PAUSE_S)
 
 
 async def describe_topics(bootstrap: KafkaTarget, names: Collection[str]) -> dict[str, ActualTopic]:
     """The actual state of those of ``names`` that exist (missing ones are left out)."""
-    async with admin_client(bootstrap) as admin:
-        return await _describe(admin, names)
+    async def once() -> dict[str, ActualTopic]:
+        async with admin_client(bootstrap) as admin:
+            return await _describe(admin, names)
+
+    return await retrying(once, "describe topics")
 
 
 async def apply_topics(
@@ -50,8 +76,19 @@ async def apply_topics(
     *,
     increase_partitions: bool = False,
     timeout_s: float = 30.0,
+    retry_s: float = RETRY_S,
 ) -> ApplyReport:
     """Create missing topics, optionally add partitions, and report drift on the rest."""
+    async def once() -> ApplyReport:
+        return await _apply(bootstrap, specs, increase_partitions, timeout_s)
+
+    return await retrying(once, "apply topics", retry_s)
+
+
+async def _apply(
+    bootstrap: KafkaTarget, specs: Sequence[TopicSpec], increase_partitions: bool,
+    timeout_s: float,
+) -> ApplyReport:
     async with admin_client(bootstrap, timeout_s) as admin:
         actual = await _describe(admin, [spec.name for spec in specs])
         created, actual = await _create_missing(admin, specs, actual, timeout_s)

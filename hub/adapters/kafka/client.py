@@ -19,6 +19,15 @@ class KafkaAdminError(RuntimeError):
     """The cluster could not be reached or refused a topic operation."""
 
 
+class RetriableKafkaAdminError(KafkaAdminError):
+    """A failure that passes when the cluster settles: a node down or just restarted (a
+    request to it fails, leadership moves), or too few live brokers for a topic's replicas."""
+
+
+# INVALID_REPLICATION_FACTOR: fewer live brokers than replicas, e.g. one node of three down.
+_RETRIABLE_CODES = frozenset({38})
+
+
 @contextlib.asynccontextmanager
 async def admin_client(bootstrap: KafkaTarget, timeout_s: float = 30.0) -> AsyncIterator[Any]:
     """A started admin client; aiokafka errors inside the block become KafkaAdminError."""
@@ -34,7 +43,9 @@ async def admin_client(bootstrap: KafkaTarget, timeout_s: float = 30.0) -> Async
     try:
         yield client
     except (KafkaError, TimeoutError) as exc:
-        raise KafkaAdminError(f"Kafka at {bootstrap}: {type(exc).__name__} {exc}") from exc
+        retriable = isinstance(exc, TimeoutError) or exc.retriable
+        error = RetriableKafkaAdminError if retriable else KafkaAdminError
+        raise error(f"Kafka at {bootstrap}: {type(exc).__name__} {exc}") from exc
     finally:
         await _close_quietly(client)
 
@@ -63,8 +74,10 @@ def cluster_answers_now(bootstrap: KafkaTarget, timeout_s: float = 5.0) -> bool:
 def raise_for_code(code: int, action: str, message: str | None = None) -> None:
     if code == 0:
         return
-    name = for_code(code).__name__
-    raise KafkaAdminError(f"could not {action}: {name}{f' ({message})' if message else ''}")
+    kind = for_code(code)
+    error = (RetriableKafkaAdminError if kind.retriable or code in _RETRIABLE_CODES
+             else KafkaAdminError)
+    raise error(f"could not {action}: {kind.__name__}{f' ({message})' if message else ''}")
 
 
 @contextlib.contextmanager

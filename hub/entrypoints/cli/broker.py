@@ -1,4 +1,6 @@
-"""``hub broker start|stop|status``: the local single-node Kafka broker for development.
+"""``hub broker start|stop|status``: the local Kafka broker for development: one node, or a
+three-node cluster with ``--nodes 3`` (recorded in ``.hub/state/cluster.json``, which stop and
+status then follow).
 
 Exit codes: 0 done (including "already running" and "not running"), 1 failed,
 2 refused because ``KAFKA_BOOTSTRAP_SERVERS`` points the hub at another cluster.
@@ -7,6 +9,7 @@ Exit codes: 0 done (including "already running" and "not running"), 1 failed,
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -30,7 +33,7 @@ from hub.usecases.topic_grants import namespace_grants
 T = TypeVar("T")
 
 broker_app = typer.Typer(
-    help="Run the local single-node Kafka broker (KRaft, 127.0.0.1) for development.",
+    help="Run the local Kafka broker (KRaft, 127.0.0.1; one node or --nodes 3) for development.",
     no_args_is_help=True,
 )
 app.add_typer(broker_app, name="broker")
@@ -64,9 +67,21 @@ def _settings(secure: bool) -> Settings:
 def start(
     timeout: float = typer.Option(60.0, help="seconds to wait for the broker to answer"),
     secure: bool = typer.Option(False, "--secure", help=SECURE_HELP),
+    nodes: int | None = typer.Option(
+        None, "--nodes", min=1,
+        help="3 (or more): a KRaft cluster on loopback, replication 3, min in-sync replicas 2; "
+        "default: the recorded cluster if there is one, else a single node",
+    ),
 ) -> None:
     """Start the broker (fetching its jars on first use); harmless if it already runs."""
-    broker = LocalBroker(_settings(secure))
+    settings = _settings(secure)
+    broker = LocalBroker(settings)
+    recorded = broker.layout()
+    if (nodes or 1) > 1 or (nodes is None and recorded is not None):
+        _start_cluster(broker, nodes, timeout)
+        return
+    if recorded is not None:
+        raise _refuse_single(settings)
     result = _run(lambda: broker.start(timeout_s=timeout))
     where = broker.settings.bootstrap
     if result.already_running:
@@ -75,6 +90,30 @@ def start(
         _console().print(f"broker started (pid {result.pid}) at {where} in {result.seconds:.1f} s")
     if broker.settings.broker_secure:
         _secure_ready(broker.settings)
+
+
+def _start_cluster(broker: LocalBroker, nodes: int | None, timeout: float) -> None:
+    recorded = broker.layout()
+    count = nodes or (len(recorded.nodes) if recorded else 3)
+    began = time.monotonic()
+    layout, started = _run(lambda: broker.start_cluster(count, timeout_s=max(timeout, 120.0)))
+    seconds = time.monotonic() - began
+    out = _console()
+    if started:
+        out.print(f"cluster of {len(layout.nodes)} nodes: started {len(started)} "
+                  f"in {seconds:.1f} s")
+    else:
+        out.print(f"cluster of {len(layout.nodes)} nodes already running")
+    out.print(f"bootstrap {layout.bootstrap}; replication factor {layout.replication_factor}, "
+              f"min in-sync replicas {layout.min_insync_replicas}")
+
+
+def _refuse_single(settings: Settings) -> typer.Exit:
+    _console(stderr=True).print(
+        f"[red]error:[/red] a cluster is recorded in {settings.state_dir / 'cluster.json'}: "
+        "stop it and delete that file (and the cluster folder) to run a single node",
+        soft_wrap=True)
+    return typer.Exit(1)
 
 
 def _secure_ready(settings: Settings) -> None:
@@ -100,8 +139,14 @@ def stop(
     grace: float = typer.Option(30.0, help="seconds to wait after SIGTERM before SIGKILL"),
     secure: bool = typer.Option(False, "--secure", help=SECURE_HELP),
 ) -> None:
-    """Stop the broker this hub started; harmless if it is not running."""
-    result = _run(lambda: LocalBroker(_settings(secure)).stop(grace_s=grace))
+    """Stop the broker (or every node of the recorded cluster); harmless if not running."""
+    broker = LocalBroker(_settings(secure))
+    if broker.layout() is not None:
+        pids = _run(lambda: broker.stop_cluster(grace_s=grace))
+        _console().print(f"cluster stopped ({len(pids)} nodes were running)" if pids
+                         else "cluster not running: nothing to stop")
+        return
+    result = _run(lambda: broker.stop(grace_s=grace))
     if result.pid is None:
         _console().print("broker not running: nothing to stop")
     else:
@@ -112,7 +157,11 @@ def stop(
 @broker_app.command()
 def status(secure: bool = typer.Option(False, "--secure", help=SECURE_HELP)) -> None:
     """Show whether the broker runs, its pid, address, data dir and version."""
-    _console().print(_status_table(_run(LocalBroker(_settings(secure)).status)))
+    broker = LocalBroker(_settings(secure))
+    if broker.layout() is not None:
+        _console().print(_cluster_table(broker))
+        return
+    _console().print(_status_table(_run(broker.status)))
 
 
 def _status_table(status: BrokerStatus) -> Table:
@@ -127,6 +176,24 @@ def _status_table(status: BrokerStatus) -> Table:
     table.add_row("bootstrap", status.bootstrap)
     table.add_row("data dir", escape(str(status.data_dir)))
     table.add_row("version", f"Apache Kafka {status.version} (KRaft, single node)")
+    return table
+
+
+def _cluster_table(broker: LocalBroker) -> Table:
+    layout = broker.layout()
+    table = Table("node", "state", "pid", "broker", "controller", "data dir", box=None)
+    for state in broker.cluster_status():
+        node = state.node
+        table.add_row(str(node.node_id),
+                      "[green]running[/green]" if state.running else "[red]not running[/red]",
+                      str(state.pid or "-"), node.bootstrap, str(node.controller_port),
+                      escape(str(node.paths.data_dir)))
+    if layout is None:  # deleted meanwhile
+        return table
+    version = broker.settings.kafka_version
+    table.caption = (f"Apache Kafka {version} KRaft cluster; replication factor "
+                     f"{layout.replication_factor}, min in-sync replicas "
+                     f"{layout.min_insync_replicas}; bootstrap {layout.bootstrap}")
     return table
 
 
