@@ -204,8 +204,8 @@ class InMemoryHubStore:
     def person_records(self, child_key: str) -> list[PersonRecordView]:
         return [v for _, v in sorted(self._records.items()) if v.child_key == child_key]
 
-    def episodes(self, child_key: str) -> list[ServiceEpisode]:
-        found = [e for e in self._episodes.values() if e.child_key == child_key]
+    def episodes(self, child_key: str | None = None) -> list[ServiceEpisode]:
+        found = [e for e in self._episodes.values() if child_key in (None, e.child_key)]
         return sorted(found, key=lambda e: (e.start_date, e.episode_id))
 
     def rejection(self, command_id: str) -> CommandRejected | None:

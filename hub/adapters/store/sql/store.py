@@ -120,7 +120,7 @@ class SqlHubStore:
     def person_records(self, child_key: str) -> list[PersonRecordView]:
         return self._read(lookups.person_records, child_key)
 
-    def episodes(self, child_key: str) -> list[ServiceEpisode]:
+    def episodes(self, child_key: str | None = None) -> list[ServiceEpisode]:
         return self._read(lookups.episodes, child_key)
 
     def rejection(self, command_id: str) -> CommandRejected | None:
