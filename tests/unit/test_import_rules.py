@@ -64,8 +64,6 @@ DEBT: dict[str, set[str]] = {
     "hub/entrypoints/web/inbox/sign_in.py": {"hub.adapters.keys.sign_in_attempts"},
     "hub/entrypoints/web/intake/app.py": {"hub.adapters.prometheus_metrics"},
     "hub/entrypoints/web/metrics_http.py": {"hub.adapters.prometheus_metrics"},
-    "hub/usecases/census_compile.py": {"hub.adapters.validator.cin_validator"},
-    "hub/usecases/census_files.py": {"hub.adapters.validator.cin_validator"},
 }
 
 
