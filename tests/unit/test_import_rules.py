@@ -58,10 +58,6 @@ DEBT: dict[str, set[str]] = {
         "hub.adapters.kafka.connection", "hub.adapters.kafka.topic_drift"},
     "hub/entrypoints/cli/worker.py": {
         "hub.adapters.kafka.admin", "hub.adapters.prometheus_metrics"},
-    "hub/entrypoints/web/inbox/admin.py": {"hub.adapters.keys.staff_users"},
-    "hub/entrypoints/web/inbox/app.py": {
-        "hub.adapters.keys.sign_in_attempts", "hub.adapters.keys.staff_users"},
-    "hub/entrypoints/web/inbox/sign_in.py": {"hub.adapters.keys.sign_in_attempts"},
     "hub/entrypoints/web/intake/app.py": {"hub.adapters.prometheus_metrics"},
     "hub/entrypoints/web/metrics_http.py": {"hub.adapters.prometheus_metrics"},
 }

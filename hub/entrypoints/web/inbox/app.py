@@ -23,8 +23,6 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from hub.adapters.keys.sign_in_attempts import SqliteSignInAttempts
-from hub.adapters.keys.staff_users import SqliteStaffUsers
 from hub.entrypoints.web.inbox import admin as inbox_admin
 from hub.entrypoints.web.inbox import pages as inbox_pages
 from hub.entrypoints.web.inbox import queue as inbox_queue
@@ -34,7 +32,7 @@ from hub.entrypoints.web.inbox.requests import SecurityHeaders
 from hub.entrypoints.web.inbox.session import SessionSigner
 from hub.entrypoints.web.metrics_http import RequestMetrics, metrics_route
 from hub.pages import assets
-from hub.ports import ChildViewAudit, HubStore
+from hub.ports import ChildViewAudit, HubStore, SignInAttempts, StaffAccounts
 from hub.usecases.identity_review_commands import IdentityReviews
 from hub.usecases.publishing import Publisher
 from hub.usecases.staff_commands import StaffCommands
@@ -51,8 +49,8 @@ def utc_now() -> datetime:
 class InboxParts:
     """Everything the inbox keeps besides the hub store: users, sign-in failures, the audit."""
 
-    users: SqliteStaffUsers
-    attempts: SqliteSignInAttempts
+    users: StaffAccounts
+    attempts: SignInAttempts
     audit: ChildViewAudit
     signer: SessionSigner
     reports: Path | None = None  # where ``hub census compile`` writes (data-quality page)

@@ -14,7 +14,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from hub.adapters.keys.sign_in_attempts import SqliteSignInAttempts
 from hub.domain.staff_roles import Role, StaffAction, may
 from hub.entrypoints.web.inbox.requests import (
     audit,
@@ -27,7 +26,7 @@ from hub.entrypoints.web.inbox.requests import (
     signed_in,
 )
 from hub.entrypoints.web.inbox.session import COOKIE, Session
-from hub.ports import StaffDirectory
+from hub.ports import SignInAttempts, StaffDirectory
 
 WRONG = "Wrong user id or password."
 LOCKED = "Too many failed sign-ins. Try again in {minutes} minutes, or ask an administrator."
@@ -59,7 +58,7 @@ async def sign_in(request: Request) -> Response:
         return _form(request, Session.anonymous(), 403,
                      "The sign-in form expired. Please try again.")
     users: StaffDirectory = request.app.state.users
-    attempts: SqliteSignInAttempts = request.app.state.attempts
+    attempts: SignInAttempts = request.app.state.attempts
     user_id, address, now = form.get("user", "").strip(), client_address(request), time.time()
     until = await run_in_threadpool(attempts.locked_until, user_id, address, now)
     if until is not None:
