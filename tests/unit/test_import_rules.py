@@ -51,8 +51,6 @@ DEBT: dict[str, set[str]] = {
     "hub/entrypoints/cli/replay.py": {
         "hub.adapters.kafka.acls", "hub.adapters.kafka.admin", "hub.adapters.kafka.connection",
         "hub.adapters.kafka.consumer_lag", "hub.adapters.store.sql.replay_database"},
-    "hub/entrypoints/cli/timeline.py": {
-        "hub.adapters.store.sql.schema", "hub.adapters.store.sql.store"},
     "hub/entrypoints/cli/topics.py": {
         "hub.adapters.kafka.acls", "hub.adapters.kafka.admin", "hub.adapters.kafka.client",
         "hub.adapters.kafka.connection", "hub.adapters.kafka.topic_drift"},
