@@ -38,11 +38,6 @@ DEBT: dict[str, set[str]] = {
     "hub/entrypoints/cli/events.py": {
         "hub.adapters.avro.codec", "hub.adapters.kafka.admin", "hub.adapters.kafka.client",
         "hub.adapters.kafka.log"},
-    "hub/entrypoints/cli/inbox.py": {
-        "hub.adapters.kafka.log", "hub.adapters.keys.child_view_audit",
-        "hub.adapters.keys.sign_in_attempts", "hub.adapters.keys.staff_users"},
-    "hub/entrypoints/cli/inbox_send.py": {
-        "hub.adapters.kafka.on_first_append", "hub.adapters.store.sql.store"},
     "hub/entrypoints/cli/intake.py": {
         "hub.adapters.audit_sqlite", "hub.adapters.files.intake_rights_toml",
         "hub.adapters.kafka.client", "hub.adapters.kafka.log", "hub.adapters.keys.api_keys"},

@@ -20,14 +20,11 @@ import uvicorn
 from rich.console import Console
 
 from hub import bootstrap
-from hub.adapters.kafka.log import KafkaEventLog
-from hub.adapters.keys.child_view_audit import SqliteChildViewAudit
-from hub.adapters.keys.sign_in_attempts import SqliteSignInAttempts
-from hub.adapters.keys.staff_users import SqliteStaffUsers
 from hub.config import Settings, load_settings
 from hub.domain.topic_access import INBOX
 from hub.entrypoints.cli import app
-from hub.entrypoints.cli.inbox_send import command_specs, open_store, send
+from hub.entrypoints.cli.inbox_send import command_specs, send
+from hub.entrypoints.cli.store import open_store_or_exit
 from hub.entrypoints.web.inbox.app import InboxParts, PublisherFactory, create_app
 from hub.entrypoints.web.inbox.session import SessionSigner, idle_seconds, load_secret
 from hub.pages.assets import FrontendMissingError
@@ -45,20 +42,12 @@ err = Console(stderr=True, highlight=False)
 BY = typer.Option(..., "--by", help="the staff user the command is sent as")
 
 
-def staff_users(settings: Settings) -> SqliteStaffUsers:
-    return SqliteStaffUsers(settings.staff_directory_file)
-
-
-def child_view_audit(settings: Settings) -> SqliteChildViewAudit:
-    return SqliteChildViewAudit(settings.state_dir / "inbox_audit.db")
-
-
 def kafka_publisher(settings: Settings, client_id: str) -> PublisherFactory:
     codec, specs = bootstrap.codec(settings), command_specs(settings)
 
     @asynccontextmanager
     async def publisher() -> AsyncIterator[Publisher]:
-        async with KafkaEventLog(settings.kafka_for(INBOX), client_id=client_id) as log:
+        async with bootstrap.event_log(settings.kafka_for(INBOX), client_id=client_id) as log:
             yield Publisher(log, codec, specs)
 
     return publisher
@@ -73,14 +62,14 @@ def serve(
     """Serve the inbox until interrupted (plain HTTP: put TLS in front of it)."""
     settings = load_settings()
     parts = InboxParts(
-        users=staff_users(settings),
-        attempts=SqliteSignInAttempts(settings.state_dir / "inbox_users.db"),
-        audit=child_view_audit(settings),
+        users=bootstrap.staff_accounts(settings),
+        attempts=bootstrap.sign_in_attempts(settings),
+        audit=bootstrap.child_view_audit(settings),
         signer=SessionSigner(load_secret(settings.state_dir), idle_seconds()),
         reports=settings.home / reports)
     try:
-        web = create_app(kafka_publisher(settings, "cin-hub-inbox"), open_store(settings),
-                         parts)
+        web = create_app(kafka_publisher(settings, "cin-hub-inbox"),
+                         open_store_or_exit(settings), parts)
     except FrontendMissingError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
@@ -99,8 +88,8 @@ def add_user(
 ) -> None:
     """Add a staff user and print a generated password once; only its salted hash is kept."""
     try:
-        password = staff_users(load_settings()).add(user, team, datetime.now(UTC), role=role,
-                                                    reset=reset)
+        password = bootstrap.staff_accounts(load_settings()).add(
+            user, team, datetime.now(UTC), role=role, reset=reset)
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None
@@ -111,7 +100,7 @@ def add_user(
 @inbox_app.command("list-users")
 def list_users() -> None:
     """Every staff user: id, team, role, when added (never a password or hash)."""
-    for u in staff_users(load_settings()).listing():
+    for u in bootstrap.staff_accounts(load_settings()).listing():
         typer.echo(f"{u.user_id}\t{u.team}\t{u.role.value}\t{u.created_at}")
 
 
@@ -124,7 +113,7 @@ def audit(
     if bool(child) == bool(user):
         err.print("[red]error:[/red] give exactly one of --child and --user")
         raise typer.Exit(1)
-    store = child_view_audit(load_settings())
+    store = bootstrap.child_view_audit(load_settings())
     views = store.of_child(child) if child else store.by_user(user)
     typer.echo("viewed_at\tuser\tchild_key\tpage\tclient_address")
     for v in views:
