@@ -23,13 +23,6 @@ DEBT: dict[str, set[str]] = {
     "hub/entrypoints/cli/broker.py": {
         "hub.adapters.broker.cluster_secrets", "hub.adapters.broker.fetch",
         "hub.adapters.broker.local", "hub.adapters.kafka.acls", "hub.adapters.kafka.client"},
-    "hub/entrypoints/cli/census.py": {
-        "hub.adapters.avro.catalogue", "hub.adapters.validator",
-        "hub.adapters.validator.cin_validator"},
-    "hub/entrypoints/cli/census_sources.py": {
-        "hub.adapters.avro.codec", "hub.adapters.kafka.client", "hub.adapters.kafka.connection",
-        "hub.adapters.kafka.log", "hub.adapters.store.sql.lookups",
-        "hub.adapters.store.sql.store"},
     "hub/entrypoints/cli/connect.py": {"hub.adapters.kafka.log"},
     "hub/entrypoints/cli/connect_standard.py": {"hub.adapters.kafka.log"},
     "hub/entrypoints/cli/deadletters.py": {
