@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, asynccontextmanager
 from pathlib import Path
 
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from hub.adapters.avro.codec import AvroCodec, load_codec
-from hub.adapters.kafka.admin import describe_topics
+from hub.adapters.kafka.admin import apply_topics, describe_topics
 from hub.adapters.kafka.client import quiet_aiokafka
 from hub.adapters.kafka.log import KafkaEventLog, read_topic
 from hub.adapters.kafka.on_first_append import KafkaOnFirstAppend
@@ -19,6 +19,7 @@ from hub.adapters.keys.child_view_audit import SqliteChildViewAudit
 from hub.adapters.keys.sign_in_attempts import SqliteSignInAttempts
 from hub.adapters.keys.staff_roles import SqliteStaffRoles
 from hub.adapters.keys.staff_users import SqliteStaffUsers
+from hub.adapters.prometheus_metrics import count_dead_letter
 from hub.adapters.store.sql.schema import SchemaVersionError
 from hub.adapters.store.sql.store import SqlHubStore
 from hub.adapters.validator import cin_schema, cin_validator
@@ -120,6 +121,27 @@ async def read_topics(kafka: KafkaConnection | str, topics: list[str], *, quiet:
         return list(await asyncio.gather(*reads))
     with quiet_aiokafka():
         return list(await asyncio.gather(*reads))
+
+
+def quiet_cluster() -> AbstractContextManager[None]:
+    """Silence aiokafka's logging of connection retries while failures are expected (topics
+    just created, a broker that may be down); a real failure still raises."""
+    return quiet_aiokafka()
+
+
+async def create_topics(kafka: KafkaConnection | str, specs: Sequence[TopicSpec]) -> None:
+    """Create the declared topics that do not exist yet (``hub topics apply`` reports drift)."""
+    await apply_topics(kafka, specs)
+
+
+async def existing_topics(kafka: KafkaConnection | str, names: Collection[str]) -> set[str]:
+    """Those of ``names`` that exist on the cluster."""
+    return set(await describe_topics(kafka, names))
+
+
+def dead_letter_counter() -> Callable[[str, str], None]:
+    """Counts a dead letter by stage and reason (the worker's metrics endpoint)."""
+    return count_dead_letter
 
 
 @asynccontextmanager

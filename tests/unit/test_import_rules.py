@@ -26,9 +26,6 @@ DEBT: dict[str, set[str]] = {
     "hub/entrypoints/cli/deadletters.py": {
         "hub.adapters.kafka.dead_letters", "hub.adapters.kafka.log"},
     "hub/entrypoints/cli/demo.py": {"hub.adapters.broker.local", "hub.adapters.kafka.admin"},
-    "hub/entrypoints/cli/events.py": {
-        "hub.adapters.avro.codec", "hub.adapters.kafka.admin", "hub.adapters.kafka.client",
-        "hub.adapters.kafka.log"},
     "hub/entrypoints/cli/intake.py": {
         "hub.adapters.audit_sqlite", "hub.adapters.files.intake_rights_toml",
         "hub.adapters.kafka.client", "hub.adapters.kafka.log", "hub.adapters.keys.api_keys"},
