@@ -37,8 +37,6 @@ DEBT: dict[str, set[str]] = {
     "hub/entrypoints/cli/topics.py": {
         "hub.adapters.kafka.acls", "hub.adapters.kafka.admin", "hub.adapters.kafka.client",
         "hub.adapters.kafka.connection", "hub.adapters.kafka.topic_drift"},
-    "hub/entrypoints/cli/worker.py": {
-        "hub.adapters.kafka.admin", "hub.adapters.prometheus_metrics"},
     "hub/entrypoints/web/intake/app.py": {"hub.adapters.prometheus_metrics"},
     "hub/entrypoints/web/metrics_http.py": {"hub.adapters.prometheus_metrics"},
 }
