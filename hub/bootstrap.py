@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
 from contextlib import AbstractAsyncContextManager, AbstractContextManager, asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import make_url
@@ -13,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from hub.adapters.avro.codec import AvroCodec, load_codec
 from hub.adapters.kafka.admin import apply_topics, describe_topics
 from hub.adapters.kafka.client import quiet_aiokafka
+from hub.adapters.kafka.dead_letters import purge_before, read_dead_letters
 from hub.adapters.kafka.log import KafkaEventLog, read_topic
 from hub.adapters.kafka.on_first_append import KafkaOnFirstAppend
 from hub.adapters.keys.child_view_audit import SqliteChildViewAudit
@@ -24,12 +26,14 @@ from hub.adapters.store.sql.schema import SchemaVersionError
 from hub.adapters.store.sql.store import SqlHubStore
 from hub.adapters.validator import cin_schema, cin_validator
 from hub.config import KafkaConnection, Settings
+from hub.domain.dead_letter import DeadLetter
 from hub.domain.episodes.years import CensusYear
 from hub.domain.topic_access import WORKER
 from hub.ports import (
     AckedEventLog,
     ChildViewAudit,
     ClosableHubStore,
+    Codec,
     EventLog,
     LogRecord,
     SignInAttempts,
@@ -137,6 +141,18 @@ async def create_topics(kafka: KafkaConnection | str, specs: Sequence[TopicSpec]
 async def existing_topics(kafka: KafkaConnection | str, names: Collection[str]) -> set[str]:
     """Those of ``names`` that exist on the cluster."""
     return set(await describe_topics(kafka, names))
+
+
+async def dead_letters(kafka: KafkaConnection | str, topic: str, codec: Codec
+                       ) -> list[DeadLetter]:
+    """Every dead letter on ``topic`` (records that are not one are passed over)."""
+    return await read_dead_letters(kafka, topic, codec)
+
+
+async def purge_dead_letters(kafka: KafkaConnection | str, topic: str, before: datetime) -> int:
+    """Delete the dead letters written before ``before`` (Kafka deletes by offset, partition
+    by partition); how many went."""
+    return await purge_before(kafka, topic, before)
 
 
 def dead_letter_counter() -> Callable[[str, str], None]:
