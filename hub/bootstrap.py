@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from hub.adapters.audit_sqlite import SqliteAuditLog
 from hub.adapters.avro.codec import AvroCodec, load_codec
 from hub.adapters.kafka.admin import apply_topics, describe_topics
 from hub.adapters.kafka.client import quiet_aiokafka
@@ -25,6 +26,7 @@ from hub.adapters.prometheus_metrics import count_dead_letter
 from hub.adapters.store.sql.schema import SchemaVersionError
 from hub.adapters.store.sql.store import SqlHubStore
 from hub.adapters.validator import cin_schema, cin_validator
+from hub.audit import AuditLog
 from hub.config import KafkaConnection, Settings
 from hub.domain.dead_letter import DeadLetter
 from hub.domain.episodes.years import CensusYear
@@ -169,6 +171,11 @@ async def event_log_on_first_append(kafka: KafkaConnection | str) -> AsyncIterat
         yield log
     finally:
         await log.close()
+
+
+def audit_log(settings: Settings) -> AuditLog:
+    """The audit trail (``<state dir>/audit.db``): who did what, to which child key, when."""
+    return SqliteAuditLog(settings.state_dir / "audit.db")
 
 
 def staff_accounts(settings: Settings) -> StaffAccounts:

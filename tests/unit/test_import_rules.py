@@ -19,7 +19,6 @@ RULED = ("hub/entrypoints/cli", "hub/entrypoints/web", "hub/usecases")
 FORBIDDEN = "hub.adapters"
 
 DEBT: dict[str, set[str]] = {
-    "hub/entrypoints/cli/audit.py": {"hub.adapters.audit_sqlite"},
     "hub/entrypoints/cli/broker.py": {
         "hub.adapters.broker.cluster_secrets", "hub.adapters.broker.fetch",
         "hub.adapters.broker.local", "hub.adapters.kafka.acls", "hub.adapters.kafka.client"},
