@@ -6,7 +6,8 @@
 Uses the broker of the current settings (starts the local one if needed) and private topic
 names (a fresh namespace), so nothing else is disturbed. Steps:
 1. generate a synthetic authority (``--formats standard``: its CSC system as a CIN census XML,
-   plus SSDA903 tables and a pupil roll, ``hub demo-data --formats standard``);
+   plus SSDA903 tables and a pupil roll, ``hub demo-data --formats standard``, and an SSD
+   extract of its referrals, early help and SEN history, ``hub.synthetic.ssd_extract``);
 2. baseline: encode every source through its connector into memory (untimed), then time a
    bare AIOKafkaProducer (same acks/idempotence/linger as the hub) sending exactly those
    (topic, key, value) records;
@@ -37,6 +38,7 @@ from hub.adapters.kafka.log import KafkaEventLog
 from hub.adapters.memory.log import InMemoryEventLog
 from hub.config import load_settings
 from hub.synthetic.calendar import CensusYear
+from hub.synthetic.ssd_extract import write_ssd
 from hub.synthetic.standard_formats import FILES, write_standard
 from hub.synthetic.writer import generate
 from hub.usecases.connecting import connect_file
@@ -49,7 +51,8 @@ ALL_CONNECTORS: dict[str, type[Connector]] = {**CONNECTORS, **STANDARD_CONNECTOR
 def _sources(exports: Path) -> dict[str, str]:
     """Every source's file in ``exports`` (the standard files too, when written)."""
     found = {s: name for s, name in EXPORT_FILES.items() if (exports / name).exists()}
-    return found | {s: name for s, name in FILES.items() if (exports / name).exists()}
+    found |= {s: name for s, name in FILES.items() if (exports / name).exists()}
+    return found | ({"ssd": "ssd"} if (exports / "ssd").is_dir() else {})
 
 
 async def _encoded_records(exports: Path, codec, specs) -> list[tuple[str, bytes, bytes]]:  # type: ignore[no-untyped-def]
@@ -107,6 +110,7 @@ async def main(children: int, seed: int, formats: str = "hub") -> dict:  # type:
     exports = Path(tempfile.mkdtemp(prefix="cinhub-bench-"))
     generate(exports, children, seed, CensusYear.parse("2025-26"))
     if formats == "standard":
+        write_ssd(exports, CensusYear.parse("2025-26").end)  # reads the CSC file: first
         write_standard(exports, children, seed, CensusYear.parse("2025-26"))
     base_specs = bootstrap.topic_specs(settings)
     names = {kind: f"bench-{kind}-{uuid.uuid4().hex[:8]}" for kind in ("raw", "hub")}

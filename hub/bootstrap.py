@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hub.adapters.audit_sqlite import SqliteAuditLog
 from hub.adapters.avro.codec import AvroCodec, load_codec
+from hub.adapters.files import intake_receipts
 from hub.adapters.kafka.admin import apply_topics, describe_topics
 from hub.adapters.kafka.client import quiet_aiokafka
 from hub.adapters.kafka.dead_letters import purge_before, read_dead_letters
@@ -30,6 +31,7 @@ from hub.audit import AuditLog
 from hub.config import KafkaConnection, Settings
 from hub.domain.dead_letter import DeadLetter
 from hub.domain.episodes.years import CensusYear
+from hub.domain.intake_receipts import IntakeReceipt
 from hub.domain.topic_access import WORKER
 from hub.ports import (
     AckedEventLog,
@@ -223,3 +225,24 @@ def cin_schema_check(settings: Settings) -> Callable[[bytes, CensusYear], list[s
         return cin_schema.schema_errors(xml, directory, year)
 
     return check
+
+
+def receipts_file(settings: Settings) -> Path:
+    """The receipt log of the files connected into the sources' namespace (a replay reads its
+    original's: the files were connected there)."""
+    namespace = settings.source_namespace
+    return intake_receipts.receipts_path(
+        settings.state_dir, settings.topic_namespace if namespace is None else namespace
+    )
+
+
+def record_receipt(settings: Settings, receipt: IntakeReceipt) -> None:
+    intake_receipts.append(receipts_file(settings), receipt)
+
+
+def file_digest(path: Path) -> str:
+    return intake_receipts.digest(path)
+
+
+def read_receipts(settings: Settings) -> intake_receipts.ReadReceipts:
+    return intake_receipts.read(receipts_file(settings))

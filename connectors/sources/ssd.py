@@ -1,4 +1,4 @@
-"""Standard Safeguarding Dataset (Data to Insight): the identity tables of an SSD extract.
+"""Standard Safeguarding Dataset (Data to Insight): an SSD extract's identity and service tables.
 
 Input: a folder of the extract's CSV files, one per table, named for it (``ssd_person.csv``
 required, ``ssd_linked_identifiers.csv`` read when present; any case), with the column names
@@ -6,16 +6,23 @@ of the published data model (``data-to-insight/ssd-data-model``, ``data/objects/
 ``ssd_person``: ``pers_person_id`` (required), ``pers_sex``, ``pers_dob``,
 ``pers_common_child_id`` (NHS number); ``ssd_linked_identifiers``: ``link_table_id``,
 ``link_person_id``, ``link_identifier_type``, ``link_identifier_value`` (required),
-``link_valid_from_date``, ``link_valid_to_date``. Other columns and tables are ignored.
-Events: one LinkedIdentifierRecorded per row, identity evidence only (``identity_only``): the
-person id is the LA child id; a linked identifier goes in its subject field by type (a UPN
-whose validity ended is a former UPN; NHS and YOT numbers in theirs; others in ``other_ids``).
+``link_valid_from_date``, ``link_valid_to_date``. The service tables (``ssd_cin_episodes``,
+``ssd_early_help_episodes``, ``ssd_send``, ``ssd_ehcp_requests``, ``ssd_ehcp_assessment``,
+``ssd_ehcp_active_plans``, ``ssd_sen_need``, ``ssd_ehcp_named_plan``) are read when present
+(``ssd_services``). Other columns and tables are ignored.
+Events: one LinkedIdentifierRecorded per person or identifier row, identity evidence only
+(``identity_only``): the person id is the LA child id; a linked identifier goes in its subject
+field by type (a UPN whose validity ended is a former UPN; NHS and YOT numbers in theirs;
+others in ``other_ids``). Service rows become the events the worker already consumes
+(CscStatusChanged, CafCompleted/CafClosed, SenAssessmentRequested/Outcome,
+SenStatementChanged); connectors/FORMATS.md maps each field.
 Delivery: at least once. Idempotency key: the table and row id, with a content hash version.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from itertools import chain
 from pathlib import Path
 from typing import Any, ClassVar
@@ -31,6 +38,9 @@ from connectors.base import (
 from connectors.formats.csv_stream import CsvLayout, stream_csv
 from connectors.formats.fields import required, text
 from connectors.formats.standard_dates import extract_day
+from connectors.sources import ssd_services
+from connectors.sources.ssd_services import LAYOUTS, ORDER, Links
+from hub.domain import events as event_models
 from hub.domain.event_ids import content_version
 from hub.domain.events import Event, LinkedIdentifierRecorded
 
@@ -65,17 +75,29 @@ class SsdConnector(Connector):
     source_system: ClassVar[str] = "ssd"
     original_format: ClassVar[str] = "csv-row"
 
+    def __init__(self, today: date | None = None) -> None:
+        super().__init__(today)
+        self.links = Links()
+
     def read(self, path: Path) -> Iterator[SourceRow]:
         tables = _tables(path)
-        people = stream_csv(tables["ssd_person"], PERSON)  # both checked before either is read
+        # Every table is checked (header, cell counts, encoding) before any row is read, and
+        # the EHCP tables' links are read first: a wrong file publishes nothing.
+        people = stream_csv(tables["ssd_person"], PERSON)
         linked = (
             stream_csv(tables["ssd_linked_identifiers"], LINKED)
             if "ssd_linked_identifiers" in tables else iter(())
         )
-        return chain(_tagged(people, "ssd_person"), _tagged(linked, "ssd_linked_identifiers"))
+        services = [(name, stream_csv(tables[name], LAYOUTS[name]))
+                    for name in ORDER if name in tables]
+        self.links = ssd_services.links(tables, tables["ssd_person"])
+        return chain(_tagged(people, "ssd_person"), _tagged(linked, "ssd_linked_identifiers"),
+                     *(_tagged(rows, name) for name, rows in services))
 
     def events(self, row: SourceRow) -> list[Event]:
         cells = row.fields
+        if cells["_table"] in LAYOUTS:
+            return [self._fact(f) for f in ssd_services.facts(cells["_table"], row, self.links)]
         if cells["_table"] == "ssd_person":
             person = required(cells, "pers_person_id")
             person_subject: dict[str, Any] = {
@@ -103,6 +125,15 @@ class SsdConnector(Connector):
         }
         return [self._event(f"ssd_linked_identifiers/{required(cells, 'link_table_id')}",
                             subject, body)]
+
+    def _fact(self, fact: ssd_services.Fact) -> Event:
+        model: type[Event] = getattr(event_models, fact.model)
+        stated = at_midnight(self.today)
+        subject = {"la_child_id": fact.person, **fact.subject}
+        version = content_version({**subject, **fact.fields, "_day": fact.day})
+        ident = Identity(fact.record, version, at_midnight(fact.day) if fact.day else stated,
+                         stated)
+        return self.event(model, ident, subject, STATUTORY, **fact.fields)
 
     def _event(self, record: str, subject: dict[str, Any], body: dict[str, Any]) -> Event:
         stated = at_midnight(self.today)

@@ -55,6 +55,22 @@ DEFAULT_ALLOWED: Mapping[str, frozenset[str]] = {
 }
 
 
+# Event types a source's file import (``hub connect SOURCE``) publishes beyond what it may push:
+# topic write grants only, never push rights (a pushed event type brings its owner's identifier
+# rights, hub.domain.identifier_rights). The SSD extract is the case system's own copy of its
+# referrals, early help and EHCP records (connectors/FORMATS.md).
+FILE_IMPORTS: Mapping[str, frozenset[str]] = {
+    "ssd": _names(CscStatusChanged, CafCompleted, CafClosed, SenAssessmentRequested,
+                  SenAssessmentOutcome, SenStatementChanged),
+}
+
+
+def topic_writes() -> dict[str, frozenset[str]]:
+    """Source -> every event type its user may write: pushed or imported from a file."""
+    return {source: types | FILE_IMPORTS.get(source, frozenset())
+            for source, types in DEFAULT_ALLOWED.items()}
+
+
 class IntakeRightsError(ValueError):
     """An override names an event type that does not exist, or is not a list of names."""
 

@@ -7,4 +7,5 @@ and writes the ground truth (:mod:`.truth`). Formats are documented in
 ``connectors/FORMATS.md``.
 """
 
-GENERATOR_VERSION = "1.1.0"  # 1.1: go-live loads, revised panel decisions, overstated nights
+GENERATOR_VERSION = "1.2.0"  # 1.1: go-live loads, revised panel decisions, overstated nights;
+# 1.2: siblings do not share a given name (Muhammad aside)

@@ -107,3 +107,19 @@ def pick(rng: random.Random, names: tuple[str, ...]) -> str:
 
 def given_name(rng: random.Random, group: str, sex: str) -> str:
     return pick(rng, (BOYS if sex == "M" else GIRLS)[group])
+
+
+SHARED_BY_SIBLINGS = frozenset({"Muhammad", "Mohammed"})
+"""A first name brothers may share (in many Muslim families each son is Muhammad, known by his
+second name); no other given name is given to two living siblings."""
+
+
+def sibling_name(rng: random.Random, group: str, sex: str, taken: set[str]) -> str:
+    """A given name not already used by a sibling (the short name lists would otherwise repeat
+    one in about one family in ten). Muhammad may repeat."""
+    name = given_name(rng, group, sex)
+    for _ in range(50):
+        if name not in taken or name in SHARED_BY_SIBLINGS:
+            break
+        name = given_name(rng, group, sex)
+    return name

@@ -1,6 +1,8 @@
 """The true children of the synthetic authority: families, siblings, twins and namesakes.
 
-Siblings share a surname (unless half-siblings), an address and a postcode; twins also
+Siblings share a surname (unless half-siblings), an address and a postcode, but not a given
+name (parents do not give two children one name; only Muhammad may be shared by brothers, a
+known convention: see ``names.sibling_name``); twins also
 share a date of birth; some unrelated children share a common name and date of birth
 but live elsewhere. A family may move during the year (new address and postcode).
 """
@@ -93,7 +95,7 @@ class Population:
             own = surname if rng.random() > 0.15 else names.pick(rng, names.SURNAMES[name_group])
             dob = self._dob(rng, leaver, children)
             sex = "M" if rng.random() < 0.51 else "F"
-            given = names.given_name(rng, name_group, sex)
+            given = names.sibling_name(rng, name_group, sex, {c.given for c in children})
             child = self._child(family_id, given=given, family=own, sex=sex, dob=dob,
                                 group=group, home=home, move=move)
             children.append(child)

@@ -20,7 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hub.census import additional, additional_files, identity_reviews, quality, quality_html
+from hub.census import (
+    additional,
+    additional_files,
+    identity_reviews,
+    quality,
+    quality_html,
+    signoff,
+    signoff_html,
+)
 from hub.census.additional import ChildFacts
 from hub.census.child_ids import Linked, child_ids, upns_by_la_child_id
 from hub.census.cin import build_cin_census, children
@@ -50,6 +58,16 @@ class Compiled:
     files: dict[str, bytes] = field(default_factory=dict)
     records: dict[str, int] = field(default_factory=dict)  # records per file
     counts: dict[str, Any] = field(default_factory=dict)
+    rows: list[signoff.ReturnRow] = field(default_factory=list)  # the return's, for the pack
+    reviews: list[identity_reviews.OpenReview] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PreviousReturn:
+    """Last year's additional-services return, to compare with (its CSV's bytes)."""
+
+    year: CensusYear
+    csv: bytes
 
 
 def open_review_tasks(tasks: Iterable[TaskChanged]) -> int:
@@ -70,7 +88,8 @@ def build(inputs: CensusInputs, year: CensusYear, la_code: str) -> Compiled:
         inputs.episodes, cin_children, uses, year, open_review_tasks(inputs.tasks)
     )
     in_return, episodes = report["episodes_in_return"], inputs.episodes
-    done = Compiled()
+    done = Compiled(reviews=reviews)
+    done.rows = [signoff.ReturnRow.of(r) for r in additional.rows(episodes, year, facts)]
     for name, data, records in (
         ("additional_services.csv", additional_files.episodes_csv(episodes, year, facts),
          in_return),
@@ -106,9 +125,12 @@ def compile_census(
     la_code: str,
     validate: Validate | None = None,
     check_schema: CheckSchema | None = None,
+    receipts: signoff.Receipts | None = None,
+    previous: PreviousReturn | None = None,
 ) -> Compiled:
     """Build, check against the XML Schema and validate (when given a checker and a
-    validator), and write every file and the manifest."""
+    validator), draw the sign-off pack (from the connect receipts and last year's return
+    when given), and write every file and the manifest."""
     compiled = build(inputs, year, la_code)
     if check_schema is not None:
         errors = check_schema(compiled.files["cin_census.xml"], year)
@@ -121,6 +143,11 @@ def compile_census(
         compiled.records["cin_validation.json"] = len(report.issues)
         compiled.counts["validator_errors"] = len(report.errors)
         compiled.counts["validator_queries"] = len(report.queries)
+    pack = signoff.build_pack(signoff_inputs(
+        compiled, year, la_code, report=report, receipts=receipts, previous=previous))
+    compiled.files["signoff_pack.json"] = signoff.pack_json(pack)
+    compiled.files["signoff_pack.html"] = signoff_html.render(pack)
+    compiled.records["signoff_pack.json"] = compiled.records["signoff_pack.html"] = 1
     out.mkdir(parents=True, exist_ok=True)
     for stale in ("cin_validation.json", "cin_schema_errors.json"):  # no stale verdict
         (out / stale).unlink(missing_ok=True)
@@ -131,3 +158,37 @@ def compile_census(
     )
     (out / "manifest.json").write_bytes(compiled.files["manifest.json"])
     return compiled
+
+
+def validation_of(
+    report: ValidationReport | None, schema_errors: int | None
+) -> signoff.Validation:
+    """The validator's report as the pack reads it: rule, type, message and LA child id."""
+    if report is None:
+        return signoff.Validation(schema_errors=schema_errors)
+    return signoff.Validation(
+        ran=True, ruleset=report.ruleset,
+        issues=tuple(signoff.RuleIssue(i.rule, i.rule_type, i.message, i.child)
+                     for i in report.issues),
+        rule_failures=report.rule_failures, schema_errors=schema_errors,
+    )
+
+
+def signoff_inputs(
+    compiled: Compiled,
+    year: CensusYear,
+    la_code: str,
+    *,
+    report: ValidationReport | None,
+    receipts: signoff.Receipts | None,
+    previous: PreviousReturn | None,
+) -> signoff.PackInputs:
+    return signoff.PackInputs(
+        year=year.label, la_code=la_code, rows=compiled.rows,
+        cin_children=compiled.counts.get("cin_children", 0),
+        receipts=receipts or signoff.Receipts(),
+        validation=validation_of(report, compiled.counts.get("xml_schema_errors")),
+        reviews=compiled.reviews,
+        previous_year=previous.year.label if previous else None,
+        previous_rows=signoff.rows_from_csv(previous.csv) if previous else (),
+    )

@@ -18,6 +18,7 @@ from connectors.base import Connector, SourceRow
 from hub.domain.dead_letter import DeadLetter, DeadLetterStage, dead_letter_id
 from hub.domain.events import Event
 from hub.domain.identifier_rights import identifier_problems
+from hub.domain.intake_receipts import IntakeReceipt
 from hub.domain.validation import EventRejectedError
 from hub.logging import get_logger
 from hub.usecases.publishing import Publisher
@@ -42,6 +43,15 @@ class ConnectSummary:
     @property
     def balanced(self) -> bool:
         return self.rows_read == self.rows_published + self.rows_dead_lettered
+
+    def receipt(self, digest: str) -> IntakeReceipt:
+        """What the file's delivery leaves for the sign-off pack: counts and codes only."""
+        return IntakeReceipt(
+            source=self.source, file=self.file, digest=digest, rows_read=self.rows_read,
+            rows_published=self.rows_published, dead_letters=dict(self.dead_letters),
+            events_published=self.events_published,
+            events_already_held=self.events_already_held,
+        )
 
 
 def _check_identifier_rights(source_system: str, events: Iterable[Event]) -> None:

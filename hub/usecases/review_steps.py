@@ -4,6 +4,7 @@ refusal looks like, and what a carried-out review sends (pure apart from decodin
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from hub.domain.commands import ReviewPossibleMatch, SplitChild
 from hub.domain.events import Event
@@ -40,14 +41,22 @@ def review_rejected(
     return [router.route(rejected)]
 
 
+def replay_order(event: Event) -> tuple[datetime, datetime, str]:
+    """The order a child's events are sent again after a review: as recorded, and when two
+    were recorded at one time (one export's rows share it), in the order they happened, so a
+    case's closure never comes before its opening; the event id only settles exact ties."""
+    envelope = event.envelope
+    return (envelope.recorded_at, envelope.occurred_at, envelope.event_id)
+
+
 def review_sends(
     router: Router, result: ReviewResult, resolved: list[tuple[str, bytes]],
     record_id_of: Callable[[Event], str],
 ) -> list[Send]:
     """A carried-out review, downstream: its decisions; then, per affected key, a
-    ``ChildReset`` followed by every event that now belongs to that key, in the order they
-    were recorded. ``resolved``: (key, original bytes) read back from the resolved-events
-    topic under every key involved; an event seen under several keys is sent once."""
+    ``ChildReset`` followed by every event that now belongs to that key, in ``replay_order``.
+    ``resolved``: (key, original bytes) read back from the resolved-events topic under every
+    key involved; an event seen under several keys is sent once."""
     events: dict[str, tuple[Event, bytes]] = {}
     for _, value in resolved:
         try:
@@ -56,9 +65,7 @@ def review_sends(
             continue
         if isinstance(event, Event):
             events.setdefault(event.envelope.event_id, (event, value))
-    ordered = sorted(
-        events.values(), key=lambda ev: (ev[0].envelope.recorded_at, ev[0].envelope.event_id)
-    )
+    ordered = sorted(events.values(), key=lambda ev: replay_order(ev[0]))
     sends = [router.route(d) for d in result.decisions]
     for reset in result.resets():
         sends.append(router.route(reset))

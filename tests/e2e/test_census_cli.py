@@ -41,7 +41,8 @@ pytestmark = pytest.mark.e2e
 CSC_SAMPLE = REPO / "connectors" / "samples" / "csc_status_changes.csv"
 FILES = {"additional_services.csv", "additional_services.xml", "consent_limited_counts.csv",
          "cin_census.xml", "data_quality.json", "data_quality.html", "manifest.json",
-         "cin_schema_errors.json", "open_identity_reviews.json"}
+         "cin_schema_errors.json", "open_identity_reviews.json", "signoff_pack.json",
+         "signoff_pack.html"}
 UPN = "T938203512014"  # linked from Education to the CSC sample's child 213390 (no UPN there)
 
 

@@ -10,16 +10,21 @@ compiled file has no error the input did not have.
 
 from __future__ import annotations
 
+import json
 import re
+import stat
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from hub.adapters.files import intake_receipts as receipt_log
 from hub.adapters.kafka.admin import apply_topics
 from hub.adapters.validator import cin_validator
 from hub.domain.episodes.years import CensusYear
+from hub.domain.intake_receipts import deliveries
 from hub.topics_spec import load_topic_specs
 from tests.integration.worker_harness import (
     REPO,
@@ -67,6 +72,17 @@ async def test_a_census_file_goes_through_the_worker_into_the_same_census(
     assert _new_events(again.stdout) == 0
     assert await records_in(kafka_broker, csc_topic) == 28
 
+    # Each connect left a receipt (counts only, 0600); the sign-off pack reconciled the file,
+    # and the same bytes connected twice stay one delivery.
+    log = receipt_log.receipts_path(REPO / ".hub" / "state", topic_namespace)
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    receipts = receipt_log.read(log).receipts
+    assert [(r.source, r.file) for r in receipts] == [("cin-census", SAMPLE.name)] * 2
+    assert len(deliveries(receipts)) == 1 and receipts[0].reconciled
+    pack = json.loads((out / "signoff_pack.json").read_text())["reconciliation"]
+    assert [(f["file"], f["rows_read"], f["reconciled"]) for f in pack["files"]] == [
+        (SAMPLE.name, receipts[0].rows_read, True)]
+
     if cin_validator.is_available():
         given = cin_validator.validate_cin_xml(SAMPLE.read_bytes(), YEAR)
         made = cin_validator.validate_cin_xml(compiled, YEAR)
@@ -92,14 +108,15 @@ async def test_the_pupil_roll_and_the_ssda903_return_link_to_the_census_children
     tmp_path, kafka_broker, topic_namespace, codec
 ):
     """Through the real worker: a pupil on the roll is the census child with the same UPN and
-    gets no timeline entry, task or episode; a looked-after episode is the census child with
-    the same LA child id."""
+    gets no timeline entry, task or episode; a looked-after episode and the SSD's referral and
+    EHC plan are the census child with the same LA child id."""
     authority = await _authority(tmp_path, kafka_broker, topic_namespace)
     env = authority.env()
     samples = REPO / "connectors" / "samples"
     hub_cli(env, "connect", "cin-census", str(SAMPLE))
     hub_cli(env, "connect", "pupil-roll", str(samples / "pupil_roll.csv"))
     hub_cli(env, "connect", "ssda903", str(samples / "ssda903"))
+    hub_cli(env, "connect", "ssd", str(samples / "ssd"))
     run_worker_until_drained(authority)
 
     decisions = await decoded(authority, codec, "cin.hub.identity-decisions.v1")
@@ -116,3 +133,18 @@ async def test_the_pupil_roll_and_the_ssda903_return_link_to_the_census_children
         assert not [r for r in records if "pupil-roll" in repr(r)], topic
     timeline = await decoded(authority, codec, "cin.hub.timeline.v1")
     assert any(getattr(t, "source_system", "") == "ssda903" for t in timeline)
+    # the V4 agreement is a notified short-break episode of that child (docs/episodes.md 21)
+    episodes = await decoded(authority, codec, "cin.hub.episodes.v1")
+    agreed = [e for e in episodes if e.source_system == "ssda903"]
+    assert [(e.child_key, e.source_kind.value, e.subtype) for e in agreed] == [
+        (key_of["ssda903:CS100203/2025-05-05"], "LOOKED_AFTER", "SHORT_BREAK_CARE_V4")]
+    # the SSD's referral and EHC plan are the census child's (same LA child id)
+    assert key_of["ssd:ssd_cin_episodes/R0001/referral"] == census_child
+    plan: dict[str, object] = {}
+    for e in sorted(episodes, key=lambda e: e.version):  # the latest version of each
+        if e.source_system == "ssd" and e.source_kind.value == "SEN_STATEMENT":
+            plan[e.episode_id] = (e.child_key, e.subtype, e.end_date)
+    ended = date(2026, 3, 2)  # transferred out
+    assert sorted(plan.values()) == [
+        (census_child, "SPECIFIC_LEARNING_DISABILITIES", ended),
+        (census_child, "SPECIFIC_PHYSICAL_DISABILITIES", ended)]

@@ -9,7 +9,10 @@ The whole synthetic authority must pass: no error, no crashed rule, no child set
 generator keeps to DfE's rules (CP plans and so ICPCs on working days, rule 8875; DfE's
 assessment factor and closure reason codes, rules 8897Q and 8640); queries may remain (a
 query asks the LA to check: 8770Q school-age children with no UPN, 8525Q no date of birth,
-8873Q factor 21 on a referral not yet closed RC8/RC9).
+8873Q factor 21 on a referral not yet closed RC8/RC9, and 2886Q, an authority-level query when
+more than 2% of children have no sex recorded: the CSC export leaves it out for 1% of children,
+so a census of a few hundred can cross 2% by chance, as 600 children of seed 11 do with
+generator 1.2.0: 6 of 285).
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ pytestmark = pytest.mark.skipif(
     "'csc-validator-be-cin==0.1.13' 'numpy<2' (docs/census.md)",
 )
 YEAR = CensusYear.parse("2025-26")
-QUERIES_THAT_MAY_REMAIN = {"8770Q", "8525Q", "8873Q"}
+QUERIES_THAT_MAY_REMAIN = {"8770Q", "8525Q", "8873Q", "2886Q"}
 
 
 async def _csc_events(folder: Path, codec, children: int, seed: int) -> list[CscStatusChanged]:

@@ -5,7 +5,9 @@ Pure: no broker, codec, database, clock or logger. The worker's children stage k
 sends the episodes to ``cin.hub.episodes.v1`` keyed by episode id. Only events whose consent
 allows child detail may be passed (the consent gate, ``hub.domain.child.disclosure.admit``); any
 other raises ``ConsentWithheldError``. Events that build no episode (CSC status, SEN
-requests, school exclusions) leave the state as it was. A ``ChildReset`` from the resolver
+requests, school exclusions) leave the state as it was. An SSDA903 looked-after episode is
+remembered first (``looked_after``): its legal status decides V3 short breaks and flags the
+episodes that overlap a looked-after period. A ``ChildReset`` from the resolver
 withdraws what the child's events built so the events re-sent after it build it again
 (``reset``)."""
 
@@ -20,6 +22,7 @@ from hub.domain.episodes import (
     early_help,
     ehc_plans,
     first_delivery,
+    looked_after,
     payments,
     planned,
     register,
@@ -35,6 +38,7 @@ from hub.domain.events import (
     CafCompleted,
     DisabledRegisterEntryRecorded,
     Event,
+    LookedAfterEpisodeRecorded,
     PanelDecisionMade,
     PaymentMade,
     SenAssessmentOutcome,
@@ -58,6 +62,7 @@ RULES: dict[type[Event], Rule] = {
     CafCompleted: early_help.on_completed,
     CafClosed: early_help.on_closed,
     DisabledRegisterEntryRecorded: register.on_entry,
+    LookedAfterEpisodeRecorded: looked_after.on_episode,
 }
 
 
@@ -71,7 +76,10 @@ def derive(
     rule = RULES.get(type(event))
     if rule is None:
         return state, []
+    if isinstance(event, LookedAfterEpisodeRecorded):
+        state = looked_after.remember(state, event)  # its legal status and days, before rules
     drafts = rule(state, event, child_key)
     drafts = short_breaks.v3_exclusions(state, drafts)
     drafts += first_delivery.marks(state, event, drafts)
+    drafts = looked_after.overlap_marks(state, drafts)
     return commit(state, drafts)

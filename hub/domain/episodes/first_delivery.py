@@ -17,11 +17,14 @@ from hub.domain.episodes.model import EpisodeBasis, EpisodeSource, ServiceEpisod
 from hub.domain.episodes.state import EpisodeState
 from hub.domain.events import Event
 
+# A statement names the exact service; a V4 agreement is of short breaks, not any CWD service.
+_EXACT = frozenset({EpisodeSource.EHC_PLAN, EpisodeSource.LOOKED_AFTER})
+
 
 def _serves(delivery: ServiceEpisode, case: ServiceEpisode) -> bool:
     if delivery.service is not case.service or not case.is_open:
         return False
-    if case.source_kind is EpisodeSource.EHC_PLAN and case.subtype is not None:
+    if case.source_kind in _EXACT and case.subtype is not None:
         return delivery.subtype == case.subtype
     return True
 

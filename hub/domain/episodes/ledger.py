@@ -20,6 +20,7 @@ CASE_SOURCES = frozenset(
         EpisodeSource.YOT_CASE,
         EpisodeSource.CAF,
         EpisodeSource.DISABLED_REGISTER,
+        EpisodeSource.LOOKED_AFTER,
     }
 )
 

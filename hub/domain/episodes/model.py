@@ -1,5 +1,5 @@
 """``ServiceEpisode``: the census-ready service episode (report Table 10, p.47) and what the hub
-adds to it. Mirrors ``schemas/avro/hub/ServiceEpisode.v2.avsc``; rules in docs/episodes.md.
+adds to it. Mirrors ``schemas/avro/hub/ServiceEpisode.v3.avsc``; rules in docs/episodes.md.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ class EpisodeSource(StrEnum):
     CAF = "CAF"
     DISABLED_REGISTER = "DISABLED_REGISTER"
     SEN_ASSESSMENT = "SEN_ASSESSMENT"  # a statutory EHC needs assessment that ended (v2)
+    LOOKED_AFTER = "LOOKED_AFTER"  # an SSDA903 V4 agreement of short breaks (v3)
 
 
 class StartBasis(StrEnum):
@@ -51,6 +52,7 @@ class CoreCategory(StrEnum):
     SECTION_17_FAMILY_SUPPORT = "SECTION_17_FAMILY_SUPPORT"
     SECTION_24_LEAVING_CARE = "SECTION_24_LEAVING_CARE"
     DISABLED_CHILDREN_SERVICES = "DISABLED_CHILDREN_SERVICES"
+    LOOKED_AFTER = "LOOKED_AFTER"  # delivered while the child is looked after (SSDA903, v3)
 
 
 class ExclusionReason(StrEnum):

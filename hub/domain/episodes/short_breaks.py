@@ -19,11 +19,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from hub.domain.codes import AdditionalService
+from hub.domain.episodes import looked_after
 from hub.domain.episodes.model import EpisodeSource, ExclusionReason, ServiceEpisode
 from hub.domain.episodes.state import EpisodeState
 from hub.domain.events.finance import PaymentKind
@@ -67,9 +69,13 @@ class V3Period:
         return episode.start_date <= self.end and end >= self.start
 
 
-def v3_periods(episodes: list[ServiceEpisode]) -> list[V3Period]:
-    return [V3Period(e.start_date, e.end_date or e.start_date, e.decision_ref)
+def v3_periods(
+    episodes: list[ServiceEpisode], looked_after: Sequence[tuple[date, date | None]] = ()
+) -> list[V3Period]:
+    """V3 payments' periods, and SSDA903 V3 episodes' (``looked_after.v3_periods``)."""
+    paid = [V3Period(e.start_date, e.end_date or e.start_date, e.decision_ref)
             for e in episodes if is_v3_payment(e)]
+    return [*paid, *(V3Period(start, end or date.max, None) for start, end in looked_after)]
 
 
 def is_v3(episode: ServiceEpisode, periods: list[V3Period]) -> bool:
@@ -78,10 +84,13 @@ def is_v3(episode: ServiceEpisode, periods: list[V3Period]) -> bool:
 
 
 def v3_exclusions(state: EpisodeState, drafts: list[ServiceEpisode]) -> list[ServiceEpisode]:
-    """``drafts`` with the V3 rule applied, plus held short-break episodes it now changes."""
+    """``drafts`` with the V3 rule applied, plus held short-break episodes it now changes.
+
+    V3 periods are the child's V3 payments and its SSDA903 V3 episodes (``state.looked_after``,
+    the legal status as the looked-after return records it)."""
     drafted = {d.episode_id: d for d in drafts}
     pool = {**{e.episode_id: e for e in state.open}, **drafted}
-    periods = v3_periods(list(pool.values()))
+    periods = v3_periods(list(pool.values()), looked_after.v3_periods(state))
     changed: dict[str, ServiceEpisode] = {}
     for episode in pool.values():
         if not is_short_break(episode) or episode.exclusion_reason not in (None, V3):

@@ -5,6 +5,8 @@ still change: case episodes without an end date (SEN, YOT, CAF, register) and pl
 lines (a revised decision may withdraw them; a payment may name them). Everything else that
 was emitted is ``settled``: only its id, version and a digest of its content, which is all a
 correction needs to become the next version, and all a redelivery needs to change nothing.
+``looked_after`` holds the child's SSDA903 episodes (legal status and days), which decide V3
+short breaks and the looked-after overlap whatever order events arrive in.
 ``earlier`` holds the stamps of what was emitted before the last ``ChildReset`` (an identity
 review): they number the versions of an episode derived again (one derived again unchanged is
 not emitted), and never stop one opening again.
@@ -13,6 +15,7 @@ not emitted), and never stop one opening again.
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.events.base import Record
@@ -38,11 +41,21 @@ def stamp(episode: ServiceEpisode) -> Stamp:
     return Stamp(episode_id=episode.episode_id, version=episode.version, digest=digest(episode))
 
 
+class LookedAfterPeriod(Record):
+    """One SSDA903 episode of the child (``looked_after.py``): its legal status and days."""
+
+    record: str  # source system / source record id (CHILD/DECOM): a corrected row replaces it
+    start: date
+    end: date | None = None
+    legal_status: str
+
+
 class EpisodeState(Record):
     open: tuple[ServiceEpisode, ...] = ()
     settled: tuple[Stamp, ...] = ()
     earlier: tuple[Stamp, ...] = ()
     resets: tuple[str, ...] = ()
+    looked_after: tuple[LookedAfterPeriod, ...] = ()  # SSDA903 episodes (looked_after.py)
 
     def get_open(self, episode_id: str) -> ServiceEpisode | None:
         return next((e for e in self.open if e.episode_id == episode_id), None)

@@ -3,7 +3,8 @@
 Levels are defined in ``levels``; their weights are ``MatchConfig`` fields named
 ``<field>_<level>``. Each field takes the best-weighted level over the child's values; a
 field missing on either side weighs 0. ``names_swapped`` replaces both name weights when given
-and family names are written the wrong way round. Exact name agreements get a term-frequency
+and family names are written the wrong way round (``names_swapped_typo`` when one of the two
+agrees only by a typo). Exact name agreements get a term-frequency
 adjustment when name frequencies are given (see ``frequencies``). Sex: agree or disagree.
 Postcode: full, sector, district (the outward code) or disagree.
 """
@@ -16,7 +17,7 @@ from typing import TypeVar
 
 from hub.domain.identity.config import MatchConfig
 from hub.domain.identity.frequencies import NameFrequencies
-from hub.domain.identity.levels import dob_level, family_level, given_level, swapped
+from hub.domain.identity.levels import dob_level, family_level, given_level, swap_level
 from hub.domain.identity.postcodes import Postcode
 from hub.domain.identity.profile import Profile, profile_of
 from hub.domain.identity.records import Person
@@ -68,10 +69,12 @@ def _names(
 ) -> list[Level]:
     given = _best("given", child.givens, lambda g: given_level(person.given, g), config)
     family = _best("family", child.families, lambda f: family_level(person.family, f), config)
-    if given[1] in ("disagree", "similar") and any(
-        swapped(person.given, person.family, g, f) for g, f in child.names
-    ):
-        return [("names", "swapped", config.names_swapped)]
+    if given[1] in ("disagree", "similar"):
+        swaps = {swap_level(person.given, person.family, g, f) for g, f in child.names}
+        if "swapped" in swaps:
+            return [("names", "swapped", config.names_swapped)]
+        if "swapped_typo" in swaps:
+            return [("names", "swapped_typo", config.names_swapped_typo)]
     surname = " ".join(person.family)
     shared = surname if family[1] == "exact" else ""
     return [_tf(given, person.first, freq, config, shared), _tf(family, surname, freq, config)]

@@ -35,6 +35,10 @@ class MatchConfig:
     family_disagree: float = -6.0
     # given and family names written the wrong way round
     names_swapped: float = 9.0
+    names_swapped_typo: float = 7.0
+    """Swapped, and one of the two names agrees only by a typo (Edwards Aiden / Ayden Edwards).
+    Two errors in one record are rarer than one, and twins are given such look-alike names, so
+    it is never decisive on its own (``link_min_given_weight``): a person decides."""
     # date of birth
     dob_exact: float = 12.0
     dob_day_month_swap: float = 7.0
@@ -76,6 +80,11 @@ class MatchConfig:
     """Auto-link only when the given-name level's own weight reaches this (or names are
     swapped): twins share everything but the given name, so a nickname or typo match within
     a household is for a person to decide."""
+    link_elsewhere_margin: float = 8.0
+    """A match whose postcode is in another district (a move, or a namesake in another family)
+    needs ``link_threshold`` plus this to link, unless the child's household is known to have
+    moved there (a sibling of the same family name holds both addresses): otherwise a person
+    decides. Exact common names and date of birth elsewhere are not enough."""
     review_threshold: float = 11.0
     ambiguity_margin: float = 4.0
     max_block_size: int = 400

@@ -5,6 +5,9 @@ known variant that sounds alike: Jayden/Jaden; twins are given such pairs, never
 its short form); typo (one edit apart, or Jaro-Winkler >= 0.95); other_token (a middle name
 matches); initial (one side is a single letter); similar (Jaro-Winkler >= 0.88); disagree.
 
+Names swapped (given written as family and family as given): swapped (both then agree
+exactly) or swapped_typo (one of them by a typo only).
+
 Family name: exact; part (a hyphenated part is shared: Smith-Jones/Jones); typo; similar;
 disagree. Date of birth: exact; day_month_swap (03/04 vs 04/03); one_digit (in the
 same year, one digit of day or month mistyped or two adjacent ones transposed: a different
@@ -66,15 +69,27 @@ def family_level(x: Names, y: Names) -> str:
     return "similar" if jaro_winkler(joined_x, joined_y) >= 0.88 else "disagree"
 
 
-def swapped(given: Names, family: Names, other_given: Names, other_family: Names) -> bool:
-    """Given and family names written the wrong way round on one side."""
+def swap_level(given: Names, family: Names, other_given: Names, other_family: Names) -> str | None:
+    """Given and family names written the wrong way round on one side: ``swapped`` when both
+    names then agree exactly, ``swapped_typo`` when one of them needs a typo to agree (Edwards
+    Aiden against Ayden Edwards: twins are given such look-alike names), else None."""
+    if not (given and other_given):
+        return None
+    first, other_first = given[0], other_given[0]
+    if first in other_family and other_first in family:
+        return "swapped"
 
     def close(name: str, parts: Names) -> bool:
         return any(name == part or is_typo(name, part) for part in parts)
 
-    return bool(given and other_given) and (
-        close(given[0], other_family) and close(other_given[0], family)
-    )
+    if close(first, other_family) and close(other_first, family):
+        return "swapped_typo"
+    return None
+
+
+def swapped(given: Names, family: Names, other_given: Names, other_family: Names) -> bool:
+    """Given and family names written the wrong way round on one side (exactly or by a typo)."""
+    return swap_level(given, family, other_given, other_family) is not None
 
 
 def _one_digit(x: str, y: str) -> bool:

@@ -21,6 +21,7 @@ decides, then applies the decision to the (mutable, in-memory) state and returns
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from hub.domain.identity.apply import apply
 from hub.domain.identity.blocking import query_keys
@@ -33,6 +34,7 @@ from hub.domain.identity.events import (
     PossibleMatchFound,
 )
 from hub.domain.identity.keys import child_key
+from hub.domain.identity.names import phonetic
 from hub.domain.identity.records import Person, PersonRecord, normalise
 from hub.domain.identity.scoring import Scored, id_rank, score_child
 from hub.domain.identity.state import ResolverState
@@ -87,8 +89,8 @@ def _given_is_decisive(scored: Scored, config: MatchConfig) -> bool:
     """Does the evidence tell this child from a sibling or twin? (See ``MatchConfig``.)"""
     levels = scored.comparison.levels
     field, level, weight = levels[0]
-    if field == "names":
-        return True
+    if field == "names":  # swapped exactly: decisive; swapped with a typo: twins' look-alikes
+        return level == "swapped"
     if level == "missing" or getattr(config, f"given_{level}") < config.link_min_given_weight:
         return False
     dob = next(lvl for f, lvl, _ in levels if f == "dob")
@@ -99,6 +101,51 @@ def _given_is_decisive(scored: Scored, config: MatchConfig) -> bool:
     # typo's or a nickname's fixed weight (or a family name that does not agree) does not
     family = levels[1][1]
     return level == family == "exact" and weight >= config.link_without_dob_min_given
+
+
+def _elsewhere(scored: Scored) -> bool:
+    """Is the best agreement of the postcode in another district? (A move, or a namesake.)"""
+    return any(f == "postcode" and lvl == "disagree" for f, lvl, _ in scored.comparison.levels)
+
+
+def household_moved(state: ResolverState, person: Person, child_key: str, max_block: int) -> bool:
+    """Is the record's postcode the new home of the child's household? True when a sibling (a
+    child of the record's family name at one of the child's postcodes) is already known at the
+    record's postcode too: holding both postcodes, or as a second child key with the sibling's
+    given name and date of birth (its own records at the new address not yet linked either)."""
+    if person.postcode is None:
+        return False
+    homes = state.children[child_key].profile().postcodes
+    codes = {phonetic(part) for part in person.family}
+
+    def household(postcode: str) -> set[str]:
+        keys = {f"pf:{postcode}|{code}" for code in codes}
+        return set(state.candidates(keys, max_block)) - {child_key}
+
+    here = household(person.postcode.full)
+    if not here:
+        return False
+    siblings = set().union(*(household(home.full) for home in homes))
+    if here & siblings:
+        return True
+    seen = {sign for k in siblings for sign in _first_name_and_birth(state, k)}
+    return any(not seen.isdisjoint(_first_name_and_birth(state, k)) for k in here)
+
+
+def _first_name_and_birth(state: ResolverState, key: str) -> set[tuple[tuple[str, ...], date]]:
+    profile = state.children[key].profile()
+    return {(profile.givens[0], dob) for dob in profile.dobs if profile.givens}
+
+
+def _linkable_here(
+    state: ResolverState, person: Person, best: Scored, link: float, config: MatchConfig
+) -> bool:
+    """A link elsewhere needs a margin more, unless the household is known to have moved."""
+    return (
+        not _elsewhere(best)
+        or best.score >= link + config.link_elsewhere_margin
+        or household_moved(state, person, best.child_key, config.max_block_size)
+    )
 
 
 def _by_score(state: ResolverState, person: Person, config: MatchConfig) -> Decision:
@@ -115,7 +162,7 @@ def _by_score(state: ResolverState, person: Person, config: MatchConfig) -> Deci
             if s.score >= max(best.score - config.ambiguity_margin, review)
             and not _in_review_together(state, s.child_key, best.child_key)
         ]
-        if not rivals:
+        if not rivals and _linkable_here(state, person, best, link, config):
             return ChildLinked(person.record, best.child_key, best.score, _evidence(person, best))
         return _possible(state, person, best, _evidence(person, best, others=rivals))
     pool = [s for s in linkable[:1] if s.score >= review] + blocked[:1]

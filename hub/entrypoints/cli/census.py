@@ -31,6 +31,7 @@ from rich.table import Table
 
 from connectors.base import MalformedFileError
 from hub import bootstrap
+from hub.census import signoff
 from hub.census.cin.elements import UnsafeXmlError
 from hub.config import Settings, load_settings
 from hub.domain.episodes.years import CensusYear
@@ -42,7 +43,7 @@ from hub.ports import (
     ValidationReport,
     ValidatorUnavailableError,
 )
-from hub.usecases.census_compile import Compiled, Validate, compile_census
+from hub.usecases.census_compile import Compiled, PreviousReturn, Validate, compile_census
 
 census_app = typer.Typer(help="Compile the census returns for a year.", no_args_is_help=True)
 app.add_typer(census_app, name="census")
@@ -160,6 +161,10 @@ def compile_command(
         help="read CSC status events from this CSC export, not the CSC topic"),
     la_code: str = typer.Option("938", "--la-code", envvar="HUB_LA_CODE", help="DfE LA number"),
     validate: bool = typer.Option(True, "--validate/--no-validate", help="run the DfE validator"),
+    previous: Path | None = typer.Option(
+        None, "--previous", file_okay=False,
+        help="last year's census folder, to compare with in the sign-off pack (default: "
+        "census-<last year> beside --out, when it holds a return)"),
 ) -> None:
     """Write the census files for a year, a quality report, a validation and a manifest."""
     try:
@@ -177,9 +182,11 @@ def compile_command(
         say("building the census files")
         validator = _validator(say) if validate else None
         try:
+            settings = load_settings()
             compiled = compile_census(
                 read.inputs(), census_year, folder, la_code=la_code, validate=validator,
-                check_schema=_schema_check(load_settings()),
+                check_schema=_schema_check(settings),
+                receipts=_receipts(settings), previous=_previous(folder, census_year, previous),
             )
         except UnsafeXmlError as exc:
             err.print(f"[red]error:[/red] {escape(str(exc))}; nothing written", soft_wrap=True)
@@ -188,6 +195,25 @@ def compile_command(
     _schema_verdict(compiled)
     if validate:
         _verdict(compiled)
+
+
+def _receipts(settings: Settings) -> signoff.Receipts:
+    """The receipts ``hub connect`` left for the sources' namespace."""
+    found = bootstrap.read_receipts(settings)
+    return signoff.Receipts(found.receipts, found.found, found.unreadable)
+
+
+def _previous(folder: Path, year: CensusYear, given: Path | None) -> PreviousReturn | None:
+    """Last year's return: ``--previous``, else ``census-<last year>`` beside ``--out``."""
+    last = CensusYear(year.start_year - 1)
+    chosen = given or folder.parent / f"census-{last.label}"
+    csv = chosen / "additional_services.csv"
+    if not csv.is_file():
+        if given is not None:
+            err.print(f"[yellow]no additional_services.csv in {escape(str(given))}[/yellow]: "
+                      "the sign-off pack has no comparison")
+        return None
+    return PreviousReturn(last, csv.read_bytes())
 
 
 def _verdict(compiled: Compiled) -> None:

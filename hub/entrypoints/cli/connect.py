@@ -44,7 +44,9 @@ async def publish_export(
 
     async with bootstrap.event_log(settings.kafka_for(source_user(source))) as log:
         publisher = Publisher(log, codec, bootstrap.input_specs(settings))
-        return await connect_file(connector, path, publisher, on_total, on_row)
+        summary = await connect_file(connector, path, publisher, on_total, on_row)
+    bootstrap.record_receipt(settings, summary.receipt(bootstrap.file_digest(path)))
+    return summary
 
 
 def progress_bar() -> Progress:

@@ -30,10 +30,12 @@ async def publish_cin_census(
         held = Held.of(
             (codec.decode(r.value) for r in await log.read_all(topic)), connector.source_system
         )
-        return await import_cin_census(
+        result = await import_cin_census(
             connector, path, publisher, held,
             on_row=lambda: progress.advance(task) if progress and task is not None else None,
         )
+    bootstrap.record_receipt(settings, result.summary.receipt(bootstrap.file_digest(path)))
+    return result
 
 
 def print_census_import(console: Console, result: CensusImport) -> None:

@@ -13,7 +13,7 @@ import xmlschema
 from hub.census import additional, additional_files, consent_counts
 from hub.domain.child.disclosure import limited_uses
 from hub.domain.episodes.years import CensusYear
-from hub.domain.events import ServiceUseReturned
+from hub.domain.events import LookedAfterEpisodeRecorded, ServiceUseReturned
 from hub.domain.events.finance import PaymentKind as K
 from tests.conftest import REPO
 from tests.unit.domain.episodes.factories import event, payment, referral, run, session
@@ -118,3 +118,16 @@ def test_the_xml_follows_its_schema():
     broken = ET.fromstring(additional_files.return_xml(_episodes(), _uses(), Y, "938"))
     broken.find("ServiceEpisodes/ServiceEpisode/StartDate").tag = "Started"  # type: ignore[union-attr]
     assert list(schema.iter_errors(broken))
+
+
+def test_an_episode_during_a_looked_after_period_is_returned_flagged_and_valid():
+    care = event(LookedAfterEpisodeRecorded, "l1", date(2025, 6, 1), source="ssda903",
+                 episode_start=date(2025, 6, 1), episode_end=date(2025, 8, 31),
+                 legal_status="C2")
+    _, emitted = run(care, session("s1", date(2025, 7, 1)))
+    chosen = additional.in_return(emitted, Y)
+    assert [(e.core_overlap, e.core_category) for e in chosen] == [(True, "LOOKED_AFTER")]
+    schema = xmlschema.XMLSchema10(REPO / "schemas" / "census" / "AdditionalServices.xsd")
+    document = ET.fromstring(additional_files.return_xml(emitted, [], Y, "938"))
+    assert list(schema.iter_errors(document)) == []
+    assert b"LOOKED_AFTER" in additional_files.episodes_csv(emitted, Y)

@@ -26,6 +26,13 @@ def test_each_source_writes_its_own_topics_and_dead_letters_only() -> None:
     assert _writable("inbox") == {"ns.cin.hub.commands.v1"}
 
 
+def test_the_ssd_import_writes_the_topics_of_the_tables_it_reads() -> None:
+    assert _writable("source-ssd") == {
+        "ns.cin.source.csc.ssd-identifiers.v1", "ns.cin.source.csc.status.v1",
+        "ns.cin.source.earlyhelp.caf.v1", "ns.cin.source.education.sen.v1",
+        "ns.cin.hub.dead-letter.v1"}
+
+
 def test_only_the_worker_reads_and_it_may_not_write_commands() -> None:
     readers = {g.user for g in _grants() if "READ" in g.operations and g.kind == "topic"}
     assert readers == {"worker"}

@@ -26,7 +26,7 @@ UPN_C1, UPN_2 = "T938203512014", "G938203512015"
 FILES = {
     "additional_services.csv", "additional_services.xml", "consent_limited_counts.csv",
     "cin_census.xml", "data_quality.json", "data_quality.html", "manifest.json",
-    "open_identity_reviews.json",
+    "open_identity_reviews.json", "signoff_pack.json", "signoff_pack.html",
 }
 
 

@@ -3,7 +3,7 @@ reviews, what a refusal sends, and what a carried-out merge sends downstream."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,7 +14,12 @@ from hub.domain.identity.review import ReviewRejected
 from hub.domain.outputs.reset import ChildReset
 from hub.domain.outputs.tasks import CommandRejected
 from hub.topics_spec import load_topic_specs
-from hub.usecases.review_steps import review_command, review_rejected, review_sends
+from hub.usecases.review_steps import (
+    replay_order,
+    review_command,
+    review_rejected,
+    review_sends,
+)
 from hub.usecases.worker_steps import Incoming, Router, identity_step
 from tests.conftest import REPO
 from tests.unit.usecases.test_worker_steps import _example
@@ -78,3 +83,19 @@ def test_a_merge_sends_decisions_resets_then_the_survivors_events_in_order(route
     assert {d.envelope.event_id for _, d in after} == {first.envelope.event_id,
                                                        second.envelope.event_id}
     assert all(k == survivor for k, _ in after)
+
+
+def test_events_recorded_at_one_time_are_sent_again_in_the_order_they_happened():
+    # A CAF's completion and its closure come from one export with one recorded time; sent
+    # again in event-id order the closure could come first and the episode would lose its end.
+    opened, closing = _example("CafCompleted"), _example("CafClosed")
+    same = opened.envelope.recorded_at
+    early, late = datetime(2025, 10, 27, tzinfo=UTC), datetime(2025, 12, 27, tzinfo=UTC)
+    opened = opened.model_copy(update={"envelope": opened.envelope.model_copy(
+        update={"occurred_at": early, "recorded_at": same, "event_id": "z-opened"})})
+    closing = closing.model_copy(update={"envelope": closing.envelope.model_copy(
+        update={"occurred_at": late, "recorded_at": same, "event_id": "a-closed"})})
+    assert sorted([closing, opened], key=replay_order) == [opened, closing]
+    later = closing.model_copy(update={"envelope": closing.envelope.model_copy(
+        update={"recorded_at": same + timedelta(days=1), "occurred_at": early})})
+    assert sorted([later, opened], key=replay_order) == [opened, later]

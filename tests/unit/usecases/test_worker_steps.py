@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from connectors.sources.ssda903 import Ssda903Connector
 from hub.adapters.avro.codec import AvroCodec
 from hub.domain.commands import ClaimTask
 from hub.domain.dead_letter import DeadLetter
+from hub.domain.episodes import EpisodeState
+from hub.domain.episodes.model import EpisodeSource
 from hub.domain.events import DisabledRegisterEntryRecorded, Event
 from hub.domain.identity.resolution import Resolution
 from hub.domain.outputs import ConsentLimitedUse
@@ -17,7 +20,7 @@ from hub.domain.outputs.identity import IdentityDecisionMade
 from hub.entrypoints.worker.guards import guarded
 from hub.topics_spec import load_topic_specs
 from hub.usecases.smoke import load_examples
-from hub.usecases.worker_steps import Incoming, Router, identity_step
+from hub.usecases.worker_steps import Incoming, Router, episode_step, identity_step
 from tests.conftest import REPO
 
 
@@ -93,3 +96,18 @@ def test_the_resolver_reads_the_original_namespace_in_a_replay(codec):
     assert all(t.startswith("live.") for t in router.resolver_inputs)
     assert router.topic("ResolvedEvent").startswith("replay-1.")
     assert router.resolver_inputs[-1] == "live.cin.hub.commands.v1"
+
+
+def test_an_ssda903_v4_agreement_becomes_an_encodable_looked_after_episode(router, codec):
+    connector = Ssda903Connector(date(2026, 5, 1))
+    events = [e for row in connector.read(REPO / "connectors/samples/ssda903")
+              for e in connector.events(row)]
+    v4 = next(e for e in events if e.legal_status == "V4")
+    resolution, state = Resolution(), EpisodeState()
+    *_, (topic, key, value) = identity_step(router, resolution, _message(codec.encode(v4)))
+    assert topic == router.topic("ResolvedEvent")
+    state, [episode] = episode_step(router, state, Incoming(topic, 0, 1, key, value))
+    assert (episode.source_kind, episode.subtype) == (EpisodeSource.LOOKED_AFTER,
+                                                      "SHORT_BREAK_CARE_V4")
+    assert codec.decode(codec.encode(episode)) == episode
+    assert EpisodeState.model_validate_json(state.model_dump_json()) == state  # the state table

@@ -25,7 +25,7 @@ def _copy(tmp_path: Path) -> Path:
 
 async def test_people_and_their_linked_identifiers_become_identity_evidence(publisher):
     published = await publish(SsdConnector(TODAY), SAMPLE, publisher, TOPIC)
-    assert published.summary.balanced and published.summary.rows_published == 8
+    assert published.summary.balanced and published.summary.rows_published == 8 + 13  # + services
     by_record = {e.envelope.source_record_id: e for e in published.events}
     person = by_record["ssd_person/CS100201"].envelope.subject
     assert (person.la_child_id, person.nhs_number, str(person.date_of_birth), person.sex) == (

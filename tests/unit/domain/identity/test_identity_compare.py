@@ -6,7 +6,7 @@ import pytest
 
 from hub.domain.identity.compare import compare
 from hub.domain.identity.config import DEFAULT_CONFIG
-from hub.domain.identity.levels import dob_level, family_level, given_level
+from hub.domain.identity.levels import dob_level, family_level, given_level, swap_level
 from hub.domain.identity.records import PersonRecord, normalise
 
 
@@ -98,3 +98,28 @@ def test_postcode_levels_and_score_is_sum_of_weights():
     assert {f: lvl for f, lvl, _ in district.levels}["postcode"] == "district"
     assert same.score == sum(w for _, _, w in same.levels)
     assert same.score > sector.score > district.score
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        (("Edwards", "Aiden"), ("Aiden", "Edwards"), "swapped"),
+        (("Edwards", "Aiden"), ("Ayden", "Edwards"), "swapped_typo"),  # twins' look-alikes
+        (("Edwrads", "Aiden"), ("Aiden", "Edwards"), "swapped_typo"),
+        (("Edwards", "Aiden"), ("Edwards", "Aiden"), None),  # not swapped: the same way round
+        (("Jones", "Aiden"), ("Ayden", "Edwards"), None),
+    ],
+)
+def test_swap_level_tells_an_exact_swap_from_one_with_a_typo(a, b, level):
+    x, y = person(*a), person(*b)
+    assert swap_level(x.given, x.family, y.given, y.family) == level
+
+
+def test_a_swap_with_a_typo_weighs_less_than_an_exact_swap():
+    born = date(2009, 2, 24)
+    record = person("Edwards", "Aiden", born)
+    exact = compare(record, person("Aiden", "Edwards", born), DEFAULT_CONFIG)
+    typo = compare(record, person("Ayden", "Edwards", born), DEFAULT_CONFIG)
+    assert exact.levels[0] == ("names", "swapped", DEFAULT_CONFIG.names_swapped)
+    assert typo.levels[0] == ("names", "swapped_typo", DEFAULT_CONFIG.names_swapped_typo)
+    assert typo.score < exact.score

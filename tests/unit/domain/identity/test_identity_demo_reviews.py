@@ -21,10 +21,6 @@ from hub.usecases.export_people import person_records
 SEEDS = (1, 2, 3)
 CHILDREN = 2000
 
-PRECISION_AFTER_MERGE = (
-    "precision fell below 0.999 (0.9986 pooled) when the go-live and revised-decision "
-    "records of the census-rules work met the review-reduction tuning; open, see issue 9"
-)
 
 
 def _run(folder: Path, seed: int) -> tuple[PairwiseQuality, int]:
@@ -42,7 +38,6 @@ def _run(folder: Path, seed: int) -> tuple[PairwiseQuality, int]:
 
 
 @pytest.mark.timeout(1200)  # three authorities generated and read by every connector
-@pytest.mark.xfail(strict=True, reason=PRECISION_AFTER_MERGE)
 def test_open_reviews_and_quality_on_the_demo_authority(tmp_path: Path) -> None:
     runs = [_run(tmp_path / str(seed), seed) for seed in SEEDS]
     for quality, still_open in runs:

@@ -21,10 +21,6 @@ pytest.importorskip("hub.synthetic")
 
 SEEDS = (1, 2, 3)
 
-PRECISION_AFTER_MERGE = (
-    "precision fell below 0.999 (0.9986 pooled) when the go-live and revised-decision "
-    "records of the census-rules work met the review-reduction tuning; open, see issue 9"
-)
 
 
 def _generate(outdir: Path, seed: int) -> None:
@@ -43,7 +39,6 @@ def _quality(outdir: Path) -> PairwiseQuality:
     return pairwise_quality(predicted, truth, reviews)
 
 
-@pytest.mark.xfail(strict=True, reason=PRECISION_AFTER_MERGE)
 def test_quality_targets_on_synthetic_children(tmp_path: Path):
     runs = []
     for seed in SEEDS:

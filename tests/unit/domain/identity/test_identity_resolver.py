@@ -1,5 +1,6 @@
 """The resolver: strong identifiers, conflicts, twins, fuzzy links and possible matches."""
 
+from dataclasses import replace
 from datetime import date
 
 from hub.domain.identifiers import nhs_check_digit, upn_check_letter
@@ -11,6 +12,7 @@ from hub.domain.identity import (
     ResolverState,
     resolve,
 )
+from hub.domain.identity.config import DEFAULT_CONFIG
 
 
 def upn(n: int) -> str:
@@ -170,11 +172,67 @@ def test_a_common_name_seen_at_another_address_is_for_review():
     assert b.candidate_key == a.child_key
 
 
-def test_a_name_no_commoner_than_most_seen_at_another_address_links():
-    # A move: the name and date of birth agree, and the name is not a common one.
+def test_a_name_and_date_of_birth_in_another_district_is_for_review():
+    # A move, or a namesake in another family: the name and date of birth agree, but nothing
+    # says this household moved there (link_elsewhere_margin), so a person decides.
     _, (a, b) = run(rec("1"), rec("2", "EDU", postcode="NX9 1AB"))
+    assert isinstance(b, PossibleMatchFound)
+    assert b.candidate_key == a.child_key
+    assert {f: lvl for f, lvl, _ in b.evidence.levels}["postcode"] == "disagree"
+
+
+def test_a_name_and_date_of_birth_in_the_same_district_still_links():
+    _, (a, b) = run(rec("1"), rec("2", "EDU", postcode="NX4 2AB"))
     assert isinstance(b, ChildLinked)
     assert b.child_key == a.child_key
+
+
+def test_elsewhere_links_with_the_margin_more():
+    # The same rule with no margin links: the margin is what sends it to a person.
+    config = replace(DEFAULT_CONFIG, link_elsewhere_margin=0.0)
+    state, decisions = ResolverState(), []
+    for record in (rec("1"), rec("2", "EDU", postcode="NX9 1AB")):
+        state, decision = resolve(state, record, config)
+        decisions.append(decision)
+    assert isinstance(decisions[1], ChildLinked)
+
+
+def test_a_household_known_to_have_moved_links_elsewhere():
+    # A sibling holds both the old and the new postcode (linked by a UPN): the family moved,
+    # so the child's record at the new address links.
+    sister = {"given_name": "Ada", "sex": "F", "date_of_birth": date(2014, 2, 3)}
+    _, decisions = run(
+        rec("1"),
+        rec("s1", **sister, upn=upn(7)),
+        rec("s2", "EDU", **sister, upn=upn(7), postcode="NX9 1AB"),
+        rec("2", "EDU", postcode="NX9 1AB"),
+    )
+    oliver, *_, moved = decisions
+    assert isinstance(moved, ChildLinked)
+    assert moved.child_key == oliver.child_key
+
+
+def test_a_surname_at_the_new_address_alone_is_not_a_household_move():
+    # Another Okafor child already known only at the new address is no evidence that this
+    # child's household moved: a namesake's family has children too.
+    _, decisions = run(
+        rec("1"),
+        rec("n1", given_name="Ada", sex="F", date_of_birth=date(2014, 2, 3), postcode="NX9 1AB"),
+        rec("2", "EDU", postcode="NX9 1AB"),
+    )
+    assert isinstance(decisions[-1], PossibleMatchFound)
+
+
+def test_swapped_names_with_a_typo_are_for_review():
+    # Edwards Aiden against Ayden Edwards, one birthday and address: Aiden swapped, or his
+    # twin Ayden. An exact swap still links.
+    ayden = rec("1", given_name="Ayden", family_name="Edwards")
+    _, (a, b) = run(ayden, rec("2", "EDU", given_name="Edwards", family_name="Aiden"))
+    assert isinstance(b, PossibleMatchFound)
+    assert b.candidate_key == a.child_key
+    assert b.evidence.levels[0][:2] == ("names", "swapped_typo")
+    _, (_, exact) = run(ayden, rec("3", "EDU", given_name="Edwards", family_name="Ayden"))
+    assert isinstance(exact, ChildLinked)
 
 
 def test_sound_alike_name_in_the_household_is_a_possible_match():

@@ -1,0 +1,161 @@
+"""A Standard Safeguarding Dataset extract of the synthetic authority (``ssd/``), for the
+connector benchmark and tests: what its case system's SSD would hold of the same facts.
+
+Written from the hub-format exports (call before ``write_standard``, which removes the CSC
+file): the CSC referrals as ``ssd_cin_episodes`` (person = LA child id), the eCAFs as
+``ssd_early_help_episodes`` (person = the eCAF person id), the Education SEN history as
+``ssd_send`` / ``ssd_ehcp_requests`` / ``ssd_ehcp_assessment`` / ``ssd_ehcp_active_plans`` /
+``ssd_sen_need`` / ``ssd_ehcp_named_plan`` (person = the MIS pupil id), and every person in
+``ssd_person``. Column names are the data model's (``connectors.sources.ssd_services``).
+Not part of ``hub demo-data --formats standard``: the SSD person table holds no names, so its
+early help and SEN people would reach the resolver with a date of birth only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from connectors.sources.csc import CscConnector
+from connectors.sources.ecaf import EcafConnector
+from connectors.sources.education_sen import EducationSenConnector
+from hub.domain.events import (
+    CafClosed,
+    CafCompleted,
+    CscStatusChanged,
+    SenAssessmentOutcome,
+    SenAssessmentRequested,
+    SenStatementChanged,
+)
+from hub.domain.events.common import ChildSubject
+from hub.domain.events.csc import CscChange
+from hub.synthetic.standard_formats import _events, _write
+
+PERSON = ("pers_person_id", "pers_sex", "pers_dob", "pers_common_child_id")
+CIN = ("cine_referral_id", "cine_person_id", "cine_referral_date", "cine_cin_primary_need_code",
+       "cine_referral_source_code", "cine_close_reason", "cine_close_date")
+EARLY_HELP = ("earl_episode_id", "earl_person_id", "earl_episode_start_date",
+              "earl_episode_end_date", "earl_episode_reason", "earl_episode_end_reason",
+              "earl_episode_organisation")
+SEND = ("send_table_id", "send_upn", "send_uln", "send_upn_unknown", "send_person_id")
+REQUESTS = ("ehcr_ehcp_request_id", "ehcr_send_table_id", "ehcr_ehcp_req_date",
+            "ehcr_ehcp_req_outcome_date", "ehcr_ehcp_req_outcome")
+ASSESSMENT = ("ehca_ehcp_assessment_id", "ehca_ehcp_request_id",
+              "ehca_ehcp_assessment_outcome_date", "ehca_ehcp_assessment_outcome")
+ACTIVE = ("ehcp_active_ehcp_id", "ehcp_ehcp_request_id", "ehcp_active_ehcp_last_review_date")
+NEED = ("senn_table_id", "senn_active_ehcp_id", "senn_active_ehcp_need_type",
+        "senn_active_ehcp_need_rank")
+NAMED = ("ehcn_named_plan_id", "ehcn_ehcp_asmt_id", "ehcn_named_plan_start_date",
+         "ehcn_named_plan_ceased_date", "ehcn_named_plan_ceased_reason")
+_REASONS = {"DOMESTIC_ABUSE": "Domestic Violence/ Abuse",
+            "PARENTING_CAPACITY": "Parenting and Family Dynamics",
+            "SUBSTANCE_MISUSE": "Alcohol/ Substance Misuse",
+            "FINANCES": "Socio-economic Challenges"}
+_ENDS = {"NEEDS_MET": "Outcomes met", "REFERRED_TO_CSC": "Step-up", "DISENGAGED": "Disengaged",
+         "MOVED_AWAY": "Moved away"}
+_NEEDS = {"SPECIFIC_LEARNING_DISABILITIES": "SPLD", "SPECIFIC_PHYSICAL_DISABILITIES": "PD"}
+_SEX = {"MALE": "M", "FEMALE": "F"}
+
+
+def _own_id(subject: ChildSubject, kind: str) -> str | None:
+    return next((i.value for i in subject.other_ids if i.type == kind), None)
+
+
+def _iso(day: date | None) -> str:
+    return f"{day.isoformat()} 00:00:00.000" if day else ""
+
+
+People = dict[str, list[str]]
+
+
+def _cin(outdir: Path, today: date, people: People) -> list[list[str]]:
+    cin: dict[str, list[str]] = {}
+    for e in _events(CscConnector(today), outdir / "csc_status_changes.csv"):
+        if not isinstance(e, CscStatusChanged) or not e.envelope.subject.la_child_id:
+            continue
+        person = e.envelope.subject.la_child_id
+        if e.change is CscChange.REFERRAL_OPENED:
+            people.setdefault(person, [person, _SEX.get(e.envelope.subject.sex, "U"),
+                                       _iso(e.envelope.subject.date_of_birth), ""])
+            cin[e.csc_episode_id] = [e.csc_episode_id.replace("/", "-"), person,
+                                     _iso(e.effective_date), e.primary_need or "",
+                                     e.referral_source or "", "", ""]
+        elif e.change is CscChange.REFERRAL_CLOSED and e.csc_episode_id in cin:
+            cin[e.csc_episode_id][5:7] = [e.closure_reason or "", _iso(e.effective_date)]
+    return list(cin.values())
+
+
+def _early_help(outdir: Path, today: date, people: People) -> list[list[str]]:
+    early: dict[str, list[str]] = {}
+    for e in _events(EcafConnector(today), outdir / "ecaf.json"):
+        subject = e.envelope.subject
+        person = _own_id(e.envelope.subject, "ECAF_ID") or e.envelope.source_record_id
+        if isinstance(e, CafCompleted):
+            people.setdefault(person, [person, _SEX.get(subject.sex, "U"),
+                                       _iso(subject.date_of_birth), subject.nhs_number or ""])
+            reason = next((_REASONS[n] for n in e.needs if n in _REASONS), "Other")
+            early[e.caf_id] = [e.caf_id, person, _iso(e.completed_date), "", reason, "",
+                               e.team or ""]
+        elif isinstance(e, CafClosed) and e.caf_id in early:
+            early[e.caf_id][3] = _iso(e.closed_date)
+            early[e.caf_id][5] = _ENDS.get(e.closure_reason, "Other")
+    return list(early.values())
+
+
+def _sen(outdir: Path, today: date, people: People) -> dict[str, list[list[str]]]:
+    send: dict[str, list[str]] = {}
+    requests: list[list[str]] = []
+    assessments: list[list[str]] = []
+    active: list[list[str]] = []
+    needs: list[list[str]] = []
+    named: list[list[str]] = []
+    for e in _events(EducationSenConnector(today), outdir / "education_sen.csv"):
+        subject = e.envelope.subject
+        pupil = _own_id(subject, "MIS_PUPIL_ID") or e.envelope.source_record_id
+        person = f"P{pupil}"[:10]
+        key = e.envelope.source_record_id
+        people.setdefault(person, [person, _SEX.get(subject.sex, "U"),
+                                   _iso(subject.date_of_birth), ""])
+        send.setdefault(person, [f"S{pupil}"[:10], subject.upn or "", "",
+                                 "" if subject.upn else "UN8", person])
+        table = send[person][0]
+        if isinstance(e, SenAssessmentRequested):
+            requests.append([key, table, _iso(e.request_date), "", "A"])
+        elif isinstance(e, SenAssessmentOutcome):
+            issued = e.outcome == "STATEMENT_ISSUED"
+            declined = e.outcome == "ASSESSMENT_DECLINED"
+            requests.append([f"R{key}", table, _iso(e.decision_date), _iso(e.decision_date),
+                             "N" if declined else "Y"])
+            if declined:
+                continue
+            assessments.append([f"A{key}", f"R{key}", _iso(e.decision_date),
+                                "Y" if issued else "N"])
+            if issued:
+                active.append([f"E{key}", f"R{key}", ""])
+                needs += [[f"N{key}{i}", f"E{key}", _NEEDS.get(s, "OTH"), str(i + 1)]
+                          for i, s in enumerate(e.services[:2])]
+                named.append([f"NP{key}", f"A{key}", _iso(e.decision_date), "", ""])
+        elif isinstance(e, SenStatementChanged) and e.change in ("CEASED", "TRANSFERRED_OUT"):
+            requests.append([f"R{key}", table, _iso(e.change_date), "", "H"])
+            assessments.append([f"A{key}", f"R{key}", "", "H"])
+            named.append([f"NP{key}", f"A{key}", _iso(e.change_date), _iso(e.change_date),
+                          "5" if e.change == "TRANSFERRED_OUT" else "2"])
+    return {"ssd_send": list(send.values()), "ssd_ehcp_requests": requests,
+            "ssd_ehcp_assessment": assessments, "ssd_ehcp_active_plans": active,
+            "ssd_sen_need": needs, "ssd_ehcp_named_plan": named}
+
+
+COLUMNS = {"ssd_person": PERSON, "ssd_cin_episodes": CIN, "ssd_early_help_episodes": EARLY_HELP,
+           "ssd_send": SEND, "ssd_ehcp_requests": REQUESTS, "ssd_ehcp_assessment": ASSESSMENT,
+           "ssd_ehcp_active_plans": ACTIVE, "ssd_sen_need": NEED, "ssd_ehcp_named_plan": NAMED}
+
+
+def write_ssd(outdir: Path, today: date) -> dict[str, int]:
+    """Write ``outdir/ssd/*.csv``; the rows per table."""
+    people: People = {}
+    tables = {"ssd_cin_episodes": _cin(outdir, today, people),
+              "ssd_early_help_episodes": _early_help(outdir, today, people),
+              **_sen(outdir, today, people)}
+    tables["ssd_person"] = list(people.values())
+    return {name: _write(outdir / "ssd" / f"{name}.csv", COLUMNS[name], rows)
+            for name, rows in tables.items()}
