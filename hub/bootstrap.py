@@ -2,25 +2,51 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
+from contextlib import AbstractAsyncContextManager, AbstractContextManager, asynccontextmanager
+from datetime import datetime
 from pathlib import Path
+
+from sqlalchemy import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from hub.adapters.audit_sqlite import SqliteAuditLog
 from hub.adapters.avro.codec import AvroCodec, load_codec
 from hub.adapters.files import intake_receipts
-from hub.adapters.kafka.admin import describe_topics
+from hub.adapters.kafka.admin import apply_topics, describe_topics
 from hub.adapters.kafka.bounded_send import KafkaBoundedSendLog
-from hub.adapters.kafka.client import cluster_answers
-from hub.adapters.kafka.log import read_topic
+from hub.adapters.kafka.client import cluster_answers, quiet_aiokafka
+from hub.adapters.kafka.dead_letters import purge_before, read_dead_letters
+from hub.adapters.kafka.log import KafkaEventLog, read_topic
+from hub.adapters.kafka.on_first_append import KafkaOnFirstAppend
 from hub.adapters.keys import child_view_audit
+from hub.adapters.keys.sign_in_attempts import SqliteSignInAttempts
 from hub.adapters.keys.staff_roles import SqliteStaffRoles
+from hub.adapters.keys.staff_users import SqliteStaffUsers
 from hub.adapters.keys.subject_keys import SqliteSubjectKeys
+from hub.adapters.prometheus_metrics import count_dead_letter
+from hub.adapters.store.sql.schema import SchemaVersionError
 from hub.adapters.store.sql.store import SqlHubStore
-from hub.config import Settings
+from hub.adapters.validator import cin_schema, cin_validator
+from hub.audit import AuditLog
+from hub.config import KafkaConnection, Settings
+from hub.domain.dead_letter import DeadLetter
+from hub.domain.episodes.years import CensusYear
 from hub.domain.intake_receipts import IntakeReceipt
 from hub.domain.topic_access import INBOX, WORKER
 from hub.logging import get_logger
-from hub.ports import LogRecord
+from hub.ports import (
+    AckedEventLog,
+    ClosableHubStore,
+    Codec,
+    EventLog,
+    LogRecord,
+    SignInAttempts,
+    StaffAccounts,
+    StoreUnavailableError,
+    ValidationReport,
+)
 from hub.topics_spec import TopicSpec, load_topic_specs
 from hub.usecases import child_views as child_views_usecase
 from hub.usecases.child_views import ChildViews
@@ -36,10 +62,6 @@ def subject_keys(settings: Settings) -> SqliteSubjectKeys:
 def codec(settings: Settings) -> AvroCodec:
     """The Avro codec; it seals personal fields with, and opens them from, the key store."""
     return load_codec(settings.schemas_dir, subject_keys(settings))
-
-
-def audit_log(settings: Settings) -> SqliteAuditLog:
-    return SqliteAuditLog(settings.state_dir / "audit.db")
 
 
 def input_specs(settings: Settings) -> tuple[TopicSpec, ...]:
@@ -77,8 +99,107 @@ def staff_directory(settings: Settings) -> SqliteStaffRoles:
 
 
 def sql_store(settings: Settings) -> SqlHubStore:
-    """The SQL store at the configured database URL."""
+    """The SQL store at the configured database URL (created when new: the worker's)."""
     return SqlHubStore(settings.database)
+
+
+def open_store(settings: Settings) -> ClosableHubStore:
+    """The hub store the worker made, for a reader: :class:`StoreUnavailableError` rather
+    than create an empty one, or when it cannot be opened (never naming the password)."""
+    url = make_url(settings.database)
+    shown = url.render_as_string(hide_password=True)
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).is_file():
+        raise StoreUnavailableError(f"No hub store at {shown} yet: run the worker first, "
+                                    "it creates the store.")
+    try:
+        return SqlHubStore(settings.database)
+    except (SQLAlchemyError, SchemaVersionError) as exc:
+        raise StoreUnavailableError(
+            f"Cannot open the hub store at {shown}: {type(exc).__name__}") from exc
+
+
+def scratch_store() -> ClosableHubStore:
+    """An empty, in-memory hub store with the sink's own rules (nothing written to disk)."""
+    return SqlHubStore("sqlite://")
+
+
+def event_log(kafka: KafkaConnection | str, *, client_id: str = "cin-hub"
+              ) -> AbstractAsyncContextManager[AckedEventLog]:
+    """The event log on the cluster, as the user ``kafka`` names (``Settings.kafka_for``; a
+    bare address is a plaintext, anonymous client); records are flushed on a clean exit."""
+    return KafkaEventLog(kafka, client_id=client_id)
+
+
+async def read_topics(kafka: KafkaConnection | str, topics: list[str], *, quiet: bool = False
+                      ) -> list[list[LogRecord]]:
+    """Every record of each topic, read together, from its beginning to its end at the start
+    of the read. ``KeyError`` names a topic that does not exist; :class:`EventLogError` when
+    the cluster cannot be reached. ``quiet``: failures are expected, so aiokafka's logging of
+    its connection retries is silenced."""
+    reads = (read_topic(kafka, topic) for topic in topics)
+    if not quiet:
+        return list(await asyncio.gather(*reads))
+    with quiet_aiokafka():
+        return list(await asyncio.gather(*reads))
+
+
+def quiet_cluster() -> AbstractContextManager[None]:
+    """Silence aiokafka's logging of connection retries while failures are expected (topics
+    just created, a broker that may be down); a real failure still raises."""
+    return quiet_aiokafka()
+
+
+async def create_topics(kafka: KafkaConnection | str, specs: Sequence[TopicSpec]) -> None:
+    """Create the declared topics that do not exist yet (``hub topics apply`` reports drift)."""
+    await apply_topics(kafka, specs)
+
+
+async def existing_topics(kafka: KafkaConnection | str, names: Collection[str]) -> set[str]:
+    """Those of ``names`` that exist on the cluster."""
+    return set(await describe_topics(kafka, names))
+
+
+async def dead_letters(kafka: KafkaConnection | str, topic: str, codec: Codec
+                       ) -> list[DeadLetter]:
+    """Every dead letter on ``topic`` (records that are not one are passed over)."""
+    return await read_dead_letters(kafka, topic, codec)
+
+
+async def purge_dead_letters(kafka: KafkaConnection | str, topic: str, before: datetime) -> int:
+    """Delete the dead letters written before ``before`` (Kafka deletes by offset, partition
+    by partition); how many went."""
+    return await purge_before(kafka, topic, before)
+
+
+def dead_letter_counter() -> Callable[[str, str], None]:
+    """Counts a dead letter by stage and reason (the worker's metrics endpoint)."""
+    return count_dead_letter
+
+
+@asynccontextmanager
+async def event_log_on_first_append(kafka: KafkaConnection | str) -> AsyncIterator[EventLog]:
+    """An event log that connects only when a record is first sent (or read): a command
+    refused before it is sent needs no broker."""
+    log = KafkaOnFirstAppend(kafka)
+    try:
+        yield log
+    finally:
+        await log.close()
+
+
+def audit_log(settings: Settings) -> AuditLog:
+    """The audit trail (``<state dir>/audit.db``): who did what, to which child key, when."""
+    return SqliteAuditLog(settings.state_dir / "audit.db")
+
+
+def staff_accounts(settings: Settings) -> StaffAccounts:
+    """The inbox's staff users (ids, teams, roles, password hashes)."""
+    return SqliteStaffUsers(settings.staff_directory_file)
+
+
+def sign_in_attempts(settings: Settings) -> SignInAttempts:
+    """The inbox's failed sign-ins, beside its default users file."""
+    return SqliteSignInAttempts(settings.state_dir / "inbox_users.db")
 
 
 def topic_reader(settings: Settings) -> Callable[[str], Awaitable[list[LogRecord] | None]]:
@@ -121,6 +242,28 @@ def broker_ready(settings: Settings) -> Callable[[], Awaitable[bool]]:
         return await cluster_answers(settings.kafka_for(INBOX), timeout_s=2.0)
 
     return broker
+
+
+def dfe_validator() -> Callable[[bytes, CensusYear], ValidationReport] | None:
+    """The DfE CIN census validator (in its own venv); None when that venv is missing. It
+    raises :class:`hub.ports.ValidatorUnavailableError` when it cannot run."""
+    return cin_validator.validate_cin_xml if cin_validator.is_available() else None
+
+
+def dfe_validator_venv() -> Path:
+    """Where the DfE validator's venv is looked for (``HUB_CIN_VALIDATOR_VENV``)."""
+    return cin_validator.default_venv()
+
+
+def cin_schema_check(settings: Settings) -> Callable[[bytes, CensusYear], list[str]]:
+    """The CIN XML's problems against its year's XML Schema (``[]`` when valid); raises
+    :class:`hub.ports.SchemaUnavailableError` when no schema is kept for the year."""
+    directory = settings.cin_schemas_dir
+
+    def check(xml: bytes, year: CensusYear) -> list[str]:
+        return cin_schema.schema_errors(xml, directory, year)
+
+    return check
 
 
 def receipts_file(settings: Settings) -> Path:

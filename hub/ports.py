@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel
 
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.outputs import (
@@ -26,7 +28,7 @@ from hub.domain.outputs import (
 )
 from hub.domain.outputs.codes import CscStatus, FlagClearReason, FlagCode
 from hub.domain.outputs.identity import IdentityDecisionMade
-from hub.domain.staff import StaffUser
+from hub.domain.staff import StaffListing, StaffUser
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,37 @@ class LogRecord:
     value: bytes
     timestamp: int = 0
     """Milliseconds; the resolver's records carry strictly increasing ones (its send order)."""
+
+
+class UndecodableMessageError(Exception):
+    """The bytes are not a CIN Hub record the codec can read. ``code`` is for dead letters."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+class SchemaCatalogueError(Exception):
+    """A schema file is missing, malformed or refers to an unknown type (the codec's
+    catalogue cannot be loaded)."""
+
+
+class Codec(Protocol):
+    """Typed records to bytes on the log and back (Avro single-object encoding in production,
+    :class:`hub.adapters.avro.codec.AvroCodec`)."""
+
+    def encode(self, record: BaseModel, version: int | None = None) -> bytes:
+        """The record in its newest (or the given) schema version."""
+
+    def record_name(self, data: bytes) -> str | None:
+        """The record a message carries, from its header alone (None when unknown)."""
+
+    def decode_raw(self, data: bytes) -> tuple[str, dict[str, Any]]:
+        """Record name and datum; raises :class:`UndecodableMessageError`."""
+
+    def decode(self, data: bytes) -> BaseModel:
+        """The typed record; raises :class:`UndecodableMessageError`."""
 
 
 class EventLog(Protocol):
@@ -64,6 +97,11 @@ class SubjectKeys(Protocol):
 
     def destroy(self, key_ids: Iterable[str]) -> int:
         """Destroy these keys for good; how many existed."""
+
+
+class EventLogError(RuntimeError):
+    """The event log's cluster could not be reached, or refused an operation (the message says
+    which; :class:`hub.adapters.kafka.client.KafkaAdminError` in production)."""
 
 
 @runtime_checkable
@@ -109,6 +147,35 @@ class StaffDirectory(Protocol):
 
     def end_sessions(self, user_id: str, now: float) -> None:
         """Void every session of the user issued before ``now`` (sign-out, reset)."""
+
+
+class StaffAccounts(StaffDirectory, Protocol):
+    """The staff directory as its administrators see it (``hub inbox add-user``, the inbox's
+    users page); :class:`SqliteStaffUsers` in production."""
+
+    def add(self, user_id: str, team: str, now: datetime, *, role: str = "practitioner",
+            reset: bool = False) -> str:
+        """Create (or with ``reset``, re-issue) a user; the new password is returned once.
+        ``ValueError`` for a bad id, team or role, or an existing user without ``reset``."""
+
+    def listing(self) -> list[StaffListing]:
+        """Every user by team then id (never a password or hash)."""
+
+    def remove(self, user_id: str) -> bool:
+        """``False`` when no such user exists."""
+
+
+class SignInAttempts(Protocol):
+    """Failed inbox sign-ins per user id and client address, for the lockout rule
+    (``hub.domain.sign_in_limits``); a private SQLite file in production."""
+
+    def locked_until(self, user_id: str, address: str, now: float) -> float | None:
+        """When the later of the user id's and the address's locks ends, or ``None``."""
+
+    def failed(self, user_id: str, address: str, now: float) -> None: ...
+
+    def succeeded(self, user_id: str) -> None:
+        """Clear the user id's failures."""
 
 
 # --- The hub's store: what the worker's sink writes and the web inbox reads -------------------
@@ -253,14 +320,27 @@ class HubStore(Protocol):
         numbers); identifiers the hub links by, tasks and counts stay. Rows changed."""
         ...
 
-    def episodes(self, child_key: str) -> list[ServiceEpisode]:
-        """Service episodes at their highest version, by start date then episode id."""
+    def episodes(self, child_key: str | None = None) -> list[ServiceEpisode]:
+        """Service episodes at their highest version (of ``child_key``, or every child's), by
+        start date then episode id."""
 
     def rejection(self, command_id: str) -> CommandRejected | None:
         """Why the command was rejected; ``None`` if it was not (or not yet)."""
 
     def consent_limited_uses(self, census_month: str | None = None) -> list[ConsentLimitedUse]:
         """Countable uses, of ``census_month`` (``YYYY-MM``) when given, by use id."""
+
+
+class ClosableHubStore(HubStore, Protocol):
+    """A hub store opened for one command or app: close it when done."""
+
+    def close(self) -> None: ...
+
+
+class StoreUnavailableError(RuntimeError):
+    """The hub store cannot be opened: not created yet (the worker creates it), unreachable,
+    or at a schema version this hub cannot read. The message names the store without its
+    password."""
 
 
 # --- The inbox's record of who looked at which child ------------------------------------------
@@ -287,3 +367,40 @@ class ChildViewAudit(Protocol):
 
     def by_user(self, user_id: str) -> list[ChildViewed]:
         """Oldest first."""
+
+
+# --- The DfE CIN census validator's verdict -------------------------------------------------------
+
+
+class SchemaUnavailableError(RuntimeError):
+    """No XML Schema is kept for the census year."""
+
+
+class ValidatorUnavailableError(RuntimeError):
+    """The validator is missing, or it could not run (see the message)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ValidatorIssue:
+    rule: str
+    rule_type: str  # ERROR or QUERY
+    message: str
+    child: str | None  # LAchildID; None for return-level rules
+    table: str | None
+    field: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationReport:
+    ruleset: str
+    rules_run: int
+    issues: tuple[ValidatorIssue, ...]
+    rule_failures: tuple[str, ...]  # rules that raised instead of judging the data
+
+    @property
+    def errors(self) -> tuple[ValidatorIssue, ...]:
+        return tuple(i for i in self.issues if i.rule_type == "ERROR")
+
+    @property
+    def queries(self) -> tuple[ValidatorIssue, ...]:
+        return tuple(i for i in self.issues if i.rule_type == "QUERY")

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Protocol
 
-from hub.adapters.avro.codec import UndecodableMessageError
 from hub.domain.outputs.codes import RejectionCode
 from hub.domain.outputs.tasks import CommandRejected
 from hub.domain.routing import topic_for
 from hub.domain.staff_roles import command_allowed
 from hub.logging import get_logger
+from hub.ports import UndecodableMessageError
 from hub.usecases.worker_steps import Incoming, Router, Send
 
 log = get_logger(__name__)

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hub.adapters.validator.cin_validator import ValidationReport
 from hub.census import (
     additional,
     additional_files,
@@ -38,6 +37,7 @@ from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.episodes.years import CensusYear
 from hub.domain.events import CscStatusChanged
 from hub.domain.outputs import ConsentLimitedUse, TaskChanged
+from hub.ports import ValidationReport
 from hub.usecases.census_files import manifest, schema_errors_json, validation_json
 
 Validate = Callable[[bytes, CensusYear], ValidationReport | None]  # None: could not run

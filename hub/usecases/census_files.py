@@ -9,8 +9,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from hub.adapters.validator.cin_validator import ValidationReport
 from hub.domain.episodes.years import CensusYear
+from hub.ports import ValidationReport
 
 
 def validation_json(report: ValidationReport) -> bytes:

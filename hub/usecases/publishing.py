@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from hub.adapters.avro.codec import AvroCodec
 from hub.domain.dead_letter import DeadLetter
 from hub.domain.events import Event
 from hub.domain.examples import refuse_example
 from hub.domain.minimisation import minimised
 from hub.domain.routing import source_key, topic_for
-from hub.ports import AckedEventLog, EventLog
+from hub.ports import AckedEventLog, Codec, EventLog
 from hub.topics_spec import TopicSpec
 
 
@@ -21,7 +20,7 @@ class Publisher:
     unless the publisher serves a smoke namespace (``accepts_examples``).
     """
 
-    def __init__(self, log: EventLog, codec: AvroCodec, specs: Iterable[TopicSpec],
+    def __init__(self, log: EventLog, codec: Codec, specs: Iterable[TopicSpec],
                  *, accepts_examples: bool = False) -> None:
         self.log = log
         self.codec = codec

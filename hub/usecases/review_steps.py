@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from hub.adapters.avro.codec import UndecodableMessageError
 from hub.domain.commands import ReviewPossibleMatch, SplitChild
 from hub.domain.events import Event
 from hub.domain.identity.review_result import ReviewResult
 from hub.domain.outputs.codes import RejectionCode
 from hub.domain.outputs.tasks import CommandRejected
 from hub.domain.routing import topic_for
+from hub.ports import UndecodableMessageError
 from hub.usecases.worker_steps import Incoming, Router, Send
 
 REVIEW_COMMANDS = (ReviewPossibleMatch, SplitChild)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from hub.adapters.avro.codec import AvroCodec
 from hub.domain.events import EVENT_MODELS, Event
+from hub.ports import Codec
 from hub.usecases.publishing import Publisher
 
 
@@ -34,7 +34,7 @@ def load_examples(directory: Path) -> list[Event]:
 
 
 async def round_trip(
-    publisher: Publisher, codec: AvroCodec, events: list[Event]
+    publisher: Publisher, codec: Codec, events: list[Event]
 ) -> list[RoundTrip]:
     sent = [(event, await publisher.publish(event)) for event in events]
     await publisher.flush()

@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel
 
-from hub.adapters.avro.codec import AvroCodec, UndecodableMessageError
 from hub.domain.child.apply import Input, apply
 from hub.domain.child.disclosure import Shared, admit
 from hub.domain.child.state import ChildState
@@ -40,6 +39,7 @@ from hub.domain.identity.resolution import Resolution
 from hub.domain.input_rules import clean_tree
 from hub.domain.outputs import COMMAND_RECORDS, ChildReset
 from hub.domain.routing import output_key, topic_for
+from hub.ports import Codec, UndecodableMessageError
 from hub.topics_spec import TopicSpec
 
 Send = tuple[str, str, bytes]
@@ -63,7 +63,7 @@ class Router:
     """Encodes hub records and sends each to its declared topic under its key."""
 
     def __init__(
-        self, codec: AvroCodec, specs: list[TopicSpec], inputs: list[TopicSpec] | None = None,
+        self, codec: Codec, specs: list[TopicSpec], inputs: list[TopicSpec] | None = None,
         on_dead_letter: Callable[[str, str], None] | None = None,
     ) -> None:
         """``inputs``: where sources and staff commands are read, when not from ``specs``.

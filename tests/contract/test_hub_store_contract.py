@@ -190,6 +190,16 @@ def test_episodes_keep_their_highest_version(store: HubStore):
     assert store.episodes(CHILD)[1] == ended
 
 
+def test_episodes_of_every_child_without_a_key(store: HubStore):
+    other = r.episode("ep-2", version=2, child_key="child-other", start_date=D0 - timedelta(days=1),
+                      last_event_date=D0)
+    store.apply_many([r.episode(version=1), other, r.episode(version=2), r.episode("ep-3")])
+    assert [(e.child_key, e.episode_id, e.version) for e in store.episodes()] == [
+        ("child-other", "ep-2", 2), (CHILD, "ep-1", 2), (CHILD, "ep-3", 1)]
+    assert store.episodes("child-other") == [other]
+    assert store.episodes("child-none") == []
+
+
 def test_consent_limited_uses_filter_by_month(store: HubStore):
     store.apply_many([r.use("u2", "2025-10"), r.use("u1"), r.use("u3"), r.use("u1", "2025-10")])
     assert [u.use_id for u in store.consent_limited_uses()] == ["u1", "u2", "u3"]

@@ -155,7 +155,7 @@ def test_a_cin_xml_that_breaks_its_xml_schema_fails_the_compile(env, tmp_path):
         (["--year", "2025/26"], 2, "census year must look like 2025-26"),
         (["--year", "2025-27"], 2, "census year must look like 2025-26"),
         (["--year", "2025-26"], 1, "cannot reach Kafka"),
-        (["--year", "2025-26", "--from", "database"], 1, "run the worker first"),
+        (["--year", "2025-26", "--from", "database"], 2, "run the worker first"),
     ],
 )
 def test_clear_errors(tmp_path, args, code, message):

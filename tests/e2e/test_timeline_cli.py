@@ -68,6 +68,6 @@ def test_an_unknown_key_says_so(store, env):
 
 def test_a_missing_store_says_so_and_creates_nothing(env, tmp_path: Path):
     result = run_cli(["timeline", CHILD], env)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "No hub store at" in result.output
     assert not (tmp_path / "state" / "hub.db").exists()

@@ -19,29 +19,10 @@ RULED = ("hub/entrypoints/cli", "hub/entrypoints/web", "hub/usecases")
 FORBIDDEN = "hub.adapters"
 
 DEBT: dict[str, set[str]] = {
-    "hub/entrypoints/cli/audit.py": {"hub.adapters.audit_sqlite"},
     "hub/entrypoints/cli/broker.py": {
         "hub.adapters.broker.cluster_secrets", "hub.adapters.broker.fetch",
         "hub.adapters.broker.local", "hub.adapters.kafka.acls", "hub.adapters.kafka.client"},
-    "hub/entrypoints/cli/census.py": {
-        "hub.adapters.avro.catalogue", "hub.adapters.validator",
-        "hub.adapters.validator.cin_validator"},
-    "hub/entrypoints/cli/census_sources.py": {
-        "hub.adapters.avro.codec", "hub.adapters.kafka.client", "hub.adapters.kafka.connection",
-        "hub.adapters.kafka.log", "hub.adapters.store.sql.lookups",
-        "hub.adapters.store.sql.store"},
-    "hub/entrypoints/cli/connect.py": {"hub.adapters.kafka.log"},
-    "hub/entrypoints/cli/connect_standard.py": {"hub.adapters.kafka.log"},
-    "hub/entrypoints/cli/deadletters.py": {
-        "hub.adapters.kafka.dead_letters", "hub.adapters.kafka.log"},
     "hub/entrypoints/cli/demo.py": {"hub.adapters.broker.local", "hub.adapters.kafka.admin"},
-    "hub/entrypoints/cli/events.py": {
-        "hub.adapters.avro.codec", "hub.adapters.kafka.admin", "hub.adapters.kafka.client",
-        "hub.adapters.kafka.log"},
-    "hub/entrypoints/cli/inbox.py": {
-        "hub.adapters.keys.sign_in_attempts", "hub.adapters.keys.staff_users"},
-    "hub/entrypoints/cli/inbox_send.py": {
-        "hub.adapters.kafka.on_first_append", "hub.adapters.store.sql.store"},
     "hub/entrypoints/cli/intake.py": {
         "hub.adapters.audit_sqlite", "hub.adapters.files.intake_rights_toml",
         "hub.adapters.kafka.client", "hub.adapters.kafka.log", "hub.adapters.keys.api_keys"},
@@ -50,26 +31,11 @@ DEBT: dict[str, set[str]] = {
     "hub/entrypoints/cli/replay.py": {
         "hub.adapters.kafka.acls", "hub.adapters.kafka.admin", "hub.adapters.kafka.connection",
         "hub.adapters.kafka.consumer_lag", "hub.adapters.store.sql.replay_database"},
-    "hub/entrypoints/cli/timeline.py": {
-        "hub.adapters.store.sql.schema", "hub.adapters.store.sql.store"},
     "hub/entrypoints/cli/topics.py": {
         "hub.adapters.kafka.acls", "hub.adapters.kafka.admin", "hub.adapters.kafka.client",
         "hub.adapters.kafka.connection", "hub.adapters.kafka.topic_drift"},
-    "hub/entrypoints/cli/worker.py": {
-        "hub.adapters.kafka.admin", "hub.adapters.prometheus_metrics"},
-    "hub/entrypoints/web/inbox/admin.py": {"hub.adapters.keys.staff_users"},
-    "hub/entrypoints/web/inbox/app.py": {
-        "hub.adapters.keys.sign_in_attempts", "hub.adapters.keys.staff_users"},
-    "hub/entrypoints/web/inbox/sign_in.py": {"hub.adapters.keys.sign_in_attempts"},
     "hub/entrypoints/web/intake/app.py": {"hub.adapters.prometheus_metrics"},
     "hub/entrypoints/web/metrics_http.py": {"hub.adapters.prometheus_metrics"},
-    "hub/usecases/actor_check.py": {"hub.adapters.avro.codec"},
-    "hub/usecases/census_compile.py": {"hub.adapters.validator.cin_validator"},
-    "hub/usecases/census_files.py": {"hub.adapters.validator.cin_validator"},
-    "hub/usecases/publishing.py": {"hub.adapters.avro.codec"},
-    "hub/usecases/review_steps.py": {"hub.adapters.avro.codec"},
-    "hub/usecases/smoke.py": {"hub.adapters.avro.codec"},
-    "hub/usecases/worker_steps.py": {"hub.adapters.avro.codec"},
 }
 
 

@@ -20,11 +20,11 @@ from typing import Any
 
 from fastavro.schema import fingerprint, parse_schema, to_parsing_canonical_form
 
+from hub.ports import SchemaCatalogueError
+
+__all__ = ["SchemaCatalogue", "SchemaCatalogueError", "SchemaVersion", "schema_fingerprint"]
+
 _VERSIONED = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\.v(?P<version>\d+)\.avsc$")
-
-
-class SchemaCatalogueError(Exception):
-    """A schema file is missing, malformed or refers to an unknown type."""
 
 
 @dataclass(frozen=True)

@@ -29,19 +29,12 @@ from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.erasure import SEALED_FIELDS, sealing_key_id
 from hub.domain.events import EVENT_MODELS
 from hub.domain.outputs import HUB_MODELS
-from hub.ports import SubjectKeys
+from hub.ports import SubjectKeys, UndecodableMessageError
 
 MARKER = b"\xc3\x01"
 HEADER_LENGTH = len(MARKER) + 8
 
-
-class UndecodableMessageError(Exception):
-    """The bytes are not a CIN Hub event this catalogue can read. ``code`` is for dead letters."""
-
-    def __init__(self, code: str, reason: str) -> None:
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
+__all__ = ["AvroCodec", "UndecodableMessageError", "load_codec"]
 
 
 class AvroCodec:

@@ -13,9 +13,10 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError, for_code
 
 from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
+from hub.ports import EventLogError
 
 
-class KafkaAdminError(RuntimeError):
+class KafkaAdminError(EventLogError):
     """The cluster could not be reached or refused a topic operation."""
 
 

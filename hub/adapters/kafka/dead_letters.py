@@ -11,15 +11,15 @@ from datetime import datetime
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin.records_to_delete import RecordsToDelete
 
-from hub.adapters.avro.codec import AvroCodec, UndecodableMessageError
 from hub.adapters.kafka.admin import describe_topics
 from hub.adapters.kafka.client import admin_client
 from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
 from hub.adapters.kafka.log import read_topic
 from hub.domain.dead_letter import DeadLetter
+from hub.ports import Codec, UndecodableMessageError
 
 
-async def read_dead_letters(target: KafkaTarget, topic: str, codec: AvroCodec) -> list[DeadLetter]:
+async def read_dead_letters(target: KafkaTarget, topic: str, codec: Codec) -> list[DeadLetter]:
     letters = []
     for record in await read_topic(target, topic):
         try:

@@ -217,8 +217,8 @@ class InMemoryHubStore:
             changed += 1
         return changed
 
-    def episodes(self, child_key: str) -> list[ServiceEpisode]:
-        found = [e for e in self._episodes.values() if e.child_key == child_key]
+    def episodes(self, child_key: str | None = None) -> list[ServiceEpisode]:
+        found = [e for e in self._episodes.values() if child_key in (None, e.child_key)]
         return sorted(found, key=lambda e: (e.start_date, e.episode_id))
 
     def rejection(self, command_id: str) -> CommandRejected | None:

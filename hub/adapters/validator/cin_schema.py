@@ -16,10 +16,9 @@ import xmlschema
 from xmlschema.validators.exceptions import XMLSchemaChildrenValidationError
 
 from hub.domain.episodes.years import CensusYear
+from hub.ports import SchemaUnavailableError
 
-
-class SchemaUnavailableError(RuntimeError):
-    """No XML Schema is kept for the census year."""
+__all__ = ["SchemaUnavailableError", "schema_errors", "schema_path"]
 
 
 def schema_path(schemas_dir: Path, year: CensusYear) -> Path:

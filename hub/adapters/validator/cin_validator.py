@@ -17,44 +17,17 @@ import json
 import os
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from hub.domain.episodes.years import CensusYear
+from hub.ports import ValidationReport, ValidatorIssue, ValidatorUnavailableError
 
 SCRIPT = Path(__file__).with_name("script.py")
 REPO = Path(__file__).resolve().parents[3]
 TIMEOUT_SECONDS = 900
 
-
-class ValidatorUnavailableError(RuntimeError):
-    """The validator's venv is missing, or it could not run (see the message)."""
-
-
-@dataclass(frozen=True, slots=True)
-class ValidatorIssue:
-    rule: str
-    rule_type: str  # ERROR or QUERY
-    message: str
-    child: str | None  # LAchildID; None for return-level rules
-    table: str | None
-    field: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class ValidationReport:
-    ruleset: str
-    rules_run: int
-    issues: tuple[ValidatorIssue, ...]
-    rule_failures: tuple[str, ...]  # rules that raised instead of judging the data
-
-    @property
-    def errors(self) -> tuple[ValidatorIssue, ...]:
-        return tuple(i for i in self.issues if i.rule_type == "ERROR")
-
-    @property
-    def queries(self) -> tuple[ValidatorIssue, ...]:
-        return tuple(i for i in self.issues if i.rule_type == "QUERY")
+__all__ = ["ValidationReport", "ValidatorIssue", "ValidatorUnavailableError", "default_venv",
+           "is_available", "ruleset_for", "validate_cin_xml", "validator_python"]
 
 
 def default_venv() -> Path:

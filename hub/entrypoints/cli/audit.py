@@ -15,16 +15,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from hub.adapters.audit_sqlite import SqliteAuditLog
+from hub import bootstrap
 from hub.audit import AuditQuery
-from hub.config import Settings, load_settings
+from hub.config import load_settings
 from hub.entrypoints.cli import app
 
 out = Console(highlight=False)
-
-
-def audit_log(settings: Settings) -> SqliteAuditLog:
-    return SqliteAuditLog(settings.state_dir / "audit.db")
 
 
 def _when(value: str | None, option: str) -> datetime | None:
@@ -51,7 +47,7 @@ def audit_command(
     """Show audit records, oldest first."""
     where = AuditQuery(actor, action, child, _when(since, "--since"), _when(until, "--until"),
                        limit)
-    records = audit_log(load_settings()).query(where)
+    records = bootstrap.audit_log(load_settings()).query(where)
     if as_json:
         for record in records:
             typer.echo(json.dumps(asdict(record) | {"at": record.at.isoformat()}))

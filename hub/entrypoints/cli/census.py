@@ -10,9 +10,9 @@ every file's SHA-256. Same topics, same bytes.
 Exit codes: 0 written, valid against the XML Schema and (unless ``--no-validate``) the DfE
 validator found no error; 1 the records cannot be read, a file would be malformed (nothing
 written), or the CIN XML breaks its XML Schema (the DfE's system would refuse it; the files
-are written, to look at); 2 bad options; 3 the validator found errors; 4 the validator could
-not run (no venv, or it crashed). The files are written for 3 and 4 so they can be
-inspected, but the return is not ready to send.
+are written, to look at); 2 bad options, or no hub store to read (``--from database``); 3 the
+validator found errors; 4 the validator could not run (no venv, or it crashed). The files
+are written for 3 and 4 so they can be inspected, but the return is not ready to send.
 """
 
 from __future__ import annotations
@@ -31,15 +31,18 @@ from rich.table import Table
 
 from connectors.base import MalformedFileError
 from hub import bootstrap
-from hub.adapters.avro.catalogue import SchemaCatalogueError
-from hub.adapters.validator import cin_schema, cin_validator
-from hub.adapters.validator.cin_validator import ValidationReport, ValidatorUnavailableError
 from hub.census import signoff
 from hub.census.cin.elements import UnsafeXmlError
 from hub.config import Settings, load_settings
 from hub.domain.episodes.years import CensusYear
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli import census_sources as sources
+from hub.ports import (
+    SchemaCatalogueError,
+    SchemaUnavailableError,
+    ValidationReport,
+    ValidatorUnavailableError,
+)
 from hub.usecases.census_compile import Compiled, PreviousReturn, Validate, compile_census
 
 census_app = typer.Typer(help="Compile the census returns for a year.", no_args_is_help=True)
@@ -60,7 +63,7 @@ def _read(source: From, csc_export: Path | None) -> sources.Read:
         names.append(sources.DECISIONS)
     try:
         if source is From.DATABASE:
-            sources.from_database(settings.database, read)
+            sources.from_database(settings, read)
         if csc_export is not None:
             sources.from_csc_export(csc_export, read)
         codec = bootstrap.codec(settings)
@@ -80,15 +83,16 @@ def _read(source: From, csc_export: Path | None) -> sources.Read:
 
 
 def _validator(say: Callable[[str], None]) -> Validate | None:
-    if not cin_validator.is_available():
-        err.print(f"DfE validator not run: no venv at {cin_validator.default_venv()} "
+    validate = bootstrap.dfe_validator()
+    if validate is None:
+        err.print(f"DfE validator not run: no venv at {bootstrap.dfe_validator_venv()} "
                   "(docs/census.md says how to make one)")
         return None
 
     def run(xml: bytes, year: CensusYear) -> ValidationReport | None:
         say("running the DfE validator on the CIN XML")
         try:
-            return cin_validator.validate_cin_xml(xml, year)
+            return validate(xml, year)
         except ValidatorUnavailableError as exc:
             err.print(f"[yellow]DfE validator could not run:[/yellow] {escape(str(exc))}")
             return None
@@ -96,11 +100,13 @@ def _validator(say: Callable[[str], None]) -> Validate | None:
     return run
 
 
-def _schema_check(directory: Path) -> Callable[[bytes, CensusYear], list[str]]:
+def _schema_check(settings: Settings) -> Callable[[bytes, CensusYear], list[str]]:
+    schema_errors = bootstrap.cin_schema_check(settings)
+
     def check(xml: bytes, year: CensusYear) -> list[str]:
         try:
-            return cin_schema.schema_errors(xml, directory, year)
-        except cin_schema.SchemaUnavailableError as exc:
+            return schema_errors(xml, year)
+        except SchemaUnavailableError as exc:
             err.print(f"[red]error:[/red] {escape(str(exc))}")
             raise typer.Exit(1) from None
 
@@ -179,7 +185,7 @@ def compile_command(
             settings = load_settings()
             compiled = compile_census(
                 read.inputs(), census_year, folder, la_code=la_code, validate=validator,
-                check_schema=_schema_check(settings.cin_schemas_dir),
+                check_schema=_schema_check(settings),
                 receipts=_receipts(settings), previous=_previous(folder, census_year, previous),
             )
         except UnsafeXmlError as exc:

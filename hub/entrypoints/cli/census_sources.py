@@ -21,20 +21,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import make_url, select
+from sqlalchemy import make_url
 
 from connectors.sources.csc import CscConnector
-from hub.adapters.avro.codec import AvroCodec, UndecodableMessageError
-from hub.adapters.kafka.client import KafkaAdminError, quiet_aiokafka
-from hub.adapters.kafka.connection import KafkaTarget
-from hub.adapters.kafka.log import read_topic
-from hub.adapters.store.sql.lookups import EPISODES
-from hub.adapters.store.sql.store import SqlHubStore
+from hub import bootstrap
 from hub.census.child_ids import LA_CHILD_ID, UPN, Linked
-from hub.domain.episodes.model import ServiceEpisode
+from hub.config import KafkaConnection, Settings
 from hub.domain.events import CscStatusChanged
 from hub.domain.routing import topic_for
 from hub.domain.validation import EventRejectedError
+from hub.entrypoints.cli.store import open_store_or_exit
+from hub.ports import Codec, EventLogError, HubStore, UndecodableMessageError
 from hub.topics_spec import TopicSpec
 from hub.usecases.census_compile import CensusInputs
 
@@ -60,12 +57,11 @@ class Read:
 
 
 async def _read_topics(
-    bootstrap: KafkaTarget, names: dict[str, str], codec: AvroCodec, into: Read
+    kafka: KafkaConnection | str, names: dict[str, str], codec: Codec, into: Read
 ) -> None:
     try:
-        with quiet_aiokafka():
-            found = await asyncio.gather(*(read_topic(bootstrap, t) for t in names.values()))
-    except KafkaAdminError as exc:
+        found = await bootstrap.read_topics(kafka, list(names.values()), quiet=True)
+    except EventLogError as exc:
         raise SourceError(f"{exc}: is the broker running (hub broker start)?") from None
     except KeyError as exc:
         raise SourceError(
@@ -86,18 +82,19 @@ async def _read_topics(
 
 
 def from_topics(
-    bootstrap: KafkaTarget, specs: list[TopicSpec], codec: AvroCodec, names: list[str], into: Read
+    kafka: KafkaConnection | str, specs: list[TopicSpec], codec: Codec, names: list[str],
+    into: Read,
 ) -> None:
     declared = [(s.name, s.value) for s in specs]
     topics = {name: topic_for(name, declared) for name in names}
-    asyncio.run(_read_topics(bootstrap, topics, codec, into))
+    asyncio.run(_read_topics(kafka, topics, codec, into))
 
 
 def linked_from_decisions(into: Read) -> None:
     """The identity decisions read, applied in order to an in-memory store (the sink's rules):
     its linked LA child ids and UPNs become ``Linked`` records."""
     decisions = into.records.pop(DECISIONS, [])
-    store = SqlHubStore("sqlite://")
+    store = bootstrap.scratch_store()
     try:
         store.apply_many(decisions)
         into.records["Linked"] = _linked(store)
@@ -106,23 +103,18 @@ def linked_from_decisions(into: Read) -> None:
     into.origin["Linked"] = into.origin.pop(DECISIONS, "identity decisions")
 
 
-def _linked(store: SqlHubStore) -> list[Linked]:
+def _linked(store: HubStore) -> list[Linked]:
     return [Linked(i.child_key, i.identifier_type, i.identifier_value, i.source_system)
             for i in store.identifiers_of_types(JOINED_ON)]
 
 
-def from_database(url: str, into: Read) -> None:
-    """Episodes (highest version), consent-limited uses and open tasks from the hub store."""
-    parsed = make_url(url)
-    shown = parsed.render_as_string(hide_password=True)
-    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
-        raise SourceError(f"no hub store at {shown}: run the worker first")
-    store = SqlHubStore(url)
+def from_database(settings: Settings, into: Read) -> None:
+    """Episodes (highest version), consent-limited uses and open tasks from the hub store;
+    exit 2 when there is none (``open_store_or_exit``)."""
+    shown = make_url(settings.database).render_as_string(hide_password=True)
+    store = open_store_or_exit(settings)
     try:
-        # The HubStore port reads episodes per child only; all of them is one query here.
-        with store.engine.connect() as conn:
-            rows = conn.scalars(select(EPISODES.c.record_json))
-            into.records["ServiceEpisode"] = [ServiceEpisode.model_validate_json(j) for j in rows]
+        into.records["ServiceEpisode"] = list(store.episodes())
         into.records["ConsentLimitedUse"] = list(store.consent_limited_uses())
         into.records["TaskChanged"] = list(store.open_tasks())
         into.records["Linked"] = _linked(store)

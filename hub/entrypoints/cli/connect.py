@@ -15,7 +15,6 @@ from connectors.base import MalformedFileError
 from connectors.registry import CONNECTORS
 from connectors.standard_registry import STANDARD_CONNECTORS
 from hub import bootstrap
-from hub.adapters.kafka.log import KafkaEventLog
 from hub.config import load_settings
 from hub.domain.topic_access import source_user
 from hub.entrypoints.cli import app
@@ -43,7 +42,7 @@ async def publish_export(
         if progress and task is not None:
             progress.advance(task)
 
-    async with KafkaEventLog(settings.kafka_for(source_user(source))) as log:
+    async with bootstrap.event_log(settings.kafka_for(source_user(source))) as log:
         publisher = Publisher(log, codec, bootstrap.input_specs(settings))
         summary = await connect_file(connector, path, publisher, on_total, on_row)
     bootstrap.record_receipt(settings, summary.receipt(bootstrap.file_digest(path)))

@@ -9,7 +9,6 @@ from rich.progress import Progress
 
 from connectors.sources.cin_census import CinCensusConnector
 from hub import bootstrap
-from hub.adapters.kafka.log import KafkaEventLog
 from hub.config import load_settings
 from hub.domain.episodes.years import CensusYear
 from hub.domain.routing import topic_for
@@ -25,7 +24,7 @@ async def publish_cin_census(
     expected = CensusYear.parse(year).end.year if year else None
     connector = CinCensusConnector(year=expected)
     task = progress.add_task("cin-census", total=None) if progress else None
-    async with KafkaEventLog(settings.bootstrap) as log:
+    async with bootstrap.event_log(settings.bootstrap) as log:
         publisher = Publisher(log, codec, bootstrap.input_specs(settings))
         topic = topic_for("CscStatusChanged", publisher.declared)
         held = Held.of(

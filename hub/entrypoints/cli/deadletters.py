@@ -20,8 +20,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from hub import bootstrap
-from hub.adapters.kafka.dead_letters import purge_before, read_dead_letters
-from hub.adapters.kafka.log import KafkaEventLog
 from hub.config import Settings, load_settings
 from hub.domain.dead_letter import DeadLetter, DeadLetterStage
 from hub.domain.events import Event
@@ -42,8 +40,8 @@ def _topic(settings: Settings) -> str:
 
 
 def _letters(settings: Settings) -> list[DeadLetter]:
-    return asyncio.run(read_dead_letters(settings.kafka, _topic(settings),
-                                         bootstrap.codec(settings)))
+    return asyncio.run(bootstrap.dead_letters(settings.kafka, _topic(settings),
+                                              bootstrap.codec(settings)))
 
 
 def _one(settings: Settings, dead_letter_id: str) -> DeadLetter:
@@ -114,7 +112,7 @@ def retry(dead_letter_id: str) -> None:
     record = codec.decode(letter.original)
 
     async def resend() -> str:
-        async with KafkaEventLog(settings.kafka) as kafka:
+        async with bootstrap.event_log(settings.kafka) as kafka:
             publisher = Publisher(kafka, codec, bootstrap.input_specs(settings))
             if isinstance(record, Event):
                 return await publisher.publish(record)
@@ -131,6 +129,6 @@ def purge(older_than_days: int = typer.Option(..., help="delete dead letters old
     """Delete every dead letter written more than N days ago (retention does it anyway)."""
     settings = load_settings()
     when = datetime.now(UTC) - timedelta(days=older_than_days)
-    gone = asyncio.run(purge_before(settings.kafka, _topic(settings), when))
+    gone = asyncio.run(bootstrap.purge_dead_letters(settings.kafka, _topic(settings), when))
     log.info("dead letters purged", before=when.isoformat(), count=gone)
     out.print(f"purged {gone} dead letters written before {when:%Y-%m-%d %H:%M} UTC")

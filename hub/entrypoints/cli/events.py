@@ -10,13 +10,10 @@ from rich.console import Console
 from rich.table import Table
 
 from hub import bootstrap
-from hub.adapters.avro.codec import UndecodableMessageError
-from hub.adapters.kafka.admin import apply_topics
-from hub.adapters.kafka.client import quiet_aiokafka
-from hub.adapters.kafka.log import KafkaEventLog, read_topic
 from hub.config import load_settings
 from hub.domain.examples import smoke_namespace, takes_examples
 from hub.entrypoints.cli import app
+from hub.ports import UndecodableMessageError
 from hub.usecases.publishing import Publisher
 from hub.usecases.smoke import load_examples, round_trip
 
@@ -37,12 +34,12 @@ def smoke() -> None:
     specs = bootstrap.topic_specs(settings)
 
     async def run() -> list:  # type: ignore[type-arg]
-        await apply_topics(settings.kafka, specs)
+        await bootstrap.create_topics(settings.kafka, specs)
         # just created, the topics' leaders may not have reached the producer's metadata yet:
         # aiokafka retries (NotLeaderForPartition) and says so on every retry; a real failure
         # still raises.
-        with quiet_aiokafka():
-            async with KafkaEventLog(settings.kafka) as log:
+        with bootstrap.quiet_cluster():
+            async with bootstrap.event_log(settings.kafka) as log:
                 publisher = Publisher(log, codec, specs,
                                       accepts_examples=takes_examples(namespace))
                 return await round_trip(publisher, codec, events)
@@ -63,7 +60,7 @@ def count(topic: str = typer.Argument(..., help="topic name as declared in topic
     """Count a topic's records by event type (no personal data is printed)."""
     settings = load_settings()
     codec = bootstrap.codec(settings)
-    records = asyncio.run(read_topic(settings.kafka, topic))
+    [records] = asyncio.run(bootstrap.read_topics(settings.kafka, [topic]))
     counts: Counter[str] = Counter()
     for record in records:
         try:

@@ -23,11 +23,10 @@ import uvicorn
 from rich.console import Console
 
 from hub import bootstrap
-from hub.adapters.keys.sign_in_attempts import SqliteSignInAttempts
-from hub.adapters.keys.staff_users import SqliteStaffUsers
 from hub.config import Settings, load_settings
 from hub.entrypoints.cli import app
-from hub.entrypoints.cli.inbox_send import command_specs, open_store, send
+from hub.entrypoints.cli.inbox_send import command_specs, send
+from hub.entrypoints.cli.store import open_store_or_exit
 from hub.entrypoints.web.inbox.app import InboxParts, PublisherFactory, create_app
 from hub.entrypoints.web.inbox.session import SessionSigner, idle_seconds, load_secret
 from hub.entrypoints.web.readiness import ReadyCheck
@@ -46,10 +45,6 @@ app.add_typer(task_app, name="task")
 app.add_typer(sen_app, name="sen")
 err = Console(stderr=True, highlight=False)
 BY = typer.Option(..., "--by", help="the staff user the command is sent as")
-
-
-def staff_users(settings: Settings) -> SqliteStaffUsers:
-    return SqliteStaffUsers(settings.staff_directory_file)
 
 
 def kafka_publisher(settings: Settings) -> PublisherFactory:
@@ -84,12 +79,12 @@ def serve(
     settings = load_settings()
     bootstrap.child_views(settings)  # moves views kept in the former inbox_audit.db
     parts = InboxParts(
-        users=staff_users(settings),
-        attempts=SqliteSignInAttempts(settings.state_dir / "inbox_users.db"),
+        users=bootstrap.staff_accounts(settings),
+        attempts=bootstrap.sign_in_attempts(settings),
         audit=bootstrap.audit_trail(settings),
         signer=SessionSigner(load_secret(settings.state_dir), idle_seconds()),
         reports=settings.home / reports)
-    store = open_store(settings)
+    store = open_store_or_exit(settings)
     try:
         web = create_app(kafka_publisher(settings), store, parts,
                          ready_checks=ready_checks(settings, store))
@@ -115,8 +110,8 @@ def add_user(
 ) -> None:
     """Add a staff user and print a generated password once; only its salted hash is kept."""
     try:
-        password = staff_users(load_settings()).add(user, team, datetime.now(UTC), role=role,
-                                                    reset=reset)
+        password = bootstrap.staff_accounts(load_settings()).add(
+            user, team, datetime.now(UTC), role=role, reset=reset)
     except ValueError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None
@@ -127,7 +122,7 @@ def add_user(
 @inbox_app.command("list-users")
 def list_users() -> None:
     """Every staff user: id, team, role, when added (never a password or hash)."""
-    for u in staff_users(load_settings()).listing():
+    for u in bootstrap.staff_accounts(load_settings()).listing():
         typer.echo(f"{u.user_id}\t{u.team}\t{u.role.value}\t{u.created_at}")
 
 

@@ -8,18 +8,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 import typer
 from aiokafka.errors import KafkaError
 from rich.console import Console
-from sqlalchemy import make_url
 
 from hub import bootstrap
-from hub.adapters.kafka.on_first_append import KafkaOnFirstAppend
-from hub.adapters.store.sql.store import SqlHubStore
 from hub.config import Settings, load_settings
 from hub.domain.topic_access import INBOX
+from hub.entrypoints.cli.store import open_store_or_exit
 from hub.topics_spec import TopicSpec
 from hub.usecases.publishing import Publisher
 from hub.usecases.staff_commands import CommandNotSentError, Sent, StaffCommands
@@ -32,29 +29,16 @@ def command_specs(settings: Settings) -> tuple[TopicSpec, ...]:
     return bootstrap.input_specs(settings)
 
 
-def open_store(settings: Settings) -> SqlHubStore:
-    """The hub store, which the worker creates: refuse rather than create an empty one."""
-    url = make_url(settings.database)
-    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).is_file():
-        err.print(f"No hub store at {url.render_as_string(hide_password=True)} yet: "
-                  "the worker creates it.")
-        raise typer.Exit(2)
-    return SqlHubStore(settings.database)
-
-
 def send(call: Callable[[StaffCommands], Awaitable[Sent]]) -> None:
     """Run ``call`` on the staff command service; print what was sent, or exit 1 / 2."""
     settings = load_settings()
-    store = open_store(settings)
+    store = open_store_or_exit(settings)
 
     async def run() -> Sent:
-        log = KafkaOnFirstAppend(settings.kafka_for(INBOX))
-        publisher = Publisher(log, bootstrap.codec(settings), command_specs(settings))
-        try:
+        async with bootstrap.event_log_on_first_append(settings.kafka_for(INBOX)) as log:
+            publisher = Publisher(log, bootstrap.codec(settings), command_specs(settings))
             actors = bootstrap.staff_directory(settings)
             return await call(StaffCommands(publisher, store, actors=actors))
-        finally:
-            await log.close()
 
     try:
         sent = asyncio.run(run())

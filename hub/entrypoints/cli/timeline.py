@@ -6,36 +6,18 @@ the inbox would show: codes, dates and the hub's own summaries, never a name or 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
-from hub.adapters.store.sql.schema import SchemaVersionError
-from hub.adapters.store.sql.store import SqlHubStore
 from hub.config import load_settings
 from hub.entrypoints.cli import app
+from hub.entrypoints.cli.store import open_store_or_exit
 from hub.ports import ChildSummary, HubStore
 
 err = Console(stderr=True, highlight=False)
-
-
-def _open_store(url: str) -> SqlHubStore:
-    parsed = make_url(url)
-    shown = parsed.render_as_string(hide_password=True)
-    missing_file = parsed.database and not Path(parsed.database).is_file()
-    if parsed.get_backend_name() == "sqlite" and missing_file:
-        err.print(f"No hub store at {shown} yet: the worker creates it.")
-        raise typer.Exit(1)
-    try:
-        return SqlHubStore(url)
-    except (SQLAlchemyError, SchemaVersionError) as exc:
-        err.print(f"Cannot open the hub store at {shown}: {type(exc).__name__}")
-        raise typer.Exit(2) from exc
 
 
 def _print_summary(out: Console, summary: ChildSummary, store: HubStore) -> None:
@@ -67,7 +49,7 @@ def timeline(
     child_key: Annotated[str, typer.Argument(metavar="CHILD_KEY", help="the hub's child key")],
 ) -> None:
     """Show a child's CSC status, active flags, open tasks and full timeline."""
-    store = _open_store(load_settings().database)
+    store = open_store_or_exit(load_settings())
     try:
         summary = store.child_summary(child_key)
         if summary is None:

@@ -8,8 +8,6 @@ import typer
 from rich.console import Console
 
 from hub import bootstrap
-from hub.adapters.kafka.admin import describe_topics
-from hub.adapters.prometheus_metrics import count_dead_letter
 from hub.config import Settings, load_settings
 from hub.domain.topic_access import WORKER
 from hub.entrypoints.cli import app
@@ -29,7 +27,7 @@ def app_id(settings: Settings) -> str:
 async def _missing_topics(settings: Settings, router: Router) -> list[str]:
     """Declared topics absent from the cluster: sending to one would block the worker."""
     names = [*(spec.name for spec in router.specs), *router.resolver_inputs]
-    existing = await describe_topics(settings.kafka_for(WORKER), names)
+    existing = await bootstrap.existing_topics(settings.kafka_for(WORKER), names)
     return [name for name in names if name not in existing]
 
 
@@ -48,7 +46,7 @@ def worker(
     codec = bootstrap.codec(settings)
     router = Router(
         codec, list(bootstrap.topic_specs(settings)), list(bootstrap.input_specs(settings)),
-        on_dead_letter=count_dead_letter,
+        on_dead_letter=bootstrap.dead_letter_counter(),
     )
     missing = asyncio.run(_missing_topics(settings, router))
     if missing:

@@ -56,9 +56,10 @@ def person_records(conn: Connection, child_key: str) -> list[PersonRecordView]:
     return sorted((PersonRecordView(**r) for r in found), key=lambda v: v.record_id)
 
 
-def episodes(conn: Connection, child_key: str) -> list[ServiceEpisode]:
-    query = select(EPISODES.c.record_json).where(EPISODES.c.child_key == child_key).order_by(
-        EPISODES.c.start_date, EPISODES.c.episode_id)
+def episodes(conn: Connection, child_key: str | None) -> list[ServiceEpisode]:
+    query = select(EPISODES.c.record_json).order_by(EPISODES.c.start_date, EPISODES.c.episode_id)
+    if child_key is not None:
+        query = query.where(EPISODES.c.child_key == child_key)
     return [ServiceEpisode.model_validate_json(j) for j in conn.scalars(query)]
 
 

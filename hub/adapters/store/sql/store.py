@@ -129,7 +129,7 @@ class SqlHubStore:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         return changed
 
-    def episodes(self, child_key: str) -> list[ServiceEpisode]:
+    def episodes(self, child_key: str | None = None) -> list[ServiceEpisode]:
         return self._read(lookups.episodes, child_key)
 
     def rejection(self, command_id: str) -> CommandRejected | None:

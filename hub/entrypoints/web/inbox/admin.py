@@ -14,18 +14,17 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from hub.adapters.keys.staff_users import SqliteStaffUsers
 from hub.census.quality_html import context as report_context
 from hub.domain.outputs.codes import TaskType
 from hub.domain.staff_roles import Role, StaffAction
 from hub.entrypoints.web.inbox.requests import Staff, audit, page, refused, requires, trail
-from hub.ports import HubStore
+from hub.ports import HubStore, StaffAccounts
 
 ROLES = [{"value": r.value, "text": r.value} for r in Role]
 
 
 def _users_page(request: Request, staff: Staff, status: int = 200, **extra: Any) -> Response:
-    users: SqliteStaffUsers = request.app.state.users
+    users: StaffAccounts = request.app.state.users
     return page("users.html", staff, status, title="Users", users=users.listing(),
                 roles=ROLES, has_error="error" in extra, **extra)
 
@@ -37,7 +36,7 @@ async def users_page(request: Request, staff: Staff) -> Response:
 
 @requires(StaffAction.MANAGE_USERS)
 async def add_user(request: Request, staff: Staff) -> Response:
-    users: SqliteStaffUsers = request.app.state.users
+    users: StaffAccounts = request.app.state.users
     form = staff.form
     user_id = form.get("user", "").strip()
     try:
@@ -52,7 +51,7 @@ async def add_user(request: Request, staff: Staff) -> Response:
 
 @requires(StaffAction.MANAGE_USERS)
 async def reset_user(request: Request, staff: Staff) -> Response:
-    users: SqliteStaffUsers = request.app.state.users
+    users: StaffAccounts = request.app.state.users
     user_id = request.path_params["user_id"]
     known = await run_in_threadpool(users.user, user_id)
     if known is None:

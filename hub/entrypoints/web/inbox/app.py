@@ -27,8 +27,6 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from hub.adapters.keys.sign_in_attempts import SqliteSignInAttempts
-from hub.adapters.keys.staff_users import SqliteStaffUsers
 from hub.audit import AuditLog
 from hub.entrypoints.web.inbox import admin as inbox_admin
 from hub.entrypoints.web.inbox import pages as inbox_pages
@@ -40,7 +38,7 @@ from hub.entrypoints.web.inbox.session import SessionSigner
 from hub.entrypoints.web.metrics_http import RequestMetrics, metrics_route
 from hub.entrypoints.web.readiness import ReadyCheck, readyz
 from hub.pages import assets
-from hub.ports import HubStore
+from hub.ports import HubStore, SignInAttempts, StaffAccounts
 from hub.usecases.child_views import ChildViews
 from hub.usecases.identity_review_commands import IdentityReviews
 from hub.usecases.publishing import Publisher
@@ -59,8 +57,8 @@ class InboxParts:
     """Everything the inbox keeps besides the hub store: users, sign-in failures, the audit
     trail (child views, sign-ins, commands)."""
 
-    users: SqliteStaffUsers
-    attempts: SqliteSignInAttempts
+    users: StaffAccounts
+    attempts: SignInAttempts
     audit: AuditLog
     signer: SessionSigner
     reports: Path | None = None  # where ``hub census compile`` writes (data-quality page)

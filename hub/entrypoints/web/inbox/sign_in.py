@@ -19,7 +19,6 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from hub.adapters.keys.sign_in_attempts import SqliteSignInAttempts
 from hub.domain.staff_roles import Role, StaffAction, may
 from hub.entrypoints.web.inbox.requests import (
     audit,
@@ -34,7 +33,7 @@ from hub.entrypoints.web.inbox.requests import (
 )
 from hub.entrypoints.web.inbox.session import COOKIE, Session
 from hub.entrypoints.web.metrics_http import sign_in_failed
-from hub.ports import StaffDirectory
+from hub.ports import SignInAttempts, StaffDirectory
 
 WRONG = "Wrong user id or password."
 LOCKED = "Too many failed sign-ins. Try again in {minutes} minutes, or ask an administrator."
@@ -70,7 +69,7 @@ async def sign_in(request: Request) -> Response:
         await _refused(request, actor, "expired-form")
         return _form(request, Session.anonymous(), 403,
                      "The sign-in form expired. Please try again.")
-    attempts: SqliteSignInAttempts = request.app.state.attempts
+    attempts: SignInAttempts = request.app.state.attempts
     until = await run_in_threadpool(attempts.locked_until, user_id, address, now)
     if until is not None:
         await _refused(request, actor, "locked")
