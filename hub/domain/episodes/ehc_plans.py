@@ -97,7 +97,7 @@ def _explains(state: EpisodeState, event: PlanEvent, drafts: list[ServiceEpisode
     """Issued episodes that a late issue makes of UNKNOWN-start closed ones (see above)."""
     out = []
     for draft in drafts:
-        if state.last(draft.episode_id) is not None:  # a redelivery explains nothing again
+        if state.get_open(draft.episode_id) or state.is_settled(draft.episode_id):  # redelivered
             out.append(draft)
             continue
         ended = _unknown_start_ended(state, draft.subtype)
