@@ -218,3 +218,26 @@ def test_exit_4_saying_why_when_the_validator_crashes(env, tmp_path):
     said = " ".join(result.output.split())
     assert result.exit_code == 4, said
     assert "DfE validator could not run" in said and "ModuleNotFoundError" in said
+
+
+def test_exit_3_saying_why_when_the_validator_finds_errors(env, tmp_path):
+    """The validator ran and found an error: the files are written, the run is not ready.
+    (A stand-in validator answering in the real one's JSON: which XML makes the real one
+    report an error is the validator's business; this checks the verdict the hub gives.)"""
+    finds = tmp_path / "finds-errors"
+    (finds / "bin").mkdir(parents=True)
+    python = finds / "bin" / "python"
+    report = {"ruleset": "cin2025_26", "rules_run": 1, "rule_failures": [],
+              "issues": [{"rule": "8500", "type": "ERROR", "message": "a made-up error",
+                          "child": "LA000001", "table": "ChildIdentifiers",
+                          "field": "LAchildID"}]}
+    python.write_text(f"#!/bin/sh\necho '{json.dumps(report)}'\n")
+    python.chmod(0o755)
+    out = tmp_path / "out"
+    result = run_cli(["census", "compile", "--year", "2025-26", "--out", str(out),
+                      "--from", "database", "--csc-export", str(CSC_SAMPLE)],
+                     _no_validator(env, finds))
+    said = " ".join(result.output.split())
+    assert result.exit_code == 3, said
+    assert "not ready" in said and "found 1 errors" in said
+    assert (out / "cin_census.xml").is_file() and (out / "cin_validation.json").is_file()
