@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from pathlib import Path
 
 import httpx
 import pytest
 
-from hub.adapters.avro.codec import AvroCodec
+from hub.adapters.avro.codec import AvroCodec, load_codec
 from hub.adapters.kafka.log import read_topic
+from hub.adapters.keys.subject_keys import SqliteSubjectKeys
+from tests.conftest import SCHEMAS
 from tests.e2e.test_push_intake import Intake, pushed_body
 
 pytestmark = pytest.mark.integration
@@ -76,7 +79,10 @@ async def test_accepted_text_is_nfc_and_every_push_is_audited_and_counted(
     refused = await send(intake, key, raw(with_subject(given_name="Zo\x0b")))
     assert refused.status_code == 422
     [record] = await read_topic(kafka_broker, f"{topic_namespace}.cin.source.education.sen.v1")
-    assert codec.decode(record.value).envelope.subject.given_name == "Zoë"  # type: ignore[attr-defined]
+    assert codec.decode(record.value).envelope.subject.given_name is None  # type: ignore[attr-defined]
+    keys = SqliteSubjectKeys(Path(intake.env["HUB_HOME"]) / ".hub/state/keys/subject-keys.db")
+    opened = load_codec(SCHEMAS, keys).decode(record.value)  # sealed: the hub's keys
+    assert opened.envelope.subject.given_name == "Zoë"  # type: ignore[attr-defined]
 
     audit = intake.hub("audit", "--action", "intake.push", "--json")
     assert audit.returncode == 0, audit.stderr
