@@ -32,6 +32,10 @@ def _home(tmp: Path) -> Path:
     home.mkdir()
     (home / "topics.yaml").symlink_to(REPO / "topics.yaml")
     (home / "schemas").symlink_to(REPO / "schemas")
+    # One hub, one key store: the harness's worker sealed personal fields with the keys under
+    # REPO's home; the CLI here must open them as a production hub's processes all do.
+    (home / ".hub" / "state").mkdir(parents=True)
+    (home / ".hub" / "state" / "keys").symlink_to(REPO / ".hub" / "state" / "keys")
     return home
 
 
