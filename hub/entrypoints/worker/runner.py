@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaProducer
 
-from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.admin import apply_topics, describe_topics
 from hub.adapters.kafka.client import cluster_answers
 from hub.adapters.kafka.connection import client_kwargs
 from hub.adapters.kafka.merged_feed import MergedFeed
@@ -89,6 +89,23 @@ def ready_checks(settings: Settings, store: HubStore) -> dict[str, ReadyCheck]:
     return {"broker": broker, "store": store_answers}
 
 
+async def _until_every_node_knows(settings: Settings, topics: list[str],
+                                  timeout_s: float = 30.0) -> None:
+    """Wait until a fresh client sees the changelogs just created: on a cluster, the node it
+    asks may learn of a new topic a moment after the node that created it (the restore would
+    otherwise fail with "unknown topic")."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while True:
+        known = await describe_topics(settings.kafka_for(WORKER), topics)
+        missing = sorted(set(topics) - set(known))
+        if not missing:
+            return
+        if asyncio.get_running_loop().time() >= deadline:
+            raise RuntimeError(f"changelog topics still unknown after {timeout_s:.0f} s: "
+                               f"{', '.join(missing)}")
+        await asyncio.sleep(0.2)
+
+
 async def run_worker(
     settings: Settings, router: Router, resolution: Resolution, store: HubStore, app_id: str,
     *, actors: ActorDirectory, until_drained: bool = False, stall_after: float = 300.0,
@@ -99,6 +116,7 @@ async def run_worker(
     await apply_topics(settings.kafka_for(WORKER), [
         _changelog_spec(t.topic, settings.replication_factor) for t in tables.all
     ])
+    await _until_every_node_knows(settings, [t.topic for t in tables.all])
     restored = {t.topic: await t.restore(settings.kafka_for(WORKER)) for t in tables.all}
     log.info("state restored", **{k.rsplit("-", 2)[-2]: v for k, v in restored.items()})
 
