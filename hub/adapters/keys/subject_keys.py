@@ -16,6 +16,7 @@ import os
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +26,10 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS destroyed (key_id TEXT PRIMARY KEY, destroyed_at TEXT NOT NULL)",
 )
 KEY_BYTES = 32
+CACHED_KEYS = 50_000
+"""Keys a process keeps in memory, most recently used first (about 10 MB): a connector reading
+a file of millions of rows, or a worker replaying a year, stays flat in memory; an evicted key
+is read again from the file."""
 REVALIDATE_AFTER_S = 30.0
 """How long a process trusts a key it has read: a long-running worker stops opening an erased
 child's fields at most this long after ``hub erase``."""
@@ -33,7 +38,7 @@ child's fields at most this long after ``hub erase``."""
 class SqliteSubjectKeys:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._known: dict[str, tuple[bytes | None, float]] = {}
+        self._known: OrderedDict[str, tuple[bytes | None, float]] = OrderedDict()
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         path.touch(mode=0o600, exist_ok=True)
@@ -50,10 +55,19 @@ class SqliteSubjectKeys:
         self._conn.close()
 
     def _cached(self, key_id: str) -> tuple[bool, bytes | None]:
-        found = self._known.get(key_id)
-        if found is None or time.monotonic() - found[1] > REVALIDATE_AFTER_S:
-            return False, None
-        return True, found[0]
+        with self._lock:
+            found = self._known.get(key_id)
+            if found is None or time.monotonic() - found[1] > REVALIDATE_AFTER_S:
+                return False, None
+            self._known.move_to_end(key_id)
+            return True, found[0]
+
+    def _remember(self, key_id: str, key: bytes | None, at: float) -> None:
+        with self._lock:
+            self._known[key_id] = (key, at)
+            self._known.move_to_end(key_id)
+            while len(self._known) > CACHED_KEYS:
+                self._known.popitem(last=False)
 
     def key_for(self, key_id: str) -> bytes | None:
         """The record's key, made now if it has none; None once it has been destroyed."""
@@ -75,7 +89,7 @@ class SqliteSubjectKeys:
                 db.execute("ROLLBACK")
                 raise
         key = None if row is None else bytes(row[0])
-        self._known[key_id] = (key, time.monotonic())
+        self._remember(key_id, key, time.monotonic())
         return key
 
     def existing(self, key_id: str) -> bytes | None:
@@ -89,7 +103,7 @@ class SqliteSubjectKeys:
         if row is None:
             return None  # not cached: a key made later by another process is found then
         key = bytes(row[0])
-        self._known[key_id] = (key, time.monotonic())
+        self._remember(key_id, key, time.monotonic())
         return key
 
     def destroy(self, key_ids: Iterable[str]) -> int:
@@ -113,5 +127,5 @@ class SqliteSubjectKeys:
             db.execute("VACUUM")
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         for i in ids:
-            self._known[i] = (None, float("inf"))  # destroyed here: for good
+            self._remember(i, None, float("inf"))  # destroyed here: for good
         return found
