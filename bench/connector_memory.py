@@ -19,6 +19,12 @@ the last one truncated): 50 MB peak RSS, refused in 20.9 s. Published (discardin
 1 MB and 5 MB files 50 MB peak RSS each; the 200 MB file (1,297,377 rows read, validated,
 encoded, 1,297,377 events) 50 MB peak RSS, in 4,561 s at nice 19 (about 285 rows/s on the
 loaded machine; validation and Avro encoding dominate, not reading).
+
+Re-measured 2026-12-06, after personal fields were sealed with per-record data keys (the
+discarding log; a CI run sharing the 2 cores): refused 96 MB peak RSS at 5, 20 and 40 MB;
+published 5 MB (32,452 rows) 111 MB, 20 MB (129,751 rows) 122 MB, 40 MB (259,483 rows)
+125 MB. Before the key store's memory was bounded (50,000 keys, LRU) the 20 MB file took
+136 MB and grew with the number of rows. The 200 MB file was not re-run (over an hour here).
 """
 
 from __future__ import annotations
