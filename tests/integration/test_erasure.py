@@ -32,6 +32,7 @@ from tests.integration.worker_harness import REPO, SCHEMAS, hub_cli, publish_aut
 pytestmark = pytest.mark.integration
 YEAR = "2025-26"
 NAMESPACE = "it-erase"
+REPLAY = "it-erase-replay"  # its own: the session broker is shared (test_replay uses r1)
 
 
 def _home(tmp: Path) -> Path:
@@ -144,7 +145,7 @@ def test_an_erased_child_is_unreadable_everywhere_after_a_replay_and_counts_stay
     for value in details.values():
         assert value not in erased.stdout + erased.stderr  # no personal data in the output
     _mark(started, "erased")
-    hub_cli(env, "replay", "--year", YEAR, "--name", "r1", "--no-validate", timeout=240)
+    hub_cli(env, "replay", "--year", YEAR, "--name", REPLAY, "--no-validate", timeout=240)
     _mark(started, "replayed")
 
     # the stores: the current one blanked, the replay's rebuilt without the child's details
@@ -161,14 +162,14 @@ def test_an_erased_child_is_unreadable_everywhere_after_a_replay_and_counts_stay
 
     # every retained topic of both namespaces, decoded with the hub's keys (dead letters
     # hold rejected originals: kept 30 days, docs/security.md)
-    topics = [t for t in asyncio.run(_topics(kafka_broker, NAMESPACE, "r1"))
+    topics = [t for t in asyncio.run(_topics(kafka_broker, NAMESPACE, REPLAY))
               if "dead-letter" not in t]
-    assert len(topics) > 10 and any(t.startswith("r1.") for t in topics)
+    assert len(topics) > 10 and any(t.startswith(f"{REPLAY}.") for t in topics)
     after = load_codec(SCHEMAS, SqliteSubjectKeys(keys.path))
     assert _readable(asyncio.run(read_topics(kafka_broker, topics)), after, details) == {}
 
     # counts unchanged: the live census before the erasure against the replay's after it
-    assert _counts(home / ".hub" / "state" / "replays" / "r1" / "census") == _counts(
+    assert _counts(home / ".hub" / "state" / "replays" / REPLAY / "census") == _counts(
         tmp_path / "before")
 
     [entry] = SqliteAuditLog(home / ".hub" / "state" / "audit.db").query(

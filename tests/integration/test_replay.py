@@ -40,11 +40,6 @@ def _home(tmp: Path) -> Path:
 
 
 @pytest.mark.timeout(1200)
-@pytest.mark.xfail(strict=False, reason=(
-    "known regression since the erasure merge of 2026-12-06: on a fresh clone's CI run the "
-    "replay worker stopped with 'sealed fields do not open with their key' (CORRUPT_SEAL) "
-    "reading the live identity decisions; it passed in the development checkout. To fix "
-    "first at the next stop; see the closing note of stop 17"))
 def test_two_replays_give_identical_census_files_and_switch_over(kafka_broker, tmp_path):
     authority = asyncio.run(publish_authority(tmp_path, kafka_broker, "it-replay", children=250))
     run_worker_until_drained(authority)
