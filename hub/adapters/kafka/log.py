@@ -85,16 +85,7 @@ async def read_topics(bootstrap: KafkaTarget, topics: Iterable[str]) -> list[Log
                   for p in range(actual[t].partitions)]
     if not partitions:
         return []
-    consumer = AIOKafkaConsumer(**client_kwargs(bootstrap), enable_auto_commit=False)
-    await consumer.start()
-    try:
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        starts = await consumer.beginning_offsets(partitions)
-        ends = await consumer.end_offsets(partitions)
-        return await _drain(consumer, ends, starts)
-    finally:
-        await consumer.stop()
+    return await _read_partitions(bootstrap, partitions)
 
 
 async def read_keys(bootstrap: KafkaTarget, topic: str, keys: set[str]) -> list[LogRecord]:
@@ -114,6 +105,13 @@ async def _read(
     if actual is None:
         raise KeyError(f"unknown topic {topic}")
     partitions = [TopicPartition(topic, p) for p in partitions_of(actual.partitions)]
+    return await _read_partitions(bootstrap, partitions)
+
+
+async def _read_partitions(
+    bootstrap: KafkaTarget, partitions: list[TopicPartition]
+) -> list[LogRecord]:
+    """Every record of ``partitions``, beginning to end, with one consumer."""
     consumer = AIOKafkaConsumer(**client_kwargs(bootstrap), enable_auto_commit=False)
     await consumer.start()
     try:
