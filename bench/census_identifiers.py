@@ -11,7 +11,9 @@ store the worker filled. Prints JSON, with the issue's targets:
   true child has a CSC id / a valid UPN: right, blank, wrong;
 - CIN children the CSC export does not hold (0); CIN children without a UPN although the hub
   linked one to them (0); XML Schema and DfE validator errors (0);
-- the example child or example episodes in the returns (0).
+- the example child or example episodes in the returns (0);
+- child-service pairs (distinct child and ``AdditionalService``) as the hub counts them against
+  the same rows counted per true child (<= 3% more): the excess is children split in two.
 
 Each child key is mapped to a true child by the majority of its person records
 (``person_records`` joined to ``link_truth.csv``).
@@ -104,6 +106,9 @@ def main(exports: Path, census: Path, url: str) -> dict[str, Any]:
         if true_upns.get(child or ""):
             truth_upn["blank" if not r["UPN"] else
                        "right" if r["UPN"] in true_upns[child or ""] else "wrong"] += 1
+    hub_pairs = {(r["ChildKey"], r["AdditionalService"]) for r in rows}
+    true_pairs = {(true_child.get(r["ChildKey"], r["ChildKey"]), r["AdditionalService"])
+                  for r in rows}
     cin = ET.parse(census / "cin_census.xml").getroot()
     cin_ids = {c.findtext("ChildIdentifiers/LAchildID"): c.findtext("ChildIdentifiers/UPN")
                for c in cin.iter("Child")}
@@ -123,6 +128,9 @@ def main(exports: Path, census: Path, url: str) -> dict[str, Any]:
         "upn_blank_where_linked": _share(sum(not r["UPN"] for r in upn_rows), len(upn_rows)),
         "against_truth_la_child_id": dict(truth_la),
         "against_truth_upn": dict(truth_upn),
+        "child_service_pairs": {
+            "hub": len(hub_pairs), "true_children": len(true_pairs),
+            "excess_rate": round(len(hub_pairs) / len(true_pairs) - 1, 4) if true_pairs else None},
         "in_cin_census_rows": sum(r["InCINCensus"] == "1" for r in rows),
         "la_funded": dict(Counter(r["LAFunded"] for r in rows)),
         "cin_children": len(cin_ids),
