@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
-from contextlib import AbstractAsyncContextManager, AbstractContextManager, asynccontextmanager
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Collection,
+    Iterable,
+    Iterator,
+    Sequence,
+)
+from contextlib import (
+    AbstractAsyncContextManager,
+    AbstractContextManager,
+    asynccontextmanager,
+    contextmanager,
+)
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from hub.adapters.audit_sqlite import SqliteAuditLog
 from hub.adapters.avro.codec import AvroCodec, load_codec
-from hub.adapters.files import intake_receipts
+from hub.adapters.files import intake_receipts, person_csv
+from hub.adapters.files.identity_config_toml import load_match_config
 from hub.adapters.kafka.admin import apply_topics, describe_topics
 from hub.adapters.kafka.bounded_send import KafkaBoundedSendLog
 from hub.adapters.kafka.client import cluster_answers, quiet_aiokafka
@@ -33,6 +48,9 @@ from hub.audit import AuditLog
 from hub.config import KafkaConnection, Settings
 from hub.domain.dead_letter import DeadLetter
 from hub.domain.episodes.years import CensusYear
+from hub.domain.identity.config import MatchConfig
+from hub.domain.identity.events import Decision
+from hub.domain.identity.records import PersonRecord
 from hub.domain.intake_receipts import IntakeReceipt
 from hub.domain.topic_access import INBOX, WORKER
 from hub.logging import get_logger
@@ -42,6 +60,7 @@ from hub.ports import (
     Codec,
     EventLog,
     LogRecord,
+    ReadStats,
     SignInAttempts,
     StaffAccounts,
     StoreUnavailableError,
@@ -285,3 +304,27 @@ def file_digest(path: Path) -> str:
 
 def read_receipts(settings: Settings) -> intake_receipts.ReadReceipts:
     return intake_receipts.read(receipts_file(settings))
+
+
+def match_config(path: Path | None) -> MatchConfig:
+    """The identity weights and thresholds: the defaults, or a TOML file's ``[identity]``
+    table over them (``ValueError`` or ``OSError`` when the file is wrong or missing)."""
+    return load_match_config(path)
+
+
+@contextmanager
+def person_records(path: Path, stats: ReadStats) -> Iterator[Iterator[PersonRecord]]:
+    """The person records of a ``hub link`` input CSV, read lazily while open; an unreadable
+    file or row raises :class:`hub.ports.InputFileError` naming the line, never its values."""
+    with person_csv.open_input(path) as handle:
+        yield person_csv.read_person_records(handle, stats)
+
+
+def person_rows(path: Path) -> int:
+    """Data rows in a person-records CSV (its header aside), for progress."""
+    return person_csv.count_rows(path)
+
+
+def write_link_decisions(handle: TextIO, decisions: Iterable[Decision]) -> Iterator[Decision]:
+    """``record_id,child_key,decision,score`` rows, yielding each decision once written."""
+    return person_csv.write_decisions(handle, decisions)

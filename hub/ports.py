@@ -51,6 +51,19 @@ class UndecodableMessageError(Exception):
         self.reason = reason
 
 
+class InputFileError(ValueError):
+    """A file given to a command cannot be read as its format says; the message says why
+    (a line number or a column name, never a row's values)."""
+
+
+@dataclass(slots=True)
+class ReadStats:
+    """What reading a person-records file counted besides the records themselves."""
+
+    rows: int = 0
+    unreadable_dates: int = 0
+
+
 class SchemaCatalogueError(Exception):
     """A schema file is missing, malformed or refers to an unknown type (the codec's
     catalogue cannot be loaded)."""

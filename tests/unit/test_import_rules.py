@@ -26,8 +26,6 @@ DEBT: dict[str, set[str]] = {
     "hub/entrypoints/cli/intake.py": {
         "hub.adapters.audit_sqlite", "hub.adapters.files.intake_rights_toml",
         "hub.adapters.kafka.client", "hub.adapters.kafka.log", "hub.adapters.keys.api_keys"},
-    "hub/entrypoints/cli/link.py": {
-        "hub.adapters.files.identity_config_toml", "hub.adapters.files.person_csv"},
     "hub/entrypoints/cli/replay.py": {
         "hub.adapters.kafka.acls", "hub.adapters.kafka.admin", "hub.adapters.kafka.connection",
         "hub.adapters.kafka.consumer_lag", "hub.adapters.store.sql.replay_database"},

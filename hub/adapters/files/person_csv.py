@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
 from hub.domain.identity.events import Decision
 from hub.domain.identity.records import PersonRecord
+from hub.ports import InputFileError, ReadStats
 
 INPUT_COLUMNS = (
     "record_id", "source_system", "source_id", "la_child_id", "upn", "former_upn",
@@ -28,15 +28,12 @@ INPUT_COLUMNS = (
 )  # fmt: skip
 OUTPUT_COLUMNS = ("record_id", "child_key", "decision", "score")
 
+__all__ = ["PersonCsvError", "ReadStats", "count_rows", "open_input", "read_person_records",
+           "write_decisions"]
 
-class PersonCsvError(ValueError):
+
+class PersonCsvError(InputFileError):
     """The file cannot be read as person records; the message says why."""
-
-
-@dataclass(slots=True)
-class ReadStats:
-    rows: int = 0
-    unreadable_dates: int = 0
 
 
 def parse_date(raw: str) -> date | None:

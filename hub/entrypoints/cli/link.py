@@ -14,19 +14,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from hub.adapters.files.identity_config_toml import load_match_config
-from hub.adapters.files.person_csv import (
-    PersonCsvError,
-    ReadStats,
-    count_rows,
-    open_input,
-    read_person_records,
-    write_decisions,
-)
+from hub import bootstrap
 from hub.domain.identity.batch import LinkSummary, resolve_all
 from hub.domain.identity.config import MatchConfig
 from hub.domain.identity.records import PersonRecord
 from hub.entrypoints.cli import app
+from hub.ports import InputFileError, ReadStats
 
 console = Console(stderr=True)
 
@@ -64,21 +57,20 @@ def link(
 ) -> None:
     """Resolve every record of INPUT.csv to a child key, in file order."""
     try:
-        match_config = load_match_config(config)
-        handle = open_input(input_csv)
+        match_config = bootstrap.match_config(config)
     except (OSError, ValueError) as exc:
         console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
         raise typer.Exit(2) from exc
     summary, stats = LinkSummary(), ReadStats()
     partial = output_csv.with_name(output_csv.name + ".part")
     try:
-        with handle:
-            records = read_person_records(handle, stats)
-            _run(records, partial, count_rows(input_csv), match_config, summary)
+        with bootstrap.person_records(input_csv, stats) as records:
+            _run(records, partial, bootstrap.person_rows(input_csv), match_config, summary)
         partial.replace(output_csv)
-    except (PersonCsvError, OSError) as exc:
+    except (InputFileError, OSError) as exc:
         partial.unlink(missing_ok=True)
-        console.print(f"[red]error:[/red] {input_csv}: {exc}", highlight=False)
+        where = "" if str(input_csv) in str(exc) else f"{input_csv}: "
+        console.print(f"[red]error:[/red] {where}{exc}", highlight=False)
         raise typer.Exit(2) from exc
     _print_summary(summary, stats, output_csv)
 
@@ -92,5 +84,5 @@ def _run(
 ) -> None:
     with output.open("w", encoding="utf-8", newline="") as out, _progress() as bar:
         task = bar.add_task("linking", total=total)
-        for _ in write_decisions(out, resolve_all(records, config, None, summary)):
+        for _ in bootstrap.write_link_decisions(out, resolve_all(records, config, None, summary)):
             bar.advance(task)
