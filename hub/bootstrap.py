@@ -29,6 +29,7 @@ from hub.adapters.audit_sqlite import SqliteAuditLog
 from hub.adapters.avro.codec import AvroCodec, load_codec
 from hub.adapters.files import intake_receipts, person_csv
 from hub.adapters.files.identity_config_toml import load_match_config
+from hub.adapters.kafka.acls import apply_grants
 from hub.adapters.kafka.admin import apply_topics, describe_topics
 from hub.adapters.kafka.bounded_send import KafkaBoundedSendLog
 from hub.adapters.kafka.client import cluster_answers, quiet_aiokafka
@@ -52,7 +53,7 @@ from hub.domain.identity.config import MatchConfig
 from hub.domain.identity.events import Decision
 from hub.domain.identity.records import PersonRecord
 from hub.domain.intake_receipts import IntakeReceipt
-from hub.domain.topic_access import INBOX, WORKER
+from hub.domain.topic_access import INBOX, WORKER, Grant
 from hub.logging import get_logger
 from hub.ports import (
     AckedEventLog,
@@ -66,6 +67,7 @@ from hub.ports import (
     StoreUnavailableError,
     ValidationReport,
 )
+from hub.topic_drift import ActualTopic, ApplyReport
 from hub.topics_spec import TopicSpec, load_topic_specs
 from hub.usecases import child_views as child_views_usecase
 from hub.usecases.child_views import ChildViews
@@ -328,3 +330,20 @@ def person_rows(path: Path) -> int:
 def write_link_decisions(handle: TextIO, decisions: Iterable[Decision]) -> Iterator[Decision]:
     """``record_id,child_key,decision,score`` rows, yielding each decision once written."""
     return person_csv.write_decisions(handle, decisions)
+
+
+async def apply_declared_topics(settings: Settings, specs: Sequence[TopicSpec], *,
+                                increase_partitions: bool = False) -> ApplyReport:
+    """Create the missing ones of ``specs`` on the cluster and report drift on the rest
+    (``EventLogError`` when the cluster refuses or cannot be reached)."""
+    return await apply_topics(settings.kafka, specs, increase_partitions=increase_partitions)
+
+
+async def cluster_topics(settings: Settings, names: Collection[str]) -> dict[str, ActualTopic]:
+    """What the cluster has for those of ``names`` that exist."""
+    return await describe_topics(settings.kafka, names)
+
+
+async def grant(settings: Settings, grants: Collection[Grant]) -> int:
+    """Create the ACLs for ``grants`` on the cluster; how many rows were sent."""
+    return await apply_grants(settings.kafka, grants)

@@ -29,9 +29,6 @@ DEBT: dict[str, set[str]] = {
     "hub/entrypoints/cli/replay.py": {
         "hub.adapters.kafka.acls", "hub.adapters.kafka.admin", "hub.adapters.kafka.connection",
         "hub.adapters.kafka.consumer_lag", "hub.adapters.store.sql.replay_database"},
-    "hub/entrypoints/cli/topics.py": {
-        "hub.adapters.kafka.acls", "hub.adapters.kafka.admin", "hub.adapters.kafka.client",
-        "hub.adapters.kafka.connection", "hub.adapters.kafka.topic_drift"},
     "hub/entrypoints/web/intake/app.py": {"hub.adapters.prometheus_metrics"},
     "hub/entrypoints/web/metrics_http.py": {"hub.adapters.prometheus_metrics"},
 }

@@ -24,14 +24,14 @@ from hub.adapters.kafka.client import (
     raise_for_code,
 )
 from hub.adapters.kafka.connection import KafkaTarget
-from hub.adapters.kafka.topic_drift import (
+from hub.logging import get_logger
+from hub.topic_drift import (
     ActualTopic,
     ApplyReport,
     PartitionIncrease,
     compare,
     needs_more_partitions,
 )
-from hub.logging import get_logger
 from hub.topics_spec import TopicSpec
 
 log = get_logger(__name__)

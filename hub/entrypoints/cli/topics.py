@@ -17,13 +17,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from hub import bootstrap
-from hub.adapters.kafka.acls import apply_grants
-from hub.adapters.kafka.admin import KafkaAdminError, apply_topics, describe_topics
-from hub.adapters.kafka.client import quiet_aiokafka
-from hub.adapters.kafka.connection import KafkaTarget
-from hub.adapters.kafka.topic_drift import ActualTopic, ApplyReport, compare
 from hub.config import Settings, load_settings
 from hub.entrypoints.cli import app
+from hub.ports import EventLogError
+from hub.topic_drift import ActualTopic, ApplyReport, compare
 from hub.topics_spec import TopicSpec, TopicsSpecError
 from hub.usecases.topic_grants import namespace_grants
 
@@ -58,9 +55,9 @@ def _specs(settings: Settings) -> tuple[TopicSpec, ...]:
 
 def _run(settings: Settings, coroutine: Coroutine[Any, Any, T]) -> T:
     try:
-        with quiet_aiokafka():  # our one-line error says it; aiokafka's log lines would repeat it
+        with bootstrap.quiet_cluster():  # our one-line error says it; the client's would repeat it
             return asyncio.run(coroutine)
-    except KafkaAdminError as exc:
+    except EventLogError as exc:
         local = settings.uses_local_broker and "cannot reach" in str(exc)
         raise _fail(f"{exc}{': is it running? (hub broker start)' if local else ''}") from None
 
@@ -76,12 +73,11 @@ def apply_command(
     """Create missing topics; report partition and config drift without destroying data."""
     settings = load_settings()
     specs = _specs(settings)
-    report = _run(
-        settings, apply_topics(settings.kafka, specs, increase_partitions=increase_partitions)
-    )
+    report = _run(settings, bootstrap.apply_declared_topics(
+        settings, specs, increase_partitions=increase_partitions))
     _print_report(report, settings.bootstrap)
     if settings.broker_secure or settings.kafka.security.uses_sasl:  # roles get their ACLs
-        rows = _run(settings, apply_grants(settings.kafka, namespace_grants(settings)))
+        rows = _run(settings, bootstrap.grant(settings, namespace_grants(settings)))
         _console().print(f"ACLs: {rows} rows for the namespace's roles")
 
 
@@ -90,11 +86,11 @@ def list_command() -> None:
     """Show each declared topic beside what the cluster actually has."""
     settings = load_settings()
     specs = _specs(settings)
-    actual = _run(settings, describe_topics(settings.kafka, [spec.name for spec in specs]))
+    actual = _run(settings, bootstrap.cluster_topics(settings, [spec.name for spec in specs]))
     _console().print(_topics_table(specs, actual))
 
 
-def _print_report(report: ApplyReport, bootstrap: KafkaTarget) -> None:
+def _print_report(report: ApplyReport, where: object) -> None:
     out = _console()
     for name in report.created:
         out.print(f"[green]created[/green] {name}")
@@ -107,7 +103,7 @@ def _print_report(report: ApplyReport, bootstrap: KafkaTarget) -> None:
             soft_wrap=True,
         )
     if report.no_changes:
-        out.print(f"no changes: all {len(report.unchanged)} topics match topics.yaml ({bootstrap})")
+        out.print(f"no changes: all {len(report.unchanged)} topics match topics.yaml ({where})")
     else:
         out.print(
             f"{len(report.created)} created, {len(report.increased)} increased, "
