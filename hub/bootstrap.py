@@ -27,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from hub.adapters.audit_sqlite import SqliteAuditLog
 from hub.adapters.avro.codec import AvroCodec, load_codec
+from hub.adapters.broker.local import LocalBroker
 from hub.adapters.files import intake_receipts, person_csv
 from hub.adapters.files.identity_config_toml import load_match_config
 from hub.adapters.kafka.acls import apply_grants
@@ -347,3 +348,9 @@ async def cluster_topics(settings: Settings, names: Collection[str]) -> dict[str
 async def grant(settings: Settings, grants: Collection[Grant]) -> int:
     """Create the ACLs for ``grants`` on the cluster; how many rows were sent."""
     return await apply_grants(settings.kafka, grants)
+
+
+def start_local_broker(settings: Settings, timeout_s: float = 120.0) -> int:
+    """Start the home's local broker (or the recorded local cluster) unless it runs already;
+    the pid of the process that serves it. ``BrokerError`` when it cannot start."""
+    return LocalBroker(settings).start(timeout_s=timeout_s).pid

@@ -22,7 +22,6 @@ DEBT: dict[str, set[str]] = {
     "hub/entrypoints/cli/broker.py": {
         "hub.adapters.broker.cluster_secrets", "hub.adapters.broker.fetch",
         "hub.adapters.broker.local", "hub.adapters.kafka.acls", "hub.adapters.kafka.client"},
-    "hub/entrypoints/cli/demo.py": {"hub.adapters.broker.local", "hub.adapters.kafka.admin"},
     "hub/entrypoints/cli/intake.py": {
         "hub.adapters.audit_sqlite", "hub.adapters.files.intake_rights_toml",
         "hub.adapters.kafka.client", "hub.adapters.kafka.log", "hub.adapters.keys.api_keys"},

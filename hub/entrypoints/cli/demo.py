@@ -25,8 +25,6 @@ from rich.console import Console
 
 from connectors.registry import EXPORT_FILES
 from hub import bootstrap
-from hub.adapters.broker.local import LocalBroker
-from hub.adapters.kafka.admin import apply_topics
 from hub.config import Settings, active_file, load_settings, switch_over
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.connect import print_summary, progress_bar, publish_export
@@ -58,7 +56,7 @@ def demo(
     base = load_settings(follow=False)  # the namespace the hub was set up with, not a switch
     settings = _isolate(base, f"demo-{year}-s{seed}-c{children}{suffix}")
     _broker(settings)
-    report = asyncio.run(apply_topics(settings.kafka, bootstrap.topic_specs(settings)))
+    report = asyncio.run(bootstrap.apply_declared_topics(settings, bootstrap.topic_specs(settings)))
     console.print(
         f"[bold]2. topics[/bold] {len(report.created)} created, "
         f"{len(report.unchanged)} already as declared, {len(report.drift)} drifting"
@@ -102,8 +100,8 @@ def _isolate(base: Settings, name: str) -> Settings:
 
 def _broker(settings: Settings) -> None:
     if settings.uses_local_broker:
-        result = LocalBroker(settings).start(timeout_s=120.0)
-        console.print(f"[bold]1. broker[/bold] running (pid {result.pid}) at {settings.bootstrap}")
+        pid = bootstrap.start_local_broker(settings, timeout_s=120.0)
+        console.print(f"[bold]1. broker[/bold] running (pid {pid}) at {settings.bootstrap}")
     else:
         console.print(f"[bold]1. broker[/bold] using the cluster at {settings.bootstrap}")
 
