@@ -32,11 +32,72 @@ def redact_personal_fields(
     return event_dict
 
 
+TRANSIENT_CLIENT_ERRORS = (
+    "GroupCoordinatorNotAvailable", "NotCoordinatorForGroup", "NotLeaderForPartition",
+    "LeaderNotAvailable", "CoordinatorLoadInProgress", "UnknownTopicOrPartition",
+)
+"""Kafka errors the client retries by itself, which a starting broker or a leader moving
+causes: the client library logs them as errors; here they are warnings marked retried."""
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to the ``sys.stderr`` of the moment (tests and CLIs swap it)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
+class _RetriedByTheClient(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR and any(
+            name in record.getMessage() for name in TRANSIENT_CLIENT_ERRORS
+        ):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.retried_by_client = True
+        return True
+
+
+def _retried_flag(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    record = event_dict.get("_record")
+    if record is not None and getattr(record, "retried_by_client", False):
+        event_dict["retried_by_client"] = True
+    return event_dict
+
+
+def _library_lines(renderer: Any) -> None:
+    """Log lines of libraries (aiokafka, uvicorn, ...) in the hub's own format, one
+    structured line each with the logger's name, instead of bare text among JSON lines."""
+    handler = _StderrHandler()
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+        foreign_pre_chain=[
+            structlog.stdlib.add_logger_name,
+            structlog.stdlib.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            _retried_flag,
+            redact_personal_fields,
+        ],
+    ))
+    handler.addFilter(_RetriedByTheClient())
+    root = logging.getLogger()
+    root.handlers = [h for h in root.handlers if not isinstance(h, _StderrHandler)] + [handler]
+    if root.level == logging.NOTSET or root.level > logging.WARNING:
+        root.setLevel(logging.WARNING)
+
+
 def configure_logging(level: str = "INFO", *, json: bool | None = None) -> None:
     use_json = (not sys.stderr.isatty()) if json is None else json
     renderer: Any = (
         structlog.processors.JSONRenderer() if use_json else structlog.dev.ConsoleRenderer()
     )
+    _library_lines(renderer)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

@@ -72,3 +72,25 @@ async def test_publishing_every_event_type_logs_no_personal_data(
     output = captured.out + captured.err
     leaked = {value for value in _personal_values(examples) if value in output}
     assert not leaked
+
+
+def test_a_library_log_line_is_one_structured_line_and_a_retried_error_a_warning(capsys):
+    configure_logging("INFO", json=True)
+    logging.getLogger("aiokafka.consumer.group_coordinator").error(
+        "Group Coordinator Request failed: [Error 15] GroupCoordinatorNotAvailableError")
+    logging.getLogger("aiokafka.conn").error("Unable to connect to node 2: refused")
+    logging.getLogger("uvicorn.error").info("below the library threshold: not shown")
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert [(line["logger"], line["level"], line.get("retried_by_client")) for line in lines] == [
+        ("aiokafka.consumer.group_coordinator", "warning", True),
+        ("aiokafka.conn", "error", None),
+    ]
+    assert lines[0]["event"].startswith("Group Coordinator Request failed")
+    assert all("timestamp" in line for line in lines)
+
+
+def test_configuring_twice_keeps_one_handler_for_library_lines(capsys):
+    configure_logging("INFO", json=True)
+    configure_logging("INFO", json=True)
+    logging.getLogger("aiokafka").warning("once")
+    assert len(capsys.readouterr().err.splitlines()) == 1
