@@ -8,18 +8,22 @@ permutation of one set gives the same children, keys and open reviews. A record 
 again with other fields counts once, with the smallest of its versions (by field values),
 so that choice does not depend on order either.
 
-This is the pure core of an order-independent resolution; the worker does not use it yet
-(its index is still built in arrival order, docs/worker.md).
+``settle_plan`` says what would turn a live index (built in arrival order) into the canonical
+children while keeping the live keys where it can: records to move, keys retired, reviews to
+open and close. This is the pure core of an order-independent resolution; the worker does
+not use it yet (its index is still built in arrival order, docs/worker.md).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import astuple
+from dataclasses import astuple, dataclass
 
 from hub.domain.identity.batch import resolve_all
 from hub.domain.identity.config import DEFAULT_CONFIG, MatchConfig
 from hub.domain.identity.events import Decision
+from hub.domain.identity.keys import child_key
 from hub.domain.identity.records import PersonRecord
 from hub.domain.identity.state import ResolverState
 
@@ -67,3 +71,67 @@ def open_reviews(state: ResolverState) -> frozenset[frozenset[Cluster]]:
         frozenset((ids(key), ids(state.current_key(candidate))))
         for key, candidate in state.reviews.items()
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """What turns a live (arrival-order) state into the canonical children, keeping keys.
+
+    ``keys``: canonical key -> the key its child keeps (the live key holding most of its
+    records) or is given. ``moves``: (from key, to key, record ids), each record moved once.
+    ``retired``: live keys left without records -> the key that took most of them.
+    ``opened`` / ``closed``: reviews (provisional key, candidate key) to open and to close,
+    in settled keys; closing then opening gives exactly the canonical reviews.
+    """
+
+    keys: dict[str, str]
+    moves: tuple[tuple[str, str, tuple[str, ...]], ...]
+    retired: dict[str, str]
+    opened: tuple[tuple[str, str], ...]
+    closed: tuple[tuple[str, str], ...]
+
+    @property
+    def changes_nothing(self) -> bool:
+        return not (self.moves or self.opened or self.closed)
+
+
+def _first(state: ResolverState, key: str) -> PersonRecord:
+    records = state.children[key].records
+    return records[min(records, key=lambda r: records[r].seq)].person.record
+
+
+def settle_plan(live: ResolverState, canonical: ResolverState) -> Settlement:
+    """The settlement from ``live`` to ``canonical`` (two states of the same record ids)."""
+    overlap: Counter[tuple[str, str]] = Counter(
+        (key, live.record_child[record_id]) for record_id, key in canonical.record_child.items()
+    )
+    keys: dict[str, str] = {}
+    kept: set[str] = set()
+    for (key, live_key), _ in sorted(overlap.items(), key=lambda kv: (-kv[1], kv[0][1], kv[0][0])):
+        if key not in keys and live_key not in kept:
+            keys[key] = live_key
+            kept.add(live_key)
+    taken = set(live.keys_used)
+    for key in sorted(canonical.children, key=lambda k: min(canonical.children[k].records)):
+        if key not in keys:
+            keys[key] = child_key(_first(canonical, key), taken)
+            taken.add(keys[key])
+    moved: dict[tuple[str, str], list[str]] = {}
+    for record_id in sorted(canonical.record_child):
+        source, target = live.record_child[record_id], keys[canonical.record_child[record_id]]
+        if source != target:
+            moved.setdefault((source, target), []).append(record_id)
+    moves = tuple((s, t, tuple(ids)) for (s, t), ids in sorted(moved.items()))
+    received: dict[str, Counter[str]] = {}
+    for source, target, ids in moves:
+        received.setdefault(source, Counter())[target] += len(ids)
+    retired = {
+        key: min(got, key=lambda t: (-got[t], t))
+        for key, got in sorted(received.items()) if key not in kept
+    }
+    want = {(keys[p], keys[canonical.current_key(c)]) for p, c in canonical.reviews.items()}
+    have = {(p, live.current_key(c)) for p, c in live.reviews.items()}
+    # directed: the index holds one review per provisional key, so a review whose sides
+    # swap is closed and opened again (a review kept the other way round could be lost)
+    opened, closed = tuple(sorted(want - have)), tuple(sorted(have - want))
+    return Settlement(keys, moves, retired, opened, closed)

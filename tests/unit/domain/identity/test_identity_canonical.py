@@ -11,13 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from connectors.registry import EXPORT_FILES
-from hub.domain.identity import PersonRecord, ResolverState
+from hub.domain.identity import ChildSplit, PersonRecord, ResolverState, apply
 from hub.domain.identity.batch import resolve_all
 from hub.domain.identity.canonical import (
     canonical_order,
     clusters,
     open_reviews,
     resolve_canonically,
+    settle_plan,
 )
 from hub.synthetic.calendar import CensusYear
 from hub.synthetic.writer import generate
@@ -98,3 +99,61 @@ def test_publish_order_of_the_synthetic_authority_no_longer_matters(tmp_path: Pa
     assert sorted(r.record_id for r in forward) == sorted(r.record_id for r in reverse)
     assert _arrival(forward) != _arrival(reverse)
     assert _outcome(forward) == _outcome(reverse)
+
+
+def _live(rs: list[PersonRecord]) -> ResolverState:
+    state = ResolverState()
+    list(resolve_all(rs, state=state))
+    return state
+
+
+def _settled(live: ResolverState, canonical: ResolverState) -> ResolverState:
+    """``live`` with the plan's moves carried out (as splits) and its reviews opened/closed."""
+    plan = settle_plan(live, canonical)
+    for source, target, ids in plan.moves:
+        live = apply(live, ChildSplit(source, target, ids, "settled"))
+    assert not set(plan.retired) & set(live.children)  # retired keys hold nothing
+    for provisional, _ in plan.closed:
+        live.reviews.pop(provisional)
+    live.reviews.update(dict(plan.opened))
+    return live
+
+
+@settings(max_examples=120, deadline=None)
+@given(unique_records, st.randoms(use_true_random=False))
+def test_a_settlement_turns_any_arrival_order_into_the_canonical_children(rs, rnd) -> None:
+    shuffled = list(rs)
+    rnd.shuffle(shuffled)
+    live = _live(shuffled)
+    before = dict(live.record_child)
+    canonical, _ = resolve_canonically(rs)
+    plan = settle_plan(live, canonical)
+    settled = _settled(live, canonical)
+    assert clusters(settled) == clusters(canonical)
+    assert open_reviews(settled) == open_reviews(canonical)
+    # a child keeps its live key when one of its records had it, and only one child keeps it
+    kept = [k for k in plan.keys.values() if k in before.values()]
+    assert len(kept) == len(set(kept))
+    moved = {r for _, _, ids in plan.moves for r in ids}
+    assert len(moved) == sum(len(ids) for _, _, ids in plan.moves)
+    assert settle_plan(settled, canonical).changes_nothing
+
+
+def test_the_canonical_state_needs_no_settlement() -> None:
+    canonical, _ = resolve_canonically(CHAIN)
+    assert settle_plan(canonical, canonical).changes_nothing
+
+
+def test_settling_the_chain_splits_one_live_child_keeping_its_key_for_one_part() -> None:
+    live = _live(CHAIN[::-1])  # r3, r2, r1, r0: r0 joins r2 and r3
+    canonical, _ = resolve_canonically(CHAIN)  # r0, r1, r2, r3: four children
+    assert sorted(map(len, clusters(live))) == [1, 3]
+    assert sorted(map(len, clusters(canonical))) == [1, 1, 1, 1]
+    plan = settle_plan(live, canonical)
+    joined = live.record_child["r0"]
+    assert sorted(plan.keys.values()).count(joined) == 1  # one of the three keeps the key
+    new = set(plan.keys.values()) - set(live.keys_used)
+    assert len(new) == 2
+    assert {(s, t) for s, t, _ in plan.moves} == {(joined, k) for k in new}
+    assert sum(len(ids) for _, _, ids in plan.moves) == 2
+    assert plan.retired == {}
