@@ -81,7 +81,8 @@ class Settlement:
     records) or is given. ``moves``: (from key, to key, record ids), each record moved once.
     ``retired``: live keys left without records -> the key that took most of them.
     ``opened`` / ``closed``: reviews (provisional key, candidate key) to open and to close,
-    in settled keys; closing then opening gives exactly the canonical reviews.
+    in settled keys; closing then opening gives the canonical reviews, a pair already in
+    review keeping its sides.
     """
 
     keys: dict[str, str]
@@ -98,6 +99,23 @@ class Settlement:
 def _first(state: ResolverState, key: str) -> PersonRecord:
     records = state.children[key].records
     return records[min(records, key=lambda r: records[r].seq)].person.record
+
+
+def _keeping_sides(
+    want: set[tuple[str, str]], have: set[tuple[str, str]]
+) -> set[tuple[str, str]]:
+    """``want``, with a pair already in review kept the live way round (its task stays where
+    it is), unless that gives a key two reviews as the provisional side (the index holds one
+    per provisional key): then the canonical way round, which never does."""
+    live_way = {frozenset(pair): pair for pair in have}
+    chosen = {pair: live_way.get(frozenset(pair), pair) for pair in want}
+    while True:
+        sides = Counter(provisional for provisional, _ in chosen.values())
+        clash = [w for w, c in chosen.items() if c != w and sides[c[0]] > 1]
+        if not clash:
+            return set(chosen.values())
+        for pair in clash:
+            chosen[pair] = pair
 
 
 def settle_plan(live: ResolverState, canonical: ResolverState) -> Settlement:
@@ -131,7 +149,6 @@ def settle_plan(live: ResolverState, canonical: ResolverState) -> Settlement:
     }
     want = {(keys[p], keys[canonical.current_key(c)]) for p, c in canonical.reviews.items()}
     have = {(p, live.current_key(c)) for p, c in live.reviews.items()}
-    # directed: the index holds one review per provisional key, so a review whose sides
-    # swap is closed and opened again (a review kept the other way round could be lost)
-    opened, closed = tuple(sorted(want - have)), tuple(sorted(have - want))
+    settled = _keeping_sides(want, have)
+    opened, closed = tuple(sorted(settled - have)), tuple(sorted(have - settled))
     return Settlement(keys, moves, retired, opened, closed)

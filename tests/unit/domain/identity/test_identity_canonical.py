@@ -14,6 +14,7 @@ from connectors.registry import EXPORT_FILES
 from hub.domain.identity import ChildSplit, PersonRecord, ResolverState, apply
 from hub.domain.identity.batch import resolve_all
 from hub.domain.identity.canonical import (
+    _keeping_sides,
     canonical_order,
     clusters,
     open_reviews,
@@ -157,3 +158,10 @@ def test_settling_the_chain_splits_one_live_child_keeping_its_key_for_one_part()
     assert {(s, t) for s, t, _ in plan.moves} == {(joined, k) for k in new}
     assert sum(len(ids) for _, _, ids in plan.moves) == 2
     assert plan.retired == {}
+
+
+def test_a_pair_already_in_review_keeps_its_sides_unless_a_key_would_hold_two() -> None:
+    assert _keeping_sides({("X", "A")}, {("A", "X")}) == {("A", "X")}  # nothing to do
+    # kept the live way, A would be provisional twice: the canonical way round instead
+    assert _keeping_sides({("X", "A"), ("A", "B")}, {("A", "X")}) == {("X", "A"), ("A", "B")}
+    assert _keeping_sides({("X", "A")}, {("A", "Y")}) == {("X", "A")}
