@@ -11,7 +11,9 @@ orders:
 * ``sources``: source by source, in the order ``hub demo`` publishes them (each file in its
   own order), the way the worker meets them when it reads one topic after another;
 * ``dates``: every record by its date in the exports (the generator's ``link_records.csv``);
-* ``reversed``: source by source in the reverse order.
+* ``reversed``: source by source in the reverse order;
+* ``canonical``: by record id (``hub.domain.identity.canonical``), the same for every
+  arrival order of the same records.
 
 It prints the open possible-match reviews (and the share of them whose two children are the
 same real child), as a share of the authority's children, and the pairwise precision and recall
@@ -31,6 +33,7 @@ from time_limit import time_limit
 
 from connectors.registry import EXPORT_FILES
 from hub.domain.identity.batch import resolve_all
+from hub.domain.identity.canonical import canonical_order
 from hub.domain.identity.config import DEFAULT_CONFIG, MatchConfig, config_from_mapping
 from hub.domain.identity.evaluation import pairwise_quality
 from hub.domain.identity.events import Decision, PossibleMatchFound
@@ -47,6 +50,8 @@ def ordered(outdir: Path, order: str) -> list[PersonRecord]:
     if order == "reversed":
         sources.reverse()
     records = list(person_records(outdir, TODAY, sources))
+    if order == "canonical":
+        return canonical_order(records)
     if order == "dates":
         rank = {r: i for i, r in enumerate(load_truth(outdir))}
         records.sort(key=lambda r: rank.get(r.record_id, len(rank)))
@@ -96,7 +101,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, default=2000)
     parser.add_argument("--seeds", default="1")
-    parser.add_argument("--order", default="sources", choices=("sources", "dates", "reversed"))
+    parser.add_argument(
+        "--order", default="sources", choices=("sources", "dates", "reversed", "canonical")
+    )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--set", action="append", default=[], metavar="WEIGHT=VALUE")
     args = parser.parse_args()

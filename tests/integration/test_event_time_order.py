@@ -141,9 +141,10 @@ def test_two_publish_orders_give_the_same_census(two_orders: Runs) -> None:
 
 @pytest.mark.timeout(600)
 @pytest.mark.xfail(strict=True, reason=(
-    "known, issue 9: identity resolution still depends on arrival order (measured on this "
-    "authority after generator 1.2.0: 8 of 523 rows differ, in UPN and OpenIdentityReview; "
-    "the facts' own columns do not)"))
+    "known, issue 9: identity resolution still depends on arrival order (8 of 523 rows "
+    "differ, in UPN and OpenIdentityReview, all of one child: registry order opens a review "
+    "at 15.46 where reverse order links at 16.97; docs/worker.md, 'Identity and arrival "
+    "order'; the facts' own columns do not)"))
 def test_identity_columns_do_not_depend_on_publish_order(two_orders: Runs) -> None:
     runs, _ = two_orders
     differences = _differences(_rows(runs["forward"]), _rows(runs["reverse"]))
