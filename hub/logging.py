@@ -72,8 +72,9 @@ def _retried_flag(
 
 
 def _library_lines(renderer: Any) -> None:
-    """Log lines of libraries (aiokafka, uvicorn, ...) in the hub's own format, one
-    structured line each with the logger's name, instead of bare text among JSON lines."""
+    """Log lines of libraries (aiokafka, SQLAlchemy, ...) in the hub's own format, one
+    structured line each with the logger's name, instead of bare text among JSON lines.
+    (The web servers' uvicorn keeps its own handlers and does not pass lines up here.)"""
     handler = _StderrHandler()
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(
         processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
@@ -83,6 +84,7 @@ def _library_lines(renderer: Any) -> None:
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             _retried_flag,
             redact_personal_fields,
+            structlog.processors.format_exc_info,  # a library's traceback as text, not lost
         ],
     ))
     handler.addFilter(_RetriedByTheClient())

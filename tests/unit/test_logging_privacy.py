@@ -94,3 +94,13 @@ def test_configuring_twice_keeps_one_handler_for_library_lines(capsys):
     configure_logging("INFO", json=True)
     logging.getLogger("aiokafka").warning("once")
     assert len(capsys.readouterr().err.splitlines()) == 1
+
+
+def test_a_library_exception_keeps_its_traceback(capsys):
+    configure_logging("INFO", json=True)
+    try:
+        raise ConnectionError("broker went away")
+    except ConnectionError:
+        logging.getLogger("aiokafka").exception("fetch failed")
+    line = json.loads(capsys.readouterr().err.strip())
+    assert "Traceback" in line["exception"] and "broker went away" in line["exception"]
