@@ -50,6 +50,7 @@ from time_limit import step, time_limit
 from hub import bootstrap
 from hub.adapters.avro.codec import MARKER, load_codec
 from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.client import admin_client
 from hub.adapters.kafka.log import read_topic
 from hub.config import load_settings
 from hub.entrypoints.worker.stages import ChildTables
@@ -216,6 +217,14 @@ async def _restore(namespace: str) -> dict[str, Any]:
     }
 
 
+async def _delete_namespace(bootstrap_servers: str, namespace: str) -> None:
+    """Its topics, gone (a 1,000,000-children clone holds gigabytes on the broker)."""
+    async with admin_client(bootstrap_servers) as admin:
+        names = [t for t in await admin.list_topics() if t.startswith(namespace)]
+        if names:
+            await admin.delete_topics(names)
+
+
 def _build_template(children: int) -> str:
     """A synthetic authority published and drained here; its namespace."""
     folder = Path(tempfile.mkdtemp(prefix="state-scale-"))
@@ -231,6 +240,7 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=100_000)
     parser.add_argument("--template", help="a namespace a worker has drained")
     parser.add_argument("--template-children", type=int, default=500)
+    parser.add_argument("--keep", action="store_true", help="leave the topics on the broker")
     parser.add_argument("--restore-only", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.restore_only:
@@ -248,9 +258,16 @@ def main() -> None:
     counts = asyncio.run(_write(settings.bootstrap, namespace, template, args.children, codec))
     written_s = time.perf_counter() - began
     step(f"a fresh process restoring {counts['children']:,} children's state")
-    restore = subprocess.run(
-        [sys.executable, __file__, "--restore-only", namespace], env=os.environ,
-        capture_output=True, text=True, check=False)
+    try:
+        restore = subprocess.run(
+            [sys.executable, __file__, "--restore-only", namespace], env=os.environ,
+            capture_output=True, text=True, check=False)
+    finally:
+        if not args.keep:
+            step("deleting the benchmark's topics")
+            asyncio.run(_delete_namespace(settings.bootstrap, namespace))
+            if not args.template:
+                asyncio.run(_delete_namespace(settings.bootstrap, template_ns))
     if restore.returncode != 0:
         sys.exit(f"the restore process failed:\n{restore.stderr[-3000:]}")
     result = json.loads(restore.stdout.strip().splitlines()[-1])
