@@ -141,8 +141,8 @@ def replay(
     The namespace must be new: one whose topics, changelogs or consumer groups already hold
     records on the cluster (an earlier replay of that name, from this hub or another on the
     same cluster) is refused with exit code 2 and nothing is created. Pick a name never used
-    on the cluster (for example the date and purpose, ``--name replay-2026-04-census``), or
-    leave ``--name`` out for ``replay-<UTC time>``.
+    on the cluster (for example the date and purpose: --name replay-2026-04-census), or
+    leave --name out for replay-<UTC time>.
     """
     settings = load_settings()
     source = settings.source_namespace if settings.source_namespace is not None else (
