@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from hub.adapters.kafka.admin import describe_topics
+from hub.adapters.kafka.admin import describe_topics, retrying
 from hub.adapters.kafka.client import admin_client
 from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
 
@@ -37,3 +37,38 @@ async def records_in(bootstrap: KafkaTarget, topics: Iterable[str]) -> int:
         return sum((await consumer.end_offsets(partitions)).values())
     finally:
         await consumer.stop()
+
+
+async def records_held(bootstrap: KafkaTarget, topics: Iterable[str]) -> dict[str, int]:
+    """Records each existing topic of ``topics`` still holds (end minus beginning offsets, so
+    records already deleted by retention do not count); missing topics are left out."""
+    actual = await describe_topics(bootstrap, list(topics))
+    partitions = [TopicPartition(t, p) for t, a in actual.items() for p in range(a.partitions)]
+    held = dict.fromkeys(actual, 0)
+    if not partitions:
+        return held
+    consumer = AIOKafkaConsumer(**client_kwargs(bootstrap))
+    await consumer.start()
+    try:
+        starts = await consumer.beginning_offsets(partitions)
+        ends = await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
+    for tp, end in ends.items():
+        held[tp.topic] += max(0, end - starts.get(tp, 0))
+    return held
+
+
+async def groups_with_offsets(bootstrap: KafkaTarget, groups: Sequence[str]) -> list[str]:
+    """Those of ``groups`` that have committed an offset on any partition (retried while a new
+    cluster is still creating its offsets topic: no group coordinator yet)."""
+    async def once() -> list[str]:
+        found: list[str] = []
+        async with admin_client(bootstrap) as admin:
+            for group in groups:
+                committed = await admin.list_consumer_group_offsets(group)
+                if any(meta.offset >= 0 for meta in committed.values()):
+                    found.append(group)
+        return found
+
+    return await retrying(once, "read committed offsets", retry_s=60.0)

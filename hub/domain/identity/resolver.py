@@ -7,7 +7,10 @@ decides, then applies the decision to the (mutable, in-memory) state and returns
    child id, UPN or former UPN, NHS number, YOT id within its system, source record id,
    other typed ids) are *hits*. A hit whose other strong identifiers do not conflict is
    linked (the most trusted kind wins when several children are hit; the others are named
-   in the evidence for a reviewer). If every hit conflicts, a person must decide.
+   in the evidence for a reviewer). If every hit conflicts, a person must decide: a possible
+   match, held under a provisional key. A provisional child hit together with the child of its
+   open review does not compete with it (``_settled``): a conflicting record cannot pull the
+   real child's later records away.
 2. Otherwise, Fellegi-Sunter scoring against the children found by blocking. The best child
    at or above ``link_threshold`` (raised with the population) is linked unless another child
    scores within ``ambiguity_margin`` of it, or the given name cannot tell it from a twin or
@@ -61,7 +64,7 @@ def _by_strong_ids(
     state: ResolverState, person: Person, hits: dict[str, list[str]], config: MatchConfig
 ) -> Decision:
     scored = [score_child(person, state.children[key], config, state.names) for key in sorted(hits)]
-    clean = [s for s in scored if not s.conflicts]
+    clean = _settled([s for s in scored if not s.conflicts], state)
     if not clean:
         best = max(scored, key=lambda s: s.score)
         return _possible(state, person, best, _evidence(person, best, hits[best.child_key]))
@@ -72,6 +75,22 @@ def _by_strong_ids(
     return ChildLinked(
         person.record, best.child_key, score, _evidence(person, best, strong, others)
     )
+
+
+def _settled(clean: list[Scored], state: ResolverState) -> list[Scored]:
+    """The clean hits, less any provisional child whose open review names another clean hit.
+
+    A record whose strong identifier conflicts with a child's is held under a provisional key
+    for a person to review; it must not capture the real child's later records. A record that
+    agrees with both the provisional child and the child it may be (the same UPN and NHS
+    number, say) links to the known child, whatever its names or address share with the
+    provisional one, and the review stays open."""
+    keys = {s.child_key for s in clean}
+    return [
+        s for s in clean
+        if (candidate := state.reviews.get(s.child_key)) is None
+        or state.current_key(candidate) not in keys
+    ]
 
 
 def _in_review_together(state: ResolverState, a: str, b: str) -> bool:

@@ -1,7 +1,10 @@
 """``hub replay --year 2025-26``: rebuild everything from the topics, compare, then switch over.
 
 1. A fresh namespace (``--name``, default ``replay-<UTC time>``): its own topics, app id
-   and changelogs, and database (a new SQLite file, or a new PostgreSQL schema).
+   and changelogs, and database (a new SQLite file, or a new PostgreSQL schema). A namespace
+   that already holds records on the cluster (any of its topics or changelogs, or committed
+   offsets of its consumer groups), or one with a replay folder or database here, is refused
+   with exit code 2 before anything is created (``hub.domain.replay_namespace``).
 2. A worker runs there until drained, reading the current namespace's source and command
    topics from the beginning (``HUB_SOURCE_NAMESPACE``); progress and ETA are shown.
 3. The census is compiled from the replay and from the current state, and the difference is
@@ -23,6 +26,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -30,13 +34,20 @@ from hub import bootstrap
 from hub.adapters.kafka.acls import apply_grants
 from hub.adapters.kafka.admin import apply_topics
 from hub.adapters.kafka.connection import connection_env
-from hub.adapters.kafka.consumer_lag import group_lag, records_in
+from hub.adapters.kafka.consumer_lag import (
+    group_lag,
+    groups_with_offsets,
+    records_held,
+    records_in,
+)
 from hub.adapters.store.sql.replay_database import replay_database
 from hub.config import Settings, load_settings, switch_file, switch_over
+from hub.domain.replay_namespace import REFUSED_EXIT, NamespaceUse, replay_refusal
 from hub.domain.topic_access import WORKER
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.worker import app_id
 from hub.entrypoints.worker.runner import Groups
+from hub.entrypoints.worker.stages import ChildTables
 from hub.topics_spec import load_topic_specs
 from hub.usecases.census_diff import CensusDiff, diff_folders
 from hub.usecases.topic_grants import namespace_grants
@@ -55,6 +66,23 @@ def _env(settings: Settings, namespace: str, source: str, database: str) -> dict
         "HUB_SOURCE_NAMESPACE": source,
         "HUB_DATABASE_URL": database,
     }
+
+
+def _refuse(message: str) -> typer.Exit:
+    err.print("[red]error:[/red]", escape(message), soft_wrap=True)
+    return typer.Exit(REFUSED_EXIT)
+
+
+async def _namespace_use(settings: Settings, name: str) -> NamespaceUse:
+    """What the cluster already holds under ``name``: its declared topics, the changelogs and
+    the consumer groups its worker would use."""
+    groups = Groups(app_id(settings.model_copy(update={"topic_namespace": name})))
+    topics = [spec.name for spec in load_topic_specs(settings.topics_file, name)]
+    topics += [table.topic for table in ChildTables.named(groups.changelog).all]
+    held = await records_held(settings.kafka, topics)
+    committed = await groups_with_offsets(
+        settings.kafka, [groups.resolver, groups.children, groups.sink])
+    return NamespaceUse(held, tuple(committed))
 
 
 def _watch(worker: subprocess.Popen[bytes], settings: Settings, env: dict[str, str]) -> None:
@@ -103,21 +131,35 @@ def _show(diff: CensusDiff) -> None:
 @app.command()
 def replay(
     year: str = typer.Option(..., "--year", help="census year to compile, e.g. 2025-26"),
-    name: str | None = typer.Option(None, help="namespace of the rebuild (default: replay-<time>)"),
+    name: str | None = typer.Option(
+        None, help="namespace of the rebuild, new and empty (default: replay-<UTC time>)"),
     switch: bool = typer.Option(True, "--switch/--no-switch", help="switch over when done"),
     validate: bool = typer.Option(True, "--validate/--no-validate", help="run the DfE validator"),
 ) -> None:
-    """Rebuild every table, episode and census file from the topics into a fresh namespace."""
+    """Rebuild every table, episode and census file from the topics into a fresh namespace.
+
+    The namespace must be new: one whose topics, changelogs or consumer groups already hold
+    records on the cluster (an earlier replay of that name, from this hub or another on the
+    same cluster) is refused with exit code 2 and nothing is created. Pick a name never used
+    on the cluster (for example the date and purpose: --name replay-2026-04-census), or
+    leave --name out for replay-<UTC time>.
+    """
     settings = load_settings()
     source = settings.source_namespace if settings.source_namespace is not None else (
         settings.topic_namespace)
     name = name or "replay-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     folder = settings.state_dir / "replays" / name
     if (folder / "census").exists():
-        err.print(f"[red]error:[/red] replay {name} already exists in {folder}")
-        raise typer.Exit(1)
+        raise _refuse(f"replay {name} already exists in {folder}: pick a new --name")
+    refusal = replay_refusal(name, current=settings.topic_namespace, source=source,
+                             use=asyncio.run(_namespace_use(settings, name)))
+    if refusal:
+        raise _refuse(refusal)
     folder.mkdir(parents=True, exist_ok=True)
-    database = replay_database(settings.database, name, folder)
+    try:
+        database = replay_database(settings.database, name, folder)
+    except FileExistsError as exc:
+        raise _refuse(f"{exc}: pick a new --name") from exc
     specs = load_topic_specs(settings.topics_file, name)
     asyncio.run(apply_topics(settings.kafka, list(specs)))
     if settings.broker_secure or settings.kafka.security.uses_sasl:  # replay worker ACLs
