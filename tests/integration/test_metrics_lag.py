@@ -2,8 +2,9 @@
 
 A synthetic authority's source topics are the backlog. A worker replays them into a fresh
 namespace, as ``hub replay`` runs its worker (``HUB_SOURCE_NAMESPACE``), with its endpoint on
-(``HUB_WORKER_WEB_PORT``), its gauges re-read every second; the test scrapes ``GET /metrics`` every half second, as Prometheus
-would, until every stage's ``hub_consumer_lag`` has stayed at zero for several refreshes.
+(``HUB_WORKER_WEB_PORT``) and its gauges re-read every second; the test scrapes
+``GET /metrics`` every half second, as Prometheus would, until every stage's
+``hub_consumer_lag`` has stayed at zero for several refreshes.
 """
 
 from __future__ import annotations
