@@ -254,8 +254,8 @@ def main(rate: float, seconds: float, backlog_children: int, mode: str, seed: in
     for t in acked:
         if t in seen:
             windows.setdefault(int((acked[t] - start) // 10) * 10, []).append(seen[t] - acked[t])
-    if not latencies:
-        raise RuntimeError(f"no task reached the store; logs in {folder}")
+    if not latencies:  # still report what the intake answered (its 202s, 503s, 500s)
+        print(f"no task reached the store within --settle; logs in {folder}", file=sys.stderr)
     return {
         "rate_per_s": rate, "seconds": seconds, "backlog": mode,
         "backlog_children": backlog_children, "backlog_source_events": published.events,
@@ -269,7 +269,7 @@ def main(rate: float, seconds: float, backlog_children: int, mode: str, seed: in
             "p99": round(_percentile(latencies, 0.99), 3),
             "max": round(max(latencies), 3),
             "poll_resolution": POLL_S,
-        },
+        } if latencies else None,
         "p50_by_10s_of_pushing": {f"{w}-{w + 10}s": round(statistics.median(v), 2)
                                   for w, v in sorted(windows.items())},
         "folder": str(folder),

@@ -71,6 +71,9 @@ class Settings(BaseModel):
     switch_file: Path | None = None  # the switch-over pointer these settings followed, if any
     replication_factor: int = 1  # for topics the worker creates (state changelogs)
     worker_web_port: int | None = None  # the worker's health endpoint on 127.0.0.1
+    worker_metrics_refresh_s: float = Field(
+        default=5.0, gt=0, description="how often the worker re-reads its /metrics gauges"
+    )
     cache_home: Path | None = Field(
         default=None, description="where downloaded broker jars live (shared between homes)"
     )
@@ -156,6 +159,7 @@ _ENV_FIELDS = {
     "HUB_SOURCE_NAMESPACE": "source_namespace",
     "HUB_REPLICATION_FACTOR": "replication_factor",
     "HUB_WORKER_WEB_PORT": "worker_web_port",
+    "HUB_WORKER_METRICS_REFRESH_S": "worker_metrics_refresh_s",
     "HUB_CACHE_DIR": "cache_home",
     "HUB_BROKER_SECURE": "broker_secure",
     "HUB_INTERNAL_PORT": "internal_port",
