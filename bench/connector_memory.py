@@ -32,8 +32,8 @@ work, an integration test and a latency benchmark beside it): 1,297,377 rows rea
 validated, sealed and encoded, 1,297,377 events, 0 dead letters, in 2,352 s wall (537 s user
 CPU: the rest is the shared cores); **peak RSS 126 MB** (128,908 kB), within the 200 MB
 target. RSS sampled every 30 s (kB / 1024, as above): 109 MB at 25,721 rows, 119 MB at
-59,043, 123 MB at 100,277, then 120-126 MB to the end. The key store's file grew to 112 MB on disk (one
-data key per record), not in memory.
+59,043, 123 MB at 100,277, then 120-126 MB to the end. The key store's file grew to 112 MB on
+disk (one data key per record), not in memory.
 """
 
 from __future__ import annotations

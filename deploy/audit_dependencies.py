@@ -31,6 +31,10 @@ SERVICES = ("pypi", "osv")
 NOT_AUDITED_EXIT = 3
 
 
+SERVICE_TIMEOUT_S = 120
+"""Per service: the test run has a 30-minute budget, and a hung audit is not a result."""
+
+
 @dataclass(frozen=True)
 class Verdict:
     service: str
@@ -94,7 +98,11 @@ def _run(service: str, lock: Path, ignores: list[str]) -> Verdict:
     command = [str(Path(sys.executable).with_name("pip-audit")), "-r", str(lock), "--no-deps",
                "--disable-pip", "--progress-spinner", "off", "-f", "json", "-s", service,
                *ignores]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=SERVICE_TIMEOUT_S,
+                              check=False)
+    except subprocess.TimeoutExpired:  # not an answer: reported as not audited, not vulnerable
+        return Verdict(service, error=f"no answer within {SERVICE_TIMEOUT_S} s")
     return verdict(service, done.returncode, done.stdout, done.stderr)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -155,10 +156,13 @@ def replay(
                              use=asyncio.run(_namespace_use(settings, name)))
     if refusal:
         raise _refuse(refusal)
+    created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     try:
         database = replay_database(settings.database, name, folder)
     except FileExistsError as exc:
+        if created:  # refused: leave nothing behind
+            shutil.rmtree(folder, ignore_errors=True)
         raise _refuse(f"{exc}: pick a new --name") from exc
     specs = load_topic_specs(settings.topics_file, name)
     asyncio.run(apply_topics(settings.kafka, list(specs)))
