@@ -56,6 +56,22 @@ def test_a_withdrawn_contact_is_kept_and_marked_whichever_arrives_first(store: H
     assert store.contact_withdrawals("child-0002") == []
 
 
+def test_a_withdrawn_contact_no_longer_makes_the_child_contact(store: HubStore):
+    store.apply_many([r.contact("c1", D0), r.contact("c2", D0 + timedelta(days=5),
+                                                     source_event_id="evt-2")])
+    summary = store.child_summary(CHILD)
+    assert summary is not None and summary.csc_status_as_of == D0 + timedelta(days=5)
+    store.apply(r.withdrawn("c2", source_event_id="evt-2"))
+    summary = store.child_summary(CHILD)
+    assert summary is not None
+    assert (summary.csc_status, summary.csc_status_as_of, summary.contacts) == (
+        CscStatus.CONTACT, D0, 2)  # the contact count is of contacts sent, withdrawn or not
+    store.apply(r.withdrawn("c1"))
+    summary = store.child_summary(CHILD)
+    assert summary is not None
+    assert (summary.csc_status, summary.csc_status_as_of) == (CscStatus.UNKNOWN, None)
+
+
 def test_task_versions_never_regress(store: HubStore):
     newest = r.task(version=3, status=TaskStatus.CLAIMED, assignee="worker-7")
     store.apply(newest)

@@ -189,7 +189,8 @@ class InMemoryHubStore:
         contacts, entries = self.contacts(child_key), self.timeline(child_key)
         status, as_of = reported_status(
             (latest[2], latest[0]) if latest else None,
-            max((c.contact_date for c in contacts), default=None))
+            max((c.contact_date for c in contacts if c.contact_id not in self._withdrawals),
+                default=None))
         return ChildSummary(
             child_key=child_key, csc_status=status, csc_status_as_of=as_of,
             active_flags=tuple(f.flag for f in self.flags(child_key) if f.active),

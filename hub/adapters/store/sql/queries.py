@@ -73,8 +73,9 @@ def contact_withdrawals(conn: Connection, child_key: str) -> list[ContactWithdra
 def child_summary(conn: Connection, child_key: str) -> ChildSummary | None:
     if not _known(conn, child_key):
         return None
-    latest_contact = conn.scalar(
-        select(func.max(CONTACTS.c.contact_date)).where(CONTACTS.c.child_key == child_key))
+    standing = CONTACTS.c.contact_id.not_in(select(WITHDRAWALS.c.contact_id))
+    latest_contact = conn.scalar(select(func.max(CONTACTS.c.contact_date)).where(
+        CONTACTS.c.child_key == child_key, standing))
     status, as_of = reported_status(_latest_sen_status(conn, child_key), latest_contact)
     active = [f for f in flags(conn, child_key) if f.active]
     count = select(func.count()).where(TASKS.c.child_key == child_key,
