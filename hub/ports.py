@@ -18,6 +18,7 @@ from hub.domain.outputs import (
     CommandRejected,
     ConsentLimitedUse,
     ContactRecordCreated,
+    ContactWithdrawn,
     CscStatusRelayed,
     FlagCleared,
     FlagRaised,
@@ -194,7 +195,8 @@ class SignInAttempts(Protocol):
 # --- The hub's store: what the worker's sink writes and the web inbox reads -------------------
 
 StoreRecord = (
-    TaskChanged | TimelineEntry | ContactRecordCreated | FlagRaised | FlagCleared
+    TaskChanged | TimelineEntry | ContactRecordCreated | ContactWithdrawn | FlagRaised
+    | FlagCleared
     | SenExchangeReplied | SenParticipationDecided | CscStatusRelayed | CommandRejected
     | ConsentLimitedUse | IdentityDecisionMade | ServiceEpisode
 )
@@ -307,6 +309,10 @@ class HubStore(Protocol):
 
     def contacts(self, child_key: str) -> list[ContactRecordCreated]:
         """Contacts the hub created for the child, by contact date then id."""
+
+    def contact_withdrawals(self, child_key: str) -> list[ContactWithdrawn]:
+        """The child's contacts withdrawn by a late earlier event, by date then contact id (the
+        contacts themselves stay in :meth:`contacts`, as they were sent)."""
 
     def child_summary(self, child_key: str) -> ChildSummary | None:
         """``None`` when no record about ``child_key`` has been applied."""

@@ -224,6 +224,7 @@ def episode_step(
 
 SINK_RECORDS = (
     "ContactRecordCreated",
+    "ContactWithdrawn",
     "FlagRaised",
     "FlagCleared",
     "TaskChanged",

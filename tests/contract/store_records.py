@@ -18,6 +18,7 @@ from hub.domain.outputs import (
     CommandRejected,
     ConsentLimitedUse,
     ContactRecordCreated,
+    ContactWithdrawn,
     CscStatusRelayed,
     FlagCleared,
     FlagRaised,
@@ -29,6 +30,7 @@ from hub.domain.outputs import (
 from hub.domain.outputs.codes import (
     AgeBand,
     ContactType,
+    ContactWithdrawReason,
     CscStatus,
     FlagClearReason,
     FlagCode,
@@ -78,6 +80,16 @@ def contact(contact_id: str = "contact-1", contact_date: date = D0, **changes: A
         "contact_date": contact_date, "summary": "SEN inquiry", "consent": SHARED,
     }
     return ContactRecordCreated(**(values | changes))
+
+
+def withdrawn(contact_id: str = "contact-1", **changes: Any) -> ContactWithdrawn:
+    values: dict[str, Any] = {
+        "contact_id": contact_id, "child_key": CHILD, "contact_type": ContactType.SEN_INQUIRY,
+        "source_event_id": "evt-1", "reason": ContactWithdrawReason.SUPERSEDED,
+        "withdrawn_by_event_id": "evt-0", "withdrawn_on": D0 - timedelta(days=3),
+        "replaced_by_flag_id": "flag-1",
+    }
+    return ContactWithdrawn(**(values | changes))
 
 
 def raised(flag_id: str = "flag-1", flag: FlagCode = FlagCode.SEN_ASSESSMENT_IN_PROGRESS,

@@ -14,7 +14,7 @@ from tests.contract.store_records import CHILD, D0, T0
 from tests.contract.views import everything
 
 ONE_OF_EACH: list[StoreRecord] = [
-    r.task(), r.entry("evt-1"), r.contact(), r.raised(), r.cleared(),
+    r.task(), r.entry("evt-1"), r.contact(), r.withdrawn(), r.raised(), r.cleared(),
     r.reply("reply-1", CscStatus.CIN_PLAN), r.relay("relay-1", CscStatus.CP_PLAN, D0),
     r.participation(), r.rejected(), r.use(), r.decision("id-1", r.snapshot()), r.episode(),
 ]
@@ -35,12 +35,41 @@ def test_one_of_each_reads_back_as_applied(store: HubStore):
     assert store.task("task-1") == r.task()
     assert store.timeline(CHILD) == [r.entry("evt-1")]
     assert store.contacts(CHILD) == [r.contact()]
+    assert store.contact_withdrawals(CHILD) == [r.withdrawn()]
     assert store.episodes(CHILD) == [r.episode()]
     assert store.rejection("cmd-9") == r.rejected()
     assert store.consent_limited_uses() == [r.use()]
     [flag] = store.flags(CHILD)
     assert (flag.flag_id, flag.raised_on, flag.cleared_on, flag.active) == (
         "flag-1", D0, D0 + timedelta(days=30), False)
+
+
+def test_a_withdrawn_contact_is_kept_and_marked_whichever_arrives_first(store: HubStore):
+    """No silent delete: the contact stays as it was sent, its withdrawal beside it; the
+    first withdrawal of a contact stands."""
+    store.apply(r.withdrawn("c1", source_event_id="evt-1"))
+    store.apply_many([r.contact("c1"), r.contact("c2", source_event_id="evt-2"),
+                      r.withdrawn("c1", withdrawn_by_event_id="evt-7")])
+    assert [c.contact_id for c in store.contacts(CHILD)] == ["c1", "c2"]
+    [withdrawal] = store.contact_withdrawals(CHILD)
+    assert (withdrawal.contact_id, withdrawal.withdrawn_by_event_id) == ("c1", "evt-0")
+    assert store.contact_withdrawals("child-0002") == []
+
+
+def test_a_withdrawn_contact_no_longer_makes_the_child_contact(store: HubStore):
+    store.apply_many([r.contact("c1", D0), r.contact("c2", D0 + timedelta(days=5),
+                                                     source_event_id="evt-2")])
+    summary = store.child_summary(CHILD)
+    assert summary is not None and summary.csc_status_as_of == D0 + timedelta(days=5)
+    store.apply(r.withdrawn("c2", source_event_id="evt-2"))
+    summary = store.child_summary(CHILD)
+    assert summary is not None
+    assert (summary.csc_status, summary.csc_status_as_of, summary.contacts) == (
+        CscStatus.CONTACT, D0, 2)  # the contact count is of contacts sent, withdrawn or not
+    store.apply(r.withdrawn("c1"))
+    summary = store.child_summary(CHILD)
+    assert summary is not None
+    assert (summary.csc_status, summary.csc_status_as_of) == (CscStatus.UNKNOWN, None)
 
 
 def test_task_versions_never_regress(store: HubStore):

@@ -1,5 +1,6 @@
-"""The SQL store's schema version: a fresh database is v2; a v1 database (before
-``person_records``) is upgraded in place when its decisions say exactly which records each
+"""The SQL store's schema version: a fresh database is v3; a v2 database (before
+``contact_withdrawals``) gets the new table; a v1 database (before ``person_records``) is
+upgraded in place when its decisions say exactly which records each
 child holds, and refused when they cannot (a merge or split); a newer one is refused."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy import delete, insert, select
 from hub.adapters.store.sql.person_tables import PersonRecordRow
 from hub.adapters.store.sql.schema import VERSIONS, SchemaVersionError
 from hub.adapters.store.sql.store import SqlHubStore
-from hub.adapters.store.sql.tables import SCHEMA_VERSION
+from hub.adapters.store.sql.tables import SCHEMA_VERSION, ContactWithdrawalRow
 from hub.adapters.store.sql.writes import table
 from hub.domain.outputs.identity import IdentityDecisionKind
 from hub.ports import PersonRecordView
@@ -47,10 +48,13 @@ def versions(store: SqlHubStore) -> list[int]:
 
 
 def as_version(store: SqlHubStore, version: int) -> None:
-    """What a database written by a hub at ``version`` holds: v1 had no person_records."""
+    """What a database written by a hub at ``version`` holds: v1 had no person_records, v1
+    and v2 no contact_withdrawals."""
     with store.engine.begin() as conn:
         conn.execute(delete(VERSIONS))
         conn.execute(insert(VERSIONS).values(version=version, applied_at=NOW))
+        if version <= 2:
+            table(ContactWithdrawalRow).drop(conn)
         if version == 1:
             table(PersonRecordRow).drop(conn)
     store.close()
@@ -58,8 +62,21 @@ def as_version(store: SqlHubStore, version: int) -> None:
 
 def test_a_fresh_database_is_at_the_current_version(open_store: Callable[[], SqlHubStore]):
     store = open_store()
-    assert versions(store) == [SCHEMA_VERSION] == [2]
-    assert versions(open_store()) == [2]  # reopened: nothing to do
+    assert versions(store) == [SCHEMA_VERSION] == [3]
+    assert versions(open_store()) == [3]  # reopened: nothing to do
+
+
+def test_a_v2_database_gets_the_contact_withdrawals_table(
+    open_store: Callable[[], SqlHubStore]
+):
+    old = open_store()
+    old.apply(r.contact("c1"))
+    as_version(old, 2)
+    store = open_store()
+    assert versions(store) == [2, 3]
+    store.apply(r.withdrawn("c1"))
+    assert [c.contact_id for c in store.contacts(r.CHILD)] == ["c1"]
+    assert store.contact_withdrawals(r.CHILD) == [r.withdrawn("c1")]
 
 
 def test_a_v1_database_without_reviews_gets_its_person_records(
@@ -77,7 +94,7 @@ def test_a_v1_database_without_reviews_gets_its_person_records(
     ])
     as_version(old, 1)
     store = open_store()
-    assert versions(store) == [1, 2]
+    assert versions(store) == [1, 3]
     assert store.person_records(CHILD) == [
         PersonRecordView("csc-lcs:LCS-7", "csc-lcs", CHILD),
         PersonRecordView("education-sen:42", "education-sen", CHILD),
@@ -100,5 +117,6 @@ def test_a_v1_database_with_a_merge_or_split_is_refused(open_store: Callable[[],
 
 def test_a_newer_database_is_refused(open_store: Callable[[], SqlHubStore]):
     as_version(open_store(), SCHEMA_VERSION + 1)
-    with pytest.raises(SchemaVersionError, match=f"v{SCHEMA_VERSION + 1}; this hub writes v2"):
+    newer = f"v{SCHEMA_VERSION + 1}; this hub writes v{SCHEMA_VERSION}"
+    with pytest.raises(SchemaVersionError, match=newer):
         open_store()

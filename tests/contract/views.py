@@ -28,6 +28,7 @@ def _child(store: HubStore, key: str) -> dict[str, Any]:
     return {
         "summary": store.child_summary(key), "timeline": store.timeline(key),
         "flags": store.flags(key), "contacts": store.contacts(key),
+        "withdrawals": store.contact_withdrawals(key),
         "person": store.person(key), "identifiers": store.identifiers(key),
         "person_records": store.person_records(key),
         "episodes": store.episodes(key),

@@ -18,6 +18,7 @@ import io
 import sqlite3
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,9 +76,14 @@ def _rows(census: Path) -> dict[str, dict[str, str]]:
 
 
 def _corrections(database: str) -> dict[str, int]:
-    """The visible corrections a run sent: superseded flags and tasks, corrected SEN replies."""
+    """The visible corrections a run sent: superseded flags and tasks, corrected SEN replies,
+    withdrawn contacts (and the contacts kept, withdrawn or not)."""
     with sqlite3.connect(database.removeprefix("sqlite:///")) as db:
         return {
+            "contacts": db.execute("SELECT count(*) FROM contacts").fetchone()[0],
+            "contacts withdrawn": db.execute(
+                "SELECT count(*) FROM contact_withdrawals w JOIN contacts c USING (contact_id)"
+                " WHERE w.reason = 'SUPERSEDED'").fetchone()[0],
             "flags superseded": db.execute(
                 "SELECT count(*) FROM flags WHERE clear_reason = 'SUPERSEDED'").fetchone()[0],
             "tasks superseded": db.execute(
@@ -86,6 +92,15 @@ def _corrections(database: str) -> dict[str, int]:
                 "SELECT count(*) FROM sen_exchange WHERE record_json LIKE "
                 "'%\"corrects_reply_id\":\"%'").fetchone()[0],
         }
+
+
+def _standing_contacts(database: str) -> set[str]:
+    """The notifications whose Contact stands (created, not withdrawn): ids of events, which
+    do not depend on the hub's child keys."""
+    with sqlite3.connect(database.removeprefix("sqlite:///")) as db:
+        return {e for (e,) in db.execute(
+            "SELECT source_event_id FROM contacts WHERE contact_id NOT IN "
+            "(SELECT contact_id FROM contact_withdrawals)")}
 
 
 def _differences(a: dict[str, dict[str, str]], b: dict[str, dict[str, str]]) -> Counter[str]:
@@ -99,7 +114,7 @@ def _differences(a: dict[str, dict[str, str]], b: dict[str, dict[str, str]]) -> 
 
 
 IDENTITY = ("LAchildID", "UPN", "InCINCensus", "OpenIdentityReview")
-Runs = tuple[dict[str, Path], dict[str, dict[str, int]]]
+Runs = tuple[dict[str, Path], dict[str, dict[str, Any]]]
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +131,8 @@ def two_orders(kafka_broker: KafkaTarget, tmp_path_factory: pytest.TempPathFacto
         run_worker_until_drained(authority)
         runs[name] = tmp_path / name / "census"
         census_from_database(authority.env(), runs[name])
-        corrections[name] = _corrections(authority.database)
+        corrections[name] = {**_corrections(authority.database),
+                             "standing": _standing_contacts(authority.database)}
     return runs, corrections
 
 
@@ -129,14 +145,24 @@ def test_two_publish_orders_give_the_same_census(two_orders: Runs) -> None:
     forward_rows, reverse_rows = _rows(a), _rows(b)
     assert len(forward_rows) > 100  # the authority exercises the return
     # CSC's file last: notices arrive before the cases they follow, and are corrected
-    assert corrections["reverse"]["tasks superseded"] > 0, corrections
+    assert corrections["reverse"]["tasks superseded"] > 0, _counts(corrections)
+    # ... and the Contacts they made before the case arrived are withdrawn, visibly: the
+    # Contacts left standing are the same notifications' in both orders
+    assert corrections["reverse"]["contacts withdrawn"] > 0, _counts(corrections)
+    standing = corrections["forward"]["standing"] ^ corrections["reverse"]["standing"]
+    assert not standing, (len(standing), _counts(corrections))
     differences = _differences(forward_rows, reverse_rows)
     facts = Counter({k: n for k, n in differences.items() if k not in IDENTITY})
     if set(differences) <= {*IDENTITY, "rows differing"}:
         facts.pop("rows differing", None)  # rows that differ only in identity columns
     assert facts == Counter(), (
         f"the return depends on order: of {len(forward_rows)} rows, {dict(differences)}; "
-        f"corrections sent: {corrections}")
+        f"corrections sent: {_counts(corrections)}")
+
+
+def _counts(corrections: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {run: {k: len(v) if isinstance(v, set) else v for k, v in c.items()}
+            for run, c in corrections.items()}
 
 
 @pytest.mark.timeout(600)

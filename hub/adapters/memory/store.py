@@ -14,6 +14,7 @@ from hub.domain.outputs import (
     CommandRejected,
     ConsentLimitedUse,
     ContactRecordCreated,
+    ContactWithdrawn,
     TaskChanged,
     TimelineEntry,
 )
@@ -46,6 +47,7 @@ class InMemoryHubStore:
         self._episodes: dict[str, ServiceEpisode] = {}
         self._entries: dict[tuple[str, str], TimelineEntry] = {}
         self._contacts: dict[str, ContactRecordCreated] = {}
+        self._withdrawals: dict[str, ContactWithdrawn] = {}
         self._flags: dict[str, dict[str, Any]] = {}
         self._sen: dict[str, _Sen] = {}
         self._rejections: dict[str, CommandRejected] = {}
@@ -71,8 +73,8 @@ class InMemoryHubStore:
         """Whether any kept record names ``child_key`` (as the SQL store's tables would)."""
         kept: list[Iterable[Any]] = [
             self._tasks.values(), self._episodes.values(), self._entries.values(),
-            self._contacts.values(), self._rejections.values(), self._ids.values(),
-            self._people.values(), self._flags.values(), self._sen.values(),
+            self._contacts.values(), self._withdrawals.values(), self._rejections.values(),
+            self._ids.values(), self._people.values(), self._flags.values(), self._sen.values(),
             self._records.values(),
         ]
         return child_key in self._decisions.values() or any(
@@ -174,6 +176,10 @@ class InMemoryHubStore:
         found = [c for c in self._contacts.values() if c.child_key == child_key]
         return sorted(found, key=lambda c: (c.contact_date, c.contact_id))
 
+    def contact_withdrawals(self, child_key: str) -> list[ContactWithdrawn]:
+        found = [w for w in self._withdrawals.values() if w.child_key == child_key]
+        return sorted(found, key=lambda w: (w.withdrawn_on, w.contact_id))
+
     def child_summary(self, child_key: str) -> ChildSummary | None:
         if not self._known(child_key):
             return None
@@ -183,7 +189,8 @@ class InMemoryHubStore:
         contacts, entries = self.contacts(child_key), self.timeline(child_key)
         status, as_of = reported_status(
             (latest[2], latest[0]) if latest else None,
-            max((c.contact_date for c in contacts), default=None))
+            max((c.contact_date for c in contacts if c.contact_id not in self._withdrawals),
+                default=None))
         return ChildSummary(
             child_key=child_key, csc_status=status, csc_status_as_of=as_of,
             active_flags=tuple(f.flag for f in self.flags(child_key) if f.active),
@@ -235,6 +242,7 @@ _APPLY: dict[str, Callable[[_Store, Any], object]] = {
     "ServiceEpisode": lambda s, r: s._newer(s._episodes, r.episode_id, r),
     "TimelineEntry": lambda s, r: s._entries.setdefault((r.child_key, r.event_id), r),
     "ContactRecordCreated": lambda s, r: s._contacts.setdefault(r.contact_id, r),
+    "ContactWithdrawn": lambda s, r: s._withdrawals.setdefault(r.contact_id, r),
     "CommandRejected": lambda s, r: s._rejections.setdefault(r.command_id, r),
     "ConsentLimitedUse": lambda s, r: s._uses.setdefault(r.use_id, r),
     "FlagRaised": lambda s, r: s._flag(rows.flag_raised(r), rows.FLAG_RAISE_COLUMNS),

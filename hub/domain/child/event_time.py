@@ -12,15 +12,18 @@ re-run the pure rules over the ordered facts (``rebuild``), and send only what d
 what it sent before, as corrections that are visible, never as silent changes:
 
 - a flag the ordered facts no longer raise: ``FlagCleared`` with reason ``SUPERSEDED``;
+- a Contact they no longer create (the child was known to CSC on the notification's date):
+  ``ContactWithdrawn`` with reason ``SUPERSEDED``, naming the flag raised instead, if any;
 - a flag, contact, timeline entry or status relay they now produce: sent as usual;
 - a task they no longer raise, still open: its next version, ``CANCELLED`` (resolution
   ``SUPERSEDED``); a task whose content changed: its next version (status and assignee as
   staff left them);
 - an SEN reply whose answer changed: a new ``SenExchangeReplied`` with ``corrects_reply_id``.
 
-A Contact already sent is not recalled (CSC may have screened it); its screening task is
-cancelled as superseded. Staff commands are not facts: what they did (task moves, SEN
-participation decisions, commands applied) is kept from the live state.
+A withdrawn Contact is not deleted anywhere (CSC may have screened it): the sink marks it
+withdrawn, and its screening task, if still open, is cancelled as superseded. Staff commands
+are not facts: what they did (task moves, SEN participation decisions, commands applied) is
+kept from the live state.
 
 Pure: no broker, codec, database, clock or logger.
 """
@@ -38,8 +41,13 @@ from hub.domain.event_facts import envelope_of, event_date
 from hub.domain.events import Event
 from hub.domain.events.base import Record
 from hub.domain.outputs.base import output_id
-from hub.domain.outputs.codes import FlagClearReason, TaskStatus
-from hub.domain.outputs.contacts import ContactRecordCreated, FlagCleared, FlagRaised
+from hub.domain.outputs.codes import ContactWithdrawReason, FlagClearReason, TaskStatus
+from hub.domain.outputs.contacts import (
+    ContactRecordCreated,
+    ContactWithdrawn,
+    FlagCleared,
+    FlagRaised,
+)
 from hub.domain.outputs.sen import CscStatusRelayed, SenExchangeReplied
 from hub.domain.outputs.tasks import TaskChanged
 from hub.domain.outputs.timeline import TimelineEntry
@@ -106,6 +114,7 @@ def rebuild(
     state, new = replay(base, after, child_key, rules)
     out: list[object] = []
     out += _flags(old, new, live, late, child_key)
+    out += _contacts(old, new, late)
     out += _plain(old, new)
     out += _sen_replies(old, new)
     tasks, changed = _tasks(old, new, live, late)
@@ -140,11 +149,35 @@ def _flags(old: Outputs, new: Outputs, live: ChildState, late: Event,
     return out
 
 
+def _contacts(old: Outputs, new: Outputs, late: Event) -> list[object]:
+    """Contacts the ordered facts now create are sent; one sent that they no longer create is
+    withdrawn as SUPERSEDED, naming the flag its notification raises instead."""
+    sent = _by_id(old, ContactRecordCreated, "contact_id")
+    now = _by_id(new, ContactRecordCreated, "contact_id")
+    out: list[object] = [c for i, c in now.items() if i not in sent]
+    raised: dict[str, str] = {}
+    for flag in new:
+        if isinstance(flag, FlagRaised):
+            raised.setdefault(flag.raised_by_event_id, flag.flag_id)
+    envelope = envelope_of(late)
+    for contact_id, contact in sent.items():
+        if contact_id in now:
+            continue
+        assert isinstance(contact, ContactRecordCreated)
+        out.append(ContactWithdrawn(
+            contact_id=contact_id, child_key=contact.child_key,
+            contact_type=contact.contact_type, source_event_id=contact.source_event_id,
+            reason=ContactWithdrawReason.SUPERSEDED, withdrawn_by_event_id=envelope.event_id,
+            withdrawn_on=event_date(late),
+            replaced_by_flag_id=raised.get(contact.source_event_id),
+        ))
+    return out
+
+
 def _plain(old: Outputs, new: Outputs) -> list[object]:
-    """Contacts, timeline entries and status relays the ordered facts now produce."""
+    """Timeline entries and status relays the ordered facts now produce."""
     out: list[object] = []
-    for kind, key in ((ContactRecordCreated, "contact_id"), (CscStatusRelayed, "relay_id"),
-                      (TimelineEntry, "event_id")):
+    for kind, key in ((CscStatusRelayed, "relay_id"), (TimelineEntry, "event_id")):
         sent = _by_id(old, kind, key)
         out += [o for i, o in _by_id(new, kind, key).items() if i not in sent]
     return out

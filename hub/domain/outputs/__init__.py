@@ -19,7 +19,12 @@ from hub.domain.commands import (
     TaskCommand,
 )
 from hub.domain.events.base import Record
-from hub.domain.outputs.contacts import ContactRecordCreated, FlagCleared, FlagRaised
+from hub.domain.outputs.contacts import (
+    ContactRecordCreated,
+    ContactWithdrawn,
+    FlagCleared,
+    FlagRaised,
+)
 from hub.domain.outputs.counts import ConsentLimitedUse
 from hub.domain.outputs.identity import IdentityDecisionMade
 from hub.domain.outputs.reset import ChildReset
@@ -28,14 +33,15 @@ from hub.domain.outputs.tasks import CommandRejected, TaskChanged
 from hub.domain.outputs.timeline import TimelineEntry
 
 Output = (
-    ContactRecordCreated | FlagRaised | FlagCleared | TaskChanged | CommandRejected
-    | TimelineEntry | SenExchangeReplied | SenParticipationDecided | CscStatusRelayed
-    | ConsentLimitedUse
+    ContactRecordCreated | ContactWithdrawn | FlagRaised | FlagCleared | TaskChanged
+    | CommandRejected | TimelineEntry | SenExchangeReplied | SenParticipationDecided
+    | CscStatusRelayed | ConsentLimitedUse
 )
 
 OUTPUT_RECORDS: tuple[type[Record], ...] = (
-    ContactRecordCreated, FlagRaised, FlagCleared, TaskChanged, CommandRejected, TimelineEntry,
-    SenExchangeReplied, SenParticipationDecided, CscStatusRelayed, ConsentLimitedUse,
+    ContactRecordCreated, ContactWithdrawn, FlagRaised, FlagCleared, TaskChanged,
+    CommandRejected, TimelineEntry, SenExchangeReplied, SenParticipationDecided,
+    CscStatusRelayed, ConsentLimitedUse,
 )
 COMMAND_RECORDS: tuple[type[Record], ...] = (
     ClaimTask, CompleteTask, CancelTask, RecordSenParticipation, PossibleMatchRaised,
@@ -49,7 +55,8 @@ HUB_MODELS: dict[str, type[Record]] = {
 __all__ = [  # noqa: RUF022 - grouped by meaning, not alphabet
     "HUB_MODELS", "OUTPUT_RECORDS", "COMMAND_RECORDS", "Output", "Command", "TaskCommand",
     "IdentityCommand", "ReviewPossibleMatch", "SplitChild", "ChildReset",
-    "ContactRecordCreated", "FlagRaised", "FlagCleared", "TaskChanged", "CommandRejected",
+    "ContactRecordCreated", "ContactWithdrawn", "FlagRaised", "FlagCleared", "TaskChanged",
+    "CommandRejected",
     "TimelineEntry", "SenExchangeReplied", "SenParticipationDecided", "CscStatusRelayed",
     "ConsentLimitedUse", "ClaimTask", "CompleteTask", "CancelTask", "RecordSenParticipation",
     "PossibleMatchRaised", "AssignTask",

@@ -53,6 +53,12 @@ class FlagClearReason(StrEnum):
     """An earlier event arrived late; on event time the flag does not follow."""
 
 
+class ContactWithdrawReason(StrEnum):
+    SUPERSEDED = "SUPERSEDED"
+    """An earlier event arrived late; on event time the notification is not a Contact (the
+    child was known to CSC on its date, so it raises flags instead)."""
+
+
 class TaskType(StrEnum):
     SEN_PARTICIPATION = "SEN_PARTICIPATION"
     YOUTH_JUSTICE_LIAISON = "YOUTH_JUSTICE_LIAISON"

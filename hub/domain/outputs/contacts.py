@@ -6,7 +6,7 @@ from datetime import date
 
 from hub.domain.events.base import Record
 from hub.domain.outputs.base import ChildDetail
-from hub.domain.outputs.codes import ContactType, FlagClearReason, FlagCode
+from hub.domain.outputs.codes import ContactType, ContactWithdrawReason, FlagClearReason, FlagCode
 
 
 class ContactRecordCreated(ChildDetail):
@@ -19,6 +19,22 @@ class ContactRecordCreated(ChildDetail):
     source_event_id: str
     contact_date: date
     summary: str
+
+
+class ContactWithdrawn(Record):
+    """A Contact the hub sent no longer follows from the child's facts: a visible correction,
+    never a silent delete (CSC may already have screened it). The notification's flags, if
+    it raises any now, are sent as ``FlagRaised`` beside it."""
+
+    contact_id: str
+    child_key: str
+    contact_type: ContactType
+    source_event_id: str
+    reason: ContactWithdrawReason
+    withdrawn_by_event_id: str
+    withdrawn_on: date
+    replaced_by_flag_id: str | None = None
+    """The flag the notification raises instead (none when it only adds to a flag already up)."""
 
 
 class FlagRaised(ChildDetail):

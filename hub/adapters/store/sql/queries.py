@@ -11,6 +11,7 @@ from hub.adapters.store.sql.schema import HUB_TABLES
 from hub.adapters.store.sql.summary import OPEN_TASK_STATUSES, reported_status
 from hub.adapters.store.sql.tables import (
     ContactRow,
+    ContactWithdrawalRow,
     FlagRow,
     SenExchangeRow,
     TaskRow,
@@ -19,6 +20,7 @@ from hub.adapters.store.sql.tables import (
 from hub.adapters.store.sql.writes import table
 from hub.domain.outputs import (
     ContactRecordCreated,
+    ContactWithdrawn,
     TaskChanged,
     TimelineEntry,
 )
@@ -26,7 +28,7 @@ from hub.domain.outputs.codes import CscStatus
 from hub.ports import ChildSummary, FlagView
 
 TASKS, TIMELINE, CONTACTS = table(TaskRow), table(TimelineEntryRow), table(ContactRow)
-FLAGS, SEN = table(FlagRow), table(SenExchangeRow)
+FLAGS, SEN, WITHDRAWALS = table(FlagRow), table(SenExchangeRow), table(ContactWithdrawalRow)
 
 
 def open_tasks(conn: Connection, team: str | None, child_key: str | None) -> list[TaskChanged]:
@@ -62,11 +64,18 @@ def contacts(conn: Connection, child_key: str) -> list[ContactRecordCreated]:
     return [rows.to_contact(r) for r in found.mappings()]
 
 
+def contact_withdrawals(conn: Connection, child_key: str) -> list[ContactWithdrawn]:
+    query = select(WITHDRAWALS).where(WITHDRAWALS.c.child_key == child_key)
+    found = conn.execute(query.order_by(WITHDRAWALS.c.withdrawn_on, WITHDRAWALS.c.contact_id))
+    return [ContactWithdrawn.model_validate(dict(r)) for r in found.mappings()]
+
+
 def child_summary(conn: Connection, child_key: str) -> ChildSummary | None:
     if not _known(conn, child_key):
         return None
-    latest_contact = conn.scalar(
-        select(func.max(CONTACTS.c.contact_date)).where(CONTACTS.c.child_key == child_key))
+    standing = CONTACTS.c.contact_id.not_in(select(WITHDRAWALS.c.contact_id))
+    latest_contact = conn.scalar(select(func.max(CONTACTS.c.contact_date)).where(
+        CONTACTS.c.child_key == child_key, standing))
     status, as_of = reported_status(_latest_sen_status(conn, child_key), latest_contact)
     active = [f for f in flags(conn, child_key) if f.active]
     count = select(func.count()).where(TASKS.c.child_key == child_key,

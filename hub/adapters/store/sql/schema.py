@@ -1,7 +1,8 @@
 """Creating the store's schema: ``create_all`` plus a ``schema_version`` row (no migrations yet).
 
 A database at a newer version belongs to a newer hub, and is refused with a clear error rather
-than written to. One older version is upgraded in place: v1 (before ``person_records``) when
+than written to. Older versions are upgraded in place: v2 (before ``contact_withdrawals``) by
+``create_all`` alone (the new table starts empty); v1 (before ``person_records``) when
 its ``person_records`` can be derived exactly from its decisions log, that is when it holds no
 MERGE or SPLIT (the log keeps neither the records they moved nor their order); otherwise it is
 refused too, and the store is rebuilt by a replay into a fresh database (``hub replay``).
@@ -29,6 +30,7 @@ from hub.adapters.store.sql.tables import (
     CommandRejectionRow,
     ConsentLimitedUseRow,
     ContactRow,
+    ContactWithdrawalRow,
     FlagRow,
     SchemaVersion,
     SenExchangeRow,
@@ -38,7 +40,8 @@ from hub.adapters.store.sql.tables import (
 from hub.adapters.store.sql.writes import table
 
 HUB_TABLES: tuple[Table, ...] = tuple(table(m) for m in (
-    SchemaVersion, TaskRow, TimelineEntryRow, ContactRow, FlagRow, SenExchangeRow,
+    SchemaVersion, TaskRow, TimelineEntryRow, ContactRow, ContactWithdrawalRow, FlagRow,
+    SenExchangeRow,
     CommandRejectionRow, ConsentLimitedUseRow, IdentityDecisionRow, PersonRow,
     LinkedIdentifierRow, PersonRecordRow, ServiceEpisodeRow,
 ))
@@ -58,6 +61,8 @@ def create_schema(engine: Engine, insert: Callable[[Table], Any], now: datetime)
             return
         if found == 1:
             _upgrade_from_v1(conn, insert)
+        elif found == 2:
+            pass  # v2 -> v3 adds only ``contact_withdrawals``, which create_all just made
         elif found is not None:
             raise SchemaVersionError(
                 f"the database has hub schema v{found}; this hub writes v{SCHEMA_VERSION}"

@@ -23,6 +23,7 @@ from hub.domain.outputs import (
     CommandRejected,
     ConsentLimitedUse,
     ContactRecordCreated,
+    ContactWithdrawn,
     TaskChanged,
     TimelineEntry,
 )
@@ -105,6 +106,9 @@ class SqlHubStore:
 
     def contacts(self, child_key: str) -> list[ContactRecordCreated]:
         return self._read(queries.contacts, child_key)
+
+    def contact_withdrawals(self, child_key: str) -> list[ContactWithdrawn]:
+        return self._read(queries.contact_withdrawals, child_key)
 
     def child_summary(self, child_key: str) -> ChildSummary | None:
         return self._read(queries.child_summary, child_key)

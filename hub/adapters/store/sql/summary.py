@@ -1,7 +1,8 @@
 """Which CSC status the store shows for a child: the rule both store adapters share.
 
 The hub reports a child's CSC status in its SEN replies and status relays, and a hub Contact
-means CONTACT. The latest report by date wins; on the same date an SEN report beats a Contact
+means CONTACT (unless it was withdrawn: a late fact showed CSC knew the child). The latest
+report by date wins; on the same date an SEN report beats a Contact
 (it names the status itself), and among SEN reports the one applied last wins (one child's
 outputs arrive in order on one partition). Nothing reported: UNKNOWN.
 """

@@ -15,7 +15,7 @@ from sqlalchemy import DateTime, Dialect, Index
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump with every change to a table (and say in ``sql_schema`` what becomes of an older
 database); ``SqlHubStore`` refuses a database newer than this."""
 
@@ -99,6 +99,21 @@ class ContactRow(SQLModel, table=True):
     contact_date: date
     summary: str
     consent_basis: str
+
+
+class ContactWithdrawalRow(SQLModel, table=True):
+    """A Contact withdrawn by a late earlier event (``ContactWithdrawn``); the contact's own
+    row stays as it was sent (v3)."""
+
+    __tablename__ = "contact_withdrawals"
+    contact_id: str = Field(primary_key=True)
+    child_key: str = Field(index=True)
+    contact_type: str
+    source_event_id: str
+    reason: str
+    withdrawn_by_event_id: str
+    withdrawn_on: date
+    replaced_by_flag_id: str | None = None
 
 
 class FlagRow(SQLModel, table=True):

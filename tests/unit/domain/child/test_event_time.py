@@ -23,8 +23,13 @@ from hub.domain.episodes.state import EpisodeState
 from hub.domain.events import Event
 from hub.domain.events.csc import CscChange
 from hub.domain.events.education import SenOutcome
-from hub.domain.outputs.codes import FlagClearReason, TaskStatus
-from hub.domain.outputs.contacts import ContactRecordCreated, FlagCleared, FlagRaised
+from hub.domain.outputs.codes import ContactWithdrawReason, FlagClearReason, TaskStatus
+from hub.domain.outputs.contacts import (
+    ContactRecordCreated,
+    ContactWithdrawn,
+    FlagCleared,
+    FlagRaised,
+)
 from hub.domain.outputs.sen import SenExchangeReplied
 from hub.domain.outputs.tasks import TaskChanged
 from hub.topics_spec import load_topic_specs
@@ -85,12 +90,15 @@ def _view(sent: list[Any]) -> dict[str, Any]:
         if isinstance(r, TaskChanged) and r.version > _version(tasks, r.task_id):
             tasks[r.task_id] = r
     cleared = {r.flag_id for r in sent if isinstance(r, FlagCleared)}
+    withdrawn = {r.contact_id for r in sent if isinstance(r, ContactWithdrawn)}
     answers = {r.in_reply_to_event_id: (r.known_to_csc, r.csc_status, r.participation)
                for r in sent if isinstance(r, SenExchangeReplied)}
     return {
         "episodes": {i: e.model_dump(exclude={"version"}) for i, e in episodes.items()
                      if e.exclusion_reason is not ExclusionReason.WITHDRAWN_BY_SOURCE},
         "flags": {r.flag_id for r in sent if isinstance(r, FlagRaised)} - cleared,
+        "contacts": {r.contact_id for r in sent if isinstance(r, ContactRecordCreated)}
+        - withdrawn,
         "answers": answers,
         "tasks": {i: t.model_dump(exclude={"version", "changed_at", "resolution"})
                   for i, t in tasks.items() if t.resolution != SUPERSEDED},  # void
@@ -153,10 +161,8 @@ def histories(draw: st.DrawFn) -> tuple[list[Event], list[Event]]:
 def test_any_arrival_order_ends_in_the_same_outputs(history):
     ordered, shuffled = history
     in_order, out_of_order = _run(ordered), _run(shuffled)
-    assert _view(out_of_order.sent) == _view(in_order.sent)
-    contacts = {r.contact_id for r in in_order.sent if isinstance(r, ContactRecordCreated)}
-    assert contacts <= {r.contact_id for r in out_of_order.sent
-                        if isinstance(r, ContactRecordCreated)}
+    assert _view(out_of_order.sent) == _view(in_order.sent)  # contacts withdrawn included
+    assert not any(isinstance(r, ContactWithdrawn) for r in in_order.sent)
     assert _view(_run(shuffled).sent) == _view(out_of_order.sent)  # and it is deterministic
 
 
@@ -195,6 +201,62 @@ def test_a_flag_raised_in_arrival_order_is_cleared_as_superseded():
     [in_order] = [r for r in _run([case, earlier_yot, yot]).sent if isinstance(r, FlagRaised)]
     assert in_order == again
     assert _view(stage.sent) == _view(_run([earlier_yot, case, yot]).sent)
+
+
+def test_a_contact_contradicted_by_a_late_case_is_withdrawn_and_a_flag_raised():
+    yot = _make("yot", 1, 20)
+    case = _make("referral", 2, 10)  # CSC had the case before the YOT referral; its file came later
+    stage = _run([yot, case])
+    [contact] = [r for r in stage.sent if isinstance(r, ContactRecordCreated)]
+    [withdrawn] = [r for r in stage.sent if isinstance(r, ContactWithdrawn)]
+    [raised] = [r for r in stage.sent if isinstance(r, FlagRaised)]
+    assert contact.source_event_id == raised.raised_by_event_id == "e001"
+    assert (withdrawn.contact_id, withdrawn.reason) == (contact.contact_id,
+                                                       ContactWithdrawReason.SUPERSEDED)
+    assert withdrawn.withdrawn_by_event_id == "e002"
+    assert withdrawn.withdrawn_on == date(2025, 4, 11)
+    assert withdrawn.replaced_by_flag_id == raised.flag_id
+    assert withdrawn.contact_type == contact.contact_type and withdrawn.child_key == CHILD
+    tasks = {t.task_id: t for t in stage.sent if isinstance(t, TaskChanged)}
+    screening = [t for t in tasks.values() if t.task_type == "CONTACT_SCREENING"]
+    assert [t.status for t in screening] == [TaskStatus.CANCELLED]
+    in_order = _run([case, yot])
+    assert _view(stage.sent) == _view(in_order.sent)
+    assert [r for r in in_order.sent if isinstance(r, FlagRaised)] == [raised]
+    again = len(stage.sent)
+    stage.take(case)  # a redelivery withdraws nothing twice
+    assert len(stage.sent) == again
+
+
+def test_a_flag_contradicted_by_a_late_earlier_notification_becomes_a_contact():
+    """The reverse: the case was open when the notification arrived, but a notification of
+    the same kind from before the case arrives late; it is the Contact, no contact is
+    withdrawn, and the flag the later one raised stands (the child is known by then)."""
+    case = _make("referral", 1, 10)
+    caf = _make("caf", 2, 20)
+    early = _make("yot", 3, 5)  # before the case: a Contact, which makes the child known
+    stage = _run([case, caf, early])
+    [contact] = [r for r in stage.sent if isinstance(r, ContactRecordCreated)]
+    assert contact.source_event_id == "e003"
+    assert not any(isinstance(r, ContactWithdrawn) for r in stage.sent)
+    assert _view(stage.sent) == _view(_run([early, case, caf]).sent)
+
+
+def test_a_late_earlier_notification_takes_the_contact_from_a_later_one():
+    """The child's first notification is its Contact. When an earlier one arrives late, it
+    is the Contact; the later one's is withdrawn and the flag it raises instead is named."""
+    yot = _make("yot", 1, 20)
+    caf = _make("caf", 2, 15)  # happened first, delivered last
+    stage = _run([yot, caf])
+    contacts = {r.source_event_id: r for r in stage.sent if isinstance(r, ContactRecordCreated)}
+    assert sorted(contacts) == ["e001", "e002"]
+    [withdrawn] = [r for r in stage.sent if isinstance(r, ContactWithdrawn)]
+    assert withdrawn.contact_id == contacts["e001"].contact_id
+    assert withdrawn.withdrawn_by_event_id == "e002"
+    [raised] = [r for r in stage.sent
+                if isinstance(r, FlagRaised) and r.raised_by_event_id == "e001"]
+    assert withdrawn.replaced_by_flag_id == raised.flag_id
+    assert _view(stage.sent) == _view(_run([caf, yot]).sent)
 
 
 def test_an_sen_reply_contradicted_by_a_late_case_is_corrected_visibly():
