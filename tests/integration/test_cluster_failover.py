@@ -31,7 +31,7 @@ from aiokafka import AIOKafkaProducer
 from hub.adapters.avro.codec import AvroCodec
 from hub.adapters.broker.cluster import ClusterLayout, LocalCluster
 from hub.adapters.broker.process import is_alive
-from hub.adapters.kafka.admin import apply_topics, describe_topics
+from hub.adapters.kafka.admin import apply_topics, describe_topics, unknown_to_some_broker
 from hub.adapters.kafka.client import admin_client
 from hub.adapters.kafka.log import read_topic
 from hub.adapters.store.sql.store import SqlHubStore
@@ -76,11 +76,47 @@ def cluster(
         assert all(state.pid is None for state in local.status())
 
 
-def _wait_for(what: str, predicate: Callable[[], bool], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
+def _wait_for(what: str, predicate: Callable[[], bool], timeout: float,
+              worker: tuple[subprocess.Popen[bytes], Path] | None = None) -> None:
+    """Poll ``predicate``. With ``worker`` (the process and its log), fail as soon as it exits,
+    and on a timeout show the end of its log: a CI failure then says what it was doing."""
+    began = time.monotonic()
+    deadline = began + timeout
+
+    def log_tail() -> str:
+        if worker is None or not worker[1].exists():
+            return ""
+        kept: list[str] = []  # a broker's repeated complaint once, not 40 times
+        for line in worker[1].read_text(errors="replace").splitlines():
+            if not kept or kept[-1] != line[:300]:
+                kept.append(line[:300])
+        return "\n".join(kept[-40:])
+
     while not predicate():
-        assert time.monotonic() < deadline, f"waited {timeout:.0f} s for {what}"
+        if worker is not None and worker[0].poll() is not None:
+            raise AssertionError(f"the worker exited ({worker[0].returncode}) while waiting "
+                                 f"for {what}; its log ends:\n{log_tail()}")
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"waited {timeout:.0f} s for {what}; the worker log ends:\n"
+                                 f"{log_tail()}")
         time.sleep(0.2)
+    print(f"\n{what}: {time.monotonic() - began:.1f} s")
+
+
+def test_every_broker_of_the_cluster_is_asked_whether_it_knows_a_topic(
+    cluster: tuple[LocalCluster, ClusterLayout],
+) -> None:
+    """What the worker waits on before it restores its changelogs: a topic just created
+    is reported until all three brokers list it; a topic never created, for ever."""
+    _, layout = cluster
+    spec = TopicSpec(name="it-failover-known", partitions=1, replication_factor=3,
+                     cleanup_policy="delete", key="k", value=("v",), flow="test")
+    asyncio.run(apply_topics(layout.bootstrap, [spec]))
+    _wait_for("every broker to list a new topic", lambda: not asyncio.run(
+        unknown_to_some_broker(layout.bootstrap, [spec.name])), 30)
+    assert asyncio.run(unknown_to_some_broker(
+        layout.bootstrap, [spec.name, "it-failover-never-created"])) == [
+        "it-failover-never-created"]
 
 
 async def _mirror_sources(source: Authority, target: str, namespace: str) -> Authority:
@@ -115,6 +151,10 @@ def test_broker_and_worker_crashes_on_a_cluster_lose_nothing(
 ) -> None:
     began = time.monotonic()
     local, layout = cluster
+
+    def lap(what: str) -> None:
+        print(f"\n[{time.monotonic() - began:6.1f} s] {what}")
+
     (tmp_path / "c").mkdir()
     authority = asyncio.run(publish_authority(
         tmp_path / "c", layout.bootstrap, "it-failover", children=CHILDREN,
@@ -124,6 +164,7 @@ def test_broker_and_worker_crashes_on_a_cluster_lose_nothing(
     authority.extra_env = {"HUB_REPLICATION_FACTOR": str(layout.replication_factor)}
     topics = asyncio.run(describe_topics(layout.bootstrap, [s.name for s in authority.specs]))
     assert {t.replication_factor for t in topics.values()} == {3}
+    lap("authority published")
 
     # The undisturbed run: the same records on the single-node session broker, drained
     # alongside the cluster run (most of a worker's start is waiting on the broker).
@@ -131,6 +172,7 @@ def test_broker_and_worker_crashes_on_a_cluster_lose_nothing(
     with (tmp_path / "single.log").open("ab") as out:
         undisturbed = subprocess.Popen([HUB, "worker", "--until-drained"], env=baseline.env(),
                                        stdout=out, stderr=out)
+    lap("sources mirrored, undisturbed worker started")
 
     sources = [s.name for s in authority.specs if ".source." in s.name]
     total = sum(asyncio.run(records_in(layout.bootstrap, t)) for t in sources)
@@ -149,21 +191,33 @@ def test_broker_and_worker_crashes_on_a_cluster_lose_nothing(
 
     log = tmp_path / "worker.log"
     with log.open("ab") as out:
-        worker = subprocess.Popen([HUB, "worker"], env=authority.env(), stdout=out, stderr=out)
+        worker = subprocess.Popen([HUB, "worker", "--log-level", "info"],
+                                  env=authority.env(), stdout=out, stderr=out)
     restarting = threading.Thread(target=restart_broker)
+    lap("worker started")
     try:
-        _wait_for("a quarter of the stream", lambda: progress() > total // 4, 90)
+        first: list[float] = []
+
+        def a_quarter() -> bool:
+            done = progress()
+            if done and not first:
+                first.append(time.monotonic())
+                lap(f"first timeline records ({done})")
+            return done > total // 4
+
+        _wait_for("a quarter of the stream", a_quarter, 90, (worker, log))
         broker_pid = local.pid(victim)
         assert broker_pid is not None
         os.kill(broker_pid, signal.SIGKILL)
         killed_broker_at = progress()
         restarting.start()  # the worker carries on with two nodes while this one restarts
         _wait_for("progress after the broker kill",
-                  lambda: progress() > killed_broker_at + total // 8, 60)
+                  lambda: progress() > killed_broker_at + total // 8, 60, (worker, log))
     finally:
         worker.send_signal(signal.SIGKILL)
         worker.wait(30)
     killed_worker_at = progress()
+    lap("worker killed")
     assert killed_worker_at < total, "the worker was killed after it had finished"
 
     with log.open("ab") as out:
@@ -173,6 +227,7 @@ def test_broker_and_worker_crashes_on_a_cluster_lose_nothing(
         restarting.join(120)
         assert rejoined, "the killed broker did not come back"
         assert drain.wait(120) == 0, log.read_text()[-3000:]
+        lap("drained")
     finally:
         if drain.poll() is None:
             drain.kill()
@@ -181,10 +236,12 @@ def test_broker_and_worker_crashes_on_a_cluster_lose_nothing(
           f"kill {killed_worker_at}, end {progress()} (of about {total} source events)")
     _wait_for("the restarted broker back in every in-sync replica set",
               lambda: asyncio.run(_short_isr(layout.bootstrap, authority.specs)) == 0, 60)
+    lap("ISR full")
 
     assert undisturbed.wait(120) == 0, (tmp_path / "single.log").read_text()[-3000:]
     expected = _census(baseline, tmp_path / "census-single")
     assert "cin_census.xml" in expected
+    lap("undisturbed census")
 
     _assert_nothing_lost_or_doubled(authority, codec, sources)
     got = _census(authority, tmp_path / "census-cluster")
