@@ -92,15 +92,36 @@ def _wait_for(what: str, predicate: Callable[[], bool], timeout: float,
                 kept.append(line[:300])
         return "\n".join(kept[-40:])
 
+    used_before = _cpu_seconds(worker[0].pid) if worker else None
     while not predicate():
         if worker is not None and worker[0].poll() is not None:
             raise AssertionError(f"the worker exited ({worker[0].returncode}) while waiting "
                                  f"for {what}; its log ends:\n{log_tail()}")
         if time.monotonic() >= deadline:
-            raise AssertionError(f"waited {timeout:.0f} s for {what}; the worker log ends:\n"
-                                 f"{log_tail()}")
+            raise AssertionError(f"waited {timeout:.0f} s for {what}{_starved(worker, used_before)}"
+                                 f"; the worker log ends:\n{log_tail()}")
         time.sleep(0.2)
-    print(f"\n{what}: {time.monotonic() - began:.1f} s")
+    print(f"\n{what}: {time.monotonic() - began:.1f} s{_starved(worker, used_before)}")
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used so far; None where /proc is not there."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _starved(worker: tuple[subprocess.Popen[bytes], Path] | None,
+             used_before: float | None) -> str:
+    """How much CPU the worker got meanwhile, and the load: tells a worker starved of CPU on
+    a busy machine (little CPU, high load) from one stuck (little CPU, low load) or slow."""
+    used = _cpu_seconds(worker[0].pid) if worker else None
+    if used is None or used_before is None:
+        return ""
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f" (worker CPU meanwhile {used - used_before:.1f} s; load average {load})"
 
 
 def test_every_broker_of_the_cluster_is_asked_whether_it_knows_a_topic(
@@ -196,6 +217,11 @@ def test_broker_and_worker_crashes_on_a_cluster_lose_nothing(
     restarting = threading.Thread(target=restart_broker)
     lap("worker started")
     try:
+        # Its start-up first (imports, topic checks, the state restore: about 2 s of CPU,
+        # 20-45 s on a 2-core machine at load 15), then the stream: a start starved of CPU
+        # must not eat the time the stream gets, nor a stalled stream hide behind a start.
+        _wait_for("the worker to restore its state",
+                  lambda: b'"state restored"' in log.read_bytes(), 90, (worker, log))
         first: list[float] = []
 
         def a_quarter() -> bool:
