@@ -16,7 +16,10 @@ Sized for CI: one cluster start, two partitions per topic, a small authority.
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -164,9 +167,11 @@ async def _mirror_sources(source: Authority, target: str, namespace: str) -> Aut
 
 @pytest.mark.timeout(300)
 @pytest.mark.xfail(strict=False, raises=CensusDiffersError, reason=(
-    "known, issue 14: after the merges of 2026-12-06 the census after the crashes sometimes "
-    "differs from the undisturbed run's (additional_services.csv; 1 of 3 runs alone, and in "
-    "a full-suite run); only that is expected: anything lost or doubled still fails"))
+    "known, issue 14: the census after the crashes sometimes differs from the undisturbed "
+    "run's in additional_services EpisodeVersion only (4 vs 6: a worker killed while writing "
+    "the children stage's changelogs restores episodes ahead of facts; the redo passes an "
+    "episode through an intermediate version; docs/worker.md); only that is expected: "
+    "anything lost or doubled still fails"))
 def test_broker_and_worker_crashes_on_a_cluster_lose_nothing(
     cluster: tuple[LocalCluster, ClusterLayout], kafka_broker, tmp_path: Path, codec: AvroCodec
 ) -> None:
@@ -272,8 +277,15 @@ def test_broker_and_worker_crashes_on_a_cluster_lose_nothing(
     _assert_nothing_lost_or_doubled(authority, codec, sources)
     got = _census(authority, tmp_path / "census-cluster")
     if got != expected:
-        raise CensusDiffersError("the census after the crashes differs from the undisturbed "
-                                 f"run's: {sorted(k for k in got if got[k] != expected.get(k))}")
+        differing = sorted(k for k in got.keys() | expected.keys() if got.get(k) != expected.get(k))
+        versions_only = all(
+            _without_episode_versions(tmp_path / "census-cluster" / name)
+            == _without_episode_versions(tmp_path / "census-single" / name)
+            for name in differing
+        )
+        error = CensusDiffersError if versions_only else AssertionError
+        raise error(f"the census after the crashes differs from the undisturbed run's: "
+                    f"{differing} ({'EpisodeVersion only' if versions_only else 'content'})")
     print(f"cluster failover test body: {time.monotonic() - began:.1f} s")
 
 
@@ -283,6 +295,19 @@ async def _short_isr(bootstrap: str, specs: tuple[TopicSpec, ...]) -> int:
     async with admin_client(bootstrap) as admin:
         topics = [t for t in await admin.describe_topics() if t["topic"] in names]
     return sum(1 for t in topics for p in t["partitions"] if len(p["isr"]) < 3)
+
+
+def _without_episode_versions(path: Path) -> str | None:
+    """The additional services file with its EpisodeVersion values blanked (the one known
+    difference); None for any other file, so that a difference there is never excused."""
+    if not path.is_file() or not path.name.startswith("additional_services."):
+        return None
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".xml":
+        return re.sub(r"<EpisodeVersion>\d+</EpisodeVersion>", "<EpisodeVersion/>", text)
+    rows = list(csv.reader(io.StringIO(text)))
+    column = rows[0].index("EpisodeVersion")
+    return "\n".join(",".join(r[:column] + r[column + 1:]) for r in rows)
 
 
 def _census(authority: Authority, folder: Path) -> dict[str, str]:
