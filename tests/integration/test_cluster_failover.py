@@ -16,7 +16,10 @@ Sized for CI: one cluster start, two partitions per topic, a small authority.
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -31,7 +34,7 @@ from aiokafka import AIOKafkaProducer
 from hub.adapters.avro.codec import AvroCodec
 from hub.adapters.broker.cluster import ClusterLayout, LocalCluster
 from hub.adapters.broker.process import is_alive
-from hub.adapters.kafka.admin import apply_topics, describe_topics
+from hub.adapters.kafka.admin import apply_topics, describe_topics, unknown_to_some_broker
 from hub.adapters.kafka.client import admin_client
 from hub.adapters.kafka.log import read_topic
 from hub.adapters.store.sql.store import SqlHubStore
@@ -76,11 +79,68 @@ def cluster(
         assert all(state.pid is None for state in local.status())
 
 
-def _wait_for(what: str, predicate: Callable[[], bool], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
+def _wait_for(what: str, predicate: Callable[[], bool], timeout: float,
+              worker: tuple[subprocess.Popen[bytes], Path] | None = None) -> None:
+    """Poll ``predicate``. With ``worker`` (the process and its log), fail as soon as it exits,
+    and on a timeout show the end of its log: a CI failure then says what it was doing."""
+    began = time.monotonic()
+    deadline = began + timeout
+
+    def log_tail() -> str:
+        if worker is None or not worker[1].exists():
+            return ""
+        kept: list[str] = []  # a broker's repeated complaint once, not 40 times
+        for line in worker[1].read_text(errors="replace").splitlines():
+            if not kept or kept[-1] != line[:300]:
+                kept.append(line[:300])
+        return "\n".join(kept[-40:])
+
+    used_before = _cpu_seconds(worker[0].pid) if worker else None
     while not predicate():
-        assert time.monotonic() < deadline, f"waited {timeout:.0f} s for {what}"
+        if worker is not None and worker[0].poll() is not None:
+            raise AssertionError(f"the worker exited ({worker[0].returncode}) while waiting "
+                                 f"for {what}; its log ends:\n{log_tail()}")
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"waited {timeout:.0f} s for {what}{_starved(worker, used_before)}"
+                                 f"; the worker log ends:\n{log_tail()}")
         time.sleep(0.2)
+    print(f"\n{what}: {time.monotonic() - began:.1f} s{_starved(worker, used_before)}")
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used so far; None where /proc is not there."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _starved(worker: tuple[subprocess.Popen[bytes], Path] | None,
+             used_before: float | None) -> str:
+    """How much CPU the worker got meanwhile, and the load: tells a worker starved of CPU on
+    a busy machine (little CPU, high load) from one stuck (little CPU, low load) or slow."""
+    used = _cpu_seconds(worker[0].pid) if worker else None
+    if used is None or used_before is None:
+        return ""
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f" (worker CPU meanwhile {used - used_before:.1f} s; load average {load})"
+
+
+def test_every_broker_of_the_cluster_is_asked_whether_it_knows_a_topic(
+    cluster: tuple[LocalCluster, ClusterLayout],
+) -> None:
+    """What the worker waits on before it restores its changelogs: a topic just created
+    is reported until all three brokers list it; a topic never created, for ever."""
+    _, layout = cluster
+    spec = TopicSpec(name="it-failover-known", partitions=1, replication_factor=3,
+                     cleanup_policy="delete", key="k", value=("v",), flow="test")
+    asyncio.run(apply_topics(layout.bootstrap, [spec]))
+    _wait_for("every broker to list a new topic", lambda: not asyncio.run(
+        unknown_to_some_broker(layout.bootstrap, [spec.name])), 30)
+    assert asyncio.run(unknown_to_some_broker(
+        layout.bootstrap, [spec.name, "it-failover-never-created"])) == [
+        "it-failover-never-created"]
 
 
 async def _mirror_sources(source: Authority, target: str, namespace: str) -> Authority:
@@ -107,14 +167,20 @@ async def _mirror_sources(source: Authority, target: str, namespace: str) -> Aut
 
 @pytest.mark.timeout(300)
 @pytest.mark.xfail(strict=False, raises=CensusDiffersError, reason=(
-    "known, issue 14: after the merges of 2026-12-06 the census after the crashes sometimes "
-    "differs from the undisturbed run's (additional_services.csv; 1 of 3 runs alone, and in "
-    "a full-suite run); only that is expected: anything lost or doubled still fails"))
+    "known, issue 14: the census after the crashes sometimes differs from the undisturbed "
+    "run's in additional_services EpisodeVersion only (4 vs 6: a worker killed while writing "
+    "the children stage's changelogs restores episodes ahead of facts; the redo passes an "
+    "episode through an intermediate version; docs/worker.md); only that is expected: "
+    "anything lost or doubled still fails"))
 def test_broker_and_worker_crashes_on_a_cluster_lose_nothing(
     cluster: tuple[LocalCluster, ClusterLayout], kafka_broker, tmp_path: Path, codec: AvroCodec
 ) -> None:
     began = time.monotonic()
     local, layout = cluster
+
+    def lap(what: str) -> None:
+        print(f"\n[{time.monotonic() - began:6.1f} s] {what}")
+
     (tmp_path / "c").mkdir()
     authority = asyncio.run(publish_authority(
         tmp_path / "c", layout.bootstrap, "it-failover", children=CHILDREN,
@@ -124,6 +190,7 @@ def test_broker_and_worker_crashes_on_a_cluster_lose_nothing(
     authority.extra_env = {"HUB_REPLICATION_FACTOR": str(layout.replication_factor)}
     topics = asyncio.run(describe_topics(layout.bootstrap, [s.name for s in authority.specs]))
     assert {t.replication_factor for t in topics.values()} == {3}
+    lap("authority published")
 
     # The undisturbed run: the same records on the single-node session broker, drained
     # alongside the cluster run (most of a worker's start is waiting on the broker).
@@ -131,6 +198,7 @@ def test_broker_and_worker_crashes_on_a_cluster_lose_nothing(
     with (tmp_path / "single.log").open("ab") as out:
         undisturbed = subprocess.Popen([HUB, "worker", "--until-drained"], env=baseline.env(),
                                        stdout=out, stderr=out)
+    lap("sources mirrored, undisturbed worker started")
 
     sources = [s.name for s in authority.specs if ".source." in s.name]
     total = sum(asyncio.run(records_in(layout.bootstrap, t)) for t in sources)
@@ -149,21 +217,38 @@ def test_broker_and_worker_crashes_on_a_cluster_lose_nothing(
 
     log = tmp_path / "worker.log"
     with log.open("ab") as out:
-        worker = subprocess.Popen([HUB, "worker"], env=authority.env(), stdout=out, stderr=out)
+        worker = subprocess.Popen([HUB, "worker", "--log-level", "info"],
+                                  env=authority.env(), stdout=out, stderr=out)
     restarting = threading.Thread(target=restart_broker)
+    lap("worker started")
     try:
-        _wait_for("a quarter of the stream", lambda: progress() > total // 4, 90)
+        # Its start-up first (imports, topic checks, the state restore: about 2 s of CPU,
+        # 20-45 s on a 2-core machine at load 15), then the stream: a start starved of CPU
+        # must not eat the time the stream gets, nor a stalled stream hide behind a start.
+        _wait_for("the worker to restore its state",
+                  lambda: b'"state restored"' in log.read_bytes(), 90, (worker, log))
+        first: list[float] = []
+
+        def a_quarter() -> bool:
+            done = progress()
+            if done and not first:
+                first.append(time.monotonic())
+                lap(f"first timeline records ({done})")
+            return done > total // 4
+
+        _wait_for("a quarter of the stream", a_quarter, 90, (worker, log))
         broker_pid = local.pid(victim)
         assert broker_pid is not None
         os.kill(broker_pid, signal.SIGKILL)
         killed_broker_at = progress()
         restarting.start()  # the worker carries on with two nodes while this one restarts
         _wait_for("progress after the broker kill",
-                  lambda: progress() > killed_broker_at + total // 8, 60)
+                  lambda: progress() > killed_broker_at + total // 8, 60, (worker, log))
     finally:
         worker.send_signal(signal.SIGKILL)
         worker.wait(30)
     killed_worker_at = progress()
+    lap("worker killed")
     assert killed_worker_at < total, "the worker was killed after it had finished"
 
     with log.open("ab") as out:
@@ -173,6 +258,7 @@ def test_broker_and_worker_crashes_on_a_cluster_lose_nothing(
         restarting.join(120)
         assert rejoined, "the killed broker did not come back"
         assert drain.wait(120) == 0, log.read_text()[-3000:]
+        lap("drained")
     finally:
         if drain.poll() is None:
             drain.kill()
@@ -181,16 +267,25 @@ def test_broker_and_worker_crashes_on_a_cluster_lose_nothing(
           f"kill {killed_worker_at}, end {progress()} (of about {total} source events)")
     _wait_for("the restarted broker back in every in-sync replica set",
               lambda: asyncio.run(_short_isr(layout.bootstrap, authority.specs)) == 0, 60)
+    lap("ISR full")
 
     assert undisturbed.wait(120) == 0, (tmp_path / "single.log").read_text()[-3000:]
     expected = _census(baseline, tmp_path / "census-single")
     assert "cin_census.xml" in expected
+    lap("undisturbed census")
 
     _assert_nothing_lost_or_doubled(authority, codec, sources)
     got = _census(authority, tmp_path / "census-cluster")
     if got != expected:
-        raise CensusDiffersError("the census after the crashes differs from the undisturbed "
-                                 f"run's: {sorted(k for k in got if got[k] != expected.get(k))}")
+        differing = sorted(k for k in got.keys() | expected.keys() if got.get(k) != expected.get(k))
+        versions_only = all(
+            _without_episode_versions(tmp_path / "census-cluster" / name)
+            == _without_episode_versions(tmp_path / "census-single" / name)
+            for name in differing
+        )
+        error = CensusDiffersError if versions_only else AssertionError
+        raise error(f"the census after the crashes differs from the undisturbed run's: "
+                    f"{differing} ({'EpisodeVersion only' if versions_only else 'content'})")
     print(f"cluster failover test body: {time.monotonic() - began:.1f} s")
 
 
@@ -200,6 +295,19 @@ async def _short_isr(bootstrap: str, specs: tuple[TopicSpec, ...]) -> int:
     async with admin_client(bootstrap) as admin:
         topics = [t for t in await admin.describe_topics() if t["topic"] in names]
     return sum(1 for t in topics for p in t["partitions"] if len(p["isr"]) < 3)
+
+
+def _without_episode_versions(path: Path) -> str | None:
+    """The additional services file with its EpisodeVersion values blanked (the one known
+    difference); None for any other file, so that a difference there is never excused."""
+    if not path.is_file() or not path.name.startswith("additional_services."):
+        return None
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".xml":
+        return re.sub(r"<EpisodeVersion>\d+</EpisodeVersion>", "<EpisodeVersion/>", text)
+    rows = list(csv.reader(io.StringIO(text)))
+    column = rows[0].index("EpisodeVersion")
+    return "\n".join(",".join(r[:column] + r[column + 1:]) for r in rows)
 
 
 def _census(authority: Authority, folder: Path) -> dict[str, str]:

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from aiokafka.admin import NewPartitions, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import KafkaError
+from aiokafka.protocol.metadata import MetadataRequest
 
 from hub.adapters.kafka.client import (
     KafkaAdminError,
@@ -37,7 +38,8 @@ from hub.topics_spec import TopicSpec
 log = get_logger(__name__)
 T = TypeVar("T")
 
-__all__ = ["KafkaAdminError", "apply_topics", "cluster_answers", "describe_topics"]
+__all__ = ["KafkaAdminError", "apply_topics", "cluster_answers", "describe_topics",
+           "unknown_to_some_broker"]
 
 TOPIC_ALREADY_EXISTS = 36
 DYNAMIC_TOPIC_CONFIG = 1  # DescribeConfigs config_source: set on the topic itself
@@ -68,6 +70,28 @@ async def describe_topics(bootstrap: KafkaTarget, names: Collection[str]) -> dic
             return await _describe(admin, names)
 
     return await retrying(once, "describe topics")
+
+
+async def unknown_to_some_broker(bootstrap: KafkaTarget, names: Collection[str]) -> list[str]:
+    """Those of ``names`` that some broker of the cluster does not list yet.
+
+    Every broker learns a new topic from the metadata log on its own schedule: one busy
+    broker can still answer "unknown topic" seconds after the others know it. A client asks
+    whichever broker is least loaded, so this asks each of them in turn. A broker that does
+    not answer (down, restarting) is passed over: it serves nothing until it has caught up."""
+    wanted = set(names)
+    async with admin_client(bootstrap) as admin:
+        client = admin._client  # the admin client's own connections, one per broker
+        missing: set[str] = set()
+        for broker in sorted(client.cluster.brokers(), key=lambda b: b.nodeId):
+            try:
+                response = await client.send(broker.nodeId, MetadataRequest(None))
+            except (KafkaError, OSError) as exc:
+                log.debug("broker passed over", node=broker.nodeId, error=type(exc).__name__)
+                continue
+            known = {topic[1] for topic in response.topics if topic[0] == 0}
+            missing |= wanted - known
+    return sorted(missing)
 
 
 async def apply_topics(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaProducer
 
-from hub.adapters.kafka.admin import apply_topics, describe_topics
+from hub.adapters.kafka.admin import apply_topics, unknown_to_some_broker
 from hub.adapters.kafka.client import cluster_answers
 from hub.adapters.kafka.connection import client_kwargs
 from hub.adapters.kafka.merged_feed import MergedFeed
@@ -91,13 +91,13 @@ def ready_checks(settings: Settings, store: HubStore) -> dict[str, ReadyCheck]:
 
 async def _until_every_node_knows(settings: Settings, topics: list[str],
                                   timeout_s: float = 30.0) -> None:
-    """Wait until a fresh client sees the changelogs just created: on a cluster, the node it
-    asks may learn of a new topic a moment after the node that created it (the restore would
-    otherwise fail with "unknown topic")."""
+    """Wait until every broker lists the changelogs just created: on a cluster, a busy node
+    may learn of a new topic seconds after the node that created it, and the restore, asking
+    whichever node is least loaded, would fail with "unknown topic". (Asking one fresh client
+    was not enough: it tells what one node knows, and the restore may ask another.)"""
     deadline = asyncio.get_running_loop().time() + timeout_s
     while True:
-        known = await describe_topics(settings.kafka_for(WORKER), topics)
-        missing = sorted(set(topics) - set(known))
+        missing = await unknown_to_some_broker(settings.kafka_for(WORKER), topics)
         if not missing:
             return
         if asyncio.get_running_loop().time() >= deadline:
@@ -113,12 +113,20 @@ async def run_worker(
     """Run until a signal (exit 0), until drained (0), or until stalled (3)."""
     groups = Groups(app_id)
     tables = ChildTables.named(groups.changelog)
+    began = asyncio.get_running_loop().time()
+
+    def since() -> float:
+        return round(asyncio.get_running_loop().time() - began, 1)
+
     await apply_topics(settings.kafka_for(WORKER), [
         _changelog_spec(t.topic, settings.replication_factor) for t in tables.all
     ])
+    log.info("changelog topics applied", seconds=since())
     await _until_every_node_knows(settings, [t.topic for t in tables.all])
+    log.info("changelog topics known", seconds=since())
     restored = {t.topic: await t.restore(settings.kafka_for(WORKER)) for t in tables.all}
-    log.info("state restored", **{k.rsplit("-", 2)[-2]: v for k, v in restored.items()})
+    log.info("state restored", seconds=since(),
+             **{k.rsplit("-", 2)[-2]: v for k, v in restored.items()})
 
     producer = AIOKafkaProducer(
         **client_kwargs(settings.kafka_for(WORKER)), acks="all", enable_idempotence=True,

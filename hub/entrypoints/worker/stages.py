@@ -136,10 +136,23 @@ class ChildStage(Stage):
         return again
 
     async def after_outputs(self) -> None:
-        """The states move on only once the outputs they led to are durable."""
-        changes = [t for table in self.t.all for t in table.changelog()]
-        if changes:
-            await retrying("changelog", lambda: self.send_all(changes))
+        """The states move on only once the outputs they led to are durable; the facts last.
+
+        The four changelogs are not written atomically: a worker killed meanwhile leaves
+        some at the batch's new states, some at the old, and the restart redoes the batch on
+        what it restores. The facts log says whether an event was seen already (the episode
+        builder then derives nothing from it again), so it must never be restored ahead of
+        the other tables: it is sent only once their records are acknowledged. Restored
+        behind them, the redo derives again what the other tables already hold, which
+        yields the same states and outputs (tests/unit/entrypoints/worker/
+        test_changelog_crash.py)."""
+        t = self.t
+        states = [c for table in (t.children, t.episodes, t.owners) for c in table.changelog()]
+        if states:
+            await retrying("changelog", lambda: self.send_all(states))
+        facts = t.facts.changelog()
+        if facts:
+            await retrying("changelog", lambda: self.send_all(facts))
 
 
 class SinkStage(Stage):
