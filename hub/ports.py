@@ -109,8 +109,18 @@ class SubjectKeys(Protocol):
     def existing(self, key_id: str) -> bytes | None:
         """The record's key if it still exists; never makes one."""
 
+    def opening_key(self, key_id: str) -> bytes | None:
+        """The key to open a sealed record with: None once destroyed (erased). Raises
+        :class:`UnknownSubjectKeyError` for a key this store never held."""
+
     def destroy(self, key_ids: Iterable[str]) -> int:
         """Destroy these keys for good; how many existed."""
+
+
+class UnknownSubjectKeyError(LookupError):
+    """A record is sealed under a data key this key store has never held, neither live nor
+    destroyed: it was sealed by another hub home's key store. Reading it as erased would
+    silently blank who the child is; it is refused instead."""
 
 
 class EventLogError(RuntimeError):

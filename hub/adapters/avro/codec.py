@@ -9,7 +9,9 @@ With a key store (``SubjectKeys``, built by ``hub.bootstrap.codec``) the codec a
 an event's personal fields, and an identity decision's person snapshot, travel encrypted under
 their person record's data key in a wrapper around the single-object bytes
 (``hub.adapters.avro.sealing``). Decoding opens them while the key exists; once an erasure has
-destroyed it they read as empty. Without a key store, records are written and read as they are.
+destroyed it they read as empty. A record sealed under a key the store never held (another hub
+home's) is refused (``UNKNOWN_SEAL_KEY``), never read as if erased. Without a key store,
+records are written and read as they are.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.erasure import SEALED_FIELDS, sealing_key_id
 from hub.domain.events import EVENT_MODELS
 from hub.domain.outputs import HUB_MODELS
-from hub.ports import SubjectKeys, UndecodableMessageError
+from hub.ports import SubjectKeys, UndecodableMessageError, UnknownSubjectKeyError
 
 MARKER = b"\xc3\x01"
 HEADER_LENGTH = len(MARKER) + 8
@@ -80,7 +82,12 @@ class AvroCodec:
         except sealing.SealError as exc:
             raise UndecodableMessageError("CORRUPT_SEAL", str(exc)) from exc
         name, datum = self._decode_plain(sealed.inner)
-        key = self.keys.existing(sealed.key_id) if self.keys is not None else None
+        try:
+            key = self.keys.opening_key(sealed.key_id) if self.keys is not None else None
+        except UnknownSubjectKeyError as exc:
+            raise UndecodableMessageError(
+                "UNKNOWN_SEAL_KEY", "sealed under a data key this hub's key store never held "
+                "(records of another hub home? check HUB_HOME)") from exc
         part = _personal_part(datum)
         if key is not None and part is not None:
             try:

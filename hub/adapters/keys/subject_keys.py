@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from hub.ports import UnknownSubjectKeyError
+
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS data_keys (key_id TEXT PRIMARY KEY, key BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS destroyed (key_id TEXT PRIMARY KEY, destroyed_at TEXT NOT NULL)",
@@ -105,6 +107,21 @@ class SqliteSubjectKeys:
         key = bytes(row[0])
         self._remember(key_id, key, time.monotonic())
         return key
+
+    def opening_key(self, key_id: str) -> bytes | None:
+        """The key to open a sealed record with; None once destroyed. A key neither here nor
+        destroyed here was made by another home's store: ``UnknownSubjectKeyError``."""
+        key = self.existing(key_id)
+        if key is not None:
+            return key
+        with self._lock:
+            gone = self._conn.execute("SELECT 1 FROM destroyed WHERE key_id = ?",
+                                      (key_id,)).fetchone()
+        if gone is None:
+            raise UnknownSubjectKeyError(f"no data key {key_id!r} in {self.path.name}, "
+                                         "live or destroyed")
+        self._remember(key_id, None, float("inf"))
+        return None
 
     def destroy(self, key_ids: Iterable[str]) -> int:
         """Destroy these keys for good; the number that existed. ``secure_delete`` zeroes

@@ -82,6 +82,17 @@ def test_a_destroyed_key_leaves_the_event_counted_but_nobody_named(
         assert isinstance(decoded, CafCompleted) and decoded.caf_id == "C1"
 
 
+def test_a_record_sealed_by_another_homes_key_store_is_refused_not_read_as_erased(
+    sealing: AvroCodec, tmp_path: Path,
+) -> None:
+    data = sealing.encode(_caf())
+    elsewhere = load_codec(SCHEMAS, SqliteSubjectKeys(tmp_path / "elsewhere" / "keys.db"))
+    with pytest.raises(UndecodableMessageError) as refused:
+        elsewhere.decode(data)
+    assert refused.value.code == "UNKNOWN_SEAL_KEY"
+    assert "Amelia" not in str(refused.value)
+
+
 def test_a_record_published_again_after_its_erasure_carries_no_personal_fields(
     sealing: AvroCodec, keys: SqliteSubjectKeys,
 ) -> None:

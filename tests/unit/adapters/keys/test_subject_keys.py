@@ -8,6 +8,7 @@ import pytest
 
 from hub.adapters.keys import subject_keys
 from hub.adapters.keys.subject_keys import SqliteSubjectKeys
+from hub.ports import UnknownSubjectKeyError
 
 
 def test_the_memory_cache_is_bounded_and_an_evicted_key_is_read_again(
@@ -32,3 +33,14 @@ def test_a_destroyed_key_stays_destroyed_after_eviction(
         keys.key_for(f"src:other-{i}")  # pushes the destroyed entry out of memory
     assert "src:erased" not in keys._known
     assert keys.key_for("src:erased") is None and keys.existing("src:erased") is None
+
+
+def test_the_opening_key_tells_a_destroyed_key_from_one_never_held(tmp_path):
+    keys = SqliteSubjectKeys(tmp_path / "keys.db")
+    made = keys.key_for("csc:1")
+    assert keys.opening_key("csc:1") == made
+    keys.destroy(["csc:1"])
+    assert keys.opening_key("csc:1") is None
+    with pytest.raises(UnknownSubjectKeyError):
+        keys.opening_key("csc:never-made-here")
+    assert keys.existing("csc:never-made-here") is None  # existing() still only looks
