@@ -138,9 +138,11 @@ def test_every_broker_of_the_cluster_is_asked_whether_it_knows_a_topic(
     asyncio.run(apply_topics(layout.bootstrap, [spec]))
     _wait_for("every broker to list a new topic", lambda: not asyncio.run(
         unknown_to_some_broker(layout.bootstrap, [spec.name])), 30)
+    answered: list[int] = []
     assert asyncio.run(unknown_to_some_broker(
-        layout.bootstrap, [spec.name, "it-failover-never-created"])) == [
+        layout.bootstrap, [spec.name, "it-failover-never-created"], answered)) == [
         "it-failover-never-created"]
+    assert sorted(answered) == sorted(n.node_id for n in layout.nodes)  # each one was asked
 
 
 async def _mirror_sources(source: Authority, target: str, namespace: str) -> Authority:

@@ -72,14 +72,19 @@ async def describe_topics(bootstrap: KafkaTarget, names: Collection[str]) -> dic
     return await retrying(once, "describe topics")
 
 
-async def unknown_to_some_broker(bootstrap: KafkaTarget, names: Collection[str]) -> list[str]:
+async def unknown_to_some_broker(
+    bootstrap: KafkaTarget, names: Collection[str], answered: list[int] | None = None,
+) -> list[str]:
     """Those of ``names`` that some broker of the cluster does not list yet.
 
     Every broker learns a new topic from the metadata log on its own schedule: one busy
     broker can still answer "unknown topic" seconds after the others know it. A client asks
     whichever broker is least loaded, so this asks each of them in turn. A broker that does
-    not answer (down, restarting) is passed over: it serves nothing until it has caught up."""
+    not answer (down, restarting) is passed over: it serves nothing until it has caught up;
+    when none answers, every name counts as unknown. ``answered`` collects the node ids that
+    did answer."""
     wanted = set(names)
+    heard: list[int] = [] if answered is None else answered
     async with admin_client(bootstrap) as admin:
         client = admin._client  # the admin client's own connections, one per broker
         missing: set[str] = set()
@@ -89,9 +94,10 @@ async def unknown_to_some_broker(bootstrap: KafkaTarget, names: Collection[str])
             except (KafkaError, OSError) as exc:
                 log.debug("broker passed over", node=broker.nodeId, error=type(exc).__name__)
                 continue
+            heard.append(broker.nodeId)
             known = {topic[1] for topic in response.topics if topic[0] == 0}
             missing |= wanted - known
-    return sorted(missing)
+    return sorted(missing if heard else wanted)
 
 
 async def apply_topics(

@@ -143,9 +143,9 @@ class ChildStage(Stage):
         what it restores. The facts log says whether an event was seen already (the episode
         builder then derives nothing from it again), so it must never be restored ahead of
         the other tables: it is sent only once their records are acknowledged. Restored
-        behind them, the redo derives again what the other tables already hold, which
-        yields the same states and outputs (tests/unit/entrypoints/worker/
-        test_changelog_crash.py)."""
+        behind them, the redo derives again what the other tables already hold: the same
+        content, though an episode's version number may advance (a known difference, see
+        docs/worker.md; tests/unit/entrypoints/worker/test_changelog_crash.py)."""
         t = self.t
         states = [c for table in (t.children, t.episodes, t.owners) for c in table.changelog()]
         if states:
