@@ -9,6 +9,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from hub.adapters.kafka.admin import describe_topics, retrying
 from hub.adapters.kafka.client import admin_client
 from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
+from hub.adapters.kafka.offsets import end_offsets
 
 
 async def group_lag(bootstrap: KafkaTarget, group: str, topics: Iterable[str]) -> int:
@@ -20,7 +21,7 @@ async def group_lag(bootstrap: KafkaTarget, group: str, topics: Iterable[str]) -
     consumer = AIOKafkaConsumer(**client_kwargs(bootstrap), isolation_level="read_committed")
     await consumer.start()
     try:
-        ends = await consumer.end_offsets(partitions)
+        ends = await end_offsets(consumer, partitions)
     finally:
         await consumer.stop()
     done = {tp: meta.offset for tp, meta in committed.items() if meta.offset >= 0}
@@ -34,7 +35,7 @@ async def records_in(bootstrap: KafkaTarget, topics: Iterable[str]) -> int:
     consumer = AIOKafkaConsumer(**client_kwargs(bootstrap))
     await consumer.start()
     try:
-        return sum((await consumer.end_offsets(partitions)).values())
+        return sum((await end_offsets(consumer, partitions)).values())
     finally:
         await consumer.stop()
 

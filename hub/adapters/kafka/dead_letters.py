@@ -15,6 +15,7 @@ from hub.adapters.kafka.admin import describe_topics
 from hub.adapters.kafka.client import admin_client
 from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
 from hub.adapters.kafka.log import read_topic
+from hub.adapters.kafka.offsets import offset_range
 from hub.domain.dead_letter import DeadLetter
 from hub.ports import Codec, UndecodableMessageError
 
@@ -38,8 +39,7 @@ async def purge_before(target: KafkaTarget, topic: str, when: datetime) -> int:
     consumer = AIOKafkaConsumer(**client_kwargs(target))
     await consumer.start()
     try:
-        starts = await consumer.beginning_offsets(partitions)
-        ends = await consumer.end_offsets(partitions)
+        starts, ends = await offset_range(consumer, partitions)
         found = await consumer.offsets_for_times(
             dict.fromkeys(partitions, int(when.timestamp() * 1000)))
     finally:

@@ -16,6 +16,7 @@ from aiokafka.partitioner import murmur2
 
 from hub.adapters.kafka.admin import describe_topics
 from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
+from hub.adapters.kafka.offsets import offset_range
 from hub.ports import LogRecord
 
 
@@ -115,10 +116,9 @@ async def _read_partitions(
     consumer = AIOKafkaConsumer(**client_kwargs(bootstrap), enable_auto_commit=False)
     await consumer.start()
     try:
+        starts, ends = await offset_range(consumer, partitions)  # before assigning: see offsets
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
-        starts = await consumer.beginning_offsets(partitions)
-        ends = await consumer.end_offsets(partitions)
         return await _drain(consumer, ends, starts)
     finally:
         await consumer.stop()

@@ -30,6 +30,7 @@ from aiokafka.structs import ConsumerRecord
 
 from hub.adapters.kafka.admin import describe_topics
 from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
+from hub.adapters.kafka.offsets import end_offsets
 from hub.logging import get_logger
 
 OrderKey = tuple[int, str, int, int]
@@ -71,15 +72,19 @@ class MergedFeed:
         )
         await consumer.start()
         self._consumer = consumer
+        # Commits are read before assigning and the new partitions reset together: an assigned
+        # consumer's offset requests queue behind its fetch long-poll (hub.adapters.kafka.offsets).
+        committed = {tp: await consumer.committed(tp) for tp in partitions}
+        ends = await end_offsets(consumer, partitions)
         consumer.assign(partitions)
-        for tp in partitions:
-            committed = await consumer.committed(tp)
-            if committed is None:
-                await consumer.seek_to_beginning(tp)
-            else:
-                consumer.seek(tp, committed)
+        for tp, offset in committed.items():
+            if offset is not None:
+                consumer.seek(tp, offset)
+        fresh = [tp for tp, offset in committed.items() if offset is None]
+        if fresh:
+            await consumer.seek_to_beginning(*fresh)
         self._buffers = {tp: deque() for tp in partitions}
-        await self._refresh_ends()
+        self._ends_seen(ends)
 
     async def stop(self) -> None:
         if self._consumer is not None:
@@ -161,6 +166,9 @@ class MergedFeed:
                 heapq.heappush(self._heap, (order_key(buffer[0]), tp))
 
     async def _refresh_ends(self) -> None:
-        self._ends = await self.consumer.end_offsets(list(self._buffers))
+        self._ends_seen(await self.consumer.end_offsets(list(self._buffers)))
+
+    def _ends_seen(self, ends: dict[TopicPartition, int]) -> None:
+        self._ends = ends
         self._ends_read_at = time.monotonic()
         self._maybe_starved = {tp for tp, buffer in self._buffers.items() if not buffer}

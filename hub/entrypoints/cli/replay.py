@@ -16,12 +16,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -110,7 +110,8 @@ def _watch(worker: subprocess.Popen[bytes], settings: Settings, env: dict[str, s
                 except Exception:  # noqa: S112 (the worker may still be creating its topics)
                     continue
                 progress.update(tasks[name], total=total, completed=total - left)
-            time.sleep(2.0)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.wait(timeout=2.0)  # as a 2 s pause, but over as soon as the worker ends
 
 
 def _compile(env: dict[str, str], year: str, folder: Path, validate: bool) -> None:

@@ -11,7 +11,7 @@ from hub.adapters.kafka.consumer_lag import group_lag
 from hub.logging import get_logger
 
 log = get_logger(__name__)
-CHECK_EVERY = 1.0
+CHECK_EVERY = 0.5
 
 
 class DrainWatch:
