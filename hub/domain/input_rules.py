@@ -64,6 +64,8 @@ def _code_for(message: str) -> str:
 
 def clean_tree(data: Any, path: str = "", depth: int = 0) -> tuple[Any, list[InputProblem]]:
     """``data`` with every string NFC-normalised, and every rule it breaks (empty: clean)."""
+    if _already_clean(data, depth):  # the common case, checked without building paths
+        return data, []
     where = path.rstrip(".") or "body"
     if depth > MAX_DEPTH:
         return data, [InputProblem("TOO_DEEP", where, f"is nested deeper than {MAX_DEPTH}")]
@@ -74,6 +76,28 @@ def clean_tree(data: Any, path: str = "", depth: int = 0) -> tuple[Any, list[Inp
     if isinstance(data, list | tuple):
         return _clean_sequence(data, path, depth)
     return data, []
+
+
+def _fine_text(text: str) -> bool:
+    return (len(text) <= MAX_TEXT and _REFUSED.search(text) is None
+            and (text.isascii() or unicodedata.is_normalized("NFC", text)))
+
+
+def _already_clean(data: Any, depth: int) -> bool:
+    """True when ``data`` breaks no rule and every string is already NFC: :func:`clean_tree`
+    may then return it as it is. Only plain dicts, lists, tuples and strings are walked
+    (anything else, such as another Mapping, goes the long way); False is always safe."""
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(data, str):
+        return _fine_text(data)
+    kind = type(data)
+    if kind is dict:
+        return all((type(k) is not str or _fine_text(k)) and _already_clean(v, depth + 1)
+                   for k, v in data.items())
+    if kind is list or kind is tuple:
+        return len(data) <= MAX_ITEMS and all(_already_clean(v, depth + 1) for v in data)
+    return not isinstance(data, Mapping | list | tuple)
 
 
 def _clean_sequence(
