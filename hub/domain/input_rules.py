@@ -78,26 +78,42 @@ def clean_tree(data: Any, path: str = "", depth: int = 0) -> tuple[Any, list[Inp
     return data, []
 
 
-def _fine_text(text: str) -> bool:
-    return (len(text) <= MAX_TEXT and _REFUSED.search(text) is None
-            and (text.isascii() or unicodedata.is_normalized("NFC", text)))
-
-
 def _already_clean(data: Any, depth: int) -> bool:
     """True when ``data`` breaks no rule and every string is already NFC: :func:`clean_tree`
     may then return it as it is. Only plain dicts, lists, tuples and strings are walked
-    (anything else, such as another Mapping, goes the long way); False is always safe."""
-    if depth > MAX_DEPTH:
+    (anything else, such as another Mapping, goes the long way); False is always safe.
+
+    The strings are gathered and searched as one (the refused characters are single code
+    points, so joining creates or hides none): one regex call per tree, not per string."""
+    texts: list[str] = []
+    stack: list[tuple[Any, int]] = [(data, depth)]
+    while stack:
+        item, level = stack.pop()
+        if level > MAX_DEPTH:
+            return False
+        if isinstance(item, str):
+            texts.append(item)
+            continue
+        kind = type(item)
+        if kind is dict:
+            for key, value in item.items():
+                if isinstance(key, str):
+                    texts.append(key)
+                stack.append((value, level + 1))
+        elif kind is list or kind is tuple:
+            if len(item) > MAX_ITEMS:
+                return False
+            stack.extend((value, level + 1) for value in item)
+        elif isinstance(item, Mapping | list | tuple):
+            return False
+    if not texts:
+        return True
+    joined = "".join(texts)
+    if _REFUSED.search(joined) is not None or max(map(len, texts)) > MAX_TEXT:
         return False
-    if isinstance(data, str):
-        return _fine_text(data)
-    kind = type(data)
-    if kind is dict:
-        return all((type(k) is not str or _fine_text(k)) and _already_clean(v, depth + 1)
-                   for k, v in data.items())
-    if kind is list or kind is tuple:
-        return len(data) <= MAX_ITEMS and all(_already_clean(v, depth + 1) for v in data)
-    return not isinstance(data, Mapping | list | tuple)
+    return joined.isascii() or all(
+        t.isascii() or unicodedata.is_normalized("NFC", t) for t in texts
+    )
 
 
 def _clean_sequence(
