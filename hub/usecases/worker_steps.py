@@ -48,9 +48,9 @@ Send = tuple[str, str, bytes]
 DECODED_KEPT = 20_000
 """Decoded records a router remembers (:meth:`Router.decode`), most recently used first."""
 DECODED_FOR_S = 30.0
-"""How long a decoded record is reused: no longer than the key store trusts a key it has read
-(``hub.adapters.keys.subject_keys.REVALIDATE_AFTER_S``), so an erasure reaches the worker's
-outputs as soon as it would without this memory."""
+"""How long a decoded record is reused after it was decoded. It adds to the time the key store
+trusts a key it has read (``hub.adapters.keys.subject_keys.REVALIDATE_AFTER_S``, also 30 s):
+``hub erase`` reaches a running worker's outputs within 60 s at worst (docs/worker.md)."""
 STAFF_COMMANDS = (ClaimTask, CompleteTask, CancelTask, RecordSenParticipation, AssignTask)
 
 
