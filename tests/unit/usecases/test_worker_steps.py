@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import hub.usecases.worker_steps as steps
 from connectors.sources.ssda903 import Ssda903Connector
 from hub.adapters.avro.codec import AvroCodec
 from hub.domain.commands import ClaimTask
@@ -19,7 +20,6 @@ from hub.domain.outputs import ConsentLimitedUse
 from hub.domain.outputs.identity import IdentityDecisionMade
 from hub.entrypoints.worker.guards import guarded
 from hub.topics_spec import load_topic_specs
-import hub.usecases.worker_steps as steps
 from hub.usecases.smoke import load_examples
 from hub.usecases.worker_steps import Incoming, Router, episode_step, identity_step
 from tests.conftest import REPO
