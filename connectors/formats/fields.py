@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from connectors.base import reject
@@ -28,12 +29,19 @@ def required(row: Mapping[str, Any], column: str) -> str:
     return value
 
 
+@lru_cache(maxsize=65_536)
+def _parsed(value: str, fmt: str) -> datetime:
+    """``datetime.strptime``, remembered: a file repeats the same dates on many rows, and a
+    datetime is immutable. A ValueError is raised each time (never cached)."""
+    return datetime.strptime(value, fmt)
+
+
 def parse_date(row: Mapping[str, Any], column: str, fmt: str) -> date | None:
     value = text(row, column)
     if value is None:
         return None
     try:
-        return datetime.strptime(value, fmt).date()
+        return _parsed(value, fmt).date()
     except ValueError:
         raise reject("INVALID_DATE", column, f"is not a real date in the form {fmt}") from None
 
@@ -48,7 +56,7 @@ def required_date(row: Mapping[str, Any], column: str, fmt: str) -> date:
 def parse_timestamp(row: Mapping[str, Any], column: str, fmt: str) -> datetime:
     value = required(row, column)
     try:
-        parsed = datetime.strptime(value, fmt)
+        parsed = _parsed(value, fmt)
     except ValueError:
         raise reject("INVALID_DATE", column, f"is not a real time in the form {fmt}") from None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)

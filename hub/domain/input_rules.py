@@ -64,6 +64,8 @@ def _code_for(message: str) -> str:
 
 def clean_tree(data: Any, path: str = "", depth: int = 0) -> tuple[Any, list[InputProblem]]:
     """``data`` with every string NFC-normalised, and every rule it breaks (empty: clean)."""
+    if _already_clean(data, depth):  # the common case, checked without building paths
+        return data, []
     where = path.rstrip(".") or "body"
     if depth > MAX_DEPTH:
         return data, [InputProblem("TOO_DEEP", where, f"is nested deeper than {MAX_DEPTH}")]
@@ -74,6 +76,44 @@ def clean_tree(data: Any, path: str = "", depth: int = 0) -> tuple[Any, list[Inp
     if isinstance(data, list | tuple):
         return _clean_sequence(data, path, depth)
     return data, []
+
+
+def _already_clean(data: Any, depth: int) -> bool:
+    """True when ``data`` breaks no rule and every string is already NFC: :func:`clean_tree`
+    may then return it as it is. Only plain dicts, lists, tuples and strings are walked
+    (anything else, such as another Mapping, goes the long way); False is always safe.
+
+    The strings are gathered and searched as one (the refused characters are single code
+    points, so joining creates or hides none): one regex call per tree, not per string."""
+    texts: list[str] = []
+    stack: list[tuple[Any, int]] = [(data, depth)]
+    while stack:
+        item, level = stack.pop()
+        if level > MAX_DEPTH:
+            return False
+        if isinstance(item, str):
+            texts.append(item)
+            continue
+        kind = type(item)
+        if kind is dict:
+            for key, value in item.items():
+                if isinstance(key, str):
+                    texts.append(key)
+                stack.append((value, level + 1))
+        elif kind is list or kind is tuple:
+            if len(item) > MAX_ITEMS:
+                return False
+            stack.extend((value, level + 1) for value in item)
+        elif isinstance(item, Mapping | list | tuple):
+            return False
+    if not texts:
+        return True
+    joined = "".join(texts)
+    if _REFUSED.search(joined) is not None or max(map(len, texts)) > MAX_TEXT:
+        return False
+    return joined.isascii() or all(
+        t.isascii() or unicodedata.is_normalized("NFC", t) for t in texts
+    )
 
 
 def _clean_sequence(

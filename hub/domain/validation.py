@@ -7,6 +7,7 @@ value, so reasons are safe to log, count and show to the sending system.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -51,10 +52,17 @@ def _identifier_problems(subject: Any) -> list[Problem]:
     return found
 
 
+_PLAIN = frozenset({str, int, float, bool})
+
+
 def _dates(model: BaseModel, path: str = "") -> list[tuple[str, date]]:
     """Every date and timestamp in the event except ``recorded_at`` and the date of birth."""
     found: list[tuple[str, date]] = []
-    for name, value in model:
+    fields = model.__dict__.items()  # what iterating the model yields, without its overhead
+    extra = model.__pydantic_extra__
+    for name, value in (itertools.chain(fields, extra.items()) if extra else fields):
+        if value is None or type(value) in _PLAIN:
+            continue
         where = f"{path}{name}"
         if isinstance(value, BaseModel):
             found += _dates(value, f"{where}.")

@@ -70,13 +70,13 @@ def place_step(router: Router, log: FactLog | None, message: Incoming) -> Placed
     placed, late = place(log, fact)
     if not late:
         return Placed(placed)
-    before = [_event(router, f.value) for f in log.facts]
+    before = [_event(router, f.value) for f in log.facts]  # decoded once (Router.decode)
     after = [_event(router, f.value) for f in placed.facts]
     return Placed(placed, Late(event, before, after))
 
 
 def _event(router: Router, value: str) -> Event:
-    event = router.codec.decode(base64.b64decode(value))
+    event = router.decode(base64.b64decode(value))
     assert isinstance(event, Event)
     return event
 

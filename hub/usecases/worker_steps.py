@@ -12,6 +12,8 @@ once the state that saw it was saved. Consumers and SQL sinks are idempotent by 
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,6 +45,12 @@ from hub.ports import Codec, UndecodableMessageError
 from hub.topics_spec import TopicSpec
 
 Send = tuple[str, str, bytes]
+DECODED_KEPT = 20_000
+"""Decoded records a router remembers (:meth:`Router.decode`), most recently used first."""
+DECODED_FOR_S = 30.0
+"""How long a decoded record is reused after it was decoded. It adds to the time the key store
+trusts a key it has read (``hub.adapters.keys.subject_keys.REVALIDATE_AFTER_S``, also 30 s):
+``hub erase`` reaches a running worker's outputs within 60 s at worst (docs/worker.md)."""
 STAFF_COMMANDS = (ClaimTask, CompleteTask, CancelTask, RecordSenParticipation, AssignTask)
 
 
@@ -78,6 +86,24 @@ class Router:
         self.specs = specs
         self.declared = [(s.name, s.value) for s in specs]
         self.input_declared = [(s.name, s.value) for s in (inputs or specs)]
+        self._decoded: OrderedDict[bytes, tuple[BaseModel, float]] = OrderedDict()
+
+    def decode(self, value: bytes) -> BaseModel:
+        """``codec.decode``, remembered for a short while. The children stage decodes one
+        message in several steps, and every fact of a child again when a late fact re-derives
+        it; the same bytes always decode to the same (frozen) record, so it is done once.
+        Raises ``UndecodableMessageError`` as the codec does (failures are not remembered)."""
+        now = time.monotonic()
+        found = self._decoded.get(value)
+        if found is not None and now - found[1] <= DECODED_FOR_S:
+            self._decoded.move_to_end(value)
+            return found[0]
+        record = self.codec.decode(value)
+        self._decoded[value] = (record, now)
+        self._decoded.move_to_end(value)
+        while len(self._decoded) > DECODED_KEPT:
+            self._decoded.popitem(last=False)
+        return record
 
     @property
     def source_topics(self) -> list[str]:
@@ -121,7 +147,7 @@ class Router:
 
 def _decode(router: Router, message: Incoming, kinds: tuple[type, ...]) -> object | Send:
     try:
-        record = router.codec.decode(message.value)
+        record = router.decode(message.value)
     except UndecodableMessageError as exc:
         return router.dead_letter(message, exc.code, exc.reason)
     if not isinstance(record, kinds):

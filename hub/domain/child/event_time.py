@@ -229,7 +229,7 @@ def _tasks(old: Outputs, new: Outputs, live: ChildState,
             out.append(task)
         elif any(getattr(current, f) != getattr(task, f) for f in _TASK_CONTENT):
             fixed = TaskChanged.model_validate({
-                **dict(task), "status": current.status, "assignee": current.assignee,
+                **task.__dict__, "status": current.status, "assignee": current.assignee,
                 "resolution": current.resolution, "version": current.version + 1,
                 "changed_at": at, "changed_by": None,
             })

@@ -52,7 +52,7 @@ def reset(state: ChildState, control: ChildReset, ctx: Context) -> tuple[ChildSt
 
 def _moved(task: TaskChanged, into_key: str, at: datetime) -> TaskChanged:
     return TaskChanged.model_validate(
-        {**dict(task), "child_key": into_key, "version": task.version + 1, "changed_at": at,
+        {**task.__dict__, "child_key": into_key, "version": task.version + 1, "changed_at": at,
          "changed_by": None}
     )
 

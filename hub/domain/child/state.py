@@ -74,7 +74,7 @@ class ChildState(Record):
 
     def evolve(self, **changes: object) -> ChildState:
         """A copy with ``changes``, validated (so bounds and types hold)."""
-        return ChildState.model_validate({**dict(self), **changes})
+        return ChildState.model_validate({**self.__dict__, **changes})  # fields: dict(self), faster
 
     def remember(self, input_id: str) -> ChildState:
         return self.evolve(processed=(*self.processed, input_id)[-MAX_PROCESSED:])

@@ -141,5 +141,5 @@ def close(
 
 def _next(task: TaskChanged, now: datetime, **changes: object) -> TaskChanged:
     return TaskChanged.model_validate(
-        {**dict(task), **changes, "version": task.version + 1, "changed_at": now}
+        {**task.__dict__, **changes, "version": task.version + 1, "changed_at": now}
     )

@@ -122,7 +122,7 @@ class ServiceEpisode(ChildDetail):
 
     def evolve(self, **changes: object) -> ServiceEpisode:
         """A copy with ``changes``; ``census_years`` follows the dates."""
-        values: dict[str, Any] = {**dict(self), **changes}
+        values: dict[str, Any] = {**self.__dict__, **changes}  # its fields (dict(self), faster)
         values["census_years"] = years_touched(
             values["start_date"], values["end_date"], values["last_event_date"]
         )

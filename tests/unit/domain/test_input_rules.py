@@ -105,3 +105,52 @@ def test_build_event_refuses_a_lone_surrogate_and_nul_anywhere():
         with pytest.raises(EventRejectedError) as refused:
             build_event(EVENT_MODELS["SenAssessmentRequested"], data, date(2026, 1, 1))
         assert refused.value.problems[0].field == "envelope.subject.given_name"
+
+
+_TEXT = st.lists(st.sampled_from(["a", "Z", "é", "e\u0301", "\x00", "\x0b", "\x85", "\ufffe",
+                                  "\ud800", "\u00c5", "A\u030a", " "]), max_size=6).map("".join)
+_TREES = st.recursive(
+    st.none() | st.integers() | st.booleans() | _TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+    | st.dictionaries(_TEXT, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+def _reference(data, depth=0):  # the rules spelled out: NFC strings, problems counted
+    if depth > MAX_DEPTH:
+        return data, 1
+    if isinstance(data, str):
+        return unicodedata.normalize("NFC", data), int(text_problem(data) is not None)
+    if isinstance(data, dict):
+        out, found = {}, 0
+        for key, item in data.items():
+            if text_problem(key) is not None:
+                found += 1
+                continue
+            out[key], more = _reference(item, depth + 1)
+            found += more
+        return out, found
+    if isinstance(data, list | tuple):
+        items = [_reference(item, depth + 1) for item in data]
+        return type(data)(i for i, _ in items), sum(n for _, n in items)
+    return data, 0
+
+
+@given(_TREES)
+def test_clean_tree_agrees_with_the_rules_spelled_out(data):
+    """The fast path for clean input returns the same value and problems as the full walk."""
+    cleaned, problems = clean_tree(data)
+    expected, count = _reference(data)
+    assert len(problems) == count
+    if not count:
+        assert cleaned == expected
+        assert type(cleaned) is type(data)
+
+
+def test_clean_tree_fast_path_still_finds_a_deep_problem():
+    data = {"envelope": {"subject": {"given_name": "Ann\x00"}}, "items": [{"x": "e\u0301"}]}
+    cleaned, problems = clean_tree(data)
+    assert [(p.code, p.field) for p in problems] == [
+        ("INVALID_CHARACTER", "envelope.subject.given_name")]
+    assert cleaned["items"][0]["x"] == "\u00e9"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import hub.usecases.worker_steps as steps
 from connectors.sources.ssda903 import Ssda903Connector
 from hub.adapters.avro.codec import AvroCodec
 from hub.domain.commands import ClaimTask
@@ -111,3 +112,23 @@ def test_an_ssda903_v4_agreement_becomes_an_encodable_looked_after_episode(route
                                                       "SHORT_BREAK_CARE_V4")
     assert codec.decode(codec.encode(episode)) == episode
     assert EpisodeState.model_validate_json(state.model_dump_json()) == state  # the state table
+
+
+def test_the_router_decodes_the_same_bytes_once_for_a_while(router, codec, monkeypatch):
+    """Router.decode reuses a decoded record (frozen) for DECODED_FOR_S, then decodes again;
+    bytes that do not decode raise every time."""
+    value = codec.encode(_example("DisabledRegisterEntryRecorded"))
+    calls: list[bytes] = []
+    real = codec.decode
+    monkeypatch.setattr(codec, "decode", lambda data: calls.append(data) or real(data))
+    now = [1000.0]
+    monkeypatch.setattr(steps.time, "monotonic", lambda: now[0])
+    first = router.decode(value)
+    assert router.decode(value) is first and len(calls) == 1
+    now[0] += steps.DECODED_FOR_S + 1
+    again = router.decode(value)
+    assert again == first and again is not first and len(calls) == 2
+    for _ in range(2):
+        with pytest.raises(steps.UndecodableMessageError):
+            router.decode(b"not avro")
+    assert len(calls) == 4
