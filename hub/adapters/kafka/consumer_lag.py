@@ -9,7 +9,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from hub.adapters.kafka.admin import describe_topics, retrying
 from hub.adapters.kafka.client import admin_client
 from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
-from hub.adapters.kafka.offsets import end_offsets
+from hub.adapters.kafka.offsets import end_offsets, offset_range
 
 
 async def group_lag(bootstrap: KafkaTarget, group: str, topics: Iterable[str]) -> int:
@@ -51,8 +51,7 @@ async def records_held(bootstrap: KafkaTarget, topics: Iterable[str]) -> dict[st
     consumer = AIOKafkaConsumer(**client_kwargs(bootstrap))
     await consumer.start()
     try:
-        starts = await consumer.beginning_offsets(partitions)
-        ends = await consumer.end_offsets(partitions)
+        starts, ends = await offset_range(consumer, partitions)
     finally:
         await consumer.stop()
     for tp, end in ends.items():

@@ -111,6 +111,9 @@ class SqliteSubjectKeys:
     def opening_key(self, key_id: str) -> bytes | None:
         """The key to open a sealed record with; None once destroyed. A key neither here nor
         destroyed here was made by another home's store: ``UnknownSubjectKeyError``."""
+        hit, cached = self._cached(key_id)  # a destroyed key is remembered too: no query
+        if hit:
+            return cached
         key = self.existing(key_id)
         if key is not None:
             return key
