@@ -35,6 +35,9 @@ class SqliteStaffUsers:
         self.path = path
         private_sqlite.create(path, _SCHEMA)
         with self._db() as db:
+            # the write lock first: two processes opening an older file at once (parallel
+            # `hub inbox add-user`) must not both see a column missing and both add it
+            db.execute("BEGIN IMMEDIATE")
             have = {row[1] for row in db.execute("PRAGMA table_info(staff_users)")}
             for column, kind in _ADDED_COLUMNS.items():
                 if column not in have:
