@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from hub.adapters.kafka.connection import KafkaTarget
 from hub.adapters.kafka.consumer_lag import group_lag
 from hub.adapters.prometheus_metrics import CONSUMER_LAG, RECORDS_PROCESSED, set_task_counts
 from hub.entrypoints.worker.health import Counted
@@ -31,25 +32,26 @@ def task_counts(store: HubStore, today: date) -> tuple[dict[str, int], dict[str,
 
 
 async def refresh_once(
-    bootstrap: str, groups: Mapping[str, tuple[str, list[str]]], stages: Sequence[Counted],
+    kafka: KafkaTarget, groups: Mapping[str, tuple[str, list[str]]], stages: Sequence[Counted],
     store: HubStore | None,
 ) -> None:
-    """``groups``: stage name -> (consumer group, the topics it reads)."""
+    """``kafka``: the worker's own connection (on a secured cluster only the worker may read
+    its groups' offsets); ``groups``: stage name -> (consumer group, the topics it reads)."""
     for stage in stages:
         RECORDS_PROCESSED.labels(stage=stage.name).set(stage.processed)
     for name, (group, topics) in groups.items():
-        CONSUMER_LAG.labels(stage=name).set(await group_lag(bootstrap, group, topics))
+        CONSUMER_LAG.labels(stage=name).set(await group_lag(kafka, group, topics))
     if store is not None:
         set_task_counts(*task_counts(store, date.today()))
 
 
 async def refresh_metrics(
-    bootstrap: str, groups: Mapping[str, tuple[str, list[str]]], stages: Sequence[Counted],
+    kafka: KafkaTarget, groups: Mapping[str, tuple[str, list[str]]], stages: Sequence[Counted],
     store: HubStore | None, every: float = 5.0,
 ) -> None:
     while True:
         try:
-            await refresh_once(bootstrap, groups, stages, store)
+            await refresh_once(kafka, groups, stages, store)
         except Exception as exc:  # a broker outage: report it, keep going
             log.warning("metrics refresh failed", error=type(exc).__name__)
         await asyncio.sleep(every)

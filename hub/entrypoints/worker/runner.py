@@ -154,7 +154,7 @@ async def run_worker(
             settings.worker_web_port, stages, ready_checks(settings, store))))
         by_stage = {s.name: (s.feed.group_id, inputs[s.feed.group_id]) for s in stages}
         helpers.append(asyncio.create_task(
-            refresh_metrics(settings.bootstrap, by_stage, stages, store,
+            refresh_metrics(settings.kafka_for(WORKER), by_stage, stages, store,
                             every=settings.worker_metrics_refresh_s)))
     async def run(stage: Stage) -> None:
         try:
