@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from hub.adapters.audit_sqlite import SqliteAuditLog
 from hub.adapters.avro.codec import AvroCodec, load_codec
 from hub.adapters.broker.local import LocalBroker
-from hub.adapters.files import intake_receipts, person_csv
+from hub.adapters.files import import_ledger, intake_receipts, person_csv
 from hub.adapters.files.identity_config_toml import load_match_config
 from hub.adapters.kafka.acls import apply_grants
 from hub.adapters.kafka.admin import apply_topics, describe_topics
@@ -53,6 +53,7 @@ from hub.domain.episodes.years import CensusYear
 from hub.domain.identity.config import MatchConfig
 from hub.domain.identity.events import Decision
 from hub.domain.identity.records import PersonRecord
+from hub.domain.import_ledger import Held
 from hub.domain.intake_receipts import IntakeReceipt
 from hub.domain.topic_access import INBOX, WORKER, Grant
 from hub.logging import get_logger
@@ -299,6 +300,20 @@ def receipts_file(settings: Settings) -> Path:
 
 def record_receipt(settings: Settings, receipt: IntakeReceipt) -> None:
     intake_receipts.append(receipts_file(settings), receipt)
+
+
+def held_imports(settings: Settings, source: str) -> Held:
+    """What earlier imports of ``source``'s restated files published (``LedgerError`` when
+    the ledger is damaged)."""
+    return import_ledger.load(_ledger(settings, source))
+
+
+def record_imports(settings: Settings, source: str, held: Held) -> None:
+    import_ledger.save(_ledger(settings, source), held)
+
+
+def _ledger(settings: Settings, source: str) -> Path:
+    return import_ledger.ledger_path(settings.state_dir, settings.topic_namespace, source)
 
 
 def file_digest(path: Path) -> str:

@@ -55,6 +55,16 @@ def source_user(source: str) -> str:
     return f"{SOURCE_PREFIX}{source}"
 
 
+PUBLISHES_AS: Mapping[str, str] = {"cin-census": "csc"}
+"""File imports with no user of their own: the CIN census extract is the case system's own
+statutory return, published on the CSC topic as CSC."""
+
+
+def publishing_user(source: str) -> str:
+    """The user a connector (``hub connect SOURCE``) publishes as."""
+    return source_user(PUBLISHES_AS.get(source, source))
+
+
 def users(sources: Iterable[str]) -> tuple[str, ...]:
     """Every SCRAM user a secured hub has: one per role, one per source system."""
     return (ADMIN, WORKER, INBOX, INTAKE, *sorted(source_user(s) for s in sources))

@@ -55,6 +55,8 @@ def isolated_settings(home: Path, **overrides: object) -> Settings:
     """Settings for a private hub home: own state and ports, shared jar cache."""
     home.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "topics.yaml", home / "topics.yaml")
+    if not (home / "schemas").exists():  # the CLI's codec reads <home>/schemas
+        (home / "schemas").symlink_to(REPO / "schemas")
     broker_port, controller_port = broker_ports()
     cache = Path(os.environ.get("HUB_CACHE_DIR") or REPO / ".hub" / "cache")
     values: dict[str, object] = {

@@ -26,10 +26,12 @@ from hub.adapters.kafka.client import quiet_aiokafka
 from hub.adapters.kafka.connection import client_kwargs
 from hub.adapters.kafka.log import KafkaEventLog
 from hub.config import KafkaConnection, Settings
+from hub.entrypoints.cli import connect as _connect_cli  # noqa: F401 (adds `hub connect`)
 from hub.topics_spec import load_topic_specs
 from hub.usecases.topic_grants import namespace_grants
 from tests.integration.kafka_fixtures import as_role, run_cli, settings_env
 from tests.integration.worker_harness import REPO, publish_authority, run_worker_until_drained
+from tests.unit.connectors.sources.cin_census_files import SAMPLE
 
 pytestmark = pytest.mark.integration
 
@@ -149,6 +151,24 @@ def test_connectors_to_worker_to_store_on_the_secured_broker(
         timeline = db.execute("SELECT count(*) FROM timeline_entries").fetchone()[0]
     assert people >= 50  # 60 children, most known to several sources
     assert timeline > people
+
+
+def test_the_cin_census_import_publishes_as_csc_and_never_reads_the_topic(
+    secure_settings: Settings, secure_broker: KafkaConnection, namespace: str
+) -> None:
+    """A restated census file is imported incrementally with only CSC's write rights: what
+    earlier imports published is in the import ledger, not read back from the source topic
+    (only the worker may read it). Before, the import connected anonymously and was refused."""
+    env = {**settings_env(secure_settings), "HUB_TOPIC_NAMESPACE": namespace}
+    args = ["connect", "cin-census", str(SAMPLE), "--year", "2025-26"]
+    first = run_cli(args, env)
+    assert first.exit_code == 0, first.output
+    published = asyncio.run(_records(secure_broker, f"{namespace}.{CSC}"))
+    assert published > 0
+    again = run_cli(args, env)
+    assert again.exit_code == 0, again.output
+    assert " 0 new events" in again.output, again.output
+    assert asyncio.run(_records(secure_broker, f"{namespace}.{CSC}")) == published
 
 
 def test_broker_files_are_private_and_hold_no_password(secure_settings: Settings) -> None:

@@ -38,7 +38,11 @@ class KafkaEventLog:
         self._pending: list[object] = []
 
     async def __aenter__(self) -> KafkaEventLog:
-        await self._producer.start()
+        try:
+            await self._producer.start()
+        except BaseException:
+            await self._producer.stop()  # a cluster that never answered: no client left open
+            raise
         return self
 
     async def __aexit__(

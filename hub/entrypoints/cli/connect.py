@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 import typer
+from aiokafka.errors import KafkaError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -16,7 +17,8 @@ from connectors.registry import CONNECTORS
 from connectors.standard_registry import STANDARD_CONNECTORS
 from hub import bootstrap
 from hub.config import load_settings
-from hub.domain.topic_access import source_user
+from hub.domain.import_ledger import LedgerError
+from hub.domain.topic_access import publishing_user
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.connect_standard import print_census_import, publish_cin_census
 from hub.usecases.connecting import ConnectSummary, connect_file
@@ -42,7 +44,7 @@ async def publish_export(
         if progress and task is not None:
             progress.advance(task)
 
-    async with bootstrap.event_log(settings.kafka_for(source_user(source))) as log:
+    async with bootstrap.event_log(settings.kafka_for(publishing_user(source))) as log:
         publisher = Publisher(log, codec, bootstrap.input_specs(settings))
         summary = await connect_file(connector, path, publisher, on_total, on_row)
     bootstrap.record_receipt(settings, summary.receipt(bootstrap.file_digest(path)))
@@ -109,6 +111,17 @@ def connect(
                 summary = asyncio.run(publish_export(source, file, progress))
     except MalformedFileError as exc:
         console.print(f"[red]error:[/red] {escape(str(exc).rstrip('.'))}. Nothing was published.")
+        raise typer.Exit(1) from None
+    except (KafkaError, OSError) as exc:
+        where = load_settings().bootstrap
+        console.print(f"[red]error:[/red] cannot reach Kafka at {where}, or it refused this "
+                      f"source's user ({type(exc).__name__}). Rows read before the failure may "
+                      "have been published; connect the file again once the cluster answers.")
+        raise typer.Exit(2) from None
+    except LedgerError as exc:
+        console.print(f"[red]error:[/red] the {source} import ledger cannot be read ({exc}). "
+                      "Nothing was published. Move it aside to publish the whole file again "
+                      "(the worker does not apply an event it already holds twice).")
         raise typer.Exit(1) from None
     print_summary([summary])
     if source == "cin-census":

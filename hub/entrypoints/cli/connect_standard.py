@@ -11,8 +11,8 @@ from connectors.sources.cin_census import CinCensusConnector
 from hub import bootstrap
 from hub.config import load_settings
 from hub.domain.episodes.years import CensusYear
-from hub.domain.routing import topic_for
-from hub.usecases.census_import import CensusImport, Held, import_cin_census
+from hub.domain.topic_access import publishing_user
+from hub.usecases.census_import import CensusImport, import_cin_census
 from hub.usecases.publishing import Publisher
 
 
@@ -24,16 +24,15 @@ async def publish_cin_census(
     expected = CensusYear.parse(year).end.year if year else None
     connector = CinCensusConnector(year=expected)
     task = progress.add_task("cin-census", total=None) if progress else None
-    async with bootstrap.event_log(settings.bootstrap) as log:
+    held = bootstrap.held_imports(settings, connector.source_system)
+    user = publishing_user(connector.source_system)
+    async with bootstrap.event_log(settings.kafka_for(user)) as log:
         publisher = Publisher(log, codec, bootstrap.input_specs(settings))
-        topic = topic_for("CscStatusChanged", publisher.declared)
-        held = Held.of(
-            (codec.decode(r.value) for r in await log.read_all(topic)), connector.source_system
-        )
         result = await import_cin_census(
             connector, path, publisher, held,
             on_row=lambda: progress.advance(task) if progress and task is not None else None,
         )
+    bootstrap.record_imports(settings, connector.source_system, result.held)
     bootstrap.record_receipt(settings, result.summary.receipt(bootstrap.file_digest(path)))
     return result
 

@@ -12,8 +12,9 @@ from connectors.sources.cin_census import CinCensusConnector
 from hub.census.cin import build_cin_census
 from hub.domain.episodes.years import CensusYear
 from hub.domain.events import CscStatusChanged
+from hub.domain.import_ledger import Held
 from hub.domain.routing import topic_for
-from hub.usecases.census_import import CensusImport, Held, import_cin_census
+from hub.usecases.census_import import CensusImport, import_cin_census
 from hub.usecases.connecting import connect_file
 from hub.usecases.publishing import Publisher
 from tests.unit.connectors.harness import BAD_UPN, TODAY
