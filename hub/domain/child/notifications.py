@@ -15,7 +15,7 @@ from datetime import date
 from hub.domain.child.context import Context, Outputs
 from hub.domain.child.disclosure import Shared
 from hub.domain.child.flag_rules import FLAG_SUMMARY, Raise, Release, notice_of
-from hub.domain.child.state import ActiveFlag, ChildState
+from hub.domain.child.state import ActiveFlag, ChildState, ContactMade
 from hub.domain.child.timeline import summarise
 from hub.domain.event_facts import envelope_of, event_date
 from hub.domain.events import Event
@@ -57,14 +57,19 @@ def _then(result: Result, outputs: Outputs) -> Result:
 
 
 def _contact(state: ChildState, event: Event, ctx: Context) -> Result:
+    """A Contact. Its id is the notification's, and after an identity review (which withdraws
+    the contacts made before it) the review's too: a contact made again is a new one."""
     envelope = envelope_of(event)
+    since_reset = (state.reset_id,) if state.reset_id else ()
     contact = ContactRecordCreated(
-        contact_id=output_id("contact", envelope.event_id), child_key=ctx.child_key,
+        contact_id=output_id("contact", envelope.event_id, *since_reset), child_key=ctx.child_key,
         contact_type=notice_of(event).contact, source_system=envelope.source_system,
         source_event_id=envelope.event_id, contact_date=event_date(event),
         summary=summarise(event), consent=envelope.consent,
     )
-    return state.evolve(known_to_csc=True, contact_open=True), (contact,)
+    made = ContactMade(contact_id=contact.contact_id, contact_type=contact.contact_type,
+                       source_event_id=envelope.event_id)
+    return state.evolve(known_to_csc=True, contact_open=True, contact=made), (contact,)
 
 
 def _raise(state: ChildState, wanted: Raise, event: Event, ctx: Context) -> Result:

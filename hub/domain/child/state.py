@@ -11,7 +11,7 @@ from datetime import date
 from hub.domain.child.status import Episode, derive
 from hub.domain.events.base import Record
 from hub.domain.events.education import SenOutcome
-from hub.domain.outputs.codes import CscStatus, FlagCode, Participation, TaskStatus
+from hub.domain.outputs.codes import ContactType, CscStatus, FlagCode, Participation, TaskStatus
 from hub.domain.outputs.tasks import TaskChanged
 from hub.domain.outputs.timeline import TimelineEntry
 
@@ -31,6 +31,15 @@ class ActiveFlag(Record):
     expires_on: date | None = None
 
 
+class ContactMade(Record):
+    """The Contact the child's events created: at most one, as it makes the child known to CSC.
+    Kept so an identity review can withdraw it (``hub.domain.child.reset``)."""
+
+    contact_id: str
+    contact_type: ContactType
+    source_event_id: str
+
+
 class SenRequest(Record):
     request_record_id: str
     event_id: str
@@ -47,6 +56,7 @@ class SenState(Record):
 class ChildState(Record):
     known_to_csc: bool = False
     contact_open: bool = False
+    contact: ContactMade | None = None
     episodes: tuple[Episode, ...] = ()
     closed_episodes: tuple[str, ...] = ()
     flags: tuple[ActiveFlag, ...] = ()

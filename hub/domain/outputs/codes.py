@@ -57,6 +57,9 @@ class ContactWithdrawReason(StrEnum):
     SUPERSEDED = "SUPERSEDED"
     """An earlier event arrived late; on event time the notification is not a Contact (the
     child was known to CSC on its date, so it raises flags instead)."""
+    IDENTITY_CHANGED = "IDENTITY_CHANGED"
+    """An identity review merged or split the child (``ContactWithdrawn`` v2): the events
+    that still make a Contact make it again under a new id."""
 
 
 class TaskType(StrEnum):

@@ -20,6 +20,8 @@ from hub.domain.events.education import ExclusionType, SenOutcome
 from hub.domain.events.youth_justice import YotReferralKind
 from hub.domain.outputs import (
     ChildReset,
+    ContactRecordCreated,
+    ContactWithdrawn,
     FlagCleared,
     FlagRaised,
     PossibleMatchRaised,
@@ -29,7 +31,7 @@ from hub.domain.outputs import (
     TaskChanged,
     TimelineEntry,
 )
-from hub.domain.outputs.codes import FlagClearReason, TaskStatus, TaskType
+from hub.domain.outputs.codes import ContactWithdrawReason, FlagClearReason, TaskStatus, TaskType
 from hub.domain.outputs.reset import reset_id_for
 from tests.unit.domain.builders import (
     caf,
@@ -234,3 +236,34 @@ def test_reset_then_the_same_events_is_the_same_child(events, claim_first):
     assert again.sen.statement_active == state.sen.statement_active
     assert again.tasks == state.tasks
     assert not [o for batch in produced for o in batch if isinstance(o, TaskChanged)]
+
+
+def test_a_reset_withdraws_the_contact_and_the_events_make_it_again_under_a_new_id():
+    state, (first,) = run(yot())  # a child CSC does not know: the referral is a Contact
+    (made,) = of_type(first, ContactRecordCreated)
+    after, (outputs,) = run(reset_of(), state=state)
+    (withdrawn,) = of_type(outputs, ContactWithdrawn)
+    assert (withdrawn.contact_id, withdrawn.child_key, withdrawn.contact_type,
+            withdrawn.source_event_id) == (made.contact_id, CHILD, made.contact_type,
+                                           made.source_event_id)
+    assert (withdrawn.reason, withdrawn.withdrawn_by_event_id, withdrawn.withdrawn_on) == (
+        ContactWithdrawReason.IDENTITY_CHANGED, "ID-1", AT.date())
+    assert after.contact is None and not after.contact_open
+    _, (remade,) = run(yot(), state=after)
+    (again,) = of_type(remade, ContactRecordCreated)
+    assert again.source_event_id == made.source_event_id and again.contact_id != made.contact_id
+
+
+def test_a_merged_away_contact_is_withdrawn_where_the_survivor_is_known_to_csc():
+    """The notification made a Contact on a provisional child; the review merges it into a
+    child with an open CSC case, where the same notification raises a flag instead."""
+    provisional, _ = run(yot(), child_key="child-9")
+    _, (outputs,) = run(reset_of("child-9", into=SURVIVOR), state=provisional, child_key="child-9")
+    assert [w.reason for w in of_type(outputs, ContactWithdrawn)] == [
+        ContactWithdrawReason.IDENTITY_CHANGED]
+    survivor, _ = run(csc("csc-open", CscChange.REFERRAL_OPENED), child_key=SURVIVOR)
+    survivor, (_, *produced) = run(reset_of(SURVIVOR), csc("csc-open", CscChange.REFERRAL_OPENED),
+                                   yot(), state=survivor, child_key=SURVIVOR)
+    outputs = [o for batch in produced for o in batch]
+    assert of_type(outputs, ContactRecordCreated) == []
+    assert of_type(outputs, FlagRaised)
