@@ -25,6 +25,7 @@ from typing import TextIO
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from hub.adapters import prometheus_metrics
 from hub.adapters.audit_sqlite import SqliteAuditLog
 from hub.adapters.avro.codec import AvroCodec, load_codec
 from hub.adapters.broker.local import LocalBroker
@@ -196,6 +197,28 @@ async def purge_dead_letters(kafka: KafkaConnection | str, topic: str, before: d
 def dead_letter_counter() -> Callable[[str, str], None]:
     """Counts a dead letter by stage and reason (the worker's metrics endpoint)."""
     return count_dead_letter
+
+
+def metrics_exposition() -> tuple[bytes, str]:
+    """Every metric this process holds, in the Prometheus text format, and its content type
+    (``GET /metrics`` of the intake and the inbox)."""
+    return prometheus_metrics.exposition(), prometheus_metrics.CONTENT_TYPE
+
+
+def count_http_request(app: str, method: str, route: str, status: int, seconds: float) -> None:
+    """Count one answered HTTP request and its duration, by app, method and route template."""
+    prometheus_metrics.REQUESTS.labels(app, method, route, str(status)).inc()
+    prometheus_metrics.LATENCY.labels(app, method, route).observe(seconds)
+
+
+def count_sign_in_failure(reason: str) -> None:
+    """Count a refused inbox sign-in by reason (a fixed vocabulary, never the user id)."""
+    prometheus_metrics.SIGN_IN_FAILURES.labels(reason=reason).inc()
+
+
+def count_intake_refusal(status: int) -> None:
+    """Count an intake answer other than 202, by status."""
+    prometheus_metrics.INTAKE_REFUSALS.labels(str(status)).inc()
 
 
 @asynccontextmanager

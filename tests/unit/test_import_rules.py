@@ -28,8 +28,6 @@ DEBT: dict[str, set[str]] = {
     "hub/entrypoints/cli/replay.py": {
         "hub.adapters.kafka.acls", "hub.adapters.kafka.admin", "hub.adapters.kafka.connection",
         "hub.adapters.kafka.consumer_lag", "hub.adapters.store.sql.replay_database"},
-    "hub/entrypoints/web/intake/app.py": {"hub.adapters.prometheus_metrics"},
-    "hub/entrypoints/web/metrics_http.py": {"hub.adapters.prometheus_metrics"},
 }
 
 
