@@ -31,6 +31,7 @@ from hub.adapters.avro.codec import AvroCodec, load_codec
 from hub.adapters.broker.local import LocalBroker
 from hub.adapters.files import intake_receipts, person_csv
 from hub.adapters.files.identity_config_toml import load_match_config
+from hub.adapters.files.intake_rights_toml import hub_toml, load_intake_rights
 from hub.adapters.kafka.acls import apply_grants
 from hub.adapters.kafka.admin import apply_topics, describe_topics
 from hub.adapters.kafka.bounded_send import KafkaBoundedSendLog
@@ -39,6 +40,7 @@ from hub.adapters.kafka.dead_letters import purge_before, read_dead_letters
 from hub.adapters.kafka.log import KafkaEventLog, read_topic
 from hub.adapters.kafka.on_first_append import KafkaOnFirstAppend
 from hub.adapters.keys import child_view_audit
+from hub.adapters.keys.api_keys import SqliteApiKeyStore
 from hub.adapters.keys.sign_in_attempts import SqliteSignInAttempts
 from hub.adapters.keys.staff_roles import SqliteStaffRoles
 from hub.adapters.keys.staff_users import SqliteStaffUsers
@@ -55,10 +57,12 @@ from hub.domain.identity.config import MatchConfig
 from hub.domain.identity.events import Decision
 from hub.domain.identity.records import PersonRecord
 from hub.domain.intake_receipts import IntakeReceipt
-from hub.domain.topic_access import INBOX, WORKER, Grant
+from hub.domain.intake_rights import IntakeRights
+from hub.domain.topic_access import INBOX, INTAKE, WORKER, Grant
 from hub.logging import get_logger
 from hub.ports import (
     AckedEventLog,
+    ApiKeyStore,
     ClosableHubStore,
     Codec,
     EventLog,
@@ -280,13 +284,32 @@ def inbox_command_log(settings: Settings) -> KafkaBoundedSendLog:
     return KafkaBoundedSendLog(settings.kafka_for(INBOX), client_id="cin-hub-inbox")
 
 
-def broker_ready(settings: Settings) -> Callable[[], Awaitable[bool]]:
-    """A ``/readyz`` check: the cluster answers the inbox's credentials' metadata request
-    within 2 s."""
+def broker_ready(settings: Settings, user: str = INBOX) -> Callable[[], Awaitable[bool]]:
+    """A ``/readyz`` check: the cluster answers a metadata request made with ``user``'s
+    credentials (the inbox's unless told) within 2 s."""
     async def broker() -> bool:
-        return await cluster_answers(settings.kafka_for(INBOX), timeout_s=2.0)
+        return await cluster_answers(settings.kafka_for(user), timeout_s=2.0)
 
     return broker
+
+
+def api_keys(settings: Settings) -> ApiKeyStore:
+    """The intake's per-source API keys, hashed in ``<state dir>/api_keys.db``."""
+    return SqliteApiKeyStore(settings.state_dir / "api_keys.db")
+
+
+def intake_rights(settings: Settings) -> IntakeRights:
+    """The default intake rights with ``hub.toml``'s ``[intake.allowed]`` over them
+    (:class:`hub.domain.intake_rights.IntakeRightsError` when that table is wrong)."""
+    return load_intake_rights(hub_toml(settings))
+
+
+def intake_event_log(settings: Settings, *, request_timeout_ms: int
+                     ) -> AbstractAsyncContextManager[AckedEventLog]:
+    """The push intake's producer, with the intake's credentials; a send not acknowledged
+    within ``request_timeout_ms`` fails."""
+    return KafkaEventLog(settings.kafka_for(INTAKE), client_id="cin-hub-intake",
+                         request_timeout_ms=request_timeout_ms)
 
 
 def dfe_validator() -> Callable[[bytes, CensusYear], ValidationReport] | None:
