@@ -32,10 +32,12 @@ from hub.adapters.broker.local import LocalBroker
 from hub.adapters.files import intake_receipts, person_csv
 from hub.adapters.files.identity_config_toml import load_match_config
 from hub.adapters.files.intake_rights_toml import hub_toml, load_intake_rights
+from hub.adapters.kafka import consumer_lag
 from hub.adapters.kafka.acls import apply_grants
 from hub.adapters.kafka.admin import apply_topics, describe_topics
 from hub.adapters.kafka.bounded_send import KafkaBoundedSendLog
 from hub.adapters.kafka.client import cluster_answers, quiet_aiokafka
+from hub.adapters.kafka.connection import connection_env
 from hub.adapters.kafka.dead_letters import purge_before, read_dead_letters
 from hub.adapters.kafka.log import KafkaEventLog, read_topic
 from hub.adapters.kafka.on_first_append import KafkaOnFirstAppend
@@ -46,6 +48,7 @@ from hub.adapters.keys.staff_roles import SqliteStaffRoles
 from hub.adapters.keys.staff_users import SqliteStaffUsers
 from hub.adapters.keys.subject_keys import SqliteSubjectKeys
 from hub.adapters.prometheus_metrics import count_dead_letter
+from hub.adapters.store.sql.replay_database import replay_database
 from hub.adapters.store.sql.schema import SchemaVersionError
 from hub.adapters.store.sql.store import SqlHubStore
 from hub.adapters.validator import cin_schema, cin_validator
@@ -389,6 +392,38 @@ async def apply_declared_topics(settings: Settings, specs: Sequence[TopicSpec], 
 async def cluster_topics(settings: Settings, names: Collection[str]) -> dict[str, ActualTopic]:
     """What the cluster has for those of ``names`` that exist."""
     return await describe_topics(settings.kafka, names)
+
+
+async def records_in(settings: Settings, topics: Iterable[str]) -> int:
+    """How many records ``topics`` hold on the cluster, from offset 0."""
+    return await consumer_lag.records_in(settings.kafka, topics)
+
+
+async def group_lag(settings: Settings, group: str, topics: Iterable[str]) -> int:
+    """Records in ``topics`` the consumer group has not committed yet."""
+    return await consumer_lag.group_lag(settings.kafka, group, topics)
+
+
+async def records_held(settings: Settings, topics: Iterable[str]) -> dict[str, int]:
+    """Records each existing topic of ``topics`` still holds (missing topics left out)."""
+    return await consumer_lag.records_held(settings.kafka, topics)
+
+
+async def groups_with_offsets(settings: Settings, groups: Sequence[str]) -> list[str]:
+    """Those of ``groups`` that have committed an offset on the cluster."""
+    return await consumer_lag.groups_with_offsets(settings.kafka, groups)
+
+
+def worker_connection_env(settings: Settings) -> dict[str, str]:
+    """Environment that makes a child process connect to the cluster as the worker does (the
+    password file's path is passed, never the password)."""
+    return connection_env(settings.kafka_for(WORKER))
+
+
+def fresh_replay_database(settings: Settings, replay: str, folder: Path) -> str:
+    """The URL of an empty database for the replay ``replay``: a SQLite file in ``folder`` or
+    a new PostgreSQL schema beside the current one; ``FileExistsError`` when not empty."""
+    return replay_database(settings.database, replay, folder)
 
 
 async def grant(settings: Settings, grants: Collection[Grant]) -> int:

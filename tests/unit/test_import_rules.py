@@ -22,9 +22,6 @@ DEBT: dict[str, set[str]] = {
     "hub/entrypoints/cli/broker.py": {
         "hub.adapters.broker.cluster_secrets", "hub.adapters.broker.fetch",
         "hub.adapters.broker.local", "hub.adapters.kafka.acls", "hub.adapters.kafka.client"},
-    "hub/entrypoints/cli/replay.py": {
-        "hub.adapters.kafka.acls", "hub.adapters.kafka.admin", "hub.adapters.kafka.connection",
-        "hub.adapters.kafka.consumer_lag", "hub.adapters.store.sql.replay_database"},
 }
 
 
