@@ -28,6 +28,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from hub.adapters import prometheus_metrics
 from hub.adapters.audit_sqlite import SqliteAuditLog
 from hub.adapters.avro.codec import AvroCodec, load_codec
+from hub.adapters.broker.cluster_secrets import write_cluster_secrets
+from hub.adapters.broker.fetch import ensure_kafka_jars
 from hub.adapters.broker.local import LocalBroker
 from hub.adapters.files import intake_receipts, person_csv
 from hub.adapters.files.identity_config_toml import load_match_config
@@ -69,6 +71,7 @@ from hub.ports import (
     ClosableHubStore,
     Codec,
     EventLog,
+    LocalBrokerControl,
     LogRecord,
     ReadStats,
     SignInAttempts,
@@ -429,6 +432,24 @@ def fresh_replay_database(settings: Settings, replay: str, folder: Path) -> str:
 async def grant(settings: Settings, grants: Collection[Grant]) -> int:
     """Create the ACLs for ``grants`` on the cluster; how many rows were sent."""
     return await apply_grants(settings.kafka, grants)
+
+
+def local_broker(settings: Settings) -> LocalBrokerControl:
+    """The home's local broker (or its recorded local cluster), to start, stop or inspect."""
+    return LocalBroker(settings)
+
+
+def fetch_kafka_jars(settings: Settings) -> Path:
+    """The pinned Kafka release's jars in the cache, fetched from Maven Central unless there;
+    the folder that holds them (:class:`hub.ports.BrokerFetchError` when they cannot be)."""
+    return ensure_kafka_jars(settings.cache_dir, settings.kafka_version)
+
+
+def cluster_secrets(out: Path, hosts: Iterable[str], users: Iterable[str],
+                    owner: int | None = None) -> list[Path]:
+    """A cluster's CA, a certificate per broker host and a SCRAM password per user in
+    ``out`` (what is missing is made); every file that now exists."""
+    return write_cluster_secrets(out, hosts, users, owner)
 
 
 def start_local_broker(settings: Settings, timeout_s: float = 120.0) -> int:
