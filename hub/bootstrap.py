@@ -25,24 +25,32 @@ from typing import TextIO
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from hub.adapters import prometheus_metrics
 from hub.adapters.audit_sqlite import SqliteAuditLog
 from hub.adapters.avro.codec import AvroCodec, load_codec
+from hub.adapters.broker.cluster_secrets import write_cluster_secrets
+from hub.adapters.broker.fetch import ensure_kafka_jars
 from hub.adapters.broker.local import LocalBroker
 from hub.adapters.files import import_ledger, intake_receipts, person_csv
 from hub.adapters.files.identity_config_toml import load_match_config
+from hub.adapters.files.intake_rights_toml import hub_toml, load_intake_rights
+from hub.adapters.kafka import consumer_lag
 from hub.adapters.kafka.acls import apply_grants
 from hub.adapters.kafka.admin import apply_topics, describe_topics
 from hub.adapters.kafka.bounded_send import KafkaBoundedSendLog
 from hub.adapters.kafka.client import cluster_answers, quiet_aiokafka
+from hub.adapters.kafka.connection import connection_env
 from hub.adapters.kafka.dead_letters import purge_before, read_dead_letters
 from hub.adapters.kafka.log import KafkaEventLog, read_topic
 from hub.adapters.kafka.on_first_append import KafkaOnFirstAppend
 from hub.adapters.keys import child_view_audit
+from hub.adapters.keys.api_keys import SqliteApiKeyStore
 from hub.adapters.keys.sign_in_attempts import SqliteSignInAttempts
 from hub.adapters.keys.staff_roles import SqliteStaffRoles
 from hub.adapters.keys.staff_users import SqliteStaffUsers
 from hub.adapters.keys.subject_keys import SqliteSubjectKeys
 from hub.adapters.prometheus_metrics import count_dead_letter
+from hub.adapters.store.sql.replay_database import replay_database
 from hub.adapters.store.sql.schema import SchemaVersionError
 from hub.adapters.store.sql.store import SqlHubStore
 from hub.adapters.validator import cin_schema, cin_validator
@@ -55,13 +63,16 @@ from hub.domain.identity.events import Decision
 from hub.domain.identity.records import PersonRecord
 from hub.domain.import_ledger import Held
 from hub.domain.intake_receipts import IntakeReceipt
-from hub.domain.topic_access import INBOX, WORKER, Grant
+from hub.domain.intake_rights import IntakeRights
+from hub.domain.topic_access import INBOX, INTAKE, WORKER, Grant
 from hub.logging import get_logger
 from hub.ports import (
     AckedEventLog,
+    ApiKeyStore,
     ClosableHubStore,
     Codec,
     EventLog,
+    LocalBrokerControl,
     LogRecord,
     ReadStats,
     SignInAttempts,
@@ -199,6 +210,28 @@ def dead_letter_counter() -> Callable[[str, str], None]:
     return count_dead_letter
 
 
+def metrics_exposition() -> tuple[bytes, str]:
+    """Every metric this process holds, in the Prometheus text format, and its content type
+    (``GET /metrics`` of the intake and the inbox)."""
+    return prometheus_metrics.exposition(), prometheus_metrics.CONTENT_TYPE
+
+
+def count_http_request(app: str, method: str, route: str, status: int, seconds: float) -> None:
+    """Count one answered HTTP request and its duration, by app, method and route template."""
+    prometheus_metrics.REQUESTS.labels(app, method, route, str(status)).inc()
+    prometheus_metrics.LATENCY.labels(app, method, route).observe(seconds)
+
+
+def count_sign_in_failure(reason: str) -> None:
+    """Count a refused inbox sign-in by reason (a fixed vocabulary, never the user id)."""
+    prometheus_metrics.SIGN_IN_FAILURES.labels(reason=reason).inc()
+
+
+def count_intake_refusal(status: int) -> None:
+    """Count an intake answer other than 202, by status."""
+    prometheus_metrics.INTAKE_REFUSALS.labels(str(status)).inc()
+
+
 @asynccontextmanager
 async def event_log_on_first_append(kafka: KafkaConnection | str) -> AsyncIterator[EventLog]:
     """An event log that connects only when a record is first sent (or read): a command
@@ -258,13 +291,32 @@ def inbox_command_log(settings: Settings) -> KafkaBoundedSendLog:
     return KafkaBoundedSendLog(settings.kafka_for(INBOX), client_id="cin-hub-inbox")
 
 
-def broker_ready(settings: Settings) -> Callable[[], Awaitable[bool]]:
-    """A ``/readyz`` check: the cluster answers the inbox's credentials' metadata request
-    within 2 s."""
+def broker_ready(settings: Settings, user: str = INBOX) -> Callable[[], Awaitable[bool]]:
+    """A ``/readyz`` check: the cluster answers a metadata request made with ``user``'s
+    credentials (the inbox's unless told) within 2 s."""
     async def broker() -> bool:
-        return await cluster_answers(settings.kafka_for(INBOX), timeout_s=2.0)
+        return await cluster_answers(settings.kafka_for(user), timeout_s=2.0)
 
     return broker
+
+
+def api_keys(settings: Settings) -> ApiKeyStore:
+    """The intake's per-source API keys, hashed in ``<state dir>/api_keys.db``."""
+    return SqliteApiKeyStore(settings.state_dir / "api_keys.db")
+
+
+def intake_rights(settings: Settings) -> IntakeRights:
+    """The default intake rights with ``hub.toml``'s ``[intake.allowed]`` over them
+    (:class:`hub.domain.intake_rights.IntakeRightsError` when that table is wrong)."""
+    return load_intake_rights(hub_toml(settings))
+
+
+def intake_event_log(settings: Settings, *, request_timeout_ms: int
+                     ) -> AbstractAsyncContextManager[AckedEventLog]:
+    """The push intake's producer, with the intake's credentials; a send not acknowledged
+    within ``request_timeout_ms`` fails."""
+    return KafkaEventLog(settings.kafka_for(INTAKE), client_id="cin-hub-intake",
+                         request_timeout_ms=request_timeout_ms)
 
 
 def dfe_validator() -> Callable[[bytes, CensusYear], ValidationReport] | None:
@@ -360,9 +412,59 @@ async def cluster_topics(settings: Settings, names: Collection[str]) -> dict[str
     return await describe_topics(settings.kafka, names)
 
 
+async def records_in(settings: Settings, topics: Iterable[str]) -> int:
+    """How many records ``topics`` hold on the cluster, from offset 0."""
+    return await consumer_lag.records_in(settings.kafka, topics)
+
+
+async def group_lag(settings: Settings, group: str, topics: Iterable[str]) -> int:
+    """Records in ``topics`` the consumer group has not committed yet."""
+    return await consumer_lag.group_lag(settings.kafka, group, topics)
+
+
+async def records_held(settings: Settings, topics: Iterable[str]) -> dict[str, int]:
+    """Records each existing topic of ``topics`` still holds (missing topics left out)."""
+    return await consumer_lag.records_held(settings.kafka, topics)
+
+
+async def groups_with_offsets(settings: Settings, groups: Sequence[str]) -> list[str]:
+    """Those of ``groups`` that have committed an offset on the cluster."""
+    return await consumer_lag.groups_with_offsets(settings.kafka, groups)
+
+
+def worker_connection_env(settings: Settings) -> dict[str, str]:
+    """Environment that makes a child process connect to the cluster as the worker does (the
+    password file's path is passed, never the password)."""
+    return connection_env(settings.kafka_for(WORKER))
+
+
+def fresh_replay_database(settings: Settings, replay: str, folder: Path) -> str:
+    """The URL of an empty database for the replay ``replay``: a SQLite file in ``folder`` or
+    a new PostgreSQL schema beside the current one; ``FileExistsError`` when not empty."""
+    return replay_database(settings.database, replay, folder)
+
+
 async def grant(settings: Settings, grants: Collection[Grant]) -> int:
     """Create the ACLs for ``grants`` on the cluster; how many rows were sent."""
     return await apply_grants(settings.kafka, grants)
+
+
+def local_broker(settings: Settings) -> LocalBrokerControl:
+    """The home's local broker (or its recorded local cluster), to start, stop or inspect."""
+    return LocalBroker(settings)
+
+
+def fetch_kafka_jars(settings: Settings) -> Path:
+    """The pinned Kafka release's jars in the cache, fetched from Maven Central unless there;
+    the folder that holds them (:class:`hub.ports.BrokerFetchError` when they cannot be)."""
+    return ensure_kafka_jars(settings.cache_dir, settings.kafka_version)
+
+
+def cluster_secrets(out: Path, hosts: Iterable[str], users: Iterable[str],
+                    owner: int | None = None) -> list[Path]:
+    """A cluster's CA, a certificate per broker host and a SCRAM password per user in
+    ``out`` (what is missing is made); every file that now exists."""
+    return write_cluster_secrets(out, hosts, users, owner)
 
 
 def start_local_broker(settings: Settings, timeout_s: float = 120.0) -> int:

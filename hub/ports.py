@@ -6,9 +6,10 @@ the same contract tests (``tests/contract``).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel
@@ -433,3 +434,109 @@ class ValidationReport:
     @property
     def queries(self) -> tuple[ValidatorIssue, ...]:
         return tuple(i for i in self.issues if i.rule_type == "QUERY")
+
+
+# The local Kafka broker for development (``hub broker``): one node, or a recorded cluster.
+# :class:`hub.adapters.broker.local.LocalBroker` in production.
+
+
+class BrokerError(RuntimeError):
+    """The local broker could not be started, stopped or inspected."""
+
+
+class ExternalClusterError(BrokerError):
+    """The hub is configured for another cluster: there is no local broker to manage."""
+
+
+class BrokerFetchError(RuntimeError):
+    """The broker jars could not be fetched."""
+
+
+@dataclass(frozen=True)
+class StartResult:
+    pid: int
+    already_running: bool
+    seconds: float
+
+
+@dataclass(frozen=True)
+class StopResult:
+    pid: int | None  # None: nothing was running
+    graceful: bool = True
+
+
+@dataclass(frozen=True)
+class BrokerStatus:
+    running: bool
+    pid: int | None
+    bootstrap: str
+    data_dir: Path | None  # None for an external cluster
+    version: str | None  # None for an external cluster
+    external: bool = False
+
+
+class BrokerNode(Protocol):
+    """One node of a local cluster, as ``hub broker status`` shows it."""
+
+    @property
+    def node_id(self) -> int: ...
+
+    @property
+    def controller_port(self) -> int: ...
+
+    @property
+    def bootstrap(self) -> str: ...
+
+    @property
+    def data_dir(self) -> Path: ...
+
+
+class BrokerNodeState(Protocol):
+    @property
+    def node(self) -> BrokerNode: ...
+
+    @property
+    def pid(self) -> int | None: ...
+
+    @property
+    def running(self) -> bool: ...
+
+
+class BrokerClusterLayout(Protocol):
+    """A recorded local cluster: its nodes and the replication they give."""
+
+    @property
+    def nodes(self) -> Sequence[BrokerNode]: ...
+
+    @property
+    def bootstrap(self) -> str: ...
+
+    @property
+    def replication_factor(self) -> int: ...
+
+    @property
+    def min_insync_replicas(self) -> int: ...
+
+
+class LocalBrokerControl(Protocol):
+    """Start, stop and inspect the home's local broker, or its recorded cluster. Every method
+    raises :class:`BrokerError` when it cannot do it, :class:`ExternalClusterError` when the
+    hub is configured for another cluster."""
+
+    def layout(self) -> BrokerClusterLayout | None:
+        """The recorded local cluster, or None: a single node."""
+
+    def start(self, timeout_s: float = 60.0) -> StartResult: ...
+
+    def start_cluster(self, nodes: int, timeout_s: float = 120.0
+                      ) -> tuple[BrokerClusterLayout, list[int]]:
+        """Start the recorded cluster's missing nodes, or plan and start a new one."""
+
+    def stop(self, grace_s: float = 30.0) -> StopResult: ...
+
+    def stop_cluster(self, grace_s: float = 30.0) -> list[int]:
+        """Stop every node of the recorded cluster; the pids that were running."""
+
+    def status(self) -> BrokerStatus: ...
+
+    def cluster_status(self) -> Sequence[BrokerNodeState]: ...

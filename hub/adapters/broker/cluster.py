@@ -33,7 +33,7 @@ from hub.adapters.broker.config import (
     java_command,
     write_broker_files,
 )
-from hub.adapters.broker.fetch import BrokerFetchError, ensure_kafka_jars, require_tool
+from hub.adapters.broker.fetch import ensure_kafka_jars, require_tool
 from hub.adapters.files.private import write_private
 from hub.adapters.kafka.client import (
     KafkaAdminError,
@@ -43,6 +43,7 @@ from hub.adapters.kafka.client import (
 )
 from hub.config import CLUSTER_FILE, Settings
 from hub.logging import get_logger
+from hub.ports import BrokerFetchError
 
 log = get_logger(__name__)
 
@@ -67,6 +68,10 @@ class Node:
     @property
     def bootstrap(self) -> str:
         return f"{HOST}:{self.broker_port}"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.paths.data_dir
 
 
 @dataclass(frozen=True)

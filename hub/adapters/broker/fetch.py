@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 from hub.logging import get_logger
+from hub.ports import BrokerFetchError
 
 log = get_logger(__name__)
 
@@ -45,10 +46,6 @@ _POM = """<?xml version="1.0" encoding="UTF-8"?>
   </dependencies>
 </project>
 """
-
-
-class BrokerFetchError(RuntimeError):
-    """The broker jars could not be fetched."""
 
 
 def require_tool(name: str) -> str:

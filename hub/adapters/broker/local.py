@@ -9,8 +9,6 @@ pid file, and only if that pid really is a ``kafka.Kafka`` JVM started with our 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from pathlib import Path
 
 from hub.adapters.broker import process as proc
 from hub.adapters.broker.cluster import (
@@ -28,46 +26,23 @@ from hub.adapters.broker.config import (
     java_command,
     write_broker_files,
 )
-from hub.adapters.broker.fetch import BrokerFetchError, ensure_kafka_jars, require_tool
+from hub.adapters.broker.fetch import ensure_kafka_jars, require_tool
 from hub.adapters.broker.secure import ensure_material, scram_arguments, secure_properties
 from hub.adapters.kafka.client import cluster_answers_now
 from hub.config import Settings
 from hub.domain.intake_rights import DEFAULT_ALLOWED
 from hub.domain.topic_access import users
 from hub.logging import get_logger
+from hub.ports import (
+    BrokerError,
+    BrokerFetchError,
+    BrokerStatus,
+    ExternalClusterError,
+    StartResult,
+    StopResult,
+)
 
 log = get_logger(__name__)
-
-
-class BrokerError(RuntimeError):
-    """The local broker could not be started, stopped or inspected."""
-
-
-class ExternalClusterError(BrokerError):
-    """The hub is configured for another cluster: there is no local broker to manage."""
-
-
-@dataclass(frozen=True)
-class StartResult:
-    pid: int
-    already_running: bool
-    seconds: float
-
-
-@dataclass(frozen=True)
-class StopResult:
-    pid: int | None  # None: nothing was running
-    graceful: bool = True
-
-
-@dataclass(frozen=True)
-class BrokerStatus:
-    running: bool
-    pid: int | None
-    bootstrap: str
-    data_dir: Path | None  # None for an external cluster
-    version: str | None  # None for an external cluster
-    external: bool = False
 
 
 class LocalBroker:

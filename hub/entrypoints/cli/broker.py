@@ -19,15 +19,19 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from hub.adapters.broker.cluster_secrets import write_cluster_secrets
-from hub.adapters.broker.fetch import BrokerFetchError, ensure_kafka_jars
-from hub.adapters.broker.local import BrokerError, BrokerStatus, ExternalClusterError, LocalBroker
-from hub.adapters.kafka.acls import apply_grants
-from hub.adapters.kafka.client import KafkaAdminError
+from hub import bootstrap
 from hub.config import Settings, load_settings
 from hub.domain.intake_rights import DEFAULT_ALLOWED
 from hub.domain.topic_access import users
 from hub.entrypoints.cli import app
+from hub.ports import (
+    BrokerError,
+    BrokerFetchError,
+    BrokerStatus,
+    EventLogError,
+    ExternalClusterError,
+    LocalBrokerControl,
+)
 from hub.usecases.topic_grants import namespace_grants
 
 T = TypeVar("T")
@@ -75,7 +79,7 @@ def start(
 ) -> None:
     """Start the broker (fetching its jars on first use); harmless if it already runs."""
     settings = _settings(secure)
-    broker = LocalBroker(settings)
+    broker = bootstrap.local_broker(settings)
     recorded = broker.layout()
     if (nodes or 1) > 1 or (nodes is None and recorded is not None):
         _start_cluster(broker, nodes, timeout)
@@ -83,16 +87,16 @@ def start(
     if recorded is not None:
         raise _refuse_single(settings)
     result = _run(lambda: broker.start(timeout_s=timeout))
-    where = broker.settings.bootstrap
+    where = settings.bootstrap
     if result.already_running:
         _console().print(f"broker already running (pid {result.pid}) at {where}")
     else:
         _console().print(f"broker started (pid {result.pid}) at {where} in {result.seconds:.1f} s")
-    if broker.settings.broker_secure:
-        _secure_ready(broker.settings)
+    if settings.broker_secure:
+        _secure_ready(settings)
 
 
-def _start_cluster(broker: LocalBroker, nodes: int | None, timeout: float) -> None:
+def _start_cluster(broker: LocalBrokerControl, nodes: int | None, timeout: float) -> None:
     recorded = broker.layout()
     count = nodes or (len(recorded.nodes) if recorded else 3)
     began = time.monotonic()
@@ -129,8 +133,8 @@ def _secure_ready(settings: Settings) -> None:
 
 def _apply_acls(settings: Settings) -> int:
     try:
-        return asyncio.run(apply_grants(settings.kafka, namespace_grants(settings)))
-    except KafkaAdminError as exc:
+        return asyncio.run(bootstrap.grant(settings, namespace_grants(settings)))
+    except EventLogError as exc:
         raise BrokerError(str(exc)) from None
 
 
@@ -140,7 +144,7 @@ def stop(
     secure: bool = typer.Option(False, "--secure", help=SECURE_HELP),
 ) -> None:
     """Stop the broker (or every node of the recorded cluster); harmless if not running."""
-    broker = LocalBroker(_settings(secure))
+    broker = bootstrap.local_broker(_settings(secure))
     if broker.layout() is not None:
         pids = _run(lambda: broker.stop_cluster(grace_s=grace))
         _console().print(f"cluster stopped ({len(pids)} nodes were running)" if pids
@@ -157,9 +161,10 @@ def stop(
 @broker_app.command()
 def status(secure: bool = typer.Option(False, "--secure", help=SECURE_HELP)) -> None:
     """Show whether the broker runs, its pid, address, data dir and version."""
-    broker = LocalBroker(_settings(secure))
+    settings = _settings(secure)
+    broker = bootstrap.local_broker(settings)
     if broker.layout() is not None:
-        _console().print(_cluster_table(broker))
+        _console().print(_cluster_table(broker, settings.kafka_version))
         return
     _console().print(_status_table(_run(broker.status)))
 
@@ -179,7 +184,7 @@ def _status_table(status: BrokerStatus) -> Table:
     return table
 
 
-def _cluster_table(broker: LocalBroker) -> Table:
+def _cluster_table(broker: LocalBrokerControl, version: str) -> Table:
     layout = broker.layout()
     table = Table("node", "state", "pid", "broker", "controller", "data dir", box=None)
     for state in broker.cluster_status():
@@ -187,10 +192,9 @@ def _cluster_table(broker: LocalBroker) -> Table:
         table.add_row(str(node.node_id),
                       "[green]running[/green]" if state.running else "[red]not running[/red]",
                       str(state.pid or "-"), node.bootstrap, str(node.controller_port),
-                      escape(str(node.paths.data_dir)))
+                      escape(str(node.data_dir)))
     if layout is None:  # deleted meanwhile
         return table
-    version = broker.settings.kafka_version
     table.caption = (f"Apache Kafka {version} KRaft cluster; replication factor "
                      f"{layout.replication_factor}, min in-sync replicas "
                      f"{layout.min_insync_replicas}; bootstrap {layout.bootstrap}")
@@ -204,7 +208,7 @@ def cluster_secrets(
     owner: int | None = typer.Option(None, help="uid to own the files (the brokers' user)"),
 ) -> None:
     """CA, one certificate per broker and one SCRAM password per role, for a cluster."""
-    made = write_cluster_secrets(out, host, users(DEFAULT_ALLOWED), owner)
+    made = bootstrap.cluster_secrets(out, host, users(DEFAULT_ALLOWED), owner)
     _console().print(f"{len(made)} files in {out} (CA, {len(host)} broker certificates, "
                      f"{len(made) - 2 - len(host)} passwords); existing ones kept")
 
@@ -214,7 +218,7 @@ def fetch() -> None:
     """Fetch the pinned Kafka release from Maven Central into the cache (no-op when cached)."""
     settings = load_settings()
     try:
-        lib = ensure_kafka_jars(settings.cache_dir, settings.kafka_version)
+        lib = bootstrap.fetch_kafka_jars(settings)
     except BrokerFetchError as exc:
         _console(stderr=True).print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from None

@@ -21,11 +21,6 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from hub import bootstrap
-from hub.adapters.audit_sqlite import SqliteAuditLog
-from hub.adapters.files.intake_rights_toml import hub_toml, load_intake_rights
-from hub.adapters.kafka.client import cluster_answers
-from hub.adapters.kafka.log import KafkaEventLog
-from hub.adapters.keys.api_keys import SqliteApiKeyStore
 from hub.config import Settings, load_settings
 from hub.domain.identifier_rights import DEFAULT_IDENTIFIER_RIGHTS
 from hub.domain.intake_rights import IntakeRights, IntakeRightsError
@@ -35,6 +30,7 @@ from hub.entrypoints.cli import app
 from hub.entrypoints.web.intake.app import PublisherFactory, create_app
 from hub.entrypoints.web.readiness import ReadyCheck
 from hub.entrypoints.web.slow_clients import HeaderTimeoutH11
+from hub.ports import ApiKeyStore
 from hub.usecases.intake import PUBLISH_TIMEOUT_S
 from hub.usecases.publishing import Publisher
 
@@ -45,8 +41,8 @@ intake_app = typer.Typer(
 app.add_typer(intake_app, name="intake")
 
 
-def key_store(settings: Settings) -> SqliteApiKeyStore:
-    return SqliteApiKeyStore(settings.state_dir / "api_keys.db")
+def key_store(settings: Settings) -> ApiKeyStore:
+    return bootstrap.api_keys(settings)
 
 
 def _refuse(message: str) -> typer.Exit:
@@ -57,7 +53,7 @@ def _refuse(message: str) -> typer.Exit:
 def intake_rights(settings: Settings) -> IntakeRights:
     """The defaults with ``hub.toml``'s ``[intake.allowed]``; a broken table exits 1."""
     try:
-        return load_intake_rights(hub_toml(settings))
+        return bootstrap.intake_rights(settings)
     except IntakeRightsError as exc:
         raise _refuse(str(exc)) from None
 
@@ -69,23 +65,19 @@ def kafka_publisher(settings: Settings) -> PublisherFactory:
     @asynccontextmanager
     async def publisher() -> AsyncIterator[Publisher]:
         timeout_ms = int(PUBLISH_TIMEOUT_S * 1000)  # a stuck send fails inside the 503 limit
-        async with KafkaEventLog(settings.kafka_for(INTAKE), client_id="cin-hub-intake",
-                                 request_timeout_ms=timeout_ms) as log:
+        async with bootstrap.intake_event_log(settings, request_timeout_ms=timeout_ms) as log:
             yield Publisher(log, codec, specs)
 
     return publisher
 
 
-def ready_checks(settings: Settings, keys: SqliteApiKeyStore) -> dict[str, ReadyCheck]:
+def ready_checks(settings: Settings, keys: ApiKeyStore) -> dict[str, ReadyCheck]:
     """``/readyz``: the broker answers a metadata request; the key store can be read."""
-    async def broker() -> bool:
-        return await cluster_answers(settings.kafka_for(INTAKE), timeout_s=2.0)
-
     async def store() -> bool:
         await asyncio.to_thread(keys.list_keys)
         return True
 
-    return {"broker": broker, "store": store}
+    return {"broker": bootstrap.broker_ready(settings, INTAKE), "store": store}
 
 
 @intake_app.command("serve")
@@ -99,7 +91,7 @@ def serve(
     keys = key_store(settings)
     web = create_app(kafka_publisher(settings), keys, rights=rights,
                      ready_checks=ready_checks(settings, keys),
-                     audit=SqliteAuditLog(settings.state_dir / "audit.db"))
+                     audit=bootstrap.audit_log(settings))
     # No access log: ours names event type, status, event id and source, and nothing else.
     # Header (10 s), body (10 s, in the app) and keep-alive (5 s) timeouts: a client that
     # stalls mid-request is cut off; request heads are limited to 16 KiB.

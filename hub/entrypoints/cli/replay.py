@@ -32,19 +32,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from hub import bootstrap
-from hub.adapters.kafka.acls import apply_grants
-from hub.adapters.kafka.admin import apply_topics
-from hub.adapters.kafka.connection import connection_env
-from hub.adapters.kafka.consumer_lag import (
-    group_lag,
-    groups_with_offsets,
-    records_held,
-    records_in,
-)
-from hub.adapters.store.sql.replay_database import replay_database
 from hub.config import Settings, load_settings, switch_file, switch_over
 from hub.domain.replay_namespace import REFUSED_EXIT, NamespaceUse, replay_refusal
-from hub.domain.topic_access import WORKER
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli.worker import app_id
 from hub.entrypoints.worker.runner import Groups
@@ -62,7 +51,7 @@ def _env(settings: Settings, namespace: str, source: str, database: str) -> dict
     return {
         **os.environ,
         "HUB_HOME": str(settings.home),
-        **connection_env(settings.kafka_for(WORKER)),  # the replay's worker acts as the worker
+        **bootstrap.worker_connection_env(settings),  # the replay's worker acts as the worker
         "HUB_TOPIC_NAMESPACE": namespace,
         "HUB_SOURCE_NAMESPACE": source,
         "HUB_DATABASE_URL": database,
@@ -80,9 +69,9 @@ async def _namespace_use(settings: Settings, name: str) -> NamespaceUse:
     groups = Groups(app_id(settings.model_copy(update={"topic_namespace": name})))
     topics = [spec.name for spec in load_topic_specs(settings.topics_file, name)]
     topics += [table.topic for table in ChildTables.named(groups.changelog).all]
-    held = await records_held(settings.kafka, topics)
-    committed = await groups_with_offsets(
-        settings.kafka, [groups.resolver, groups.children, groups.sink])
+    held = await bootstrap.records_held(settings, topics)
+    committed = await bootstrap.groups_with_offsets(
+        settings, [groups.resolver, groups.children, groups.sink])
     return NamespaceUse(held, tuple(committed))
 
 
@@ -105,8 +94,8 @@ def _watch(worker: subprocess.Popen[bytes], settings: Settings, env: dict[str, s
         while worker.poll() is None:
             for name, group, topics in stages:
                 try:
-                    total = asyncio.run(records_in(settings.kafka, topics))
-                    left = asyncio.run(group_lag(settings.kafka, group, topics))
+                    total = asyncio.run(bootstrap.records_in(settings, topics))
+                    left = asyncio.run(bootstrap.group_lag(settings, group, topics))
                 except Exception:  # noqa: S112 (the worker may still be creating its topics)
                     continue
                 progress.update(tasks[name], total=total, completed=total - left)
@@ -160,15 +149,15 @@ def replay(
     created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        database = replay_database(settings.database, name, folder)
+        database = bootstrap.fresh_replay_database(settings, name, folder)
     except FileExistsError as exc:
         if created:  # refused: leave nothing behind
             shutil.rmtree(folder, ignore_errors=True)
         raise _refuse(f"{exc}: pick a new --name") from exc
     specs = load_topic_specs(settings.topics_file, name)
-    asyncio.run(apply_topics(settings.kafka, list(specs)))
+    asyncio.run(bootstrap.create_topics(settings.kafka, list(specs)))
     if settings.broker_secure or settings.kafka.security.uses_sasl:  # replay worker ACLs
-        asyncio.run(apply_grants(settings.kafka, namespace_grants(settings, name)))
+        asyncio.run(bootstrap.grant(settings, namespace_grants(settings, name)))
     env = _env(settings, name, source, database)
     out.print(f"replaying namespace {source or '(default)'} into {name}; log: {folder}/worker.log")
     with (folder / "worker.log").open("wb") as log:

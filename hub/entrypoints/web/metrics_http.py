@@ -13,23 +13,18 @@ from starlette.responses import Response
 from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hub.adapters.prometheus_metrics import (
-    CONTENT_TYPE,
-    LATENCY,
-    REQUESTS,
-    SIGN_IN_FAILURES,
-    exposition,
-)
+from hub import bootstrap
 
 
 async def metrics(_request: Request) -> Response:
-    return Response(exposition(), media_type=CONTENT_TYPE)
+    body, content_type = bootstrap.metrics_exposition()
+    return Response(body, media_type=content_type)
 
 
 def sign_in_failed(reason: str) -> None:
     """Count a refused inbox sign-in: ``wrong-password``, ``unknown-user``, ``locked`` or
     ``expired-form`` (a fixed vocabulary: never the user id)."""
-    SIGN_IN_FAILURES.labels(reason=reason).inc()
+    bootstrap.count_sign_in_failure(reason)
 
 
 def metrics_route() -> Route:
@@ -65,5 +60,5 @@ class RequestMetrics:
         try:
             await self.app(scope, receive, sending)
         finally:
-            REQUESTS.labels(self.app_name, method, route, str(status)).inc()
-            LATENCY.labels(self.app_name, method, route).observe(time.perf_counter() - started)
+            bootstrap.count_http_request(self.app_name, method, route, status,
+                                         time.perf_counter() - started)

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from hub.adapters.prometheus_metrics import INTAKE_REFUSALS
+from hub import bootstrap
 from hub.audit import AuditLog
 from hub.domain.events import EVENT_MODELS
 from hub.domain.intake_rights import DEFAULT_RIGHTS, IntakeRights
@@ -155,7 +155,7 @@ async def post_event(request: Request) -> JSONResponse:
         response = JSONResponse({"event_id": accepted.event_id, "topic": accepted.topic}, 202)
     except Refusal as refusal:
         response = refusal.response()
-        INTAKE_REFUSALS.labels(str(refusal.status)).inc()
+        bootstrap.count_intake_refusal(refusal.status)
     event_type = request.path_params["event_type"]
     await _audit(request, response.status_code)
     log.info(
