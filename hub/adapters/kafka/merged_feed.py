@@ -129,6 +129,12 @@ class MergedFeed:
             await self._refresh_ends()
         return _AGAIN
 
+    async def caught_up(self) -> bool:
+        """Nothing to hand out now: no record buffered, and no partition known to hold records
+        not fetched yet (as of the end offsets last seen). A stage then makes its batch durable
+        at once instead of waiting for more (live latency); in a backlog this stays false."""
+        return not self._heap and not await self._starved()
+
     async def commit(self, next_offsets: Mapping[TopicPartition, int]) -> None:
         """Record progress: ``next_offsets`` maps each partition to its next unprocessed offset."""
         if next_offsets:

@@ -4,7 +4,9 @@ progress durable in the one safe order.
 A stage hands every record of its feed (:class:`~hub.adapters.kafka.merged_feed.MergedFeed`: all
 partitions assigned to this worker, one deterministic order) to :meth:`Stage.take`, which
 returns the records to send. Every ``FLUSH_EVERY_RECORDS`` sends or ``FLUSH_EVERY_SECONDS``,
-:meth:`Stage.flush` makes the batch durable:
+and ``FLUSH_WHEN_CAUGHT_UP_S`` after the last flush once the feed is caught up (nothing more to
+take now: a live event is not held back for a batch that is not coming, while a trickle of
+events still shares one flush per 50 ms), :meth:`Stage.flush` makes the batch durable:
 
 1. the outputs are sent and every acknowledgement awaited (resent, never skipped, on error);
 2. then :meth:`Stage.after_outputs` (a stage's state changelog, the SQL writes);
@@ -33,6 +35,7 @@ from hub.usecases.worker_steps import Incoming, Router, Send
 log = get_logger(__name__)
 FLUSH_EVERY_RECORDS = 2000
 FLUSH_EVERY_SECONDS = 0.5
+FLUSH_WHEN_CAUGHT_UP_S = 0.05
 
 
 def incoming(record: ConsumerRecord) -> Incoming:
@@ -64,6 +67,7 @@ class Stage(ABC):
         self._done: dict[TopicPartition, int] = {}
         self._flushed_at = time.monotonic()
         self._last_ms = 0
+        self._caught_up = False
 
     @abstractmethod
     async def take(self, message: Incoming) -> list[Send]:
@@ -76,7 +80,7 @@ class Stage(ABC):
         await self.feed.start()
         try:
             while not stopping.is_set():
-                record = await self.feed.next(timeout=FLUSH_EVERY_SECONDS)
+                record = await self.feed.next(timeout=self._wait())
                 if record is not None:
                     message = incoming(record)
                     self._sends += await self.take(message)
@@ -84,6 +88,7 @@ class Stage(ABC):
                         message.offset + 1
                     )
                     self.processed += 1
+                    self._caught_up = await self.feed.caught_up()
                 if record is None or self._due():
                     await self.flush()
         finally:
@@ -92,11 +97,17 @@ class Stage(ABC):
             finally:
                 await self.feed.stop()
 
+    def _wait(self) -> float:
+        """How long to wait for the next record before flushing what was taken."""
+        if self._done and self._caught_up:
+            return max(0.0, self._flushed_at + FLUSH_WHEN_CAUGHT_UP_S - time.monotonic())
+        return FLUSH_EVERY_SECONDS
+
     def _due(self) -> bool:
-        return (
-            len(self._sends) >= FLUSH_EVERY_RECORDS
-            or (len(self._done) > 0 and time.monotonic() - self._flushed_at >= FLUSH_EVERY_SECONDS)
-        )
+        since = time.monotonic() - self._flushed_at
+        return len(self._sends) >= FLUSH_EVERY_RECORDS or (len(self._done) > 0 and (
+            since >= FLUSH_EVERY_SECONDS or (self._caught_up and since >= FLUSH_WHEN_CAUGHT_UP_S)
+        ))
 
     async def flush(self) -> None:
         sends, done = self._sends, self._done
