@@ -38,7 +38,9 @@ from hub.adapters.kafka.log import read_topic
 from hub.adapters.memory.log import InMemoryEventLog
 from hub.config import load_settings
 from hub.domain.child.disclosure import Shared, admit
-from hub.domain.episodes import EpisodeState, ServiceEpisode, derive
+from hub.domain.episodes.derive import derive
+from hub.domain.episodes.model import ServiceEpisode
+from hub.domain.episodes.state import EpisodeState
 from hub.domain.episodes.years import CensusYear
 from hub.domain.events import EVENT_MODELS
 from hub.domain.identity.resolution import Resolution

@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import os
 
-import typer
+from hub.entrypoints.cli.app import app
 
-from hub.logging import configure_logging
-
-app = typer.Typer(
-    name="hub",
-    help="CIN Hub: connect department systems to Children's Social Care through Kafka events.",
-    no_args_is_help=True,
-    pretty_exceptions_show_locals=False,  # never print locals: they may hold personal data
-)
-
-
-@app.callback()
-def _root(log_level: str = typer.Option("INFO", help="log level")) -> None:
-    configure_logging(log_level)
+__all__ = ["app", "main"]
 
 
 def _register() -> None:
-    # Imported here so each module can add its commands to `app` without import cycles.
+    # Each module adds its commands to `app` (hub.entrypoints.cli.app) when imported.
     from hub.entrypoints.cli import (
         audit,  # noqa: F401
         broker,  # noqa: F401

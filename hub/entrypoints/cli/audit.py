@@ -18,7 +18,7 @@ from rich.table import Table
 from hub import bootstrap
 from hub.audit import AuditQuery
 from hub.config import load_settings
-from hub.entrypoints.cli import app
+from hub.entrypoints.cli.app import app
 
 out = Console(highlight=False)
 

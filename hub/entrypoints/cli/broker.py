@@ -23,7 +23,7 @@ from hub import bootstrap
 from hub.config import Settings, load_settings
 from hub.domain.intake_rights import DEFAULT_ALLOWED
 from hub.domain.topic_access import users
-from hub.entrypoints.cli import app
+from hub.entrypoints.cli.app import app
 from hub.ports import (
     BrokerError,
     BrokerFetchError,

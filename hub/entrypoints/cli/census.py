@@ -35,8 +35,17 @@ from hub.census import signoff
 from hub.census.cin.elements import UnsafeXmlError
 from hub.config import Settings, load_settings
 from hub.domain.episodes.years import CensusYear
-from hub.entrypoints.cli import app
-from hub.entrypoints.cli import census_sources as sources
+from hub.entrypoints.cli.app import app
+from hub.entrypoints.cli.census_sources import (
+    DECISIONS,
+    RECORDS,
+    Read,
+    SourceError,
+    from_csc_export,
+    from_database,
+    from_topics,
+    linked_from_decisions,
+)
 from hub.ports import (
     SchemaCatalogueError,
     SchemaUnavailableError,
@@ -55,28 +64,28 @@ class From(StrEnum):
     DATABASE = "database"
 
 
-def _read(source: From, csc_export: Path | None) -> sources.Read:
-    settings, read = load_settings(), sources.Read()
-    names = [n for n in sources.RECORDS if source is From.TOPICS or n == "CscStatusChanged"]
+def _read(source: From, csc_export: Path | None) -> Read:
+    settings, read = load_settings(), Read()
+    names = [n for n in RECORDS if source is From.TOPICS or n == "CscStatusChanged"]
     names = [n for n in names if not (csc_export and n == "CscStatusChanged") and n != "Linked"]
     if source is From.TOPICS:
-        names.append(sources.DECISIONS)
+        names.append(DECISIONS)
     try:
         if source is From.DATABASE:
-            sources.from_database(settings, read)
+            from_database(settings, read)
         if csc_export is not None:
-            sources.from_csc_export(csc_export, read)
+            from_csc_export(csc_export, read)
         codec = bootstrap.codec(settings)
         hub_names = [n for n in names if n != "CscStatusChanged"]
         if hub_names:
             specs = list(bootstrap.topic_specs(settings))
-            sources.from_topics(settings.kafka, specs, codec, hub_names, read)
+            from_topics(settings.kafka, specs, codec, hub_names, read)
         if "CscStatusChanged" in names:  # a source: a replay reads the original namespace's
             specs = list(bootstrap.input_specs(settings))
-            sources.from_topics(settings.kafka, specs, codec, ["CscStatusChanged"], read)
+            from_topics(settings.kafka, specs, codec, ["CscStatusChanged"], read)
         if source is From.TOPICS:
-            sources.linked_from_decisions(read)
-    except (sources.SourceError, MalformedFileError, SchemaCatalogueError) as exc:
+            linked_from_decisions(read)
+    except (SourceError, MalformedFileError, SchemaCatalogueError) as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from None
     return read
@@ -127,7 +136,7 @@ def _schema_verdict(compiled: Compiled) -> None:
     raise typer.Exit(1)
 
 
-def _summary(compiled: Compiled, read: sources.Read, folder: Path) -> None:
+def _summary(compiled: Compiled, read: Read, folder: Path) -> None:
     for name, origin in sorted(read.origin.items()):
         out.print(f"{len(read.records[name]):>9,} {name} from {escape(origin)}")
     if "ServiceEpisode" in read.origin and not read.records["ServiceEpisode"]:

@@ -19,7 +19,7 @@ from hub import bootstrap
 from hub.config import load_settings
 from hub.domain.import_ledger import LedgerError
 from hub.domain.topic_access import publishing_user
-from hub.entrypoints.cli import app
+from hub.entrypoints.cli.app import app
 from hub.entrypoints.cli.connect_standard import print_census_import, publish_cin_census
 from hub.usecases.connecting import ConnectSummary, connect_file
 from hub.usecases.publishing import Publisher

@@ -24,7 +24,7 @@ from hub.config import Settings, load_settings
 from hub.domain.dead_letter import DeadLetter, DeadLetterStage
 from hub.domain.events import Event
 from hub.domain.routing import output_key, topic_for
-from hub.entrypoints.cli import app
+from hub.entrypoints.cli.app import app
 from hub.logging import get_logger
 from hub.usecases.dead_letters import NotAuthorisedError, Showing, described, may_see_values
 from hub.usecases.publishing import Publisher

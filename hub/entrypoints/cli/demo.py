@@ -26,7 +26,7 @@ from rich.console import Console
 from connectors.registry import EXPORT_FILES
 from hub import bootstrap
 from hub.config import Settings, active_file, load_settings, switch_over
-from hub.entrypoints.cli import app
+from hub.entrypoints.cli.app import app
 from hub.entrypoints.cli.connect import print_summary, progress_bar, publish_export
 from hub.entrypoints.cli.connect_standard import publish_cin_census
 from hub.entrypoints.cli.events import smoke

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from hub.entrypoints.cli import app
+from hub.entrypoints.cli.app import app
 from hub.synthetic.calendar import CensusYear
 from hub.synthetic.standard_formats import FILES, write_standard
 from hub.synthetic.writer import generate

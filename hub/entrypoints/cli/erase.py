@@ -16,7 +16,7 @@ from rich.console import Console
 
 from hub import bootstrap
 from hub.config import load_settings
-from hub.entrypoints.cli import app
+from hub.entrypoints.cli.app import app
 from hub.logging import get_logger
 from hub.usecases.erasure import ErasureRefusedError, erase_child
 

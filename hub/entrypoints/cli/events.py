@@ -12,7 +12,7 @@ from rich.table import Table
 from hub import bootstrap
 from hub.config import load_settings
 from hub.domain.examples import smoke_namespace, takes_examples
-from hub.entrypoints.cli import app
+from hub.entrypoints.cli.app import app
 from hub.ports import UndecodableMessageError
 from hub.usecases.publishing import Publisher
 from hub.usecases.smoke import load_examples, round_trip

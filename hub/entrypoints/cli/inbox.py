@@ -24,7 +24,7 @@ from rich.console import Console
 
 from hub import bootstrap
 from hub.config import Settings, load_settings
-from hub.entrypoints.cli import app
+from hub.entrypoints.cli.app import app
 from hub.entrypoints.cli.inbox_send import command_specs, send
 from hub.entrypoints.cli.store import open_store_or_exit
 from hub.entrypoints.web.inbox.app import InboxParts, PublisherFactory, create_app

@@ -26,7 +26,7 @@ from hub.domain.identifier_rights import DEFAULT_IDENTIFIER_RIGHTS
 from hub.domain.intake_rights import IntakeRights, IntakeRightsError
 from hub.domain.rate_limit import RateLimit
 from hub.domain.topic_access import INTAKE
-from hub.entrypoints.cli import app
+from hub.entrypoints.cli.app import app
 from hub.entrypoints.web.intake.app import PublisherFactory, create_app
 from hub.entrypoints.web.readiness import ReadyCheck
 from hub.entrypoints.web.slow_clients import HeaderTimeoutH11

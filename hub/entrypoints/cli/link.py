@@ -18,7 +18,7 @@ from hub import bootstrap
 from hub.domain.identity.batch import LinkSummary, resolve_all
 from hub.domain.identity.config import MatchConfig
 from hub.domain.identity.records import PersonRecord
-from hub.entrypoints.cli import app
+from hub.entrypoints.cli.app import app
 from hub.ports import InputFileError, ReadStats
 
 console = Console(stderr=True)

@@ -34,7 +34,7 @@ from rich.table import Table
 from hub import bootstrap
 from hub.config import Settings, load_settings, switch_file, switch_over
 from hub.domain.replay_namespace import REFUSED_EXIT, NamespaceUse, replay_refusal
-from hub.entrypoints.cli import app
+from hub.entrypoints.cli.app import app
 from hub.entrypoints.cli.worker import app_id
 from hub.entrypoints.worker.runner import Groups
 from hub.entrypoints.worker.stages import ChildTables

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typer
 
-from hub.entrypoints.cli import app
+from hub.entrypoints.cli.app import app
 from hub.entrypoints.cli.inbox import BY
 from hub.entrypoints.cli.inbox_send import send
 from hub.usecases.identity_review_commands import IdentityReviews

@@ -12,7 +12,7 @@ import typer
 from hub import bootstrap
 from hub.config import load_settings
 from hub.domain.staff_roles import ACTION_ROLES, ROLES
-from hub.entrypoints.cli import app
+from hub.entrypoints.cli.app import app
 
 staff_app = typer.Typer(help="Roles of the staff directory's users.", no_args_is_help=True)
 app.add_typer(staff_app, name="staff")

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hub.config import load_settings
-from hub.entrypoints.cli import app
+from hub.entrypoints.cli.app import app
 from hub.entrypoints.cli.store import open_store_or_exit
 from hub.ports import ChildSummary, HubStore
 

@@ -18,7 +18,7 @@ from rich.table import Table
 
 from hub import bootstrap
 from hub.config import Settings, load_settings
-from hub.entrypoints.cli import app
+from hub.entrypoints.cli.app import app
 from hub.ports import EventLogError
 from hub.topic_drift import ActualTopic, ApplyReport, compare
 from hub.topics_spec import TopicSpec, TopicsSpecError

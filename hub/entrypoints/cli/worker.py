@@ -10,7 +10,7 @@ from rich.console import Console
 from hub import bootstrap
 from hub.config import Settings, load_settings
 from hub.domain.topic_access import WORKER
-from hub.entrypoints.cli import app
+from hub.entrypoints.cli.app import app
 from hub.entrypoints.worker.runner import run_worker
 from hub.logging import configure_logging, get_logger
 from hub.usecases.identity_rebuild import rebuild_resolution

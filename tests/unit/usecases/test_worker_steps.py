@@ -12,8 +12,8 @@ from connectors.sources.ssda903 import Ssda903Connector
 from hub.adapters.avro.codec import AvroCodec
 from hub.domain.commands import ClaimTask
 from hub.domain.dead_letter import DeadLetter
-from hub.domain.episodes import EpisodeState
 from hub.domain.episodes.model import EpisodeSource
+from hub.domain.episodes.state import EpisodeState
 from hub.domain.events import DisabledRegisterEntryRecorded, Event
 from hub.domain.identity.resolution import Resolution
 from hub.domain.outputs import ConsentLimitedUse

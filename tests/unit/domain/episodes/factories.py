@@ -6,7 +6,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from hub.domain.episodes import EpisodeState, ServiceEpisode, derive
+from hub.domain.episodes.derive import derive
+from hub.domain.episodes.model import ServiceEpisode
+from hub.domain.episodes.state import EpisodeState
 from hub.domain.events import (
     Event,
     PanelDecisionMade,

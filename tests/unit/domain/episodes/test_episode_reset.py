@@ -13,10 +13,10 @@ from decimal import Decimal
 from hypothesis import given, settings
 
 from hub.domain.child.state import ActiveFlag, ChildState
-from hub.domain.episodes import EpisodeState, ServiceEpisode, derive
-from hub.domain.episodes.model import ExclusionReason
+from hub.domain.episodes.derive import derive
+from hub.domain.episodes.model import ExclusionReason, ServiceEpisode
 from hub.domain.episodes.reset import adopt
-from hub.domain.episodes.state import digest
+from hub.domain.episodes.state import EpisodeState, digest
 from hub.domain.episodes.years import CensusYear
 from hub.domain.events import Event, SenAssessmentOutcome
 from hub.domain.events.finance import PaymentKind

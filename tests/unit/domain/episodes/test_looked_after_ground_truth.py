@@ -25,8 +25,9 @@ from connectors.base import Connector
 from connectors.sources.finance import FinanceConnector
 from connectors.sources.provider_returns import ProviderReturnsConnector
 from connectors.sources.ssda903 import TABLES, Ssda903Connector
-from hub.domain.episodes import EpisodeState, derive
+from hub.domain.episodes.derive import derive
 from hub.domain.episodes.model import EpisodeSource, ExclusionReason
+from hub.domain.episodes.state import EpisodeState
 from hub.domain.events import Event, PaymentMade, ServiceUseReturned
 from hub.domain.events.finance import PaymentKind
 from hub.domain.validation import EventRejectedError

@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hub.domain.codes import SUBTYPES, AdditionalService
-from hub.domain.episodes import EpisodeState, ServiceEpisode, derive
+from hub.domain.episodes.derive import derive
+from hub.domain.episodes.model import ServiceEpisode
+from hub.domain.episodes.state import EpisodeState
 from hub.domain.episodes.years import CensusYear, overlaps, year_of
 from hub.domain.events import (
     CafClosed,
