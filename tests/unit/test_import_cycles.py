@@ -92,3 +92,28 @@ def test_the_check_finds_a_loop_through_a_package_and_a_lazy_import():
         "r": "import p\n",
     }
     assert sorted(cycles(imports_graph(sources))) == [["p", "p.a"], ["q", "q.c"]]
+
+
+UPWARD = {
+    "hub.usecases": ("hub.bootstrap", "hub.entrypoints", "hub.adapters"),
+    "hub.adapters": ("hub.usecases", "hub.bootstrap", "hub.entrypoints"),
+    "hub.bootstrap": ("hub.entrypoints",),
+    "hub.ports": ("hub.usecases", "hub.bootstrap", "hub.entrypoints", "hub.adapters"),
+}
+"""Layer -> the layers above it, which it must not import: the use cases and the adapters meet
+only through the ports, the composition root builds both, the entrypoints use it."""
+
+
+def _in(module: str, layer: str) -> bool:
+    return module == layer or module.startswith(layer + ".")
+
+
+def test_no_import_runs_back_up_a_layer():
+    files = [p for pkg in PACKAGES for p in (REPO / pkg).rglob("*.py")]
+    graph = imports_graph({module_name(p): p.read_text() for p in files})
+    upward = sorted(
+        (module, target) for module, targets in graph.items() for target in targets
+        for layer, above in UPWARD.items() if _in(module, layer)
+        and any(_in(target, a) for a in above)
+    )
+    assert upward == []
