@@ -12,11 +12,9 @@ from typing import Protocol
 
 from hub.domain.outputs.codes import RejectionCode
 from hub.domain.outputs.tasks import CommandRejected
-from hub.domain.routing import topic_for
 from hub.domain.staff_roles import command_allowed
 from hub.logging import get_logger
-from hub.ports import UndecodableMessageError
-from hub.usecases.worker_steps import Incoming, Router, Send
+from hub.usecases.worker_steps import Arrival, Arrived
 
 log = get_logger(__name__)
 
@@ -62,20 +60,17 @@ def actor_rejection(
 
 
 def unverified_command(
-    router: Router, directory: ActorDirectory, message: Incoming
-) -> list[Send] | None:
+    directory: ActorDirectory, commands_topic: str, arrival: Arrival
+) -> CommandRejected | None:
     """For a staff command on the commands topic whose actor may not act: its rejection (and
     nothing else is done with it). None for anything else, which goes on as before."""
-    if message.topic != topic_for("ClaimTask", router.input_declared):
-        return None
-    try:
-        command = router.codec.decode(message.value)
-    except UndecodableMessageError:
-        return None  # the usual path dead-letters it
+    if not isinstance(arrival, Arrived) or arrival.message.topic != commands_topic:
+        return None  # a message that does not decode: the usual path dead-letters it
+    command = arrival.record
     when = getattr(command, "sent_at", None) or getattr(command, "decided_at", None)
     rejected = actor_rejection(directory, command, when or datetime.now(UTC))
     if rejected is None:
         return None
     log.warning("staff command refused by the worker", command_id=rejected.command_id,
                 command_type=rejected.command_type, code=rejected.reason_code.value)
-    return [router.route(rejected)]
+    return rejected

@@ -22,6 +22,8 @@ import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pydantic import BaseModel
+
 from hub.domain.child import event_time
 from hub.domain.child.disclosure import Shared, admit
 from hub.domain.child.event_time import FactLog, fact_of, place
@@ -32,13 +34,35 @@ from hub.domain.episodes.rebuild import rebuild as rebuild_episodes
 from hub.domain.episodes.state import EpisodeState
 from hub.domain.events import Event
 from hub.usecases.worker_steps import (
-    Incoming,
+    Arrival,
+    Arrived,
+    Refused,
     Router,
-    Send,
     child_step,
-    decoded_as,
     episode_step,
+    record_of,
 )
+
+FactEvent = Callable[[str], Event]
+"""A fact's event from its value in the log (:func:`fact_reader`)."""
+
+
+def fact_value(raw: bytes) -> str:
+    """How a fact's message is kept in the ``FactLog`` (a changelog format): its original
+    bytes, base64. :func:`fact_reader` reads it back."""
+    return base64.b64encode(raw).decode()
+
+
+def fact_reader(router: Router) -> FactEvent:
+    """The one place facts are decoded: base64, then the codec through ``Router.decode``
+    (a late fact re-reads every fact of the child; the same bytes decode once)."""
+
+    def event(value: str) -> Event:
+        record = router.decode(base64.b64decode(value))
+        assert isinstance(record, Event)
+        return record
+
+    return event
 
 
 @dataclass(frozen=True)
@@ -58,45 +82,40 @@ class Late:
     after: list[Event]  # the ordered facts with it
 
 
-def place_step(router: Router, log: FactLog | None, message: Incoming) -> Placed | None:
+def place_step(arrival: Arrival, log: FactLog | None, read: FactEvent) -> Placed | None:
     """Place a shareable event among the child's facts; ``None`` for anything else."""
-    event = decoded_as(router, message, (Event,))
+    event = record_of(arrival, (Event,))
     if not isinstance(event, Event) or not isinstance(admit(event), Shared):
         return None
+    assert isinstance(arrival, Arrived)
     log = log or FactLog()
-    fact = fact_of(event, base64.b64encode(message.value).decode())
+    fact = fact_of(event, fact_value(arrival.message.value))
     if log.has(fact.event_id):
         return Placed(log, again=True)
     placed, late = place(log, fact)
     if not late:
         return Placed(placed)
-    before = [_event(router, f.value) for f in log.facts]  # decoded once (Router.decode)
-    after = [_event(router, f.value) for f in placed.facts]
+    before = [read(f.value) for f in log.facts]
+    after = [read(f.value) for f in placed.facts]
     return Placed(placed, Late(event, before, after))
 
 
-def _event(router: Router, value: str) -> Event:
-    event = router.decode(base64.b64decode(value))
-    assert isinstance(event, Event)
-    return event
-
-
 def ordered_child_step(
-    router: Router, state: ChildState, message: Incoming, placed: Placed | None,
+    state: ChildState, arrival: Arrival, child_key: str, placed: Placed | None,
     log: FactLog | None,
-) -> tuple[ChildState, list[Send]]:
+) -> tuple[ChildState, list[BaseModel | Refused]]:
     """The child processor on event time: the usual step, or a rebuild for a late fact."""
     if placed is None or placed.late is None:
-        return child_step(router, state, message)
+        return child_step(state, arrival, child_key)
     late = placed.late
     base = (log or FactLog()).base
     state, outputs = event_time.rebuild(state, base, late.before, late.after, late.event,
-                                        child_key=message.key)
-    return state, [router.route(output) for output in outputs]
+                                        child_key=child_key)
+    return state, list(outputs)
 
 
 def ordered_episode_step(
-    router: Router, state: EpisodeState, message: Incoming, placed: Placed | None,
+    state: EpisodeState, arrival: Arrival, child_key: str, placed: Placed | None,
     held: Callable[[str], Held | None],
 ) -> tuple[EpisodeState, list[ServiceEpisode]]:
     """The episode builder on event time: the usual step, or a rebuild for a late fact. A
@@ -104,10 +123,10 @@ def ordered_episode_step(
     if placed is not None and placed.again:
         return state, []
     if placed is None or placed.late is None:
-        return episode_step(router, state, message, held)
+        return episode_step(state, arrival, child_key, held)
     late = placed.late
-    state, episodes = rebuild_episodes(state, late.before, late.after, message.key)
-    return take_over(state, message.key, episodes, held)
+    state, episodes = rebuild_episodes(state, late.before, late.after, child_key)
+    return take_over(state, child_key, episodes, held)
 
 
 def next_log(placed: Placed | None, child: ChildState | None, is_reset: bool) -> FactLog | None:

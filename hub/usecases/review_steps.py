@@ -1,5 +1,6 @@
 """A reviewer's identity answer, downstream of the resolver: which messages are one, what a
-refusal looks like, and what a carried-out review sends (pure apart from decoding)."""
+refusal looks like, and what a carried-out review sends (typed in, typed out: the resolver
+stage decodes and encodes)."""
 
 from __future__ import annotations
 
@@ -11,34 +12,30 @@ from hub.domain.events import Event
 from hub.domain.identity.review_result import ReviewResult
 from hub.domain.outputs.codes import RejectionCode
 from hub.domain.outputs.tasks import CommandRejected
-from hub.domain.routing import topic_for
-from hub.ports import UndecodableMessageError
-from hub.usecases.worker_steps import Incoming, Router, Send
+from hub.usecases.worker_steps import Arrival, Arrived, Forward, Output
 
 REVIEW_COMMANDS = (ReviewPossibleMatch, SplitChild)
 
 
-def review_command(router: Router, message: Incoming) -> ReviewPossibleMatch | SplitChild | None:
+def review_command(
+    commands_topic: str, arrival: Arrival
+) -> ReviewPossibleMatch | SplitChild | None:
     """The reviewer's answer a message carries, if it is one (they need the resolver's index
     and a look back at the resolved events, so the resolver handles them apart)."""
-    if message.topic != topic_for("ClaimTask", router.input_declared):
+    if not isinstance(arrival, Arrived) or arrival.message.topic != commands_topic:
         return None
-    try:
-        record = router.codec.decode(message.value)
-    except UndecodableMessageError:
-        return None
+    record = arrival.record
     return record if isinstance(record, REVIEW_COMMANDS) else None
 
 
 def review_rejected(
-    router: Router, command: ReviewPossibleMatch | SplitChild, code: str, reason: str
-) -> list[Send]:
-    rejected = CommandRejected(
+    command: ReviewPossibleMatch | SplitChild, code: str, reason: str
+) -> CommandRejected:
+    return CommandRejected(
         command_id=command.command_id, command_type=type(command).__name__,
         child_key=command.child_key, target_id=command.child_key,
         reason_code=RejectionCode(code), reason=reason, rejected_at=command.decided_at,
     )
-    return [router.route(rejected)]
 
 
 def replay_order(event: Event) -> tuple[datetime, datetime, str]:
@@ -49,31 +46,27 @@ def replay_order(event: Event) -> tuple[datetime, datetime, str]:
     return (envelope.recorded_at, envelope.occurred_at, envelope.event_id)
 
 
-def review_sends(
-    router: Router, result: ReviewResult, resolved: list[tuple[str, bytes]],
+def review_outputs(
+    result: ReviewResult, resolved: list[tuple[Event, bytes]],
     record_id_of: Callable[[Event], str],
-) -> list[Send]:
+) -> list[Output]:
     """A carried-out review, downstream: its decisions; then, per affected key, a
-    ``ChildReset`` followed by every event that now belongs to that key, in ``replay_order``.
-    ``resolved``: (key, original bytes) read back from the resolved-events topic under every
-    key involved; an event seen under several keys is sent once."""
+    ``ChildReset`` followed by every event that now belongs to that key, in ``replay_order``,
+    forwarded as its original bytes. ``resolved``: (event, original bytes) read back from the
+    resolved-events topic under every key involved (``Router.events``); an event seen under
+    several keys is sent once."""
     events: dict[str, tuple[Event, bytes]] = {}
-    for _, value in resolved:
-        try:
-            event = router.codec.decode(value)
-        except UndecodableMessageError:
-            continue
-        if isinstance(event, Event):
-            events.setdefault(event.envelope.event_id, (event, value))
+    for event, value in resolved:
+        events.setdefault(event.envelope.event_id, (event, value))
     ordered = sorted(events.values(), key=lambda ev: replay_order(ev[0]))
-    sends = [router.route(d) for d in result.decisions]
+    outputs: list[Output] = [*result.decisions]
     for reset in result.resets():
-        sends.append(router.route(reset))
+        outputs.append(reset)
         owned = set(result.records_of.get(reset.child_key, ()))
         if reset.into_key is None:
-            sends += [
-                (router.topic("ResolvedEvent"), reset.child_key, value)
+            outputs += [
+                Forward(reset.child_key, value)
                 for event, value in ordered
                 if record_id_of(event) in owned
             ]
-    return sends
+    return outputs

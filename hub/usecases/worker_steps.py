@@ -1,8 +1,12 @@
 """What the worker's stages do with one message, free of Kafka so it can be tested alone.
 
-Each step decodes, calls the domain, and returns the records to send as (topic, key, bytes).
-A message that cannot be decoded, or is not what the topic carries, becomes a dead letter
-with its reason and original bytes: it never stops the worker.
+Typed in, typed out: a stage decodes each message once, at its edge (:meth:`Router.arrive`:
+an :class:`Arrived` record, or :class:`Refused` when it cannot be decoded); each step takes
+that, calls the domain and returns typed outputs (:data:`Output`): hub records to route,
+:class:`Forward` for original bytes sent on unchanged, :class:`Refused` for a dead letter.
+The stage encodes them once (:meth:`Router.sends`). A message that cannot be decoded, or is
+not what the topic carries, becomes a dead letter with its reason and original bytes: it
+never stops the worker.
 
 Guarantee: at least once. Outputs are a deterministic function of the input and the state
 (timestamps come from the input, not the clock), so a redelivered input yields byte-identical
@@ -14,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -45,6 +49,7 @@ from hub.ports import Codec, UndecodableMessageError
 from hub.topics_spec import TopicSpec
 
 Send = tuple[str, str, bytes]
+"""What a stage sends: (topic, key, bytes). Only the edge (:meth:`Router.sends`) makes them."""
 DECODED_KEPT = 20_000
 """Decoded records a router remembers (:meth:`Router.decode`), most recently used first."""
 DECODED_FOR_S = 30.0
@@ -65,6 +70,40 @@ class Incoming:
     @property
     def location(self) -> str:
         return f"{self.topic}/{self.partition}@{self.offset}"
+
+
+@dataclass(frozen=True)
+class Arrived:
+    """A message decoded once, at the stage's edge: where it came from and its record."""
+
+    message: Incoming
+    record: BaseModel
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The message in hand becomes a dead letter, for this reason (code, and a text free of
+    personal data). The stage builds the letter (:meth:`Router.dead_letter`) with the
+    message's location and original bytes."""
+
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Forward:
+    """Original bytes sent on unchanged (byte for byte) under ``key``, to the topic that
+    carries ``record`` (the resolver forwards events and staff commands as they came)."""
+
+    key: str
+    value: bytes
+    record: str = "ResolvedEvent"
+
+
+Output = BaseModel | Forward | Refused
+"""What a step returns; the stage encodes each once (:meth:`Router.sends`)."""
+Arrival = Arrived | Refused
+"""A message as a step takes it: decoded, or refused already at the edge."""
 
 
 class Router:
@@ -105,6 +144,30 @@ class Router:
             self._decoded.popitem(last=False)
         return record
 
+    def arrive(self, message: Incoming) -> Arrival:
+        """The message decoded, once, at the stage's edge; ``Refused`` when it cannot be."""
+        try:
+            return Arrived(message, self.decode(message.value))
+        except UndecodableMessageError as exc:
+            return Refused(exc.code, exc.reason)
+
+    def sends(self, message: Incoming, outputs: Sequence[Output]) -> list[Send]:
+        """Encode a step's outputs for ``message``, in order: the one place they become
+        bytes (a dead letter carries the message's location and original bytes)."""
+        return [self.send(message, output) for output in outputs]
+
+    def send(self, message: Incoming, output: Output) -> Send:
+        if isinstance(output, Refused):
+            return self.dead_letter(message, output.code, output.reason)
+        if isinstance(output, Forward):
+            return self.topic(output.record), output.key, output.value
+        return self.route(output)
+
+    @property
+    def commands_topic(self) -> str:
+        """Where staff commands are read (the original namespace's, in a replay)."""
+        return topic_for("ClaimTask", self.input_declared)
+
     @property
     def source_topics(self) -> list[str]:
         """Topics carrying department systems' events (written by connectors and the intake)."""
@@ -113,7 +176,7 @@ class Router:
     @property
     def resolver_inputs(self) -> list[str]:
         """What the resolver sequences: every source topic, and the staff command topic."""
-        return [*self.source_topics, topic_for("ClaimTask", self.input_declared)]
+        return [*self.source_topics, self.commands_topic]
 
     def topic(self, record_name: str) -> str:
         return topic_for(record_name, self.declared)
@@ -135,6 +198,19 @@ class Router:
         )
         return self.route(letter)
 
+    def events(self, values: list[bytes]) -> list[tuple[Event, bytes]]:
+        """The events among records read back from a topic, each with its original bytes;
+        the rest (undecodable, or not an event) are left out."""
+        found = []
+        for value in values:
+            try:
+                record = self.codec.decode(value)
+            except UndecodableMessageError:
+                continue
+            if isinstance(record, Event):
+                found.append((record, value))
+        return found
+
     def count_sent(self, sends: list[Send]) -> None:
         """Tell ``on_dead_letter`` of every dead letter among records actually sent (steps
         may build one and drop it, so counting where they are made would overcount)."""
@@ -145,24 +221,23 @@ class Router:
                 self.on_dead_letter(str(letter.stage), letter.reason_code)  # type: ignore[attr-defined]
 
 
-def _decode(router: Router, message: Incoming, kinds: tuple[type, ...]) -> object | Send:
-    try:
-        record = router.decode(message.value)
-    except UndecodableMessageError as exc:
-        return router.dead_letter(message, exc.code, exc.reason)
-    if not isinstance(record, kinds):
-        return router.dead_letter(message, "WRONG_RECORD_TYPE", f"{type(record).__name__} here")
-    return record
+def accepted(arrival: Arrival, kinds: tuple[type, ...]) -> BaseModel | Refused:
+    """The arrived record if it is one of ``kinds``; else why the message is refused."""
+    if isinstance(arrival, Refused):
+        return arrival
+    if not isinstance(arrival.record, kinds):
+        return Refused("WRONG_RECORD_TYPE", f"{type(arrival.record).__name__} here")
+    return arrival.record
 
 
-def decoded_as(router: Router, message: Incoming, kinds: tuple[type, ...]) -> object | None:
-    """The message's record if it is one of ``kinds``; ``None`` otherwise (the steps that
+def record_of(arrival: Arrival, kinds: tuple[type, ...]) -> BaseModel | None:
+    """The arrived record if it is one of ``kinds``; ``None`` otherwise (the steps that
     own the message dead-letter it)."""
-    record = _decode(router, message, kinds)
-    return None if isinstance(record, tuple) else record
+    record = accepted(arrival, kinds)
+    return None if isinstance(record, Refused) else record
 
 
-def identity_step(router: Router, resolution: Resolution, message: Incoming) -> list[Send]:
+def identity_step(resolution: Resolution, arrival: Arrival) -> list[Output]:
     """A source event: resolve its child, record the decision, forward it under the child key.
 
     The consent gate comes first: an event withholding child detail is never resolved (its
@@ -177,34 +252,34 @@ def identity_step(router: Router, resolution: Resolution, message: Incoming) -> 
     current key, so the child processor sees one child's events and commands in the single
     order the resolver gave them (a replay then reproduces it).
     """
-    event = _decode(router, message, (Event, *STAFF_COMMANDS))
-    if isinstance(event, tuple):
-        return [event]
-    if refused := _text_refused(router, message, event):
+    record = accepted(arrival, (Event, *STAFF_COMMANDS))
+    if isinstance(record, Refused):
+        return [record]
+    assert isinstance(arrival, Arrived)
+    if refused := text_refused(record):
         return [refused]
-    if isinstance(event, STAFF_COMMANDS):
-        key = resolution.current_key(event.child_key)
-        return [(router.topic("ResolvedEvent"), key, message.value)]
-    admitted = admit(event)  # type: ignore[arg-type]
+    if isinstance(record, STAFF_COMMANDS):
+        return [Forward(resolution.current_key(record.child_key), arrival.message.value)]
+    assert isinstance(record, Event)
+    admitted = admit(record)
     if not isinstance(admitted, Shared):
-        return [router.route(use) for use in admitted]
-    child_key, decisions = resolution.resolve(event)  # type: ignore[arg-type]
-    if isinstance(event, Event) and type(event).identity_only:  # evidence only: not acted on
-        return [router.route(d) for d in decisions if not isinstance(d, PossibleMatchRaised)]
-    forwarded = (router.topic("ResolvedEvent"), child_key, message.value)
-    return [*map(router.route, decisions), forwarded]
+        return list(admitted)
+    child_key, decisions = resolution.resolve(record)
+    if type(record).identity_only:  # evidence only: not acted on
+        return [d for d in decisions if not isinstance(d, PossibleMatchRaised)]
+    return [*decisions, Forward(child_key, arrival.message.value)]
 
 
-def _text_refused(router: Router, message: Incoming, record: object) -> Send | None:
-    """A dead letter for a record holding text the edge refuses (NUL, control characters,
-    lone surrogates: :mod:`hub.domain.input_rules`), e.g. one published before those rules.
-    Refused here, before any store sees it, so SQLite and PostgreSQL hold the same (a NUL
-    cannot be stored in PostgreSQL text at all)."""
-    _, problems = clean_tree(record.model_dump() if isinstance(record, BaseModel) else {})
+def text_refused(record: BaseModel) -> Refused | None:
+    """Why a record holding text the edge refuses (NUL, control characters, lone
+    surrogates: :mod:`hub.domain.input_rules`), e.g. one published before those rules, is
+    dead-lettered. Refused here, before any store sees it, so SQLite and PostgreSQL hold the
+    same (a NUL cannot be stored in PostgreSQL text at all)."""
+    _, problems = clean_tree(record.model_dump())
     if not problems:
         return None
     first = problems[0]
-    return router.dead_letter(message, first.code, f"{first.field}: {first.message}")
+    return Refused(first.code, f"{first.field}: {first.message}")
 
 
 def _now_of(record: object) -> datetime:
@@ -217,20 +292,23 @@ def _now_of(record: object) -> datetime:
     raise ValueError(f"{type(record).__name__} carries no time")
 
 
+CHILD_INPUTS: tuple[type, ...] = (Event, *COMMAND_RECORDS, ChildReset)
+
+
 def child_step(
-    router: Router, state: ChildState, message: Incoming
-) -> tuple[ChildState, list[Send]]:
+    state: ChildState, arrival: Arrival, child_key: str
+) -> tuple[ChildState, list[BaseModel | Refused]]:
     """An event or command for one child: the next state and what it produced."""
-    record = _decode(router, message, (Event, *COMMAND_RECORDS, ChildReset))
-    if isinstance(record, tuple):
+    record = accepted(arrival, CHILD_INPUTS)
+    if isinstance(record, Refused):
         return state, [record]
     typed: Input = record  # type: ignore[assignment]
-    state, outputs = apply(state, typed, message.key, _now_of(typed))
-    return state, [router.route(output) for output in outputs]
+    state, outputs = apply(state, typed, child_key, _now_of(typed))
+    return state, list(outputs)
 
 
 def episode_step(
-    router: Router, state: EpisodeState, message: Incoming,
+    state: EpisodeState, arrival: Arrival, child_key: str,
     held: Callable[[str], Held | None] = lambda _: None,
 ) -> tuple[EpisodeState, list[ServiceEpisode]]:
     """A resolved event for one child: new service-episode versions (``take_over`` makes an
@@ -239,13 +317,14 @@ def episode_step(
     Only shareable events reach this step (the identity step gates consent and counts the
     rest); the gate is checked again here so no path can bypass it.
     """
-    event = _decode(router, message, (Event, ChildReset))
-    if isinstance(event, tuple):
+    event = record_of(arrival, (Event, ChildReset))
+    if event is None:
         return state, []  # the child processor dead-letters the same message once
-    if not isinstance(event, ChildReset) and not isinstance(admit(event), Shared):  # type: ignore[arg-type]
+    if isinstance(event, Event) and not isinstance(admit(event), Shared):
         return state, []
-    state, episodes = derive(state, event, message.key)  # type: ignore[arg-type]
-    return take_over(state, message.key, episodes, held)
+    assert isinstance(event, Event | ChildReset)
+    state, episodes = derive(state, event, child_key)
+    return take_over(state, child_key, episodes, held)
 
 
 SINK_RECORDS = (

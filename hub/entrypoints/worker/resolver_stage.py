@@ -16,8 +16,15 @@ from hub.entrypoints.worker.stage import Stage, retrying
 from hub.logging import get_logger
 from hub.ports import LogRecord
 from hub.usecases.actor_check import ActorDirectory, unverified_command
-from hub.usecases.review_steps import review_command, review_rejected, review_sends
-from hub.usecases.worker_steps import Incoming, Router, Send, identity_step
+from hub.usecases.review_steps import review_command, review_outputs, review_rejected
+from hub.usecases.worker_steps import (
+    Forward,
+    Incoming,
+    Output,
+    Router,
+    Send,
+    identity_step,
+)
 
 log = get_logger(__name__)
 
@@ -32,18 +39,23 @@ class ResolverStage(Stage):
         self.router, self.resolution, self.actors = router, resolution, actors
 
     async def take(self, message: Incoming) -> list[Send]:
-        refused = unverified_command(self.router, self.actors, message)
+        """Decode the message once, decide what it leads to, encode that once."""
+        arrival = guarded(message, lambda: self.router.arrive(message), lambda: None)
+        if arrival is None:
+            return [self.router.dead_letter(message, "PROCESSOR_ERROR", "identity step")]
+        commands = self.router.commands_topic
+        refused = unverified_command(self.actors, commands, arrival)
         if refused is not None:  # an unknown actor, or one whose roles do not allow it
-            return refused
-        command = review_command(self.router, message)
+            return [self.router.route(refused)]
+        command = review_command(commands, arrival)
         if command is None:
             return guarded(
                 message,
-                lambda: identity_step(self.router, self.resolution, message),
+                lambda: self.router.sends(message, identity_step(self.resolution, arrival)),
                 lambda: [self.router.dead_letter(message, "PROCESSOR_ERROR", "identity step")],
             )
         try:
-            return await self._review(command, message)
+            return self.router.sends(message, await self._review(command, message))
         except Exception as exc:  # never a crash loop on one command: it is kept, with why
             log.error("review dead-lettered", location=message.location,
                       error=type(exc).__name__)
@@ -51,7 +63,7 @@ class ResolverStage(Stage):
 
     async def _review(
         self, command: ReviewPossibleMatch | SplitChild, message: Incoming
-    ) -> list[Send]:
+    ) -> list[Output]:
         """A reviewer's answer: decide; re-send every affected child's events after a reset;
         then forward an answered possible match to the child now holding its review task.
         Everything sent before is made durable first, so the look back sees it."""
@@ -60,8 +72,8 @@ class ResolverStage(Stage):
             result = self.resolution.review(command, command.decided_at)
         except ReviewRejected as exc:
             log.info("review refused", command_id=command.command_id, code=exc.code)
-            return review_rejected(self.router, command, exc.code, exc.reason)
-        sends = [self.router.route(d) for d in result.decisions]
+            return [review_rejected(command, exc.code, exc.reason)]
+        outputs: list[Output] = [*result.decisions]
         if result.affected:
             involved = self.resolution.keys_behind(result.affected)
             found: list[LogRecord] = []
@@ -73,9 +85,9 @@ class ResolverStage(Stage):
             await retrying("read back", read_back)
             log.info("review carried out", command_id=command.command_id,
                      children=len(result.affected), events=len(found))
-            sends = review_sends(self.router, result, [(r.key, r.value) for r in found],
-                                 self.resolution.record_id_of)
+            resolved = self.router.events([r.value for r in found])
+            outputs = review_outputs(result, resolved, self.resolution.record_id_of)
         if isinstance(command, ReviewPossibleMatch):
-            key = self.resolution.current_key(command.child_key)
-            sends.append((self.router.topic("ResolvedEvent"), key, message.value))
-        return sends
+            outputs.append(Forward(self.resolution.current_key(command.child_key),
+                                   message.value))
+        return outputs

@@ -1,5 +1,6 @@
-"""The worker's three stages. Each translates and delegates (STYLE.md): decode, call the
-step in ``hub.usecases.worker_steps``, return what to send.
+"""The worker's three stages. Each translates and delegates (STYLE.md): decode the message
+once (``Router.arrive``), call the typed steps in ``hub.usecases.worker_steps``, encode what
+they return once (``Router.sends``).
 
 - ``ResolverStage`` (``resolver_stage``) reads every source topic and the staff command
   topic and resolves each event to a child key: the hub's one sequencer (docs/worker.md).
@@ -17,27 +18,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from pydantic import BaseModel
 
 from hub.adapters.kafka.merged_feed import MergedFeed
+from hub.domain.adoption import adopt_moved, receivers
 from hub.domain.child.event_time import FactLog
-from hub.domain.child.reset import adopt_task
 from hub.domain.child.state import ChildState
 from hub.domain.episodes.model import ServiceEpisode
-from hub.domain.episodes.reset import adopt
 from hub.domain.episodes.state import EpisodeState
-from hub.domain.outputs.tasks import TaskChanged
+from hub.domain.outputs import ChildReset
 from hub.entrypoints.worker.guards import guarded, store_batch
 from hub.entrypoints.worker.stage import Stage, retrying
 from hub.entrypoints.worker.state_table import StateTable
 from hub.logging import get_logger
 from hub.ports import HubStore
 from hub.usecases.event_time import (
+    fact_reader,
     next_log,
     ordered_child_step,
     ordered_episode_step,
     place_step,
 )
-from hub.usecases.worker_steps import Incoming, Router, Send, sink_records
+from hub.usecases.worker_steps import Arrived, Incoming, Refused, Router, Send, sink_records
 
 log = get_logger(__name__)
 
@@ -83,57 +85,65 @@ class ChildStage(Stage):
                  tables: ChildTables) -> None:
         super().__init__(feed, producer)
         self.router, self.t = router, tables
+        self.read_fact = fact_reader(router)
 
     async def take(self, message: Incoming) -> list[Send]:
-        dead = [self.router.dead_letter(message, "PROCESSOR_ERROR", "child step")]
-        children, episodes, log = self.t.children, self.t.episodes, self.t.facts.get(message.key)
-        placed = guarded(message, lambda: place_step(self.router, log, message), lambda: None)
-        child, sends = guarded(
-            message,
-            lambda: ordered_child_step(self.router, children.get(message.key) or ChildState(),
-                                       message, placed, log),
-            lambda: (None, dead),
-        )
+        """Decode the message once, run the steps on it, encode what they produced once."""
+        arrival = guarded(message, lambda: self.router.arrive(message), lambda: None)
+        if arrival is None:
+            return [self._dead(message)]
+        key = message.key
+        children, episodes, log = self.t.children, self.t.episodes, self.t.facts.get(key)
+        placed = guarded(message, lambda: place_step(arrival, log, self.read_fact), lambda: None)
+
+        def child_step() -> tuple[ChildState | None, list[BaseModel | Refused], list[Send]]:
+            state = children.get(key) or ChildState()
+            child, outputs = ordered_child_step(state, arrival, key, placed, log)
+            return child, outputs, self.router.sends(message, outputs)
+
+        child, outputs, sends = guarded(message, child_step,
+                                        lambda: (None, [], [self._dead(message)]))
         if child is not None:
-            children.set(message.key, child)
+            children.set(key, child)
         state, emitted = guarded(
             message,
-            lambda: ordered_episode_step(self.router, episodes.get(message.key) or EpisodeState(),
-                                         message, placed, self.t.owners.get),
+            lambda: ordered_episode_step(episodes.get(key) or EpisodeState(), arrival, key,
+                                         placed, self.t.owners.get),
             lambda: (None, []),
         )
         if state is None and child is not None:
-            sends = [*sends, *dead]  # one dead letter per message
+            sends = [*sends, self._dead(message)]  # one dead letter per message
         if state is not None:
-            episodes.set(message.key, state)
-        is_reset = self.router.codec.record_name(message.value) == "ChildReset"
+            episodes.set(key, state)
+        is_reset = isinstance(arrival, Arrived) and isinstance(arrival.record, ChildReset)
         if (kept := next_log(placed, child, is_reset)) is not None:
-            self.t.facts.set(message.key, kept)
+            self.t.facts.set(key, kept)
         if is_reset:
-            emitted += self._adopt(message.key, sends, emitted)
+            emitted += self._adopt(key, outputs, emitted)
         for episode in emitted:
             self.t.owners.set(episode.episode_id, (episode.version, episode.child_key))
-        return [*sends, *map(self.router.route, emitted)]
+        return [*sends, *self.router.sends(message, emitted)]
+
+    def _dead(self, message: Incoming) -> Send:
+        return self.router.dead_letter(message, "PROCESSOR_ERROR", "child step")
 
     def _adopt(
-        self, key: str, sends: list[Send], emitted: list[ServiceEpisode]
+        self, key: str, outputs: list[BaseModel | Refused], emitted: list[ServiceEpisode]
     ) -> list[ServiceEpisode]:
         """A merged-away child moves its open tasks and episodes to the survivor: the
-        survivor's states learn them here (this worker holds every child), so staff commands
-        and later versions continue from what the sink holds."""
-        again: list[ServiceEpisode] = []
-        for _, _, value in sends:
-            task = self.router.codec.decode(value)
-            if isinstance(task, TaskChanged) and task.child_key != key:
-                state = self.t.children.get(task.child_key) or ChildState()
-                self.t.children.set(task.child_key, adopt_task(state, task, task.child_key))
-        for episode in emitted:
-            into = episode.child_key
-            if into != key:
-                held, more = adopt(self.t.episodes.get(into) or EpisodeState(), episode, into)
-                self.t.episodes.set(into, held)
-                again += more
-        return again
+        survivor's states learn them here (``hub.domain.adoption``; this worker holds every
+        child), so staff commands and later versions continue from what the sink holds."""
+        to = receivers(key, outputs, emitted)
+        adopted = adopt_moved(
+            key, outputs, emitted,
+            {k: s for k in to.children if (s := self.t.children.get(k)) is not None},
+            {k: e for k in to.episodes if (e := self.t.episodes.get(k)) is not None},
+        )
+        for child_key, child in adopted.children.items():
+            self.t.children.set(child_key, child)
+        for child_key, state in adopted.episodes.items():
+            self.t.episodes.set(child_key, state)
+        return adopted.again
 
     async def after_outputs(self) -> None:
         """The states move on only once the outputs they led to are durable; the facts last.

@@ -17,12 +17,12 @@ from hub.topics_spec import load_topic_specs
 from hub.usecases.review_steps import (
     replay_order,
     review_command,
+    review_outputs,
     review_rejected,
-    review_sends,
 )
-from hub.usecases.worker_steps import Incoming, Router, identity_step
+from hub.usecases.worker_steps import Incoming, Router
 from tests.conftest import REPO
-from tests.unit.usecases.test_worker_steps import _example
+from tests.unit.usecases.test_worker_steps import _example, resolve
 
 AT = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
@@ -42,19 +42,20 @@ def test_only_a_review_on_the_command_topic_is_a_review(router, codec):
     claim = codec.encode(ClaimTask(command_id="c", child_key="CH-a", task_id="t", by="x",
                                    sent_at=AT))
     commands = router.topic("ClaimTask")
-    assert review_command(router, Incoming(commands, 0, 1, "CH-a", review)) == _review(
-        "CH-a", "CH-b")
-    assert review_command(router, Incoming(commands, 0, 2, "CH-a", claim)) is None
-    assert review_command(router, Incoming(router.topic("ResolvedEvent"), 0, 3, "k",
-                                           review)) is None
-    assert review_command(router, Incoming(commands, 0, 4, "CH-a", b"junk")) is None
+    def command(message: Incoming) -> object:
+        return review_command(router.commands_topic, router.arrive(message))
+
+    assert command(Incoming(commands, 0, 1, "CH-a", review)) == _review("CH-a", "CH-b")
+    assert command(Incoming(commands, 0, 2, "CH-a", claim)) is None
+    assert command(Incoming(router.topic("ResolvedEvent"), 0, 3, "k", review)) is None
+    assert command(Incoming(commands, 0, 4, "CH-a", b"junk")) is None
 
 
 def test_a_refused_review_is_one_command_rejected_with_its_reason(router, codec):
     with pytest.raises(ReviewRejected) as refused:
         Resolution().review(_review("CH-nobody", "CH-none"), AT)
-    [(topic, key, value)] = review_rejected(router, _review("CH-nobody", "CH-none"),
-                                            refused.value.code, refused.value.reason)
+    [(topic, key, value)] = [router.route(review_rejected(
+        _review("CH-nobody", "CH-none"), refused.value.code, refused.value.reason))]
     rejected = codec.decode(value)
     assert topic == router.topic("CommandRejected") and key == "CH-nobody"
     assert isinstance(rejected, CommandRejected)
@@ -64,7 +65,7 @@ def test_a_refused_review_is_one_command_rejected_with_its_reason(router, codec)
 def test_a_merge_sends_decisions_resets_then_the_survivors_events_in_order(router, codec):
     resolution = Resolution()
     first, second = _example("YotReferralMade"), _example("SenAssessmentRequested")
-    sent = [identity_step(router, resolution, Incoming("src", 0, i, "k", codec.encode(e)))
+    sent = [resolve(router, resolution, Incoming("src", 0, i, "k", codec.encode(e)))
             for i, e in enumerate((first, second))]
     keys = [s[-1][1] for s in sent]
     if keys[0] == keys[1]:
@@ -74,7 +75,9 @@ def test_a_merge_sends_decisions_resets_then_the_survivors_events_in_order(route
     result = resolution.review(_review(retired, survivor), AT)
     resolved = [(key, value) for s in sent for (topic, key, value) in s
                 if topic == router.topic("ResolvedEvent")]
-    out = review_sends(router, result, resolved, resolution.record_id_of)
+    review = Incoming(router.commands_topic, 0, 9, retired, b"the review")
+    out = router.sends(review, review_outputs(
+        result, router.events([value for _, value in resolved]), resolution.record_id_of))
     decoded = [codec.decode(v) for _, _, v in out]
     resets = [(i, r) for i, r in enumerate(decoded) if isinstance(r, ChildReset)]
     assert [(r.child_key, r.into_key) for _, r in resets] == [(retired, survivor),

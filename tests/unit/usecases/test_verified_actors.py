@@ -68,16 +68,16 @@ def test_the_worker_answers_a_forged_command_with_a_rejection_only(codec: AvroCo
     router = Router(codec, specs, specs)
     forged = Incoming("cin.hub.commands.v1", 0, 7, "child-1",
                       codec.encode(_claim("ghost.not-a-user")))
-    sends = unverified_command(router, DIRECTORY, forged)
-    assert sends is not None and len(sends) == 1
-    topic, key, value = sends[0]
+    refused = unverified_command(DIRECTORY, router.commands_topic, router.arrive(forged))
+    assert refused is not None
+    topic, key, value = router.route(refused)
     assert (topic, key) == ("cin.hub.command-results.v1", "child-1")
     rejected = codec.decode(value)
     assert isinstance(rejected, CommandRejected)
     assert rejected.reason_code is RejectionCode.UNKNOWN_ACTOR
     assert rejected.rejected_at == NOW  # the command's own time: a replay decides the same
     genuine = Incoming("cin.hub.commands.v1", 0, 8, "child-1", codec.encode(_claim("pat.worker")))
-    assert unverified_command(router, DIRECTORY, genuine) is None
+    assert unverified_command(DIRECTORY, router.commands_topic, router.arrive(genuine)) is None
 
 
 def test_a_split_by_a_practitioner_is_not_permitted() -> None:

@@ -21,13 +21,18 @@ from hub.domain.outputs.identity import IdentityDecisionMade
 from hub.entrypoints.worker.guards import guarded
 from hub.topics_spec import load_topic_specs
 from hub.usecases.smoke import load_examples
-from hub.usecases.worker_steps import Incoming, Router, episode_step, identity_step
+from hub.usecases.worker_steps import Incoming, Router, Send, episode_step, identity_step
 from tests.conftest import REPO
 
 
 @pytest.fixture
 def router(codec: AvroCodec) -> Router:
     return Router(codec, list(load_topic_specs(REPO / "topics.yaml")))
+
+
+def resolve(router: Router, resolution: Resolution, message: Incoming) -> list[Send]:
+    """The resolver's path for one message: decoded once, the step, encoded once."""
+    return router.sends(message, identity_step(resolution, router.arrive(message)))
 
 
 def _message(value: bytes) -> Incoming:
@@ -41,7 +46,7 @@ def _example(name: str) -> Event:
 
 
 def test_an_undecodable_message_becomes_one_dead_letter(router, codec):
-    [(topic, _, value)] = identity_step(router, Resolution(), _message(b"not avro"))
+    [(topic, _, value)] = resolve(router, Resolution(), _message(b"not avro"))
     letter = codec.decode(value)
     assert topic == router.topic("DeadLetter")
     assert isinstance(letter, DeadLetter) and letter.reason_code == "NOT_SINGLE_OBJECT"
@@ -53,7 +58,7 @@ def test_withheld_consent_is_counted_never_resolved_or_forwarded(router, codec):
     assert isinstance(event, DisabledRegisterEntryRecorded)
     assert not event.envelope.consent.share_child_detail
     resolution = Resolution()
-    sent = identity_step(router, resolution, _message(codec.encode(event)))
+    sent = resolve(router, resolution, _message(codec.encode(event)))
     assert sent and all(isinstance(codec.decode(v), ConsentLimitedUse) for _, _, v in sent)
     assert all(t == router.topic("ConsentLimitedUse") for t, _, _ in sent)
     assert not resolution.state.record_child  # nothing about the child was learnt
@@ -61,7 +66,7 @@ def test_withheld_consent_is_counted_never_resolved_or_forwarded(router, codec):
 
 def test_a_shareable_event_is_resolved_and_forwarded_unchanged(router, codec):
     value = codec.encode(_example("YotReferralMade"))
-    sent = identity_step(router, Resolution(), _message(value))
+    sent = resolve(router, Resolution(), _message(value))
     decision = codec.decode(sent[0][2])
     assert isinstance(decision, IdentityDecisionMade) and decision.kind.value == "NEW"
     assert sent[-1] == (router.topic("ResolvedEvent"), decision.child_key, value)
@@ -85,7 +90,7 @@ def test_a_staff_command_is_forwarded_unchanged_to_the_childs_current_key(router
         sent_at=datetime(2026, 1, 5, tzinfo=UTC),
     )
     value = codec.encode(claim)
-    sent = identity_step(router, resolution, Incoming(router.topic("ClaimTask"), 0, 3, "k", value))
+    sent = resolve(router, resolution, Incoming(router.topic("ClaimTask"), 0, 3, "k", value))
     assert sent == [(router.topic("ResolvedEvent"), "CH-new", value)]
     assert router.topic("ClaimTask") != router.topic("ResolvedEvent")  # the inbox sends elsewhere
 
@@ -105,9 +110,10 @@ def test_an_ssda903_v4_agreement_becomes_an_encodable_looked_after_episode(route
               for e in connector.events(row)]
     v4 = next(e for e in events if e.legal_status == "V4")
     resolution, state = Resolution(), EpisodeState()
-    *_, (topic, key, value) = identity_step(router, resolution, _message(codec.encode(v4)))
+    *_, (topic, key, value) = resolve(router, resolution, _message(codec.encode(v4)))
     assert topic == router.topic("ResolvedEvent")
-    state, [episode] = episode_step(router, state, Incoming(topic, 0, 1, key, value))
+    forwarded = router.arrive(Incoming(topic, 0, 1, key, value))
+    state, [episode] = episode_step(state, forwarded, key)
     assert (episode.source_kind, episode.subtype) == (EpisodeSource.LOOKED_AFTER,
                                                       "SHORT_BREAK_CARE_V4")
     assert codec.decode(codec.encode(episode)) == episode

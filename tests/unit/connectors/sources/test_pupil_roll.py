@@ -123,8 +123,8 @@ def test_the_worker_resolves_a_pupil_and_forwards_nothing(codec):
     [event] = PupilRollConnector(TODAY).events(row)
     publisher_topic = topic_for("PupilOnRoll", router.declared)
     resolution = Resolution()
-    sent = identity_step(
-        router, resolution, Incoming(publisher_topic, 0, 1, "upn:x", codec.encode(event)))
+    message = Incoming(publisher_topic, 0, 1, "upn:x", codec.encode(event))
+    sent = router.sends(message, identity_step(resolution, router.arrive(message)))
     assert [topic for topic, _, _ in sent] == [router.topic("IdentityDecisionMade")]
     assert isinstance(codec.decode(sent[0][2]), IdentityDecisionMade)
     assert resolution.state.record_child  # the pupil's record is now linked to a child

@@ -34,6 +34,7 @@ from hub.domain.outputs.sen import SenExchangeReplied
 from hub.domain.outputs.tasks import TaskChanged
 from hub.topics_spec import load_topic_specs
 from hub.usecases.event_time import (
+    fact_reader,
     next_log,
     ordered_child_step,
     ordered_episode_step,
@@ -45,6 +46,7 @@ from tests.unit.domain import builders as b
 from tests.unit.domain.factories import CHILD
 
 ROUTER = Router(load_codec(SCHEMAS), list(load_topic_specs(REPO / "topics.yaml")))
+READ_FACT = fact_reader(ROUTER)
 START = datetime(2025, 4, 1, 9, tzinfo=UTC)
 
 
@@ -59,13 +61,15 @@ class Stage:
 
     def take(self, event: Event) -> None:
         message = Incoming("resolved", 0, len(self.sent), CHILD, ROUTER.codec.encode(event))
-        placed = place_step(ROUTER, self.log, message)
-        self.child, sends = ordered_child_step(ROUTER, self.child, message, placed, self.log)
-        self.episodes, emitted = ordered_episode_step(ROUTER, self.episodes, message, placed,
+        arrival = ROUTER.arrive(message)
+        placed = place_step(arrival, self.log, READ_FACT)
+        self.child, outputs = ordered_child_step(self.child, arrival, CHILD, placed, self.log)
+        self.episodes, emitted = ordered_episode_step(self.episodes, arrival, CHILD, placed,
                                                       self.owners.get)
         self.log = next_log(placed, self.child, False) or self.log
         for episode in emitted:
             self.owners[episode.episode_id] = (episode.version, episode.child_key)
+        sends = ROUTER.sends(message, outputs)  # as the stage encodes them
         self.sent += [ROUTER.codec.decode(value) for _, _, value in sends] + emitted
 
 

@@ -194,13 +194,14 @@ def test_the_worker_steps_take_a_reset_from_the_resolved_events_topic(codec):
     assert router.topic("ChildReset") == router.topic("ResolvedEvent")
     assert output_key(reset) == CHILD
     state, _ = run(*EVENTS)
-    state, episodes = episode_step(router, state, message)
+    state, episodes = episode_step(state, router.arrive(message), CHILD)
     assert state.open == () and episodes
     assert {router.route(e)[0] for e in episodes} == {router.topic("ServiceEpisode")}
     assert all(not e.counted_as_additional for e in episodes)
     child = ChildState(flags=(ActiveFlag(flag=FlagCode.CAF_OPEN, flag_id="f1",
                                          raised_by_event_id="e1"),))
-    child, sent = child_step(router, child, message)
+    child, outputs = child_step(child, router.arrive(message), CHILD)
+    sent = router.sends(message, outputs)
     assert child.flags == () and child.reset_id == reset.reset_id
     [(topic, key, value)] = sent
     assert (topic, key) == (router.topic("FlagCleared"), CHILD)
