@@ -7,7 +7,7 @@ import copy
 
 from hub.domain.adoption import Adopted, adopt_moved, receivers
 from hub.domain.child.state import ChildState
-from hub.domain.episodes import derive
+from hub.domain.episodes.derive import derive
 from hub.domain.episodes.state import EpisodeState, digest
 from hub.domain.outputs.codes import TaskStatus
 from hub.domain.outputs.contacts import FlagCleared
