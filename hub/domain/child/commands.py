@@ -107,7 +107,10 @@ def _review_task_id(child_key: str, candidate_key: str) -> str:
 def _reviewed(state: ChildState, command: ReviewPossibleMatch, ctx: Context) -> Result:
     """The reviewer answered: their review task is DONE (nothing to do if it is not open here)."""
     task = state.task(_review_task_id(command.child_key, command.candidate_key))
-    answer = "Same child: merged" if command.same_child else "Not the same child"
+    if command.child_key == command.candidate_key:  # a record linked despite a conflict
+        answer = "Same child: kept" if command.same_child else "Not the same child: split out"
+    else:
+        answer = "Same child: merged" if command.same_child else "Not the same child"
     done = task and tasks.close(task, TaskStatus.DONE, command.by, answer, ctx.now)
     return (state.with_task(done), (done,)) if isinstance(done, TaskChanged) else (state, ())
 

@@ -125,7 +125,7 @@ async def test_only_an_open_review_task_with_a_candidate_can_be_answered(
         await reviews.answer_possible_match("task-review-done", True, "amira.k")
     with pytest.raises(NotAReviewError, match="not a possible-match review"):
         await reviews.answer_possible_match("task-sen", True, "amira.k")
-    with pytest.raises(NotAReviewError, match="names no other child"):
+    with pytest.raises(NotAReviewError, match="names no candidate child"):
         await reviews.answer_possible_match("task-review-blank", False, "amira.k")
     with pytest.raises(MissingFieldError, match="by"):
         await reviews.answer_possible_match("task-review", True, "  ")
