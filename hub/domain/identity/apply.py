@@ -3,9 +3,10 @@
 Decisions add their record (numbered in arrival order; a record id already held is a
 redelivery and changes nothing); a possible match also records the
 open review. A link despite a conflicting identifier (``ChildLinked`` whose evidence names
-conflicts) adds the record without its identifiers of those kinds (``state.withheld``): the
-child does not take an LA child id, UPN or NHS number that contradicts its own, and a split
-of the record to a new child gives them back to it there.
+conflicts) adds the record without its identifiers of those kinds (``state.withheld``) and
+without its names, date of birth, sex and postcode: the child does not take an LA child id,
+UPN or NHS number that contradicts its own, nor the look of a record that may be someone
+else, and a split of the record to a new child gives them back to it there.
 
 A merge moves every record of ``from_key`` to ``into_key`` and remembers the old key; a split
 moves the named records back, so a merge followed by its split leaves children,
@@ -47,15 +48,19 @@ def _move(
 
 
 def _attached(state: ResolverState, record: PersonRecord, conflicts: tuple[str, ...]) -> Person:
-    """The person as its child holds it: without its identifiers of a conflicting kind (they
-    stay in the record and the decision log; ``state.withheld`` names them)."""
+    """The person as its child holds it. A record linked despite a conflict is held without
+    its identifiers of a conflicting kind (``state.withheld`` names them) and without its
+    names, date of birth, sex and postcode: the child is matched on its own records only, so
+    a later record that looks like the held one does not link to the child on its account.
+    The record itself (and the decision log) keeps everything, for the review."""
     person = normalise(record)
     if not conflicts:
         return person
     kinds = set(conflicts)
     withheld = tuple(i for i in person.ids if i[0] in kinds)
     state.withheld[record.record_id] = withheld
-    return replace(person, ids=tuple(i for i in person.ids if i[0] not in kinds))
+    return replace(person, ids=tuple(i for i in person.ids if i[0] not in kinds),
+                   given=(), family=(), dob=None, sex=None, postcode=None)
 
 
 def apply(state: ResolverState, event: IdentityEvent) -> ResolverState:

@@ -19,6 +19,7 @@ from hub.domain.episodes.state import EpisodeState
 from hub.domain.events import Event
 from hub.domain.events.common import Sex
 from hub.domain.identity import ChildLinked, resolve
+from hub.domain.identity.apply import apply
 from hub.domain.identity.resolution import Resolution
 from hub.domain.identity.review import ReviewRejected, answer_conflict
 from hub.domain.identity.review_result import ReviewResult
@@ -228,3 +229,20 @@ def test_a_rebuild_from_the_decision_log_gives_the_same_state():
     rebuilt = Resolution()
     rebuilt.rebuild(log)
     assert rebuilt.state == resolution.state
+
+
+def test_the_held_records_names_and_address_do_not_become_the_childs():
+    """Only the child's own records are matched against: a record held for a conflict lends
+    it neither identifiers nor names, date of birth or address, so a later record that looks
+    like the held one (and carries no identifier) does not silently link to the child."""
+    state, a, _ = _known_children()
+    own = state.children[a].profile()
+    bad = {"la_child_id": "L9", "upn": upn(1), "nhs_number": nhs(10), **STRANGER}
+    state, _ = resolve(state, rec("bad", "EDU", **bad))
+    assert state.children[a].profile() == own
+    state, lookalike = resolve(state, rec("zed", "YOT", **STRANGER))
+    assert lookalike.child_key != a  # before: linked to the real child on the held record
+    (split,) = answer_conflict(state, a, False, "not the same child")
+    state = apply(state, split)
+    held = state.children[split.restored_key]
+    assert held.ids()["la"] == {"L9"} and held.profile().givens  # its own child: all of it
