@@ -16,7 +16,9 @@ orders:
   arrival order of the same records.
 
 It prints the open possible-match reviews (and the share of them whose two children are the
-same real child), as a share of the authority's children, and the pairwise precision and recall
+same real child), as a share of the authority's children, the children holding records linked
+despite a conflicting identifier (one open review each, and how many hold only their own
+real child's records), and the pairwise precision and recall
 of the automatic links against the generator's ground truth.
 """
 
@@ -83,6 +85,11 @@ def measure(
         return key_truth[state.current_key(key)].most_common(1)[0][0]
 
     same = sum(true_of(d.child_key) == true_of(d.candidate_key) for d in reviews)
+    # records linked despite a conflicting identifier: one open review per child holding them
+    held = {k: state.conflict_records(k) for k in state.children if state.conflict_records(k)}
+    held_same = sum(
+        all(truth.get(r, "?") == true_of(k) for r in records) for k, records in held.items()
+    )
     quality = pairwise_quality({d.record.record_id: d.child_key for d in decisions}, truth)
     return {
         "children": children,
@@ -91,6 +98,8 @@ def measure(
         "open_reviews": len(reviews),
         "review_share_of_children": len(reviews) / children,
         "reviews_true_match": same,
+        "conflict_reviews": len(held),
+        "conflict_reviews_true_match": held_same,
         "precision": quality.precision,
         "recall": quality.recall,
         "hub_children": len(state.children),
@@ -119,7 +128,9 @@ def main() -> None:
             f"children={args.children} seed={seed} order={args.order} "
             f"records={row['records']} open_reviews={row['open_reviews']} "
             f"({row['review_share_of_children']:.1%} of children, "
-            f"{row['reviews_true_match']} true matches) precision={row['precision']:.5f} "
+            f"{row['reviews_true_match']} true matches) conflict_reviews="
+            f"{row['conflict_reviews']} ({row['conflict_reviews_true_match']} true matches) "
+            f"precision={row['precision']:.5f} "
             f"recall={row['recall']:.5f} hub_children={row['hub_children']}"
         )
     if args.json:

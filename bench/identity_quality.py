@@ -44,7 +44,11 @@ def run_hub(
 
 def evaluate(decisions: list[Decision], truth: dict[str, str]) -> PairwiseQuality:
     predicted = {d.record.record_id: d.child_key for d in decisions}
-    reviews = sum(d.outcome == "POSSIBLE_MATCH" for d in decisions)
+    # a link despite a conflicting identifier raises a review too (resolver._attached_for_review)
+    reviews = sum(
+        d.outcome == "POSSIBLE_MATCH" or (d.outcome == "LINK" and bool(d.evidence.conflicts))
+        for d in decisions
+    )
     return pairwise_quality(predicted, truth, reviews)
 
 

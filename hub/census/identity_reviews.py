@@ -2,11 +2,13 @@
 
 A possible match that nobody has answered yet leaves one real child under two hub keys (the
 record's provisional key and the candidate it may be), so the return can count that child
-twice. Every return row of either key is marked ``OpenIdentityReview`` = Y, and
-``open_identity_reviews.json`` lists the reviews for the person signing the return off:
-the review task, the two hub keys, the LA child ids the return holds for them and how many of
-the return's rows each has, rows of children in review first. Ids and keys only, never a name
-or a date of birth. Pure: the same tasks and episodes, in any order, give the same bytes.
+twice; a record linked to a child despite a conflicting identifier is reviewed under that one
+key (its rows may hold a record of another child). Every return row of either key is marked
+``OpenIdentityReview`` = Y, and ``open_identity_reviews.json`` lists the reviews for the
+person signing the return off: the review task, the hub keys, the LA child ids the return
+holds for them and how many of the return's rows each has, rows of children in review first.
+Ids and keys only, never a name or a date of birth. Pure: the same tasks and episodes, in any
+order, give the same bytes.
 """
 
 from __future__ import annotations
@@ -32,7 +34,10 @@ class OpenReview:
 
     @property
     def keys(self) -> tuple[str, ...]:
-        return (self.child_key,) + ((self.candidate_key,) if self.candidate_key else ())
+        """The review's keys, each once: a review of records linked to a child despite a
+        conflicting identifier names that child twice (``hub.domain.identity.resolver``)."""
+        other = self.candidate_key
+        return (self.child_key,) + ((other,) if other and other != self.child_key else ())
 
 
 def latest_tasks(tasks: Iterable[TaskChanged]) -> list[TaskChanged]:

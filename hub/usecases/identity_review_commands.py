@@ -78,15 +78,17 @@ class IdentityReviews:
     async def answer_possible_match(
         self, task_id: str, same_child: bool, by: str, command_id: str | None = None
     ) -> Sent:
-        """``same_child``: the task's (provisional) child merges into its candidate."""
+        """``same_child``: the task's (provisional) child merges into its candidate. A task
+        naming one child twice reviews records linked to it despite a conflicting identifier:
+        not the same child splits them out to a child of their own."""
         task = await self.staff.movable(task_id, "review", by)
         candidate = task.related_child_key
         if task.task_type is not TaskType.POSSIBLE_MATCH_REVIEW:
             refused("review", by, "not a review task", task_id=task_id)
             raise NotAReviewError(f"task {task_id} is not a possible-match review")
-        if not candidate or candidate == task.child_key:
+        if not candidate:
             refused("review", by, "no candidate", task_id=task_id)
-            raise NotAReviewError(f"review task {task_id} names no other child")
+            raise NotAReviewError(f"review task {task_id} names no candidate child")
         return await self.staff.send(task, ReviewPossibleMatch(
             command_id=command_id or new_command_id(), child_key=task.child_key,
             candidate_key=candidate, same_child=same_child, by=by.strip(),

@@ -117,6 +117,30 @@ def test_a_split_to_a_new_key_takes_only_the_named_records(store: HubStore):
     assert {i.source_system for i in store.identifiers(SURVIVOR)} == {"education-sen"}
 
 
+def test_a_link_despite_a_conflict_keeps_the_conflicting_id_and_name_off_the_child(
+    store: HubStore,
+):
+    """Issue 10: a record linked for review despite a conflicting UPN. The child's person
+    tables show neither that UPN nor the record's name, until a split takes both to the
+    record's own child."""
+    store.apply_many([
+        r.decision("id-1", ada(), child_key=SURVIVOR),
+        r.decision("id-3", byron(nhs_number="9434765919"), child_key=SURVIVOR, kind=KIND.LINK,
+                   conflicts=("upn",), strong_ids=("nhs",)),
+    ])
+    assert {(i.identifier_type, i.identifier_value) for i in store.identifiers(SURVIVOR)} == {
+        ("UPN", "A123456789012"), ("NHS_NUMBER", "9434765919"), ("SIMS", "S-77"),
+        ("SOURCE_ID", "42"), ("SOURCE_ID", "Y-9")}
+    person = store.person(SURVIVOR)
+    assert person is not None and (person.given_name, person.family_name) == (
+        "Ada", "Lovelace")
+    assert held(store, SURVIVOR) == ["education-sen:42", "yot:9"]  # the record is placed
+    store.apply_many([split(child_key="child-new", candidate_key=SURVIVOR)])
+    assert ("UPN", "B123456789012") in {
+        (i.identifier_type, i.identifier_value) for i in store.identifiers("child-new")}
+    assert "B123456789012" not in {i.identifier_value for i in store.identifiers(SURVIVOR)}
+
+
 def test_review_decisions_are_applied_once(store: HubStore):
     linked(store)
     store.apply_many([merge(), split()])

@@ -60,6 +60,18 @@ def test_link_writes_a_decision_per_record(tmp_path: Path):
     assert "Smith" not in result.output  # no personal data on the console
 
 
+def test_a_link_despite_a_conflicting_identifier_is_counted_for_review(tmp_path: Path):
+    """r1's NHS number with another LA child id: linked to r1's child, for review (issue 10)."""
+    rows = [*ROWS[:1], "r8,CSC,P9,100999,,,9434765919,,Elizabeth,Smith,2012-03-04,F,NX1 2AB"]
+    output = tmp_path / "out.csv"
+    result = CliRunner().invoke(app, ["link", str(_write(tmp_path / "in.csv", rows)), str(output)])
+    assert result.exit_code == 0, result.output
+    by_id = {r["record_id"]: r for r in csv.DictReader(output.open(encoding="utf-8"))}
+    assert by_id["r8"]["decision"] == "LINK"
+    assert by_id["r8"]["child_key"] == by_id["r1"]["child_key"]
+    assert "links held for review (a conflicting identifier): 1" in result.output
+
+
 def test_same_input_gives_the_same_keys(tmp_path: Path):
     source = _write(tmp_path / "in.csv", ROWS)
     for name in ("a.csv", "b.csv"):

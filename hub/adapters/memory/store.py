@@ -107,10 +107,11 @@ class InMemoryHubStore:
         if r.kind in rows.PLACING:  # placed once; only a MERGE or SPLIT moves it
             self._records.setdefault(r.record.record_id, PersonRecordView(
                 r.record.record_id, r.record.source_system, r.child_key))
-        known = self._people.get(r.child_key, PersonView(r.child_key))
-        details = {k: v for k, v in rows.person(r.record).items() if v is not None}
-        self._people[r.child_key] = dataclasses.replace(known, **details)
-        for kind, value in rows.identifiers(r.record):
+        if not rows.held_for_review(r):  # a conflicting record's name is not the child's
+            known = self._people.get(r.child_key, PersonView(r.child_key))
+            details = {k: v for k, v in rows.person(r.record).items() if v is not None}
+            self._people[r.child_key] = dataclasses.replace(known, **details)
+        for kind, value in rows.linked_identifiers(r):
             key = (r.child_key, kind, value, r.record.source_system)
             first = self._ids[key].first_seen_decision_id if key in self._ids else r.decision_id
             self._ids[key] = LinkedIdentifier(*key, first, r.decision_id)

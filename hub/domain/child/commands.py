@@ -89,9 +89,17 @@ def _said(command: RecordSenParticipation) -> str:
 
 
 def _possible_match(state: ChildState, command: PossibleMatchRaised, ctx: Context) -> Result:
+    """A review task. A record linked to the child despite a conflicting identifier (the
+    command names the child twice) gets a task of its own, so a later conflict is reviewed
+    even after an earlier one was answered."""
+    conflict = command.child_key == command.candidate_key
     spec = tasks.TaskSpec(
         task_type=TaskType.POSSIBLE_MATCH_REVIEW,
-        task_id=_review_task_id(command.child_key, command.candidate_key),
+        task_id=(
+            tasks.task_id_for(TaskType.POSSIBLE_MATCH_REVIEW, command.child_key,
+                              command.record_ref)
+            if conflict else _review_task_id(command.child_key, command.candidate_key)
+        ),
         what_happened=f"A record may belong to a child the hub already knows "
                       f"(match score {command.score:.2f}).",
         start=command.raised_at.date(), source_id=command.command_id,
@@ -105,11 +113,27 @@ def _review_task_id(child_key: str, candidate_key: str) -> str:
 
 
 def _reviewed(state: ChildState, command: ReviewPossibleMatch, ctx: Context) -> Result:
-    """The reviewer answered: their review task is DONE (nothing to do if it is not open here)."""
-    task = state.task(_review_task_id(command.child_key, command.candidate_key))
-    answer = "Same child: merged" if command.same_child else "Not the same child"
-    done = task and tasks.close(task, TaskStatus.DONE, command.by, answer, ctx.now)
-    return (state.with_task(done), (done,)) if isinstance(done, TaskChanged) else (state, ())
+    """The reviewer answered: their review task is DONE (nothing to do if it is not open here).
+
+    A conflict review (the command names the child twice) answers for every record held for
+    a conflict (``hub.domain.identity.review.answer_conflict``): each open conflict task of
+    the child is DONE."""
+    if command.child_key != command.candidate_key:
+        task = state.task(_review_task_id(command.child_key, command.candidate_key))
+        answer = "Same child: merged" if command.same_child else "Not the same child"
+        done = task and tasks.close(task, TaskStatus.DONE, command.by, answer, ctx.now)
+        return (state.with_task(done), (done,)) if isinstance(done, TaskChanged) else (state, ())
+    answer = "Same child: kept" if command.same_child else "Not the same child: split out"
+    closed = []
+    for task in state.tasks:
+        if (task.task_type is TaskType.POSSIBLE_MATCH_REVIEW
+                and task.related_child_key == task.child_key):
+            done = tasks.close(task, TaskStatus.DONE, command.by, answer, ctx.now)
+            if isinstance(done, TaskChanged):
+                closed.append(done)
+    for done in closed:
+        state = state.with_task(done)
+    return state, tuple(closed)
 
 
 def rejection(command: Command, target: str, code: RejectionCode, ctx: Context) -> CommandRejected:

@@ -2,8 +2,14 @@
 
 Decisions add their record (numbered in arrival order; a record id already held is a
 redelivery and changes nothing); a possible match also records the
-open review. A merge moves every record of ``from_key`` to ``into_key`` and remembers the old
-key; a split moves the named records back, so a merge followed by its split leaves children,
+open review. A link despite a conflicting identifier (``ChildLinked`` whose evidence names
+conflicts) adds the record without its identifiers of those kinds (``state.withheld``) and
+without its names, date of birth, sex and postcode: the child does not take an LA child id,
+UPN or NHS number that contradicts its own, nor the look of a record that may be someone
+else, and a split of the record to a new child gives them back to it there.
+
+A merge moves every record of ``from_key`` to ``into_key`` and remembers the old key; a split
+moves the named records back, so a merge followed by its split leaves children,
 crosswalk and blocking index as they were. (A merge closes an open review of ``from_key``; the
 split does not reopen it: the split is itself the reviewer's answer.) Each moved record
 remembers the keys it was merged in from, so a split can send it back where it came from.
@@ -13,6 +19,7 @@ A reviewer's "not the same child" closes the open review and moves nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from hub.domain.identity.events import (
     ChildLinked,
@@ -23,14 +30,37 @@ from hub.domain.identity.events import (
     NotSameChild,
     PossibleMatchFound,
 )
-from hub.domain.identity.records import normalise
+from hub.domain.identity.records import Person, PersonRecord, normalise
 from hub.domain.identity.state import ResolverState
 
 
-def _move(state: ResolverState, record_ids: Iterable[str], to_key: str) -> None:
+def _move(
+    state: ResolverState, record_ids: Iterable[str], to_key: str, own_child: bool = False
+) -> None:
+    """Move records to ``to_key``. ``own_child``: a split to a child of their own, where a
+    record attached for a conflict takes back the identifiers its old child did not take."""
     for record_id in record_ids:
         held = state.remove(record_id)
-        state.add(to_key, held.person, held.seq)
+        person = held.person
+        if own_child and state.withheld.pop(record_id, None) is not None:
+            person = normalise(person.record)
+        state.add(to_key, person, held.seq)
+
+
+def _attached(state: ResolverState, record: PersonRecord, conflicts: tuple[str, ...]) -> Person:
+    """The person as its child holds it. A record linked despite a conflict is held without
+    its identifiers of a conflicting kind (``state.withheld`` names them) and without its
+    names, date of birth, sex and postcode: the child is matched on its own records only, so
+    a later record that looks like the held one does not link to the child on its account.
+    The record itself (and the decision log) keeps everything, for the review."""
+    person = normalise(record)
+    if not conflicts:
+        return person
+    kinds = set(conflicts)
+    withheld = tuple(i for i in person.ids if i[0] in kinds)
+    state.withheld[record.record_id] = withheld
+    return replace(person, ids=tuple(i for i in person.ids if i[0] not in kinds),
+                   given=(), family=(), dob=None, sex=None, postcode=None)
 
 
 def apply(state: ResolverState, event: IdentityEvent) -> ResolverState:
@@ -40,7 +70,8 @@ def apply(state: ResolverState, event: IdentityEvent) -> ResolverState:
             pass  # a redelivered record: already held
         case ChildLinked() | NewChildRegistered() | PossibleMatchFound():
             state.seq += 1
-            state.add(event.child_key, normalise(event.record), state.seq)
+            conflicts = event.evidence.conflicts if isinstance(event, ChildLinked) else ()
+            state.add(event.child_key, _attached(state, event.record, conflicts), state.seq)
             if isinstance(event, PossibleMatchFound):
                 state.reviews[event.child_key] = event.candidate_key
         case ChildrenMerged(into_key=into_key, from_key=from_key, record_ids=record_ids):
@@ -50,7 +81,7 @@ def apply(state: ResolverState, event: IdentityEvent) -> ResolverState:
             state.merged_into[from_key] = into_key
             state.reviews.pop(from_key, None)
         case ChildSplit(restored_key=restored_key, from_key=from_key, record_ids=record_ids):
-            _move(state, record_ids, restored_key)
+            _move(state, record_ids, restored_key, own_child=restored_key not in state.keys_used)
             for record_id in record_ids:
                 _unstack(state, record_id, restored_key)
             if state.merged_into.get(restored_key) == from_key:

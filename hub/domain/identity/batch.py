@@ -18,6 +18,8 @@ class LinkSummary:
     links: int = 0
     new: int = 0
     possible_matches: int = 0
+    held_for_review: int = 0
+    """Links despite a conflicting strong identifier: each raises a review (``resolver``)."""
     ignored_identifiers: int = 0
     """Records that sent a UPN or NHS number failing its check (treated as absent)."""
 
@@ -26,6 +28,7 @@ class LinkSummary:
         self.links += decision.outcome == "LINK"
         self.new += decision.outcome == "NEW"
         self.possible_matches += decision.outcome == "POSSIBLE_MATCH"
+        self.held_for_review += decision.outcome == "LINK" and bool(decision.evidence.conflicts)
         self.ignored_identifiers += bool(decision.evidence.notes)
 
 

@@ -38,7 +38,7 @@ def _distinct(values: Iterable[T | None]) -> tuple[T, ...]:
 def profile_of(persons: Iterable[Person]) -> Profile:
     people = list(persons)
     return Profile(
-        names=_distinct((p.given, p.family) for p in people),
+        names=_distinct((p.given, p.family) for p in people if p.given or p.family),
         givens=_distinct(p.given for p in people),
         families=_distinct(p.family for p in people),
         dobs=_distinct(p.dob for p in people),

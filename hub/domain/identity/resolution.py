@@ -31,7 +31,7 @@ from hub.domain.identity.events import (
 )
 from hub.domain.identity.records import PersonRecord
 from hub.domain.identity.resolver import resolve
-from hub.domain.identity.review import answer_possible_match, split_out
+from hub.domain.identity.review import answer_conflict, answer_possible_match, split_out
 from hub.domain.identity.review_result import ReviewResult
 from hub.domain.identity.state import ResolverState
 from hub.domain.outputs import PossibleMatchRaised, ReviewPossibleMatch, SplitChild
@@ -212,13 +212,19 @@ class Resolution:
         """
         if command.command_id in self.reviewed:
             return ReviewResult(at=at)
-        if isinstance(command, ReviewPossibleMatch):
+        events: list[ChildrenMerged | ChildSplit | NotSameChild]
+        if isinstance(command, ReviewPossibleMatch) and self._is_conflict_review(command):
+            events = [*answer_conflict(
+                self.state, self.state.current_key(command.child_key), command.same_child,
+                f"not the same child: reviewed by {command.by}",
+            )]
+        elif isinstance(command, ReviewPossibleMatch):
             answer = answer_possible_match(
                 self.state, command.child_key, command.candidate_key, command.same_child,
                 f"{'same child' if command.same_child else 'not the same child'}: "
                 f"reviewed by {command.by}",
             )
-            events: list[ChildrenMerged | ChildSplit | NotSameChild] = [answer]
+            events = [answer]
         else:
             events = [*split_out(self.state, command.child_key, command.record_ids,
                                  f"{command.reason} (split by {command.by})")]
@@ -227,6 +233,11 @@ class Resolution:
             self.state = apply(self.state, event)
         self.reviewed.add(command.command_id)
         return self._result(events, decisions, at)
+
+    def _is_conflict_review(self, command: ReviewPossibleMatch) -> bool:
+        """A review of records attached to a child despite a conflict names that child twice
+        (the task was raised with ``child_key == candidate_key``)."""
+        return self.current_key(command.child_key) == self.current_key(command.candidate_key)
 
     def _latest(self, event: ChildrenMerged | ChildSplit | NotSameChild) -> PersonRecord | None:
         """A split's most recently seen record, to describe the child it moves to."""
@@ -271,12 +282,18 @@ class Resolution:
         self.state, decision = resolve(self.state, person, self.config)
         made = decision_record(decision, envelope.event_id)
         outputs: list[IdentityDecisionMade | PossibleMatchRaised] = [made]
-        if isinstance(decision, PossibleMatchFound):
+        conflicting = isinstance(decision, ChildLinked) and bool(decision.evidence.conflicts)
+        if isinstance(decision, PossibleMatchFound) or conflicting:
+            # a link despite a conflicting identifier: a review of the child's own records
+            candidate = (
+                decision.candidate_key if isinstance(decision, PossibleMatchFound)
+                else decision.child_key
+            )
             outputs.append(
                 PossibleMatchRaised(
                     command_id=made.decision_id,
                     child_key=decision.child_key,
-                    candidate_key=decision.candidate_key,
+                    candidate_key=candidate,
                     score=decision.score,
                     record_ref=decision.record.record_id,
                     raised_at=envelope.recorded_at,

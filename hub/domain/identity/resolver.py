@@ -7,10 +7,12 @@ decides, then applies the decision to the (mutable, in-memory) state and returns
    child id, UPN or former UPN, NHS number, YOT id within its system, source record id,
    other typed ids) are *hits*. A hit whose other strong identifiers do not conflict is
    linked (the most trusted kind wins when several children are hit; the others are named
-   in the evidence for a reviewer). If every hit conflicts, a person must decide: a possible
-   match, held under a provisional key. A provisional child hit together with the child of its
-   open review does not compete with it (``_settled``): a conflicting record cannot pull the
-   real child's later records away.
+   in the evidence for a reviewer). If every hit conflicts, a person must decide, but no
+   second child is made: the record is linked to the hit its other evidence agrees with best,
+   with the conflict in the evidence; its conflicting identifiers stay off that child and a
+   review is raised (``_attached_for_review``). A provisional child hit together with the
+   child of its open review (a possible match from before this rule, or from scoring) does
+   not compete with it (``_settled``).
 2. Otherwise, Fellegi-Sunter scoring against the children found by blocking. The best child
    at or above ``link_threshold`` (raised with the population) is linked unless another child
    scores within ``ambiguity_margin`` of it, or the given name cannot tell it from a twin or
@@ -66,8 +68,7 @@ def _by_strong_ids(
     scored = [score_child(person, state.children[key], config, state.names) for key in sorted(hits)]
     clean = _settled([s for s in scored if not s.conflicts], state)
     if not clean:
-        best = max(scored, key=lambda s: s.score)
-        return _possible(state, person, best, _evidence(person, best, hits[best.child_key]))
+        return _attached_for_review(person, scored, hits)
     best = min(clean, key=lambda s: (id_rank(hits[s.child_key]), -len(hits[s.child_key]), -s.score))
     strong = hits[best.child_key]
     others = [s.child_key for s in scored if s is not best]
@@ -75,6 +76,22 @@ def _by_strong_ids(
     return ChildLinked(
         person.record, best.child_key, score, _evidence(person, best, strong, others)
     )
+
+
+def _attached_for_review(
+    person: Person, scored: list[Scored], hits: dict[str, list[str]]
+) -> ChildLinked:
+    """Every child holding one of the record's identifiers holds another that contradicts it:
+    the record joins the one its other evidence (names, date of birth, address) agrees with
+    best, as a link whose evidence names the conflict. ``apply`` keeps the conflicting
+    identifiers off that child and the worker raises a review for it; "not the same child"
+    splits the record out (``review.answer_conflict``). No provisional child is made: a second
+    key would get the record's contacts, tasks, timeline and episodes, a second child in the
+    census until someone reviewed it."""
+    best = max(scored, key=lambda s: s.score)  # ties: the first key in order
+    others = [s.child_key for s in scored if s is not best]
+    evidence = _evidence(person, best, hits[best.child_key], others)
+    return ChildLinked(person.record, best.child_key, best.score, evidence)
 
 
 def _settled(clean: list[Scored], state: ResolverState) -> list[Scored]:

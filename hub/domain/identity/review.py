@@ -69,6 +69,21 @@ def answer_possible_match(
     return merge_children(state, into_key, child_key, reason)
 
 
+def answer_conflict(
+    state: ResolverState, child_key: str, same_child: bool, reason: str
+) -> list[ChildSplit]:
+    """The answer to a conflict review: records attached to ``child_key`` despite a
+    conflicting identifier (``ResolverState.conflict_records``). The same child: nothing
+    moves (their conflicting identifiers stay off the child). Not the same: they leave for a
+    child of their own, which takes those identifiers (``split_out``)."""
+    if child_key not in state.children:
+        raise ReviewRejected("UNKNOWN_CHILD", f"no current child {child_key}")
+    held = state.conflict_records(child_key)
+    if not held:
+        raise ReviewRejected("NO_OPEN_REVIEW", f"no conflicting record held by {child_key}")
+    return [] if same_child else split_out(state, child_key, held, reason)
+
+
 def split_out(
     state: ResolverState, from_key: str, record_ids: Sequence[str], reason: str
 ) -> list[ChildSplit]:

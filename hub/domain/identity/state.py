@@ -62,6 +62,11 @@ class ResolverState:
     merged_into: dict[str, str] = field(default_factory=dict)
     merged_from: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Record id -> the keys it was merged in from, oldest first (a split undoes the last)."""
+    withheld: dict[str, tuple[IdKey, ...]] = field(default_factory=dict)
+    """Record id -> its identifiers the child holding it does not take: the ones that
+    conflicted with that child when the record was attached to it for review (see
+    ``resolver``). The record is an open conflict review of its child until a split moves
+    it to a child of its own, which then takes them."""
     keys_used: set[str] = field(default_factory=set)
     names: NameFrequencies = field(default_factory=NameFrequencies)
     seq: int = 0
@@ -72,6 +77,15 @@ class ResolverState:
         while key in self.merged_into:
             key = self.merged_into[key]
         return key
+
+    def conflict_records(self, child_key: str) -> tuple[str, ...]:
+        """Records of ``child_key`` attached to it despite a conflicting identifier (its open
+        conflict review), in the order the resolver saw them."""
+        child = self.children.get(child_key)
+        if child is None:
+            return ()
+        held = [r for r in child.records if r in self.withheld]
+        return tuple(sorted(held, key=lambda r: child.records[r].seq))
 
     def add(self, child_key: str, person: Person, seq: int) -> None:
         record = person.record

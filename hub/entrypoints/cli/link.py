@@ -41,6 +41,8 @@ def _print_summary(summary: LinkSummary, stats: ReadStats, output: Path) -> None
     out.print(f"links: {summary.links}")
     out.print(f"new children: {summary.new}")
     out.print(f"possible matches: {summary.possible_matches}")
+    if summary.held_for_review:
+        out.print(f"links held for review (a conflicting identifier): {summary.held_for_review}")
     if summary.ignored_identifiers or stats.unreadable_dates:
         out.print(f"records with an invalid UPN/NHS number: {summary.ignored_identifiers}")
         out.print(f"unreadable dates of birth (read as unknown): {stats.unreadable_dates}")

@@ -104,3 +104,18 @@ def test_the_list_does_not_depend_on_the_order_of_its_inputs() -> None:
         identity_reviews.open_reviews(list(reversed(inputs.tasks))), list(reversed(rows))
     )
     assert one == two
+
+
+def test_a_conflict_review_of_one_child_lists_it_and_counts_its_rows_once() -> None:
+    """A record linked to a child despite a conflicting identifier is reviewed under that one
+    key (the task names it twice): before, the list showed the child twice, its rows doubled."""
+    rows = [episode("ep-a1", child_key="CH-aaaa"), episode("ep-a2", child_key="CH-aaaa")]
+    tasks = [task("t-c", 1, task_type=REVIEW, child_key="CH-aaaa", related_child_key="CH-aaaa")]
+    reviews = identity_reviews.open_reviews(tasks)
+    assert identity_reviews.keys_in_review(reviews) == frozenset({"CH-aaaa"})
+    body = json.loads(identity_reviews.reviews_json(reviews, rows))
+    assert body["children_in_review"] == 1 and body["rows_in_return_marked"] == 2
+    assert body["reviews"][0]["children"] == [
+        {"child_key": "CH-aaaa", "la_child_ids": [], "rows_in_return": 2}
+    ]
+    assert body["reviews"][0]["rows_in_return"] == 2

@@ -76,6 +76,7 @@ def filled(store: InMemoryHubStore) -> InMemoryHubStore:
         review_task(),
         review_task("task-review-done", status=TaskStatus.DONE, version=2),
         review_task("task-review-blank", related_child_key=None),
+        review_task("task-review-conflict", related_child_key=CHILD),
         r.task("task-sen", reference="req-1"),
     ])
     return store
@@ -125,11 +126,24 @@ async def test_only_an_open_review_task_with_a_candidate_can_be_answered(
         await reviews.answer_possible_match("task-review-done", True, "amira.k")
     with pytest.raises(NotAReviewError, match="not a possible-match review"):
         await reviews.answer_possible_match("task-sen", True, "amira.k")
-    with pytest.raises(NotAReviewError, match="names no other child"):
+    with pytest.raises(NotAReviewError, match="names no candidate child"):
         await reviews.answer_possible_match("task-review-blank", False, "amira.k")
     with pytest.raises(MissingFieldError, match="by"):
         await reviews.answer_possible_match("task-review", True, "  ")
     assert await log.read_all(COMMANDS) == []
+
+
+async def test_a_conflict_review_naming_the_child_twice_can_be_answered(
+    reviews: IdentityReviews, log: InMemoryEventLog, codec: AvroCodec
+):
+    """Records linked to a child despite a conflicting identifier (issue 10): the task names
+    the child as its own candidate; "not the same" asks the resolver to split them out."""
+    await reviews.answer_possible_match("task-review-conflict", False, "amira.k", "cmd-c")
+    ((key, value),) = [(rec.key, rec.value) for rec in await log.read_all(COMMANDS)]
+    assert key == CHILD
+    assert codec.decode(value) == ReviewPossibleMatch(
+        command_id="cmd-c", child_key=CHILD, candidate_key=CHILD, same_child=False,
+        by="amira.k", decided_at=NOW)
 
 
 async def test_a_split_names_the_records_once_keyed_by_the_child(

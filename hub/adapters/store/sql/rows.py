@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from enum import Enum
 from typing import Any
 
@@ -21,7 +21,11 @@ from hub.domain.outputs import (
 )
 from hub.domain.outputs.base import ChildDetail
 from hub.domain.outputs.codes import FlagClearReason, FlagCode
-from hub.domain.outputs.identity import IdentityDecisionKind, PersonRecordSnapshot
+from hub.domain.outputs.identity import (
+    IdentityDecisionKind,
+    IdentityDecisionMade,
+    PersonRecordSnapshot,
+)
 from hub.ports import FlagView
 
 Row = dict[str, Any]
@@ -83,11 +87,39 @@ IDENTIFIER_FIELDS = {
 }
 
 
-def identifiers(snapshot: PersonRecordSnapshot) -> list[tuple[str, str]]:
-    """``(type, value)`` of every identifier the record carries, without empty ones."""
+RESOLVER_KINDS = {"LA_CHILD_ID": "la", "UPN": "upn", "FORMER_UPN": "upn", "NHS_NUMBER": "nhs",
+                  "YOT_ID": "yot", "SOURCE_ID": "src"}
+"""Identifier type -> the resolver's kind of it (``hub.domain.identity.records``; a typed id's
+kind is its type in lower case, a YOT id's is scoped by system: ``yot:YOIS``)."""
+
+
+def held_for_review(r: IdentityDecisionMade) -> bool:
+    """A link despite a conflicting identifier (``hub.domain.identity.resolver``): the child
+    does not take the record's identifiers of the conflicting kinds, nor its name or address
+    as the child's latest details, until a reviewer splits it out (the SPLIT decision then
+    carries the record to its own child, identifiers and all)."""
+    return r.kind is IdentityDecisionKind.LINK and bool(r.conflicts)
+
+
+def identifiers(
+    snapshot: PersonRecordSnapshot, withheld: Collection[str] = ()
+) -> list[tuple[str, str]]:
+    """``(type, value)`` of every identifier the record carries, without empty ones and
+    without those of a resolver kind in ``withheld`` (a decision's ``conflicts``)."""
+    kinds = {k.split(":")[0] for k in withheld}
     named = [(code, getattr(snapshot, name)) for name, code in IDENTIFIER_FIELDS.items()]
     others = [(i.type.upper(), i.value) for i in snapshot.other_ids]
-    return sorted({(t, v) for t, v in (*named, *others) if v})
+    return sorted({
+        (t, v) for t, v in (*named, *others)
+        if v and RESOLVER_KINDS.get(t, t.lower()) not in kinds
+    })
+
+
+def linked_identifiers(r: IdentityDecisionMade) -> list[tuple[str, str]]:
+    """The identifiers a decision links to its child (none for a decision without a record)."""
+    if r.record is None:
+        return []
+    return identifiers(r.record, r.conflicts if held_for_review(r) else ())
 
 
 def person(snapshot: PersonRecordSnapshot) -> Row:

@@ -125,11 +125,12 @@ def _identity(w: Writes, r: IdentityDecisionMade) -> None:
         return  # a decision without a person record
     if r.kind in rows.PLACING:  # the record joins its child once; only a MERGE or SPLIT moves it
         w.once(PersonRecordRow, rows.person_record(r.record, r.child_key, r.decision_id))
-    details = rows.person(r.record)
-    person = {"child_key": r.child_key, **details, "last_decision_id": r.decision_id,
-              "updated_at": w.now}
-    w.upsert(PersonRow, person, list(person)[1:], keep_known=frozenset(details))
-    for kind, value in rows.identifiers(r.record):
+    if not rows.held_for_review(r):  # a conflicting record's name is not the child's
+        details = rows.person(r.record)
+        person = {"child_key": r.child_key, **details, "last_decision_id": r.decision_id,
+                  "updated_at": w.now}
+        w.upsert(PersonRow, person, list(person)[1:], keep_known=frozenset(details))
+    for kind, value in rows.linked_identifiers(r):
         _identifier(w, r, r.record, kind, value)
 
 

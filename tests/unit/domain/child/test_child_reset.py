@@ -181,6 +181,25 @@ def test_the_reviewers_answer_closes_the_review_task():
     assert again == ()  # already done: no second answer, no rejection
 
 
+def test_each_conflicting_record_raises_its_own_review_and_one_answer_closes_them():
+    """A record linked despite a conflicting identifier: the task names the child twice, one
+    per record (a later conflict is reviewed after an earlier one was answered)."""
+    def raised(ref: str) -> PossibleMatchRaised:
+        return PossibleMatchRaised(command_id=f"pm-{ref}", child_key=CHILD, candidate_key=CHILD,
+                                   score=9.5, record_ref=ref, raised_at=AT)
+
+    answer = ReviewPossibleMatch(command_id="r1", child_key=CHILD, candidate_key=CHILD,
+                                 same_child=False, by="ann", decided_at=AT)
+    state, ((one,), (two,)) = run(raised("edu:1"), raised("edu:2"))
+    assert one.task_id != two.task_id and one.related_child_key == CHILD
+    state, (closed,) = run(answer, state=state)
+    assert {t.task_id for t in closed} == {one.task_id, two.task_id}
+    assert {(t.status, t.resolution) for t in closed} == {
+        (TaskStatus.DONE, "Not the same child: split out")}
+    state, ((three,),) = run(raised("edu:3"), state=state)
+    assert three.status is TaskStatus.OPEN  # a later conflict: a new review
+
+
 def test_the_survivor_adopts_a_moved_task_so_staff_can_go_on():
     state = worked_on()
     _, (outputs,) = run(reset_of(into=SURVIVOR), state=state)

@@ -98,13 +98,15 @@ def test_conflicting_strong_identifiers_never_link():
         assert b.evidence.conflicts
 
 
-def test_strong_hit_with_a_conflicting_identifier_is_a_possible_match():
-    _, (a, b) = run(
+def test_strong_hit_with_a_conflicting_identifier_joins_the_child_for_review():
+    state, (a, b) = run(
         rec("1", nhs_number=nhs(10), upn=upn(1)), rec("2", "EDU", nhs_number=nhs(10), upn=upn(2))
     )
-    assert isinstance(b, PossibleMatchFound)
-    assert b.candidate_key == a.child_key
+    assert isinstance(b, ChildLinked)  # no second, provisional child (issue 10)
+    assert b.child_key == a.child_key
     assert b.evidence.conflicts == ("upn",)
+    assert state.children[a.child_key].ids()["upn"] == {upn(1)}
+    assert state.conflict_records(a.child_key) == ("2",)
 
 
 def test_invalid_identifier_is_ignored_not_a_conflict():
