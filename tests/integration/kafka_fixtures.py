@@ -30,7 +30,7 @@ from typer.testing import CliRunner, Result
 from hub.adapters.broker.config import BrokerPaths
 from hub.adapters.broker.local import LocalBroker
 from hub.adapters.broker.process import find_broker_pids, is_alive
-from hub.adapters.kafka.connection import KafkaTarget
+from hub.adapters.kafka.connection import KafkaTarget, connection_env
 from hub.config import KafkaConnection, Settings
 from hub.entrypoints.cli import app
 from hub.entrypoints.cli import broker as _broker_cli  # noqa: F401 (adds `hub broker`)
@@ -115,6 +115,14 @@ def as_role(target: KafkaTarget, user: str) -> KafkaTarget:
         "user": user, "password_file": target.security.password_file.with_name(user),
     })
     return target.model_copy(update={"security": security})
+
+
+def kafka_env(target: KafkaTarget) -> dict[str, str]:
+    """Environment that makes a ``hub`` command connect to ``target``: its address, or on a
+    secured broker the address and the connection's credentials (``HUB_KAFKA_*``)."""
+    if isinstance(target, KafkaConnection):
+        return connection_env(target)
+    return {"KAFKA_BOOTSTRAP_SERVERS": target}
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from hub.adapters.broker.config import BrokerPaths
 from hub.adapters.broker.local import BrokerError, ExternalClusterError, LocalBroker
 from hub.adapters.broker.process import find_broker_pids, read_pid
 from hub.adapters.kafka.client import cluster_answers
+from hub.adapters.kafka.connection import KafkaTarget
 from hub.config import Settings
 from tests.integration.conftest import (
     assert_no_broker_left,
@@ -35,7 +36,7 @@ def private_broker(tmp_path: Path) -> Iterator[LocalBroker]:
 
 
 def test_second_start_says_already_running_and_starts_nothing(
-    kafka_broker: str, kafka_settings: Settings, hub_env: dict[str, str | None]
+    kafka_broker: KafkaTarget, kafka_settings: Settings, hub_env: dict[str, str | None]
 ) -> None:
     paths = BrokerPaths.for_settings(kafka_settings)
     pid = read_pid(paths.pid_file)
@@ -45,13 +46,13 @@ def test_second_start_says_already_running_and_starts_nothing(
     result = run_cli(["broker", "start"], hub_env)
 
     assert result.exit_code == 0, result.output
-    assert f"broker already running (pid {pid}) at {kafka_broker}" in result.output
+    assert f"broker already running (pid {pid}) at {kafka_settings.bootstrap}" in result.output
     assert find_broker_pids(paths.config_file) == [pid]
     assert read_pid(paths.pid_file) == pid
 
 
 def test_status_shows_pid_address_data_dir_and_version(
-    kafka_broker: str, kafka_settings: Settings, hub_env: dict[str, str | None]
+    kafka_broker: KafkaTarget, kafka_settings: Settings, hub_env: dict[str, str | None]
 ) -> None:
     paths = BrokerPaths.for_settings(kafka_settings)
 
@@ -60,7 +61,8 @@ def test_status_shows_pid_address_data_dir_and_version(
     assert result.exit_code == 0, result.output
     assert "running" in result.output and "not running" not in result.output
     assert str(read_pid(paths.pid_file)) in result.output
-    assert kafka_broker in result.output
+    assert kafka_settings.bootstrap in result.output  # the address (kafka_broker may be a
+    # KafkaConnection: HUB_TEST_SECURE_KAFKA=1)
     assert str(paths.data_dir) in result.output
     assert "3.9.1" in result.output
 

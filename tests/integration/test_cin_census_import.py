@@ -22,14 +22,17 @@ import pytest
 
 from hub.adapters.files import intake_receipts as receipt_log
 from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.connection import KafkaTarget
 from hub.adapters.validator import cin_validator
 from hub.domain.episodes.years import CensusYear
 from hub.domain.intake_receipts import deliveries
+from hub.domain.topic_access import ADMIN, publishing_user
 from hub.topics_spec import load_topic_specs
 from tests.integration.worker_harness import (
     REPO,
     Authority,
     decoded,
+    grant_namespace,
     hub_cli,
     records_in,
     run_worker_until_drained,
@@ -40,10 +43,17 @@ pytestmark = pytest.mark.integration
 YEAR = CensusYear.parse("2025-26")
 
 
-async def _authority(tmp_path: Path, bootstrap: str, namespace: str) -> Authority:
+async def _authority(tmp_path: Path, bootstrap: KafkaTarget, namespace: str) -> Authority:
     specs = load_topic_specs(REPO / "topics.yaml", namespace)
     await apply_topics(bootstrap, specs)
+    await grant_namespace(bootstrap, namespace)
     return Authority(tmp_path, specs, namespace, bootstrap, f"sqlite:///{tmp_path / 'hub.db'}")
+
+
+def _connect(authority: Authority, source: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``hub connect SOURCE ...`` as the connector runs it: as its own Kafka user on a secured
+    broker (``source-csc`` for the CIN census, docs/security.md)."""
+    return hub_cli(authority.env(publishing_user(source)), "connect", source, *args)
 
 
 def _new_events(output: str) -> int:
@@ -56,8 +66,8 @@ async def test_a_census_file_goes_through_the_worker_into_the_same_census(
     tmp_path, kafka_broker, topic_namespace
 ):
     authority = await _authority(tmp_path, kafka_broker, topic_namespace)
-    env = authority.env()
-    first = hub_cli(env, "connect", "cin-census", str(SAMPLE), "--year", "2025-26")
+    env = authority.env(ADMIN)  # the census is an operator's read
+    first = _connect(authority, "cin-census", str(SAMPLE), "--year", "2025-26")
     assert _new_events(first.stdout) == 28
     csc_topic = authority.topic("cin.source.csc.status.v1")
     assert await records_in(kafka_broker, csc_topic) == 28
@@ -68,7 +78,7 @@ async def test_a_census_file_goes_through_the_worker_into_the_same_census(
     compiled = (out / "cin_census.xml").read_bytes()
     assert facts(compiled) == facts(SAMPLE.read_bytes())
 
-    again = hub_cli(env, "connect", "cin-census", str(SAMPLE))
+    again = _connect(authority, "cin-census", str(SAMPLE))
     assert _new_events(again.stdout) == 0
     assert await records_in(kafka_broker, csc_topic) == 28
 
@@ -94,7 +104,8 @@ async def test_a_file_failing_its_schema_publishes_nothing(tmp_path, kafka_broke
     bad = edited(tmp_path / "bad.xml", ("<ReferralSource>3B", "<ReferralSource>3Z"))
     done = subprocess.run(
         [sys.executable, "-m", "hub", "connect", "cin-census", str(bad)],
-        env=authority.env(), capture_output=True, text=True, timeout=120, check=False,
+        env=authority.env(publishing_user("cin-census")), capture_output=True, text=True,
+        timeout=120, check=False,
     )
     said = " ".join(done.stdout.split())  # the console wraps long lines
     assert done.returncode == 1
@@ -111,12 +122,11 @@ async def test_the_pupil_roll_and_the_ssda903_return_link_to_the_census_children
     gets no timeline entry, task or episode; a looked-after episode and the SSD's referral and
     EHC plan are the census child with the same LA child id."""
     authority = await _authority(tmp_path, kafka_broker, topic_namespace)
-    env = authority.env()
     samples = REPO / "connectors" / "samples"
-    hub_cli(env, "connect", "cin-census", str(SAMPLE))
-    hub_cli(env, "connect", "pupil-roll", str(samples / "pupil_roll.csv"))
-    hub_cli(env, "connect", "ssda903", str(samples / "ssda903"))
-    hub_cli(env, "connect", "ssd", str(samples / "ssd"))
+    _connect(authority, "cin-census", str(SAMPLE))
+    _connect(authority, "pupil-roll", str(samples / "pupil_roll.csv"))
+    _connect(authority, "ssda903", str(samples / "ssda903"))
+    _connect(authority, "ssd", str(samples / "ssd"))
     run_worker_until_drained(authority)
 
     decisions = await decoded(authority, codec, "cin.hub.identity-decisions.v1")

@@ -36,6 +36,7 @@ from hub.adapters.broker.cluster import ClusterLayout, LocalCluster
 from hub.adapters.broker.process import is_alive
 from hub.adapters.kafka.admin import apply_topics, describe_topics, unknown_to_some_broker
 from hub.adapters.kafka.client import admin_client
+from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
 from hub.adapters.kafka.log import read_topic
 from hub.adapters.store.sql.store import SqlHubStore
 from hub.domain.events import Event
@@ -48,6 +49,7 @@ from tests.integration.worker_harness import (
     Authority,
     authority_specs,
     checksums,
+    grant_namespace,
     publish_authority,
     records_in,
 )
@@ -145,12 +147,15 @@ def test_every_broker_of_the_cluster_is_asked_whether_it_knows_a_topic(
     assert sorted(answered) == sorted(n.node_id for n in layout.nodes)  # each one was asked
 
 
-async def _mirror_sources(source: Authority, target: str, namespace: str) -> Authority:
+async def _mirror_sources(source: Authority, target: KafkaTarget, namespace: str) -> Authority:
     """Copy every source topic to ``target`` record for record: same key, partition, order
-    and timestamp, so a run there sees exactly the records the cluster run saw."""
+    and timestamp, so a run there sees exactly the records the cluster run saw. On a secured
+    session broker (``HUB_TEST_SECURE_KAFKA=1``) the admin copies and the namespace gets its
+    ACLs, so the undisturbed worker runs as ``worker`` there."""
     specs = authority_specs(namespace, PARTITIONS)
     await apply_topics(target, specs)
-    producer = AIOKafkaProducer(bootstrap_servers=target, acks="all", enable_idempotence=True)
+    await grant_namespace(target, namespace)
+    producer = AIOKafkaProducer(**client_kwargs(target), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         for spec in source.specs:

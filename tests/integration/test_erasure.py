@@ -26,6 +26,7 @@ from hub.adapters.kafka.connection import KafkaTarget
 from hub.adapters.kafka.log import read_topics
 from hub.adapters.keys.subject_keys import SqliteSubjectKeys
 from hub.audit import AuditQuery
+from hub.domain.topic_access import ADMIN, WORKER
 from hub.ports import LogRecord
 from tests.integration.worker_harness import REPO, SCHEMAS, hub_cli, publish_authority
 
@@ -124,10 +125,16 @@ def test_an_erased_child_is_unreadable_everywhere_after_a_replay_and_counts_stay
     authority = asyncio.run(publish_authority(tmp_path, kafka_broker, NAMESPACE, children=30,
                                               codec=codec))
     authority.add_staff("dpo.one", "data_officer")
-    env = {**authority.env(), "HUB_HOME": str(home), "COLUMNS": "200"}
-    env.pop("HUB_SOURCE_NAMESPACE", None)
+    # census, erase and replay are an operator's commands: the admin on a secured broker (a
+    # replay applies its namespace's topics and ACLs); the worker runs as `worker`
+    def env_as(user: str) -> dict[str, str]:
+        env = {**authority.env(user), "HUB_HOME": str(home), "COLUMNS": "200"}
+        env.pop("HUB_SOURCE_NAMESPACE", None)
+        return env
+
+    env = env_as(ADMIN)
     _mark(started, "published")
-    hub_cli(env, "worker", "--until-drained", timeout=240)
+    hub_cli(env_as(WORKER), "worker", "--until-drained", timeout=240)
     _mark(started, "worker drained")
     hub_cli(env, "census", "compile", "--year", YEAR, "--out", str(tmp_path / "before"),
             "--no-validate")

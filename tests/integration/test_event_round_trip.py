@@ -9,6 +9,7 @@ import pytest
 
 from hub.adapters.avro.codec import AvroCodec
 from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.connection import KafkaTarget
 from hub.adapters.kafka.log import KafkaEventLog, read_topic
 from hub.domain.events import EVENT_MODELS
 from hub.domain.examples import smoke_namespace
@@ -19,13 +20,13 @@ from hub.topics_spec import load_topic_specs
 from hub.usecases.publishing import Publisher
 from hub.usecases.smoke import load_examples, round_trip
 from tests.conftest import REPO
-from tests.integration.kafka_fixtures import run_cli
+from tests.integration.kafka_fixtures import kafka_env, run_cli
 
 pytestmark = pytest.mark.integration
 
 
 async def test_every_event_type_round_trips_through_kafka(
-    kafka_broker: str, topic_namespace: str, codec: AvroCodec
+    kafka_broker: KafkaTarget, topic_namespace: str, codec: AvroCodec
 ):
     specs = load_topic_specs(REPO / "topics.yaml", topic_namespace)
     await apply_topics(kafka_broker, specs)
@@ -43,15 +44,16 @@ async def test_every_event_type_round_trips_through_kafka(
 
 
 def test_the_smoke_command_keeps_examples_out_of_the_authoritys_namespace(
-    kafka_broker: str, topic_namespace: str, codec: AvroCodec, tmp_path
+    kafka_broker: KafkaTarget, topic_namespace: str, codec: AvroCodec, tmp_path
 ):
     authority = load_topic_specs(REPO / "topics.yaml", topic_namespace)
     asyncio.run(apply_topics(kafka_broker, authority))
     (tmp_path / "topics.yaml").symlink_to(REPO / "topics.yaml")
     (tmp_path / "schemas").symlink_to(REPO / "schemas")
-    env = {"HUB_HOME": str(tmp_path), "HUB_CONFIG": str(tmp_path / "hub.toml"),
-           "KAFKA_BOOTSTRAP_SERVERS": kafka_broker, "HUB_TOPIC_NAMESPACE": topic_namespace,
-           "HUB_SOURCE_NAMESPACE": None, "COLUMNS": "200"}
+    env: dict[str, str | None] = {
+        "HUB_HOME": str(tmp_path), "HUB_CONFIG": str(tmp_path / "hub.toml"),
+        **kafka_env(kafka_broker),  # `hub events smoke` is an operator's command: the admin
+        "HUB_TOPIC_NAMESPACE": topic_namespace, "HUB_SOURCE_NAMESPACE": None, "COLUMNS": "200"}
     result = run_cli(["events", "smoke"], env)
     assert result.exit_code == 0, result.output
     smoke = smoke_namespace(topic_namespace)

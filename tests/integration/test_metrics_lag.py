@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from hub.adapters.kafka.consumer_lag import records_in
+from hub.domain.topic_access import ADMIN, WORKER
 from tests.integration.kafka_fixtures import free_port
 from tests.integration.worker_harness import HUB, hub_cli, publish_authority
 
@@ -67,11 +68,16 @@ async def test_metrics_scraped_during_a_replay_show_the_lag_falling_to_zero(kafk
     backlog = await records_in(kafka_broker, [s.name for s in source.specs
                                               if ".source." in s.name])
     port = free_port()
-    env = {**source.env(), "HUB_TOPIC_NAMESPACE": "lag-replay",
-           "HUB_SOURCE_NAMESPACE": source.namespace,
-           "HUB_DATABASE_URL": f"sqlite:///{tmp_path / 'replay.db'}",
-           "HUB_WORKER_WEB_PORT": str(port), "HUB_WORKER_METRICS_REFRESH_S": str(REFRESH_S)}
-    hub_cli(env, "topics", "apply")
+
+    def env_as(user: str) -> dict[str, str]:
+        return {**source.env(user), "HUB_TOPIC_NAMESPACE": "lag-replay",
+                "HUB_SOURCE_NAMESPACE": source.namespace,
+                "HUB_DATABASE_URL": f"sqlite:///{tmp_path / 'replay.db'}",
+                "HUB_WORKER_WEB_PORT": str(port),
+                "HUB_WORKER_METRICS_REFRESH_S": str(REFRESH_S)}
+
+    env = env_as(WORKER)
+    hub_cli(env_as(ADMIN), "topics", "apply")  # an operator's command, as `hub replay` does it
     log = tmp_path / "replay-worker.log"
     started = time.monotonic()
     with log.open("ab") as out:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from hub.domain.topic_access import ADMIN
 from tests.integration.worker_harness import (
     REPO,
     checksums,
@@ -44,7 +45,9 @@ def test_two_replays_give_identical_census_files_and_switch_over(kafka_broker, t
     authority = asyncio.run(publish_authority(tmp_path, kafka_broker, "it-replay", children=250))
     run_worker_until_drained(authority)
     home = _home(tmp_path)
-    env = {**authority.env(), "HUB_HOME": str(home), "COLUMNS": "200"}
+    # census and replay are an operator's commands: the admin on a secured broker (a replay
+    # applies its namespace's topics and ACLs and reads its consumer groups' offsets)
+    env = {**authority.env(ADMIN), "HUB_HOME": str(home), "COLUMNS": "200"}
     env.pop("HUB_SOURCE_NAMESPACE", None)
     hub_cli(env, "census", "compile", "--year", YEAR, "--out", str(tmp_path / "live"),
          "--no-validate")

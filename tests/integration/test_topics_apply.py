@@ -1,5 +1,7 @@
 """``hub topics apply`` against a real broker: creates what is declared, reports drift, destroys
-nothing. The cluster is read back here with plain aiokafka calls, not with the code under test.
+nothing. The cluster is read back here with plain aiokafka calls, not with the code under test
+(on the secured session broker, ``HUB_TEST_SECURE_KAFKA=1``, as the admin: ``client_kwargs``
+only turns the connection into aiokafka's keyword arguments).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from hub.adapters.kafka import admin as kafka_admin
 from hub.adapters.kafka.admin import apply_topics
+from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
 from hub.topics_spec import TopicSpec, load_topic_specs
 from tests.integration.conftest import REPO, free_port, run_cli
 
@@ -28,9 +31,9 @@ def declared(namespace: str, *names: str) -> list[TopicSpec]:
     return [spec for spec in specs if not names or spec.name in wanted]
 
 
-async def describe(bootstrap: str, names: list[str]) -> dict[str, dict[str, Any]]:
+async def describe(bootstrap: KafkaTarget, names: list[str]) -> dict[str, dict[str, Any]]:
     """name -> partitions, replication, leaders and topic configs, read with plain aiokafka."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**client_kwargs(bootstrap))
     await admin.start()
     try:
         topics = {t["topic"]: t for t in await admin.describe_topics() if t["topic"] in names}
@@ -54,8 +57,8 @@ async def describe(bootstrap: str, names: list[str]) -> dict[str, dict[str, Any]
     }
 
 
-async def create_topic(bootstrap: str, name: str, partitions: int, **configs: str) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def create_topic(bootstrap: KafkaTarget, name: str, partitions: int, **configs: str) -> None:
+    admin = AIOKafkaAdminClient(**client_kwargs(bootstrap))
     await admin.start()
     try:
         response = await admin.create_topics([NewTopic(name, partitions, 1, topic_configs=configs)])
@@ -64,8 +67,8 @@ async def create_topic(bootstrap: str, name: str, partitions: int, **configs: st
     assert [e["error_code"] for e in response.to_object()["topic_errors"]] == [0]
 
 
-async def produce_one(bootstrap: str, topic: str) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
+async def produce_one(bootstrap: KafkaTarget, topic: str) -> None:
+    producer = AIOKafkaProducer(**client_kwargs(bootstrap))
     await producer.start()
     try:
         await producer.send_and_wait(topic, b"kept", key=b"child-1")
@@ -73,8 +76,8 @@ async def produce_one(bootstrap: str, topic: str) -> None:
         await producer.stop()
 
 
-async def record_count(bootstrap: str, topic: str, partitions: int) -> int:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+async def record_count(bootstrap: KafkaTarget, topic: str, partitions: int) -> int:
+    consumer = AIOKafkaConsumer(**client_kwargs(bootstrap))
     await consumer.start()
     try:
         ends = await consumer.end_offsets([TopicPartition(topic, p) for p in range(partitions)])
@@ -84,7 +87,7 @@ async def record_count(bootstrap: str, topic: str, partitions: int) -> int:
 
 
 async def test_apply_creates_every_declared_topic_as_declared(
-    kafka_broker: str, topic_namespace: str
+    kafka_broker: KafkaTarget, topic_namespace: str
 ) -> None:
     specs = declared(topic_namespace)
 
@@ -103,7 +106,9 @@ async def test_apply_creates_every_declared_topic_as_declared(
             assert topic["configs"]["retention.ms"] == str(spec.retention_ms), spec.name
 
 
-async def test_second_apply_reports_no_changes(kafka_broker: str, topic_namespace: str) -> None:
+async def test_second_apply_reports_no_changes(
+    kafka_broker: KafkaTarget, topic_namespace: str
+) -> None:
     specs = declared(topic_namespace)
     first = await apply_topics(kafka_broker, specs)
 
@@ -116,7 +121,7 @@ async def test_second_apply_reports_no_changes(kafka_broker: str, topic_namespac
 
 
 async def test_fewer_partitions_is_drift_and_nothing_is_destroyed(
-    kafka_broker: str, topic_namespace: str
+    kafka_broker: KafkaTarget, topic_namespace: str
 ) -> None:
     [spec] = declared(topic_namespace, SEN)
     await create_topic(kafka_broker, spec.name, 2, **spec.configs)
@@ -134,7 +139,7 @@ async def test_fewer_partitions_is_drift_and_nothing_is_destroyed(
 
 
 async def test_increase_partitions_only_with_the_flag_and_keeps_records(
-    kafka_broker: str, topic_namespace: str
+    kafka_broker: KafkaTarget, topic_namespace: str
 ) -> None:
     [spec] = declared(topic_namespace, SEN)
     await create_topic(kafka_broker, spec.name, 2, **spec.configs)
@@ -153,7 +158,7 @@ async def test_increase_partitions_only_with_the_flag_and_keeps_records(
 
 
 async def test_more_partitions_than_declared_is_drift(
-    kafka_broker: str, topic_namespace: str
+    kafka_broker: KafkaTarget, topic_namespace: str
 ) -> None:
     [spec] = declared(topic_namespace, "cin.hub.dead-letter.v1")  # declares 1 partition
     await create_topic(kafka_broker, spec.name, 3, **spec.configs)
@@ -166,7 +171,7 @@ async def test_more_partitions_than_declared_is_drift(
 
 
 async def test_config_mismatch_is_reported_and_left_alone(
-    kafka_broker: str, topic_namespace: str
+    kafka_broker: KafkaTarget, topic_namespace: str
 ) -> None:
     [sen, tasks] = declared(topic_namespace, SEN, "cin.hub.tasks.v1")
     await create_topic(kafka_broker, sen.name, 6, **{"retention.ms": "3600000"})
@@ -186,7 +191,7 @@ async def test_config_mismatch_is_reported_and_left_alone(
 
 
 async def test_topic_that_appears_meanwhile_is_compared_not_reported_created(
-    kafka_broker: str, topic_namespace: str, monkeypatch: pytest.MonkeyPatch
+    kafka_broker: KafkaTarget, topic_namespace: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     [spec] = declared(topic_namespace, SEN)
     await create_topic(kafka_broker, spec.name, 2, **spec.configs)
@@ -206,7 +211,7 @@ async def test_topic_that_appears_meanwhile_is_compared_not_reported_created(
 
 
 def test_cli_apply_twice_then_list(
-    kafka_broker: str, hub_env: dict[str, str | None], topic_namespace: str
+    kafka_broker: KafkaTarget, hub_env: dict[str, str | None], topic_namespace: str
 ) -> None:
     env = hub_env | {"HUB_TOPIC_NAMESPACE": topic_namespace}
 
@@ -227,7 +232,7 @@ def test_cli_apply_twice_then_list(
 
 
 def test_cli_list_shows_missing_topics(
-    kafka_broker: str, hub_env: dict[str, str | None], topic_namespace: str
+    kafka_broker: KafkaTarget, hub_env: dict[str, str | None], topic_namespace: str
 ) -> None:
     listed = run_cli(["topics", "list"], hub_env | {"HUB_TOPIC_NAMESPACE": topic_namespace})
 

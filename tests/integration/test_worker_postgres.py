@@ -14,6 +14,7 @@ import asyncio
 import pytest
 
 from hub.adapters.store.sql.store import SqlHubStore
+from hub.domain.topic_access import ADMIN
 from tests.integration.worker_harness import (
     census_from_database,
     hub_cli,
@@ -44,9 +45,10 @@ def test_the_sink_writes_the_same_on_postgresql_as_on_sqlite(
 ):
     authority = asyncio.run(publish_authority(tmp_path, kafka_broker, "it-pg", children=200))
     run_worker_until_drained(authority)
-    postgres = {**authority.env(), "HUB_TOPIC_NAMESPACE": "it-pg-2",
-                "HUB_SOURCE_NAMESPACE": "it-pg", "HUB_DATABASE_URL": new_postgres_database()}
-    hub_cli(postgres, "topics", "apply")
+    replay = {"HUB_TOPIC_NAMESPACE": "it-pg-2", "HUB_SOURCE_NAMESPACE": "it-pg",
+              "HUB_DATABASE_URL": new_postgres_database()}
+    postgres = {**authority.env(), **replay}
+    hub_cli({**authority.env(ADMIN), **replay}, "topics", "apply")  # an operator's command
     hub_cli(postgres, "worker", "--until-drained")
     answers = _answers(authority.database)
     assert answers["tasks"] and any(answers["episodes"].values())  # something to compare

@@ -20,7 +20,7 @@ from hub.adapters.avro.codec import AvroCodec, load_codec
 from hub.adapters.kafka import consumer_lag
 from hub.adapters.kafka.acls import apply_grants
 from hub.adapters.kafka.admin import apply_topics
-from hub.adapters.kafka.connection import KafkaTarget, connection_env
+from hub.adapters.kafka.connection import KafkaTarget
 from hub.adapters.kafka.log import KafkaEventLog, read_topic
 from hub.adapters.keys.staff_roles import SqliteStaffRoles
 from hub.adapters.keys.staff_users import SqliteStaffUsers
@@ -32,7 +32,7 @@ from hub.topics_spec import TopicSpec, load_topic_specs
 from hub.usecases.connecting import connect_file
 from hub.usecases.publishing import Publisher
 from hub.usecases.topic_grants import namespace_grants
-from tests.integration.kafka_fixtures import as_role
+from tests.integration.kafka_fixtures import as_role, kafka_env
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "schemas" / "avro"
@@ -61,14 +61,11 @@ class Authority:
 
     def env(self, user: str = WORKER) -> dict[str, str]:
         """A hub process's environment; on a secured broker it connects as ``user``."""
-        target = as_role(self.bootstrap, user)
-        kafka = (connection_env(target) if isinstance(target, KafkaConnection)
-                 else {"KAFKA_BOOTSTRAP_SERVERS": target})
         return {
             **os.environ,
             "HUB_HOME": str(REPO),
             "HUB_TOPIC_NAMESPACE": self.namespace,
-            **kafka,
+            **kafka_env(as_role(self.bootstrap, user)),
             "HUB_DATABASE_URL": self.database,
             **({"HUB_STAFF_DB": str(self.staff_db)} if self.staff_db else {}),
             **self.extra_env,
@@ -96,6 +93,13 @@ def authority_specs(
                  for s in load_topic_specs(REPO / "topics.yaml", namespace))
 
 
+async def grant_namespace(bootstrap: KafkaTarget, namespace: str) -> None:
+    """On a secured broker, ``namespace``'s ACLs: each role its rights there, as ``hub topics
+    apply`` grants them (a plain address: nothing to do)."""
+    if isinstance(bootstrap, KafkaConnection) and bootstrap.security.uses_sasl:
+        await apply_grants(bootstrap, namespace_grants(Settings(home=REPO), namespace))
+
+
 async def publish_authority(
     tmp: Path, bootstrap: KafkaTarget, namespace: str, children: int = 300, seed: int = 5,
     codec: AvroCodec | None = None,
@@ -108,8 +112,7 @@ async def publish_authority(
     generate(exports, children, seed, CensusYear.parse("2025-26"))
     specs = authority_specs(namespace, partitions, replication)
     await apply_topics(bootstrap, specs)
-    if isinstance(bootstrap, KafkaConnection) and bootstrap.security.uses_sasl:
-        await apply_grants(bootstrap, namespace_grants(Settings(home=REPO), namespace))
+    await grant_namespace(bootstrap, namespace)
     for source, name in EXPORT_FILES.items():
         async with KafkaEventLog(as_role(bootstrap, source_user(source))) as log:
             publisher = Publisher(log, codec or load_codec(SCHEMAS), specs)
