@@ -35,6 +35,7 @@ from sqlalchemy import create_engine, text
 
 from connectors.base import Connector
 from connectors.registry import CONNECTORS
+from connectors.standard_registry import STANDARD_CONNECTORS
 from hub.census.cin.child import school_age
 from hub.domain.episodes.years import CensusYear as CensusPeriod
 from hub.domain.events import CafCompleted, SenAssessmentRequested
@@ -58,7 +59,7 @@ def _standard_subjects(exports: Path, today: date) -> dict[str, tuple[str, str, 
     for source, name in FILES.items():
         if not (exports / name).exists():
             continue
-        connector: Connector = CONNECTORS[source](today)
+        connector: Connector = {**CONNECTORS, **STANDARD_CONNECTORS}[source](today)
         for row in connector.read(exports / name):
             try:
                 events = connector.events(row)
