@@ -11,7 +11,13 @@ hub's formats or ``--formats standard``); ``DATABASE_URL``: the store the worker
   key (a duplicate child each extra key); ``merged``: keys holding more than one true child;
 - ``cin_school_age_truly_without_upn``: CIN census children (``CENSUS_DIR``) that DfE query
   8770Q would ask about if they had no UPN (school age, a referral that is not NFA) and whose
-  true child has no UPN at all: the floor no identity work can go below.
+  true child has no UPN at all: the floor no identity work can go below;
+- ``cin_upn_evidence`` (standard formats only): the CIN census children of ``EXPORTS`` that query
+  8770Q can ask about (school age, a referral that is not NFA) and that the census sent
+  without a UPN: ``with_a_true_upn``; of those, ``upn_with_la_child_id``: a record of the
+  standard exports carries both the child's LA child id and its UPN (a strong-identifier join
+  exists), and ``upn_on_any_record``: some record carries the UPN at all (the pupil roll: a
+  join only by name, date of birth, sex and postcode, which the census and the SSD lack).
 
 Each person record maps to its true child: hub-format records through ``link_truth.csv``;
 standard-format records (which the ground truth does not name) by re-reading their files with
@@ -77,6 +83,32 @@ def _standard_subjects(exports: Path, today: date) -> dict[str, tuple[str, str, 
     return found
 
 
+def _upn_evidence(
+    census_xml: Path, period: CensusPeriod, by_la: dict[str, str], upn_of: dict[str, str],
+    standard: dict[str, tuple[str, str, str]],
+) -> dict[str, int]:
+    """Of the census's school-age children sent without a UPN, those with a true UPN, and
+    whether any standard-format record joins that UPN to their LA child id, or carries it."""
+    pairs = {(la, upn) for la, upn, _ in standard.values() if la and upn}
+    carried = {upn for _, upn, _ in standard.values() if upn}
+    found = Counter[str]()
+    for node in ET.parse(census_xml).getroot().iter("Child"):
+        la = node.findtext("ChildIdentifiers/LAchildID") or ""
+        born = node.findtext("ChildIdentifiers/PersonBirthDate")
+        birth = date.fromisoformat(born) if born else None
+        acted = any(d.findtext("ReferralNFA") not in ("1", "true")
+                    for d in node.iter("CINdetails"))
+        if node.findtext("ChildIdentifiers/UPN") or not (school_age(birth, period) and acted):
+            continue
+        found["sent_without_upn"] += 1
+        upn = upn_of.get(by_la.get(la, ""), "")
+        if upn:
+            found["with_a_true_upn"] += 1
+            found["upn_with_la_child_id"] += (la, upn) in pairs
+            found["upn_on_any_record"] += upn in carried
+    return dict(found)
+
+
 def main(exports: Path, url: str, census: Path | None) -> dict[str, Any]:
     manifest = json.loads((exports / "manifest.json").read_text())
     year = CensusYear.parse(manifest["year"])
@@ -134,6 +166,10 @@ def main(exports: Path, url: str, census: Path | None) -> dict[str, Any]:
             if school_age(birth, period) and acted and not has_upn.get(by_la.get(la, ""), True):
                 floor += 1
         result["cin_school_age_truly_without_upn"] = floor
+        if (exports / FILES["cin-census"]).is_file():
+            upn_of = {c.true_id: c.upn for c in people if c.upn}
+            result["cin_upn_evidence"] = _upn_evidence(
+                exports / FILES["cin-census"], period, by_la, upn_of, standard)
         report = census / "data_quality.json"
         if report.is_file():
             result["query_8770q"] = json.loads(report.read_text())["missing_upn_school_age"][
