@@ -15,7 +15,8 @@ Events: one LinkedIdentifierRecorded per person or identifier row, identity evid
 field by type (a UPN whose validity ended is a former UPN; NHS and YOT numbers in theirs;
 others in ``other_ids``). Service rows become the events the worker already consumes
 (CscStatusChanged, CafCompleted/CafClosed, SenAssessmentRequested/Outcome,
-SenStatementChanged); connectors/FORMATS.md maps each field.
+SenStatementChanged); connectors/FORMATS.md maps each field. Order: linked identifiers and
+``ssd_send`` (rows naming a UPN), then persons, then the other service tables.
 Delivery: at least once. Idempotency key: the table and row id, with a content hash version.
 """
 
@@ -53,6 +54,8 @@ LINKED = CsvLayout(
     optional=("link_valid_from_date", "link_valid_to_date"),
 )
 SEX = {"M": "MALE", "F": "FEMALE", "U": "UNKNOWN"}
+IDENTIFYING = ("ssd_send",)
+"""Service tables whose rows carry a person's UPN (``send_upn``): read before the persons."""
 # link_identifier_type (as the data model lists them, any case) -> the subject field it fills.
 FIELDS = {"unique pupil number": "upn", "nhs number": "nhs_number", "yot number": "yot_id"}
 
@@ -91,8 +94,17 @@ class SsdConnector(Connector):
         services = [(name, stream_csv(tables[name], LAYOUTS[name]))
                     for name in ORDER if name in tables]
         self.links = ssd_services.links(tables, tables["ssd_person"])
-        return chain(_tagged(people, "ssd_person"), _tagged(linked, "ssd_linked_identifiers"),
-                     *(_tagged(rows, name) for name, rows in services))
+        # Rows that name a person's UPN or other identifiers come before the person rows: a
+        # person row carries no name, so resolved first it could only be scored on its date of
+        # birth and sex (a new or provisional child), and the identifier row after it would
+        # link to that key by the LA child id, never to the pupil-roll child holding the UPN.
+        # Resolved after them, it finds its child by the LA child id they placed there.
+        first = [(name, rows) for name, rows in services if name in IDENTIFYING]
+        rest = [(name, rows) for name, rows in services if name not in IDENTIFYING]
+        return chain(_tagged(linked, "ssd_linked_identifiers"),
+                     *(_tagged(rows, name) for name, rows in first),
+                     _tagged(people, "ssd_person"),
+                     *(_tagged(rows, name) for name, rows in rest))
 
     def events(self, row: SourceRow) -> list[Event]:
         cells = row.fields

@@ -7,12 +7,21 @@ file): the CSC referrals as ``ssd_cin_episodes`` (person = LA child id), the eCA
 ``ssd_send`` / ``ssd_ehcp_requests`` / ``ssd_ehcp_assessment`` / ``ssd_ehcp_active_plans`` /
 ``ssd_sen_need`` / ``ssd_ehcp_named_plan`` (person = the MIS pupil id), and every person in
 ``ssd_person``. Column names are the data model's (``connectors.sources.ssd_services``).
-Not part of ``hub demo-data --formats standard``: the SSD person table holds no names, so its
-early help and SEN people would reach the resolver with a date of birth only.
+
+``hub demo-data --formats standard`` writes the early help and EHCP tables only (the CIN census
+XML carries the referrals), with ``case_ids``: each person is then named by the case system's
+person id, as a real SSD extract names them: the child's LA child id when CSC knows the child
+(the ground truth's CSC records), else an id of the case system's own (7 digits, never a CSC
+id's 6). The SSD person table holds no names: the people reach the resolver with that id, a
+date of birth, sex, the NHS number early help holds, and the UPNs of ``ssd_send`` and
+``ssd_linked_identifiers``.
 """
 
 from __future__ import annotations
 
+import csv
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -29,7 +38,9 @@ from hub.domain.events import (
 )
 from hub.domain.events.common import ChildSubject
 from hub.domain.events.csc import CscChange
-from hub.synthetic.standard_formats import _events, _write
+from hub.synthetic.export_rows import read_events as _events
+from hub.synthetic.export_rows import write_csv as _write
+from hub.synthetic.ids import ScrambledIds
 
 PERSON = ("pers_person_id", "pers_sex", "pers_dob", "pers_common_child_id")
 CIN = ("cine_referral_id", "cine_person_id", "cine_referral_date", "cine_cin_primary_need_code",
@@ -45,6 +56,8 @@ ASSESSMENT = ("ehca_ehcp_assessment_id", "ehca_ehcp_request_id",
 ACTIVE = ("ehcp_active_ehcp_id", "ehcp_ehcp_request_id", "ehcp_active_ehcp_last_review_date")
 NEED = ("senn_table_id", "senn_active_ehcp_id", "senn_active_ehcp_need_type",
         "senn_active_ehcp_need_rank")
+LINKED = ("link_table_id", "link_person_id", "link_identifier_type", "link_identifier_value",
+          "link_valid_from_date", "link_valid_to_date")
 NAMED = ("ehcn_named_plan_id", "ehcn_ehcp_asmt_id", "ehcn_named_plan_start_date",
          "ehcn_named_plan_ceased_date", "ehcn_named_plan_ceased_reason")
 _REASONS = {"DOMESTIC_ABUSE": "Domestic Violence/ Abuse",
@@ -66,6 +79,41 @@ def _iso(day: date | None) -> str:
 
 
 People = dict[str, list[str]]
+PersonId = Callable[[str, str], str]  # (source system, the source's own person id) -> person
+
+
+def _own_person(source: str, own: str) -> str:
+    return own if source == "ecaf" else f"P{own}"[:10]
+
+
+def case_system_ids(outdir: Path, seed: int) -> PersonId:
+    """The case system's person id of each eCAF / MIS person of the exports' ground truth: the
+    LA child id CSC (or an earlier year's CSC record) holds for the true child, else a new id."""
+    true_of: dict[str, str] = {}
+    with (outdir / "link_truth.csv").open(newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            true_of[row["record_id"]] = row["true_child_id"]
+    person_of: dict[tuple[str, str], str] = {}
+    held: dict[str, Counter[tuple[bool, str]]] = defaultdict(Counter)
+    with (outdir / "link_records.csv").open(newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            true = true_of[row["record_id"]]
+            person_of[(row["source_system"], row["source_id"])] = true
+            if row["la_child_id"]:
+                held[true][(row["source_system"] == "csc", row["la_child_id"])] += 1
+    la_id = {true: max(ids.items(), key=lambda kv: (kv[0][0], kv[1], kv[0][1]))[0][1]
+             for true, ids in held.items()}
+    fresh, issued = ScrambledIds("", 7, f"ssd-person:{seed}"), dict[str, str]()
+
+    def person(source: str, own: str) -> str:
+        true = person_of.get((source, own))
+        if true is None:
+            return _own_person(source, own)
+        if true not in la_id and true not in issued:
+            issued[true] = fresh.next()
+        return la_id.get(true) or issued[true]
+
+    return person
 
 
 def _cin(outdir: Path, today: date, people: People) -> list[list[str]]:
@@ -85,14 +133,19 @@ def _cin(outdir: Path, today: date, people: People) -> list[list[str]]:
     return list(cin.values())
 
 
-def _early_help(outdir: Path, today: date, people: People) -> list[list[str]]:
+def _early_help(outdir: Path, today: date, people: People, ids: PersonId,
+                linked: dict[str, list[str]]) -> list[list[str]]:
     early: dict[str, list[str]] = {}
     for e in _events(EcafConnector(today), outdir / "ecaf.json"):
         subject = e.envelope.subject
-        person = _own_id(e.envelope.subject, "ECAF_ID") or e.envelope.source_record_id
+        person = ids("ecaf", _own_id(subject, "ECAF_ID") or e.envelope.source_record_id)
         if isinstance(e, CafCompleted):
             people.setdefault(person, [person, _SEX.get(subject.sex, "U"),
                                        _iso(subject.date_of_birth), subject.nhs_number or ""])
+            if subject.upn:  # the UPN early help holds, as the case system links it
+                linked.setdefault(f"{person}/{subject.upn}", [
+                    f"L{len(linked) + 1:06d}", person, "Unique Pupil Number", subject.upn,
+                    "", ""])
             reason = next((_REASONS[n] for n in e.needs if n in _REASONS), "Other")
             early[e.caf_id] = [e.caf_id, person, _iso(e.completed_date), "", reason, "",
                                e.team or ""]
@@ -102,7 +155,8 @@ def _early_help(outdir: Path, today: date, people: People) -> list[list[str]]:
     return list(early.values())
 
 
-def _sen(outdir: Path, today: date, people: People) -> dict[str, list[list[str]]]:
+def _sen(outdir: Path, today: date, people: People, ids: PersonId,
+         ) -> dict[str, list[list[str]]]:
     send: dict[str, list[str]] = {}
     requests: list[list[str]] = []
     assessments: list[list[str]] = []
@@ -112,7 +166,7 @@ def _sen(outdir: Path, today: date, people: People) -> dict[str, list[list[str]]
     for e in _events(EducationSenConnector(today), outdir / "education_sen.csv"):
         subject = e.envelope.subject
         pupil = _own_id(subject, "MIS_PUPIL_ID") or e.envelope.source_record_id
-        person = f"P{pupil}"[:10]
+        person = ids("education-sen", pupil)
         key = e.envelope.source_record_id
         people.setdefault(person, [person, _SEX.get(subject.sex, "U"),
                                    _iso(subject.date_of_birth), ""])
@@ -145,17 +199,27 @@ def _sen(outdir: Path, today: date, people: People) -> dict[str, list[list[str]]
             "ssd_sen_need": needs, "ssd_ehcp_named_plan": named}
 
 
-COLUMNS = {"ssd_person": PERSON, "ssd_cin_episodes": CIN, "ssd_early_help_episodes": EARLY_HELP,
+COLUMNS = {"ssd_person": PERSON, "ssd_linked_identifiers": LINKED, "ssd_cin_episodes": CIN,
+           "ssd_early_help_episodes": EARLY_HELP,
            "ssd_send": SEND, "ssd_ehcp_requests": REQUESTS, "ssd_ehcp_assessment": ASSESSMENT,
            "ssd_ehcp_active_plans": ACTIVE, "ssd_sen_need": NEED, "ssd_ehcp_named_plan": NAMED}
 
 
-def write_ssd(outdir: Path, today: date) -> dict[str, int]:
-    """Write ``outdir/ssd/*.csv``; the rows per table."""
+def write_ssd(outdir: Path, today: date, *, case_ids: PersonId | None = None,
+              ) -> dict[str, int]:
+    """Write ``outdir/ssd/*.csv``; the rows per table. With ``case_ids`` (the standard demo):
+    early help and EHCP tables only, each person named by ``case_ids``, plus the UPNs early
+    help holds as ``ssd_linked_identifiers``."""
     people: People = {}
-    tables = {"ssd_cin_episodes": _cin(outdir, today, people),
-              "ssd_early_help_episodes": _early_help(outdir, today, people),
-              **_sen(outdir, today, people)}
+    linked: dict[str, list[str]] = {}
+    ids = case_ids or _own_person
+    tables: dict[str, list[list[str]]] = {}
+    if not case_ids:
+        tables["ssd_cin_episodes"] = _cin(outdir, today, people)
+    tables |= {"ssd_early_help_episodes": _early_help(outdir, today, people, ids, linked),
+               **_sen(outdir, today, people, ids)}
     tables["ssd_person"] = list(people.values())
+    if case_ids:
+        tables["ssd_linked_identifiers"] = list(linked.values())
     return {name: _write(outdir / "ssd" / f"{name}.csv", COLUMNS[name], rows)
             for name, rows in tables.items()}

@@ -7,59 +7,45 @@ Written beside the hub-format exports, from them and from the same population:
 - ``ssda903/header.csv`` and ``ssda903/episodes.csv``: each looked-after period of the CSC
   export as a ``C2`` episode, and each short-break payment naming a CSC child as a ``V3`` or
   ``V4`` episode over the period it pays for;
+- ``ssd/``: the case system's Standard Safeguarding Dataset extract for early help and EHCPs
+  (``hub.synthetic.ssd_extract``, ``case_ids``): the eCAF and Education SEN exports' facts, each
+  person named by the case system's person id (the LA child id when CSC knows the child);
 - ``pupil_roll.csv``: every child of the population on a school's roll (the Education
   service's pupil-level School Census data), with their true identifiers.
-Then ``csc_status_changes.csv`` is removed: an authority on standard formats has no such file.
+Then ``csc_status_changes.csv``, ``ecaf.json`` and ``education_sen.csv`` are removed: an
+authority on standard formats has no such files (their facts are in the census and the SSD).
 Same arguments, same bytes.
 """
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from connectors.base import Connector
 from connectors.sources.csc import CscConnector
 from connectors.sources.finance import FinanceConnector
 from connectors.sources.ssda903 import TABLES
 from hub.census.cin import build_cin_census
 from hub.domain.episodes.years import CensusYear as CensusPeriod
-from hub.domain.events import CscStatusChanged, Event, PaymentMade
+from hub.domain.events import CscStatusChanged, PaymentMade
 from hub.domain.events.csc import CscChange
 from hub.domain.events.finance import PaymentKind
-from hub.domain.validation import EventRejectedError
 from hub.synthetic.calendar import CensusYear
+from hub.synthetic.export_rows import read_events as _events
+from hub.synthetic.export_rows import write_csv as _write
 from hub.synthetic.population import Population
+from hub.synthetic.ssd_extract import case_system_ids, write_ssd
 
 PUPIL_COLUMNS = ("URN", "UPN", "FormerUPN", "Surname", "Forename", "DOB", "Sex", "PostCode",
                  "EntryDate", "LeavingDate")
 LA_CODE = "938"
 _SEX = {"MALE": "M", "FEMALE": "F"}
 _SHORT_BREAKS = {PaymentKind.SHORT_BREAK_V3: "V3", PaymentKind.SHORT_BREAK_V4: "V4"}
-FILES = {"cin-census": "cin_census.xml", "pupil-roll": "pupil_roll.csv", "ssda903": "ssda903"}
-
-
-def _events(connector: Connector, path: Path) -> Iterator[Event]:
-    for row in connector.read(path):
-        try:
-            yield from connector.events(row)
-        except EventRejectedError:
-            continue  # the exports break a few identifiers on purpose
-
-
-def _write(path: Path, columns: Iterable[str], rows: Iterable[Iterable[str]]) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    count = 0
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator="\r\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow(row)
-            count += 1
-    return count
+FILES = {"cin-census": "cin_census.xml", "pupil-roll": "pupil_roll.csv", "ssda903": "ssda903",
+         "ssd": "ssd"}
+REPLACED = ("csc_status_changes.csv", "ecaf.json", "education_sen.csv")
 
 
 def _uk(day: date | None) -> str:
@@ -150,11 +136,14 @@ def write_standard(outdir: Path, children: int, seed: int, year: CensusYear) -> 
     stamp = datetime.combine(year.end, time(23, 0), tzinfo=UTC)
     xml = build_cin_census(csc, period, la_code=LA_CODE, produced_at=stamp)
     (outdir / FILES["cin-census"]).write_bytes(xml)
+    ssd = write_ssd(outdir, today, case_ids=case_system_ids(outdir, seed))
     counts = {
         "cin-census": xml.count(b"<Child>"),
         "ssda903": _ssda903(outdir, csc, today),
         "pupil-roll": _write(outdir / FILES["pupil-roll"], PUPIL_COLUMNS,
                              _pupils(children, seed, year)),
+        "ssd": sum(ssd.values()),
     }
-    csc_path.unlink()
+    for name in REPLACED:
+        (outdir / name).unlink()
     return counts

@@ -158,3 +158,23 @@ async def test_the_pupil_roll_and_the_ssda903_return_link_to_the_census_children
     assert sorted(plan.values()) == [
         (census_child, "SPECIFIC_LEARNING_DISABILITIES", ended),
         (census_child, "SPECIFIC_PHYSICAL_DISABILITIES", ended)]
+
+
+async def test_the_standard_demo_data_connects_its_ssd_extract_with_no_dead_letter(
+    tmp_path, kafka_broker, topic_namespace
+):
+    """``hub demo-data --formats standard`` writes early help and EHCPs as an SSD extract (no
+    eCAF or SEN export beside it); ``hub connect`` publishes it, and the census it joins, with
+    no dead letter on the real broker."""
+    authority = await _authority(tmp_path, kafka_broker, topic_namespace)
+    env = authority.env()
+    exports = tmp_path / "authority"
+    hub_cli(env, "demo-data", str(exports), "--children", "150", "--seed", "3",
+            "--formats", "standard")
+    assert not (exports / "ecaf.json").exists() and not (exports / "education_sen.csv").exists()
+    assert {"ssd_person.csv", "ssd_early_help_episodes.csv", "ssd_send.csv",
+            "ssd_ehcp_requests.csv"} <= {p.name for p in (exports / "ssd").iterdir()}
+    hub_cli(env, "connect", "cin-census", str(exports / "cin_census.xml"))
+    hub_cli(env, "connect", "ssd", str(exports / "ssd"))
+    assert await records_in(kafka_broker, authority.topic("cin.hub.dead-letter.v1")) == 0
+    assert await records_in(kafka_broker, authority.topic("cin.source.earlyhelp.caf.v1")) > 0

@@ -46,7 +46,8 @@ def demo(
     year: str = typer.Option("2025-26", "--year", help="census year"),
     formats: str = typer.Option(
         "hub", "--formats", help="hub, or standard: CSC as a CIN census XML and SSDA903 tables, "
-        "plus a pupil roll (hub demo-data --formats standard)",
+        "early help and EHCPs as an SSD extract, plus a pupil roll (hub demo-data --formats "
+        "standard)",
     ),
 ) -> None:
     """Run the whole path on embedded defaults and say what was produced and where."""

@@ -26,7 +26,8 @@ def demo_data(
     formats: str = typer.Option(
         "hub", "--formats",
         help="hub: the hub's own export formats; standard: the CSC system as a CIN census XML "
-        "and SSDA903 tables, plus a pupil roll (connectors/FORMATS.md, Standard formats)",
+        "and SSDA903 tables, early help and EHCPs as its SSD extract, plus a pupil roll "
+        "(connectors/FORMATS.md, Standard formats)",
     ),
 ) -> None:
     """Generate realistic synthetic exports (formats: connectors/FORMATS.md)."""

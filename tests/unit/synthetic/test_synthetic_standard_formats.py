@@ -3,14 +3,19 @@ already produce, read back by the standard connectors without a refusal or a dea
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import xml.etree.ElementTree as ET
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
 from connectors.base import Connector
 from connectors.sources.cin_census import CinCensusConnector
 from connectors.sources.pupil_roll import PupilRollConnector
+from connectors.sources.ssd import SsdConnector
 from connectors.sources.ssda903 import Ssda903Connector
+from hub.domain.events import CafCompleted, SenAssessmentRequested
 from hub.domain.validation import EventRejectedError
 from hub.synthetic.calendar import CensusYear
 from hub.synthetic.standard_formats import FILES, write_standard
@@ -53,6 +58,61 @@ def test_the_same_arguments_write_the_same_bytes(tmp_path):
         _authority(folder)
         return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
                 for p in [folder / "cin_census.xml", folder / "pupil_roll.csv",
-                          *sorted((folder / "ssda903").iterdir())]}
+                          *sorted((folder / "ssda903").iterdir()),
+                          *sorted((folder / "ssd").iterdir())]}
 
     assert digests(tmp_path / "a") == digests(tmp_path / "b")
+
+
+def _truth_of(folder: Path) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
+    """(source, source record id) -> true child; CSC LA child id -> true child."""
+    with (folder / "ground_truth.csv").open(newline="") as f:
+        record = {(r["source"], r["source_record_id"]): r["true_child_id"]
+                  for r in csv.DictReader(f)}
+    with (folder / "link_truth.csv").open(newline="") as f:
+        true_of = {r["record_id"]: r["true_child_id"] for r in csv.DictReader(f)}
+    with (folder / "link_records.csv").open(newline="") as f:
+        csc = {r["la_child_id"]: true_of[r["record_id"]] for r in csv.DictReader(f)
+               if r["source_system"] == "csc" and r["la_child_id"]}
+    return record, csc
+
+
+def test_early_help_and_ehcps_come_as_an_ssd_extract_named_by_the_case_system(tmp_path):
+    """The SSD extract replaces the eCAF and SEN exports, reads back with no dead letter, and
+    names each true child by one person id: the CSC LA child id when CSC knows the child, so
+    the SSD's early help and EHCP rows join the census child instead of making another."""
+    written = _authority(tmp_path)
+    assert not (tmp_path / "ecaf.json").exists()
+    assert not (tmp_path / "education_sen.csv").exists()
+    folder = tmp_path / FILES["ssd"]
+    assert {p.name for p in folder.iterdir()} >= {
+        "ssd_person.csv", "ssd_linked_identifiers.csv", "ssd_early_help_episodes.csv",
+        "ssd_send.csv", "ssd_ehcp_requests.csv", "ssd_ehcp_named_plan.csv"}
+    assert not (folder / "ssd_cin_episodes.csv").exists()  # the census XML holds referrals
+    rows, _ = _read_all(SsdConnector(TODAY), folder)
+    assert rows == written["ssd"] > 100
+
+    record, csc = _truth_of(tmp_path)
+    person_truths: dict[str, set[str]] = defaultdict(set)
+    truth_persons: dict[str, set[str]] = defaultdict(set)
+    connector = SsdConnector(TODAY)
+    for row in connector.read(folder):
+        for e in connector.events(row):
+            true = (record.get(("ecaf", e.caf_id)) if isinstance(e, CafCompleted) else
+                    record.get(("education-sen", e.envelope.source_record_id.split("/")[-1]))
+                    if isinstance(e, SenAssessmentRequested) else None)
+            if true is not None:
+                person = e.envelope.subject.la_child_id or ""
+                person_truths[person].add(true)
+                truth_persons[true].add(person)
+    assert len(truth_persons) > 50
+    assert all(len(t) == 1 for t in person_truths.values())  # no person is two children
+    assert all(len(p) == 1 for p in truth_persons.values())  # no child is two persons
+    in_census = {c.findtext("ChildIdentifiers/LAchildID") for c in
+                 ET.parse(tmp_path / FILES["cin-census"]).getroot().iter("Child")}
+    known = [(p, t) for p, ts in person_truths.items() for t in ts if t in csc.values()]
+    assert len(known) > 10
+    assert all(csc.get(p) == t for p, t in known)  # CSC's own LA child id, not another
+    assert any(p in in_census for p, _ in known)
+    others = [p for p, ts in person_truths.items() if not ts & set(csc.values())]
+    assert others and not set(others) & set(csc)  # the case system's own ids: never a CSC one

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from connectors.base import MalformedFileError
 from connectors.sources.ssd import SsdConnector
+from hub.domain.identity.records import PersonRecord
+from hub.domain.identity.resolution import person_from_event
+from hub.domain.identity.resolver import resolve
+from hub.domain.identity.state import ResolverState
 from hub.usecases.connecting import connect_file
 from tests.conftest import REPO
 from tests.unit.connectors.harness import TODAY, publish
@@ -68,3 +73,22 @@ async def test_an_extract_with_wrong_tables_publishes_nothing(tmp_path, publishe
         await connect_file(SsdConnector(TODAY), folder, publisher)
     for topic in (TOPIC, publisher.dead_letter_topic):
         assert await publisher.log.read_all(topic) == []
+
+
+def test_a_nameless_person_joins_the_pupil_its_linked_upn_names():
+    """An SSD person row has no name: resolved before the rows naming its UPN it could only be
+    scored on date of birth and sex, and stayed apart from the child its UPN names (the
+    identifier row then linked to it by the LA child id). Read after them, it joins."""
+    pupil = PersonRecord(
+        record_id="pupil-roll:K938203611331", source_system="pupil-roll",
+        upn="K938203611331", given_name="Ada", family_name="Okafor",
+        date_of_birth=date(2016, 6, 21), sex="F", postcode="NX1 1AA",
+    )
+    state, first = resolve(ResolverState(), pupil)
+    connector = SsdConnector(TODAY)
+    for row in connector.read(SAMPLE):
+        for event in connector.events(row):
+            state, _ = resolve(state, person_from_event(event))
+    for record in ("ssd_person/CS100204", "ssd_linked_identifiers/L0003",
+                   "ssd_cin_episodes/R0002/referral"):
+        assert state.record_child[f"ssd:{record}"] == first.child_key, record
