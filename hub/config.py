@@ -82,6 +82,10 @@ class Settings(BaseModel):
     dead_letter_retention_days: int | None = None  # overrides topics.yaml's 30 days
     staff_db: Path | None = None  # the staff directory (web inbox users and their roles)
     internal_port: int | None = None  # the secured broker's mutual-TLS listener (broker_port + 2)
+    worker_kafka_user: str | None = None
+    """On a cluster of your own: the SCRAM user the worker acts as (``hub worker``, and the
+    worker ``hub replay`` starts) when this process's own credentials are another role's."""
+    worker_kafka_password_file: Path | None = None
 
     @property
     def state_dir(self) -> Path:
@@ -135,6 +139,11 @@ class Settings(BaseModel):
         """Credentials for a process acting as ``user``. Configured security always wins; the
         secured local broker otherwise gives each role its own generated SCRAM user."""
         security = self.kafka_security
+        if user == "worker" and self.worker_kafka_user and self.worker_kafka_password_file \
+                and security.uses_sasl:
+            security = security.model_copy(update={
+                "user": self.worker_kafka_user, "password_file": self.worker_kafka_password_file,
+            })
         if self.broker_secure and self.uses_local_broker and security.protocol == "PLAINTEXT":
             security = KafkaSecurity(
                 protocol="SASL_SSL", ca_file=self.local_secrets_dir / "tls" / "ca.pem", user=user,
@@ -162,6 +171,8 @@ _ENV_FIELDS = {
     "HUB_WORKER_METRICS_REFRESH_S": "worker_metrics_refresh_s",
     "HUB_CACHE_DIR": "cache_home",
     "HUB_BROKER_SECURE": "broker_secure",
+    "HUB_WORKER_KAFKA_USER": "worker_kafka_user",
+    "HUB_WORKER_KAFKA_PASSWORD_FILE": "worker_kafka_password_file",
     "HUB_INTERNAL_PORT": "internal_port",
     "HUB_STAFF_DB": "staff_db",
     "HUB_DEAD_LETTER_RETENTION_DAYS": "dead_letter_retention_days",

@@ -34,6 +34,7 @@ from rich.table import Table
 from hub import bootstrap
 from hub.config import Settings, load_settings, switch_file, switch_over
 from hub.domain.replay_namespace import REFUSED_EXIT, NamespaceUse, replay_refusal
+from hub.domain.topic_access import WORKER
 from hub.entrypoints.cli.app import app
 from hub.entrypoints.cli.worker import app_id
 from hub.entrypoints.worker.runner import Groups
@@ -159,6 +160,11 @@ def replay(
     if settings.broker_secure or settings.kafka.security.uses_sasl:  # replay worker ACLs
         asyncio.run(bootstrap.grant(settings, namespace_grants(settings, name)))
     env = _env(settings, name, source, database)
+    acting = settings.kafka_for(WORKER).security.user
+    if acting is not None and acting == settings.kafka.security.user:
+        out.print(f"[yellow]note:[/yellow] the replay's worker connects as {acting}, your own "
+                  "user: set HUB_WORKER_KAFKA_USER and HUB_WORKER_KAFKA_PASSWORD_FILE to run it "
+                  "as the worker role (docs/security.md)")
     out.print(f"replaying namespace {source or '(default)'} into {name}; log: {folder}/worker.log")
     with (folder / "worker.log").open("wb") as log:
         worker = subprocess.Popen(

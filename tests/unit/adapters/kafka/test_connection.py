@@ -70,3 +70,24 @@ def test_the_secured_local_broker_gives_each_role_its_own_user(tmp_path: Path) -
     configured = settings.model_copy(update={"kafka_security": KafkaSecurity(
         protocol="SASL_SSL", user="mine")})
     assert configured.kafka_for("worker").security.user == "mine"  # configuration wins
+
+
+def test_the_worker_role_has_its_own_credentials_on_a_cluster_of_your_own(tmp_path: Path) -> None:
+    """``hub replay`` run with an operator's credentials starts its worker as the worker role
+    when HUB_WORKER_KAFKA_USER and its password file are set (before, as the operator)."""
+    base = {"HUB_HOME": str(tmp_path), "KAFKA_BOOTSTRAP_SERVERS": "kafka:9093",
+            "HUB_KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "HUB_KAFKA_USER": "admin",
+            "HUB_KAFKA_PASSWORD_FILE": str(tmp_path / "admin.pw")}
+    alone = load_settings(base)
+    assert alone.kafka_for("worker").security.user == "admin"  # nothing else configured
+    settings = load_settings({**base, "HUB_WORKER_KAFKA_USER": "hub-worker",
+                              "HUB_WORKER_KAFKA_PASSWORD_FILE": str(tmp_path / "worker.pw")})
+    worker = settings.kafka_for("worker")
+    assert (worker.security.user, worker.security.password_file) == (
+        "hub-worker", tmp_path / "worker.pw")
+    assert worker.security.protocol == "SASL_SSL"
+    env = connection_env(worker)
+    assert (env["HUB_KAFKA_USER"], env["HUB_KAFKA_PASSWORD_FILE"]) == (
+        "hub-worker", str(tmp_path / "worker.pw"))
+    assert settings.kafka.security.user == "admin"
+    assert settings.kafka_for("inbox").security.user == "admin"  # only the worker role
