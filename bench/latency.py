@@ -16,6 +16,8 @@ to the task row in the SQL store.
    schedule (a slow answer never delays the next send);
 4. poll the store every 50 ms for the tasks; latency = first seen - 202 received.
 
+``HUB_BENCH_PROFILE_WORKER=FILE`` runs the live worker under cProfile (statistics in FILE).
+
 Prints p50/p95/p99/max, how many tasks never arrived within ``--settle`` seconds, and how
 much of the backlog the worker had committed when the pushing started and ended.
 """
@@ -152,10 +154,13 @@ async def _push_and_watch(url: str, keys: list[str], database: str, rate: float,
     return acked, seen, errors
 
 
-def _start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+def _start(args: list[str], env: dict[str, str], log: Path,
+           profile: Path | None = None) -> subprocess.Popen[bytes]:
+    """``profile``: run the process under cProfile, its statistics written there when it stops."""
+    under = ["-m", "cProfile", "-o", str(profile)] if profile else []
     with log.open("ab") as out:
-        return subprocess.Popen([sys.executable, "-m", "hub", *args], env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
+        return subprocess.Popen([sys.executable, *under, "-m", "hub", *args], env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -229,7 +234,9 @@ def main(rate: float, seconds: float, backlog_children: int, mode: str, seed: in
     ]
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    processes = [_start(["worker"], env, folder / "live-worker.log")]
+    profile = os.environ.get("HUB_BENCH_PROFILE_WORKER")
+    processes = [_start(["worker"], env, folder / "live-worker.log",
+                        Path(profile) if profile else None)]
     if mode == "replay":
         processes.append(_start(["worker"], backlog_env, folder / "backlog-worker.log"))
     processes.append(_start(["intake", "serve", "--port", str(port)], env, folder / "intake.log"))
