@@ -56,6 +56,8 @@ DECODED_FOR_S = 30.0
 """How long a decoded record is reused after it was decoded. It adds to the time the key store
 trusts a key it has read (``hub.adapters.keys.subject_keys.REVALIDATE_AFTER_S``, also 30 s):
 ``hub erase`` reaches a running worker's outputs within 60 s at worst (docs/worker.md)."""
+DEAD_LETTERS_NOTED = 10_000
+"""Dead letters a router remembers between building and counting them (``count_sent``)."""
 STAFF_COMMANDS = (ClaimTask, CompleteTask, CancelTask, RecordSenParticipation, AssignTask)
 
 
@@ -126,6 +128,7 @@ class Router:
         self.declared = [(s.name, s.value) for s in specs]
         self.input_declared = [(s.name, s.value) for s in (inputs or specs)]
         self._decoded: OrderedDict[bytes, tuple[BaseModel, float]] = OrderedDict()
+        self._letters: dict[bytes, tuple[str, str]] = {}  # dead letters built, not yet counted
 
     def decode(self, value: bytes) -> BaseModel:
         """``codec.decode``, remembered for a short while. The children stage decodes one
@@ -144,10 +147,12 @@ class Router:
             self._decoded.popitem(last=False)
         return record
 
-    def arrive(self, message: Incoming) -> Arrival:
-        """The message decoded, once, at the stage's edge; ``Refused`` when it cannot be."""
+    def arrive(self, message: Incoming, *, remember: bool = True) -> Arrival:
+        """The message decoded, once, at the stage's edge; ``Refused`` when it cannot be.
+        ``remember=False``: not kept for :meth:`decode` (the sink's records are read once)."""
         try:
-            return Arrived(message, self.decode(message.value))
+            record = self.decode(message.value) if remember else self.codec.decode(message.value)
+            return Arrived(message, record)
         except UndecodableMessageError as exc:
             return Refused(exc.code, exc.reason)
 
@@ -196,7 +201,11 @@ class Router:
             original_format="avro",
             rejected_at=datetime.now(UTC),
         )
-        return self.route(letter)
+        send = self.route(letter)
+        self._letters[send[2]] = (str(letter.stage), code)
+        while len(self._letters) > DEAD_LETTERS_NOTED:  # built and dropped: forget the oldest
+            del self._letters[next(iter(self._letters))]
+        return send
 
     def events(self, values: list[bytes]) -> list[tuple[Event, bytes]]:
         """The events among records read back from a topic, each with its original bytes;
@@ -212,13 +221,14 @@ class Router:
         return found
 
     def count_sent(self, sends: list[Send]) -> None:
-        """Tell ``on_dead_letter`` of every dead letter among records actually sent (steps
-        may build one and drop it, so counting where they are made would overcount)."""
+        """Tell ``on_dead_letter`` of every dead letter among records actually sent (a stage
+        may build one and drop it, so counting where they are made would overcount). What
+        each is was noted when :meth:`dead_letter` encoded it: nothing is decoded again."""
         dead_letters = self.topic("DeadLetter")
         for topic, _key, value in sends:
             if topic == dead_letters:
-                letter = self.codec.decode(value)
-                self.on_dead_letter(str(letter.stage), letter.reason_code)  # type: ignore[attr-defined]
+                stage, code = self._letters.pop(value, (str(DeadLetterStage.PROCESSOR), "UNKNOWN"))
+                self.on_dead_letter(stage, code)
 
 
 def accepted(arrival: Arrival, kinds: tuple[type, ...]) -> BaseModel | Refused:
@@ -348,13 +358,8 @@ def sink_topics(router: Router) -> list[str]:
     return sorted({router.topic(name) for name in SINK_RECORDS})
 
 
-def sink_records(router: Router, values: list[bytes]) -> list[BaseModel]:
-    """Decoded records for the store; undecodable ones are skipped (never written half)."""
-    records = []
-    for value in values:
-        try:
-            records.append(router.codec.decode(value))
-        except UndecodableMessageError:
-            continue  # the producing agent dead-lettered its input; nothing to store
-    return records
+def sink_record(arrival: Arrival) -> BaseModel | None:
+    """The record to store; ``None`` for one that could not be decoded (the agent that
+    produced it dead-lettered its input: nothing to store, never a half-written row)."""
+    return arrival.record if isinstance(arrival, Arrived) else None
 

@@ -39,7 +39,7 @@ from hub.usecases.event_time import (
     ordered_episode_step,
     place_step,
 )
-from hub.usecases.worker_steps import Arrived, Incoming, Refused, Router, Send, sink_records
+from hub.usecases.worker_steps import Arrived, Incoming, Refused, Router, Send, sink_record
 
 log = get_logger(__name__)
 
@@ -172,18 +172,18 @@ class SinkStage(Stage):
                  store: HubStore) -> None:
         super().__init__(feed, producer)
         self.router, self.store = router, store
-        self._pending: list[bytes] = []
+        self._pending: list[BaseModel] = []
 
     async def take(self, message: Incoming) -> list[Send]:
-        self._pending.append(message.value)
+        if (record := sink_record(self.router.arrive(message, remember=False))) is not None:
+            self._pending.append(record)
         return []
 
     async def after_outputs(self) -> None:
         """Write the batch; a record that never fits becomes a dead letter, sent before the
         inputs are committed."""
-        values, self._pending = self._pending, []
-        if values:
-            records: list[Any] = sink_records(self.router, values)
+        records, self._pending = self._pending, []
+        if records:
             letters = await store_batch(self.store, self.router, records)
             if letters:
                     await retrying("send", lambda: self.send_all(letters))

@@ -138,3 +138,25 @@ def test_the_router_decodes_the_same_bytes_once_for_a_while(router, codec, monke
         with pytest.raises(steps.UndecodableMessageError):
             router.decode(b"not avro")
     assert len(calls) == 4
+
+
+def test_dead_letters_sent_are_counted_by_reason_without_decoding_them(codec, monkeypatch):
+    counted: list[tuple[str, str]] = []
+    router = Router(codec, list(load_topic_specs(REPO / "topics.yaml")),
+                    on_dead_letter=lambda stage, code: counted.append((stage, code)))
+    message = Incoming("t", 0, 5, "k", b"not avro")
+    letter = router.dead_letter(message, "NOT_SINGLE_OBJECT", "unreadable")
+    dropped = router.dead_letter(Incoming("t", 0, 6, "k", b"x"), "PROCESSOR_ERROR", "dropped")
+    other = (router.topic("TimelineEntry"), "k", b"other")
+    monkeypatch.setattr(codec, "decode", lambda _: pytest.fail("decoded again"))
+    router.count_sent([letter, other])
+    assert counted == [("PROCESSOR", "NOT_SINGLE_OBJECT")]  # the dropped one is not counted
+    assert dropped != letter
+
+
+def test_the_sink_stores_what_arrived_and_skips_what_could_not_be_read(router, codec):
+    event = next(e for e in load_examples(Path(REPO / "schemas/examples"))
+                 if type(e).__name__ == "YotReferralMade")
+    good = Incoming("t", 0, 1, "k", codec.encode(event))
+    assert steps.sink_record(router.arrive(good, remember=False)) == event
+    assert steps.sink_record(router.arrive(Incoming("t", 0, 2, "k", b"junk"))) is None
