@@ -16,8 +16,6 @@ once the state that saw it was saved. Consumers and SQL sinks are idempotent by 
 
 from __future__ import annotations
 
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,6 +44,7 @@ from hub.domain.input_rules import clean_tree
 from hub.domain.outputs import COMMAND_RECORDS, ChildReset
 from hub.domain.routing import output_key, topic_for
 from hub.ports import Codec, UndecodableMessageError
+from hub.timed_memory import TimedMemory
 from hub.topics_spec import TopicSpec
 
 Send = tuple[str, str, bytes]
@@ -127,7 +126,7 @@ class Router:
         self.specs = specs
         self.declared = [(s.name, s.value) for s in specs]
         self.input_declared = [(s.name, s.value) for s in (inputs or specs)]
-        self._decoded: OrderedDict[bytes, tuple[BaseModel, float]] = OrderedDict()
+        self._decoded: TimedMemory[bytes, BaseModel] = TimedMemory(DECODED_KEPT, DECODED_FOR_S)
         self._letters: dict[bytes, tuple[str, str]] = {}  # dead letters built, not yet counted
 
     def decode(self, value: bytes) -> BaseModel:
@@ -135,16 +134,11 @@ class Router:
         message in several steps, and every fact of a child again when a late fact re-derives
         it; the same bytes always decode to the same (frozen) record, so it is done once.
         Raises ``UndecodableMessageError`` as the codec does (failures are not remembered)."""
-        now = time.monotonic()
-        found = self._decoded.get(value)
-        if found is not None and now - found[1] <= DECODED_FOR_S:
-            self._decoded.move_to_end(value)
-            return found[0]
+        hit, found = self._decoded.recall(value)
+        if hit and found is not None:
+            return found
         record = self.codec.decode(value)
-        self._decoded[value] = (record, now)
-        self._decoded.move_to_end(value)
-        while len(self._decoded) > DECODED_KEPT:
-            self._decoded.popitem(last=False)
+        self._decoded.keep(value, record)
         return record
 
     def arrive(self, message: Incoming, *, remember: bool = True) -> Arrival:

@@ -16,12 +16,12 @@ import os
 import sqlite3
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from hub.ports import UnknownSubjectKeyError
+from hub.timed_memory import TimedMemory
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS data_keys (key_id TEXT PRIMARY KEY, key BLOB NOT NULL)",
@@ -40,7 +40,7 @@ child's fields at most this long after ``hub erase``."""
 class SqliteSubjectKeys:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._known: OrderedDict[str, tuple[bytes | None, float]] = OrderedDict()
+        self._known: TimedMemory[str, bytes | None] = TimedMemory(CACHED_KEYS, REVALIDATE_AFTER_S)
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         path.touch(mode=0o600, exist_ok=True)
@@ -58,18 +58,11 @@ class SqliteSubjectKeys:
 
     def _cached(self, key_id: str) -> tuple[bool, bytes | None]:
         with self._lock:
-            found = self._known.get(key_id)
-            if found is None or time.monotonic() - found[1] > REVALIDATE_AFTER_S:
-                return False, None
-            self._known.move_to_end(key_id)
-            return True, found[0]
+            return self._known.recall(key_id)
 
     def _remember(self, key_id: str, key: bytes | None, at: float) -> None:
         with self._lock:
-            self._known[key_id] = (key, at)
-            self._known.move_to_end(key_id)
-            while len(self._known) > CACHED_KEYS:
-                self._known.popitem(last=False)
+            self._known.keep(key_id, key, at)
 
     def key_for(self, key_id: str) -> bytes | None:
         """The record's key, made now if it has none; None once it has been destroyed."""
