@@ -14,9 +14,13 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
+def _monotonic() -> float:
+    return time.monotonic()
+
+
 class TimedMemory(Generic[K, V]):
     def __init__(self, size: int, max_age_s: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = _monotonic) -> None:
         self.size, self.max_age_s, self._clock = size, max_age_s, clock
         self._kept: OrderedDict[K, tuple[V, float]] = OrderedDict()
 
@@ -39,3 +43,7 @@ class TimedMemory(Generic[K, V]):
 
     def __len__(self) -> int:
         return len(self._kept)
+
+    def __contains__(self, key: object) -> bool:
+        """Kept, young or not (what the memory holds, not what it would return)."""
+        return key in self._kept

@@ -9,6 +9,7 @@ import pytest
 
 import hub.usecases.worker_steps as steps
 from connectors.sources.ssda903 import Ssda903Connector
+from hub import timed_memory
 from hub.adapters.avro.codec import AvroCodec
 from hub.domain.commands import ClaimTask
 from hub.domain.dead_letter import DeadLetter
@@ -128,7 +129,7 @@ def test_the_router_decodes_the_same_bytes_once_for_a_while(router, codec, monke
     real = codec.decode
     monkeypatch.setattr(codec, "decode", lambda data: calls.append(data) or real(data))
     now = [1000.0]
-    monkeypatch.setattr(steps.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(timed_memory.time, "monotonic", lambda: now[0])
     first = router.decode(value)
     assert router.decode(value) is first and len(calls) == 1
     now[0] += steps.DECODED_FOR_S + 1
