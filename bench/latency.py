@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,10 @@ def _free_port() -> int:
 
 
 def _body(i: int) -> dict[str, Any]:
-    """A new (synthetic) child each time, inviting CSC: one SEN participation task."""
+    """A new (synthetic) child each time, inviting CSC: one SEN participation task. Each has
+    its own date of birth: with the ten dates of birth an earlier version cycled through,
+    the near-identical names made the resolver link hundreds of pushes into a few children,
+    whose facts (all on one date) were then derived again at every push."""
     return {
         "source_record_id": f"LAT-{i:06d}",
         "record_version": "1",
@@ -80,7 +84,7 @@ def _body(i: int) -> dict[str, Any]:
         "subject": {
             "given_name": f"Latency{i:06d}",
             "family_name": "Synthetic-Bench",
-            "date_of_birth": f"201{i % 10}-0{1 + i % 9}-1{i % 10}",
+            "date_of_birth": (date(2008, 1, 1) + timedelta(days=i)).isoformat(),
             "sex": "FEMALE" if i % 2 else "MALE",
             "postcode": "ZZ99 3AB",
             "other_ids": [{"type": "MIS_PUPIL_ID", "value": f"LATP{i:06d}"}],
