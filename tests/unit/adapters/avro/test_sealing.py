@@ -3,6 +3,7 @@ the record's key is destroyed, everything else intact."""
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from hub.adapters.avro.codec import AvroCodec, UndecodableMessageError, load_codec
 from hub.adapters.avro.sealing import is_sealed
-from hub.adapters.keys.subject_keys import SqliteSubjectKeys
+from hub.adapters.keys.subject_keys import REVALIDATE_AFTER_S, SqliteSubjectKeys
 from hub.domain.events import Event
 from hub.domain.events.common import ChildSubject
 from hub.domain.events.early_help import CafCompleted
@@ -161,5 +162,6 @@ def test_a_long_running_reader_stops_opening_a_record_once_another_process_erase
     assert _subject(worker, data).given_name == "Amelia"
     SqliteSubjectKeys(keys.path).destroy([record_id_of(caf)])  # `hub erase`, elsewhere
     assert _subject(worker, data).given_name == "Amelia"  # trusted for a short while
-    monkeypatch.setattr("hub.adapters.keys.subject_keys.REVALIDATE_AFTER_S", 0.0)
+    later = time.monotonic() + REVALIDATE_AFTER_S + 1  # the key cache's age limit has passed
+    monkeypatch.setattr("hub.timed_memory.time.monotonic", lambda: later)
     assert _subject(worker, data).given_name is None
