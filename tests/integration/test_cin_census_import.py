@@ -174,7 +174,7 @@ async def test_the_standard_demo_data_connects_its_ssd_extract_with_no_dead_lett
     assert not (exports / "ecaf.json").exists() and not (exports / "education_sen.csv").exists()
     assert {"ssd_person.csv", "ssd_early_help_episodes.csv", "ssd_send.csv",
             "ssd_ehcp_requests.csv"} <= {p.name for p in (exports / "ssd").iterdir()}
-    hub_cli(env, "connect", "cin-census", str(exports / "cin_census.xml"))
-    hub_cli(env, "connect", "ssd", str(exports / "ssd"))
+    _connect(authority, "cin-census", str(exports / "cin_census.xml"))
+    _connect(authority, "ssd", str(exports / "ssd"))
     assert await records_in(kafka_broker, authority.topic("cin.hub.dead-letter.v1")) == 0
     assert await records_in(kafka_broker, authority.topic("cin.source.earlyhelp.caf.v1")) > 0
