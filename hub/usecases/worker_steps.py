@@ -217,12 +217,15 @@ class Router:
     def count_sent(self, sends: list[Send]) -> None:
         """Tell ``on_dead_letter`` of every dead letter among records actually sent (a stage
         may build one and drop it, so counting where they are made would overcount). What
-        each is was noted when :meth:`dead_letter` encoded it: nothing is decoded again."""
+        each is was noted when :meth:`dead_letter` encoded it, so it is not decoded again."""
         dead_letters = self.topic("DeadLetter")
         for topic, _key, value in sends:
             if topic == dead_letters:
-                stage, code = self._letters.pop(value, (str(DeadLetterStage.PROCESSOR), "UNKNOWN"))
-                self.on_dead_letter(stage, code)
+                noted = self._letters.pop(value, None)
+                if noted is None:  # not built here, or forgotten: read it, as before
+                    letter = self.codec.decode(value)
+                    noted = (str(letter.stage), letter.reason_code)  # type: ignore[attr-defined]
+                self.on_dead_letter(*noted)
 
 
 def accepted(arrival: Arrival, kinds: tuple[type, ...]) -> BaseModel | Refused:
