@@ -24,9 +24,11 @@ from hub.adapters.kafka.merged_feed import MergedFeed
 from hub.domain.adoption import adopt_moved, receivers
 from hub.domain.child.event_time import FactLog
 from hub.domain.child.state import ChildState
+from hub.domain.child.task_ownership import owner_key, take_over_tasks
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.episodes.state import EpisodeState
 from hub.domain.outputs import ChildReset
+from hub.domain.outputs.tasks import TaskChanged
 from hub.entrypoints.worker.guards import guarded, store_batch
 from hub.entrypoints.worker.stage import Stage, retrying
 from hub.entrypoints.worker.state_table import StateTable
@@ -99,6 +101,8 @@ class ChildStage(Stage):
         def child_step() -> tuple[ChildState | None, list[BaseModel | Refused], list[Send]]:
             state = children.get(key) or ChildState()
             child, outputs = ordered_child_step(state, arrival, key, placed, log)
+            if child is not None:
+                child, outputs = take_over_tasks(child, key, outputs, self._task_owner)
             return child, outputs, self.router.sends(message, outputs)
 
         child, outputs, sends = guarded(message, child_step,
@@ -122,7 +126,13 @@ class ChildStage(Stage):
             emitted += self._adopt(key, outputs, emitted)
         for episode in emitted:
             self.t.owners.set(episode.episode_id, (episode.version, episode.child_key))
+        for task in outputs:
+            if isinstance(task, TaskChanged):
+                self.t.owners.set(owner_key(task.task_id), (task.version, task.child_key))
         return [*sends, *self.router.sends(message, emitted)]
+
+    def _task_owner(self, task_id: str) -> tuple[int, str] | None:
+        return self.t.owners.get(owner_key(task_id))
 
     def _dead(self, message: Incoming) -> Send:
         return self.router.dead_letter(message, "PROCESSOR_ERROR", "child step")
