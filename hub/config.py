@@ -77,6 +77,12 @@ class Settings(BaseModel):
     cache_home: Path | None = Field(
         default=None, description="where downloaded broker jars live (shared between homes)"
     )
+    identity_settle: bool = Field(
+        default=True, description="the resolver settles identity when idle (docs/worker.md)"
+    )
+    identity_settle_idle_s: float = Field(
+        default=1.0, ge=0, description="seconds of caught-up quiet before the resolver settles"
+    )
     kafka_security: KafkaSecurity = KafkaSecurity()
     broker_secure: bool = False  # the local broker runs SASL_SSL with ACLs (hub broker --secure)
     dead_letter_retention_days: int | None = None  # overrides topics.yaml's 30 days
@@ -169,6 +175,8 @@ _ENV_FIELDS = {
     "HUB_REPLICATION_FACTOR": "replication_factor",
     "HUB_WORKER_WEB_PORT": "worker_web_port",
     "HUB_WORKER_METRICS_REFRESH_S": "worker_metrics_refresh_s",
+    "HUB_IDENTITY_SETTLE": "identity_settle",
+    "HUB_IDENTITY_SETTLE_IDLE_S": "identity_settle_idle_s",
     "HUB_CACHE_DIR": "cache_home",
     "HUB_BROKER_SECURE": "broker_secure",
     "HUB_WORKER_KAFKA_USER": "worker_kafka_user",

@@ -5,12 +5,16 @@ stage decodes and encodes)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 
-from hub.domain.commands import ReviewPossibleMatch, SplitChild
+from hub.domain.child.tasks import task_id_for
+from hub.domain.commands import CancelTask, PossibleMatchRaised, ReviewPossibleMatch, SplitChild
 from hub.domain.events import Event
+from hub.domain.identity.resolution import Settling
 from hub.domain.identity.review_result import ReviewResult
-from hub.domain.outputs.codes import RejectionCode
+from hub.domain.outputs.base import output_id
+from hub.domain.outputs.codes import RejectionCode, TaskType
 from hub.domain.outputs.tasks import CommandRejected
 from hub.usecases.worker_steps import Arrival, Arrived, Forward, Output
 
@@ -70,3 +74,41 @@ def review_outputs(
                 if record_id_of(event) in owned
             ]
     return outputs
+
+
+SETTLED_BY = "cin-hub"
+"""Who a settlement's task changes are by: the hub itself, not a member of staff."""
+NO_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def settle_outputs(
+    settling: Settling, resolved: list[tuple[Event, bytes]],
+    record_id_of: Callable[[Event], str], encode: Callable[[CancelTask], bytes],
+) -> list[Output]:
+    """A settlement, downstream: per affected key a ``ChildReset`` and the events it now
+    holds (as for a review); a review task for each review it opened, and each review task it
+    closed cancelled (sent to the child holding it, ``encode`` making the bytes); then its
+    decision records, last, so a crash before they are durable makes the next start settle
+    again and send the same records. ``resolved``: the events of every key it names, which
+    also date it (the latest time recorded among them: the same facts give the same times)."""
+    at = max((event.envelope.recorded_at for event, _ in resolved), default=NO_TIME)
+    result = replace(settling.result, at=at)
+    outputs = [o for o in review_outputs(result, resolved, record_id_of)
+               if o not in result.decisions]
+    for opened in settling.opened:
+        outputs.append(PossibleMatchRaised(
+            command_id=opened.decision_id, child_key=opened.child_key,
+            candidate_key=opened.candidate_key, score=opened.score,
+            record_ref=opened.record_ref, raised_at=at,
+        ))
+    for closed in settling.closed:
+        pair = sorted((closed.child_key, closed.candidate_key))
+        cancel = CancelTask(
+            command_id=output_id("settled-review", closed.decision_id), child_key=closed.route_key,
+            task_id=task_id_for(TaskType.POSSIBLE_MATCH_REVIEW, *pair), by=SETTLED_BY,
+            reason="no longer a possible match: the records' resolution, which does not "
+                   "depend on the order they arrived in, settled it",
+            sent_at=at,
+        )
+        outputs.append(Forward(closed.route_key, encode(cancel)))
+    return [*outputs, *result.decisions]

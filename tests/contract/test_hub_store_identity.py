@@ -277,3 +277,24 @@ def test_every_childs_identifiers_of_some_types_follow_a_merge(store: HubStore):
     assert all(key == SURVIVOR for key, _, _ in after)
     assert (SURVIVOR, "UPN", "yot") in after
     assert store.identifiers_of_types(set()) == []
+
+
+def test_a_settlement_moves_records_and_retires_the_key_it_empties(store: HubStore):
+    """MOVE takes the named records' identifiers and places them as a split does; RETIRE (the
+    key it left empty) goes as a merged key does; opening and closing a review move nothing."""
+    store.apply_many([
+        r.decision("id-1", ada(), child_key=SURVIVOR),
+        r.decision("id-2", byron(), child_key=RETIRED),
+        r.decision("mv-1", byron(), kind=KIND.MOVE, child_key=SURVIVOR, candidate_key=RETIRED,
+                   record_ids=("yot:9",), reason="settled"),
+        r.decision("rt-1", None, kind=KIND.RETIRE, child_key=SURVIVOR, candidate_key=RETIRED,
+                   reason="settled"),
+        r.decision("ro-1", None, kind=KIND.REVIEW_OPEN, child_key=SURVIVOR,
+                   candidate_key="child-0003", record_ids=("yot:9",), reason="settled"),
+        r.decision("rc-1", None, kind=KIND.REVIEW_CLOSE, child_key=SURVIVOR,
+                   candidate_key="child-0003", reason="settled"),
+    ])
+    assert store.identifiers(RETIRED) == [] and store.person(RETIRED) is None
+    assert {i.source_system for i in store.identifiers(SURVIVOR)} == {"education-sen", "yot"}
+    where = {v.record_id: v.child_key for v in store.person_records(SURVIVOR)}
+    assert where == {"education-sen:42": SURVIVOR, "yot:9": SURVIVOR}

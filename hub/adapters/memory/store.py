@@ -121,10 +121,10 @@ class InMemoryHubStore:
         other = r.candidate_key
         if other is None or other == r.child_key:
             return
-        if r.kind is IdentityDecisionKind.MERGE:
+        if r.kind in (IdentityDecisionKind.MERGE, IdentityDecisionKind.RETIRE):
             self._move_ids(other, r.child_key, None)
             self._merge_person(other, r.child_key)
-        elif r.kind is IdentityDecisionKind.SPLIT:
+        elif r.kind in (IdentityDecisionKind.SPLIT, IdentityDecisionKind.MOVE):
             self._move_ids(other, r.child_key, set(r.record_ids))
         else:
             return

@@ -14,6 +14,11 @@ crosswalk and blocking index as they were. (A merge closes an open review of ``f
 split does not reopen it: the split is itself the reviewer's answer.) Each moved record
 remembers the keys it was merged in from, so a split can send it back where it came from.
 A reviewer's "not the same child" closes the open review and moves nothing.
+
+A settlement (``hub.domain.identity.canonical``) moves records to the child their canonical
+resolution gives them, each attached whole (a record held for a conflict takes back its
+identifiers, as in a split to a child of its own), retires the keys it leaves empty (as a
+merge does) and opens and closes reviews.
 """
 
 from __future__ import annotations
@@ -24,11 +29,16 @@ from dataclasses import replace
 from hub.domain.identity.events import (
     ChildLinked,
     ChildrenMerged,
+    ChildRetired,
     ChildSplit,
     IdentityEvent,
     NewChildRegistered,
     NotSameChild,
     PossibleMatchFound,
+    RecordsMoved,
+    ReviewClosed,
+    ReviewOpened,
+    Settled,
 )
 from hub.domain.identity.records import Person, PersonRecord, normalise
 from hub.domain.identity.state import ResolverState
@@ -89,7 +99,22 @@ def apply(state: ResolverState, event: IdentityEvent) -> ResolverState:
         case NotSameChild(child_key=child_key, candidate_key=candidate_key):
             if state.reviews.get(child_key) == candidate_key:
                 del state.reviews[child_key]
+        case RecordsMoved() | ChildRetired() | ReviewOpened() | ReviewClosed():
+            _settle(state, event)
     return state
+
+
+def _settle(state: ResolverState, event: Settled) -> None:
+    match event:
+        case RecordsMoved(to_key=to_key, record_ids=record_ids):
+            _move(state, record_ids, to_key, own_child=True)
+        case ChildRetired(key=key, into_key=into_key):
+            state.merged_into[key] = into_key
+            state.reviews.pop(key, None)
+        case ReviewOpened(child_key=child_key, candidate_key=candidate_key):
+            state.reviews[child_key] = candidate_key
+        case ReviewClosed(child_key=child_key):
+            state.reviews.pop(child_key, None)  # one review per provisional key
 
 
 def _unstack(state: ResolverState, record_id: str, restored_key: str) -> None:

@@ -10,8 +10,9 @@ so that choice does not depend on order either.
 
 ``settle_plan`` says what would turn a live index (built in arrival order) into the canonical
 children while keeping the live keys where it can: records to move, keys retired, reviews to
-open and close. This is the pure core of an order-independent resolution; the worker does
-not use it yet (its index is still built in arrival order, docs/worker.md).
+open and close; ``settlement_events`` are the identity events that carry it out. The worker's
+resolver settles when its inputs are caught up and idle (``Resolution.settle``,
+docs/worker.md, "Identity and arrival order").
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from dataclasses import astuple, dataclass
 
 from hub.domain.identity.batch import resolve_all
 from hub.domain.identity.config import DEFAULT_CONFIG, MatchConfig
-from hub.domain.identity.events import Decision
+from hub.domain.identity.events import (
+    ChildRetired,
+    Decision,
+    RecordsMoved,
+    ReviewClosed,
+    ReviewOpened,
+    Settled,
+)
 from hub.domain.identity.keys import child_key
 from hub.domain.identity.records import PersonRecord
 from hub.domain.identity.state import ResolverState
@@ -118,8 +126,13 @@ def _keeping_sides(
             chosen[pair] = pair
 
 
-def settle_plan(live: ResolverState, canonical: ResolverState) -> Settlement:
-    """The settlement from ``live`` to ``canonical`` (two states of the same record ids)."""
+def settle_plan(
+    live: ResolverState, canonical: ResolverState, fixed: frozenset[str] = frozenset()
+) -> Settlement:
+    """The settlement from ``live`` to ``canonical`` (two states of the same record ids).
+
+    ``fixed``: live keys left as they are (a reviewer decided about them): ``canonical`` was
+    resolved without their records, and their open reviews are neither closed nor opened."""
     overlap: Counter[tuple[str, str]] = Counter(
         (key, live.record_child[record_id]) for record_id, key in canonical.record_child.items()
     )
@@ -148,7 +161,20 @@ def settle_plan(live: ResolverState, canonical: ResolverState) -> Settlement:
         for key, got in sorted(received.items()) if key not in kept
     }
     want = {(keys[p], keys[canonical.current_key(c)]) for p, c in canonical.reviews.items()}
-    have = {(p, live.current_key(c)) for p, c in live.reviews.items()}
+    have = {
+        (p, live.current_key(c)) for p, c in live.reviews.items()
+        if p not in fixed and live.current_key(c) not in fixed
+    }
     settled = _keeping_sides(want, have)
     opened, closed = tuple(sorted(settled - have)), tuple(sorted(have - settled))
     return Settlement(keys, moves, retired, opened, closed)
+
+
+def settlement_events(plan: Settlement) -> list[Settled]:
+    """The events that carry ``plan`` out, in the order to apply them: moves, retired keys,
+    reviews closed, reviews opened."""
+    events: list[Settled] = [RecordsMoved(s, t, ids) for s, t, ids in plan.moves]
+    events += [ChildRetired(key, into) for key, into in sorted(plan.retired.items())]
+    events += [ReviewClosed(p, c) for p, c in plan.closed]
+    events += [ReviewOpened(p, c) for p, c in plan.opened]
+    return events

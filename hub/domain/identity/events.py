@@ -99,5 +99,45 @@ class NotSameChild:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class RecordsMoved:
+    """Settlement (``hub.domain.identity.canonical``): ``record_ids`` leave ``from_key`` for
+    ``to_key`` (an existing child, or a new key), because the records' canonical resolution
+    puts them there. A record held for a conflict is attached whole where it arrives."""
+
+    from_key: str
+    to_key: str
+    record_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChildRetired:
+    """Settlement left ``key`` without records: it is known by ``into_key`` from now on (a
+    command naming it follows, as after a merge)."""
+
+    key: str
+    into_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewOpened:
+    """Settlement: the canonical children hold a possible match of ``child_key`` (provisional)
+    with ``candidate_key`` that the live index did not."""
+
+    child_key: str
+    candidate_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewClosed:
+    """Settlement: the open possible match of ``child_key`` with ``candidate_key`` (its current
+    key) is not one of the canonical children's (they are one child, or the records no longer
+    suggest it)."""
+
+    child_key: str
+    candidate_key: str
+
+
 Decision = ChildLinked | NewChildRegistered | PossibleMatchFound
-IdentityEvent = Decision | ChildrenMerged | ChildSplit | NotSameChild
+Settled = RecordsMoved | ChildRetired | ReviewOpened | ReviewClosed
+IdentityEvent = Decision | ChildrenMerged | ChildSplit | NotSameChild | Settled

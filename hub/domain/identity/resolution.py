@@ -5,22 +5,29 @@ The resolver's state is a cache of its decisions: on start-up it is rebuilt from
 in arrival order. A redelivered event resolves to the same key and changes nothing.
 A reviewer's answer (:meth:`Resolution.review`) merges or splits children; its decision
 records (MERGE, SPLIT, NOT_SAME) replay like the others, so a rebuild follows the review.
+:meth:`Resolution.settle` brings the index to the canonical resolution of the records it
+holds (``hub.domain.identity.canonical``), so the children do not depend on arrival order;
+its records (MOVE, RETIRE, REVIEW_OPEN, REVIEW_CLOSE) replay the same way.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from hub.domain.events import Event
 from hub.domain.events.common import TypedIdentifier
 from hub.domain.examples import EXAMPLE_ID_TYPE
 from hub.domain.identity.apply import apply
+from hub.domain.identity.canonical import resolve_canonically, settle_plan, settlement_events
 from hub.domain.identity.config import DEFAULT_CONFIG, MatchConfig
 from hub.domain.identity.events import (
     ChildLinked,
     ChildrenMerged,
+    ChildRetired,
     ChildSplit,
     Decision,
     Evidence,
@@ -28,6 +35,10 @@ from hub.domain.identity.events import (
     NewChildRegistered,
     NotSameChild,
     PossibleMatchFound,
+    RecordsMoved,
+    ReviewClosed,
+    ReviewOpened,
+    Settled,
 )
 from hub.domain.identity.records import PersonRecord
 from hub.domain.identity.resolver import resolve
@@ -46,6 +57,10 @@ _SEX = {"MALE": "M", "FEMALE": "F"}
 _REVIEWED = frozenset(
     {IdentityDecisionKind.MERGE, IdentityDecisionKind.SPLIT, IdentityDecisionKind.NOT_SAME}
 )
+_SETTLED = frozenset({
+    IdentityDecisionKind.MOVE, IdentityDecisionKind.RETIRE,
+    IdentityDecisionKind.REVIEW_OPEN, IdentityDecisionKind.REVIEW_CLOSE,
+})
 
 
 def record_id_of(event: Event) -> str:
@@ -107,7 +122,9 @@ def _decision_id(*parts: str) -> str:
     return "ID-" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
 
 
-def decision_record(decision: Decision, source_event_id: str) -> IdentityDecisionMade:
+def decision_record(
+    decision: Decision, source_event_id: str, evidence_only: bool = False
+) -> IdentityDecisionMade:
     e = decision.evidence
     candidate = decision.candidate_key if isinstance(decision, PossibleMatchFound) else None
     return IdentityDecisionMade(
@@ -123,6 +140,7 @@ def decision_record(decision: Decision, source_event_id: str) -> IdentityDecisio
         levels=tuple(FieldAgreement(field=f, level=lv, weight=w) for f, lv, w in e.levels),
         notes=e.notes,
         other_candidates=e.other_candidates,
+        evidence_only=evidence_only,
     )
 
 
@@ -130,6 +148,8 @@ def identity_event(r: IdentityDecisionMade) -> IdentityEvent | None:
     """The domain event a record stands for; None for a record that stands for none."""
     if r.kind in _REVIEWED:
         return _reviewed_event(r)
+    if r.kind in _SETTLED:
+        return _settled_event(r)
     if r.record is None:
         return None
     levels = tuple((a.field, a.level, a.weight) for a in r.levels)
@@ -153,6 +173,41 @@ def _reviewed_event(r: IdentityDecisionMade) -> IdentityEvent | None:
     return NotSameChild(r.child_key, r.candidate_key, reason)
 
 
+def _settled_event(r: IdentityDecisionMade) -> Settled | None:
+    other = r.candidate_key or ""
+    if r.kind is IdentityDecisionKind.MOVE:
+        return RecordsMoved(other, r.child_key, r.record_ids)
+    if r.kind is IdentityDecisionKind.RETIRE:
+        return ChildRetired(other, r.child_key)
+    if r.kind is IdentityDecisionKind.REVIEW_OPEN:
+        return ReviewOpened(r.child_key, other)
+    return ReviewClosed(r.child_key, other)
+
+
+def settlement_record(event: Settled, stamp: str, **extra: Any) -> IdentityDecisionMade:
+    """The decision record of one settlement event; ``stamp`` (the number of records resolved
+    when it settled) tells two settlements' identical moves apart."""
+    kind: IdentityDecisionKind
+    if isinstance(event, RecordsMoved):
+        kind, key, other, ids = IdentityDecisionKind.MOVE, event.to_key, event.from_key, \
+            event.record_ids
+    elif isinstance(event, ChildRetired):
+        kind, key, other, ids = IdentityDecisionKind.RETIRE, event.into_key, event.key, ()
+    elif isinstance(event, ReviewOpened):
+        kind, key, other = IdentityDecisionKind.REVIEW_OPEN, event.child_key, event.candidate_key
+        ids = extra.pop("record_ids", ())
+    else:
+        kind, key, other, ids = (IdentityDecisionKind.REVIEW_CLOSE, event.child_key,
+                                 event.candidate_key, ())
+    return IdentityDecisionMade(
+        decision_id=_decision_id("SETTLE", stamp, kind, key, other, *ids), kind=kind,
+        child_key=key, candidate_key=other, record_ids=ids, reason=SETTLED_REASON, **extra,
+    )
+
+
+SETTLED_REASON = "settled: the records' canonical resolution (independent of arrival order)"
+
+
 def review_record(
     event: ChildrenMerged | ChildSplit | NotSameChild, command_id: str,
     record: PersonRecord | None = None,
@@ -172,12 +227,57 @@ def review_record(
     )
 
 
+@dataclass(frozen=True)
+class ReviewChange:
+    """A review a settlement opened or closed, for the task it needs (or no longer needs)."""
+
+    child_key: str
+    """The provisional key (the task's child when it was raised)."""
+    candidate_key: str
+    """As the task names it."""
+    route_key: str
+    """The key the task is under now (the provisional key's current key)."""
+    record_ref: str = ""
+    score: float = 0.0
+    decision_id: str = ""
+
+
+@dataclass(frozen=True)
+class Settling:
+    """What a settlement changed: ``result`` as a review's (decisions, keys whose records
+    changed, keys retired, what each holds now), and the review tasks to raise and cancel."""
+
+    result: ReviewResult = field(default_factory=ReviewResult)
+    opened: tuple[ReviewChange, ...] = ()
+    closed: tuple[ReviewChange, ...] = ()
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every key the settlement names (for reading back the events that date it)."""
+        named = [*self.result.affected]
+        named += [k for c in (*self.opened, *self.closed) for k in (c.child_key, c.route_key)]
+        return tuple(dict.fromkeys(named))
+
+
+def _task_pair(change: ReviewChange) -> tuple[str, ...]:
+    """What names a review's task: its two keys, as raised."""
+    return tuple(sorted((change.child_key, change.candidate_key)))
+
+
 class Resolution:
     def __init__(self, config: MatchConfig = DEFAULT_CONFIG) -> None:
         self.state = ResolverState()
         self.config = config
         self.reviewed: set[str] = set()
         """Ids of the review commands carried out (a reviewed decision's ``source_event_id``)."""
+        self.evidence_only: set[str] = set()
+        """Record ids of identity evidence only (no review task for them)."""
+        self.review_tasks: dict[str, str] = {}
+        """Provisional key -> candidate key, for every review raised with a task."""
+        self.fixed: set[str] = set()
+        """Keys a reviewer decided about: a settlement leaves their children as they are."""
+        self.unsettled = True
+        """Records resolved (or a restart) since the last settlement."""
 
     def rebuild(self, records: Iterable[IdentityDecisionMade]) -> int:
         """Apply decision records in the order they were made; a copy of one already
@@ -190,9 +290,85 @@ class Resolution:
             if (event := identity_event(record)) is not None:
                 self.state = apply(self.state, event)
                 count += 1
-            if record.kind in _REVIEWED and record.source_event_id:
-                self.reviewed.add(record.source_event_id)
+            self._note(record)
         return count
+
+    def _note(self, record: IdentityDecisionMade) -> None:
+        """Keep the bookkeeping a decision record carries besides its event."""
+        kind = record.kind
+        if kind in _REVIEWED:
+            if record.source_event_id:
+                self.reviewed.add(record.source_event_id)
+            self.fixed.update(k for k in (record.child_key, record.candidate_key) if k)
+        elif record.evidence_only and record.record is not None:
+            self.evidence_only.add(record.record.record_id)
+        opens = kind in (IdentityDecisionKind.POSSIBLE_MATCH, IdentityDecisionKind.REVIEW_OPEN)
+        if opens and not record.evidence_only and record.candidate_key:
+            self.review_tasks[record.child_key] = record.candidate_key
+        elif kind is IdentityDecisionKind.REVIEW_CLOSE:
+            self.review_tasks.pop(record.child_key, None)
+
+    def settle(self) -> Settling:
+        """Bring the index to the canonical resolution of the records it holds
+        (``hub.domain.identity.canonical``): the same children and open reviews whatever
+        order the records arrived in. Children a reviewer decided about stay as they are and
+        their records are left out. Returns what changed (empty when nothing did)."""
+        self.unsettled = False
+        fixed = frozenset(
+            k for k in {self.state.current_key(f) for f in self.fixed} if k in self.state.children
+        )
+        records = [held.person.record for key, child in self.state.children.items()
+                   if key not in fixed for held in child.records.values()]
+        canonical, decisions = resolve_canonically(records, self.config)
+        plan = settle_plan(self.state, canonical, fixed)
+        if plan.changes_nothing:
+            return Settling()
+        stamp = str(self.state.seq)
+        opening = {plan.keys[d.child_key]: d for d in decisions
+                   if isinstance(d, PossibleMatchFound)}
+        made: list[IdentityDecisionMade] = []
+        opened: list[ReviewChange] = []
+        closed: list[ReviewChange] = []
+        events = settlement_events(plan)
+        for event in events:
+            if isinstance(event, ReviewOpened):
+                d = opening.get(event.child_key)
+                ref = d.record.record_id if d else ""
+                quiet = d is None or ref in self.evidence_only
+                record = settlement_record(event, stamp, record_ids=(ref,) if ref else (),
+                                           score=d.score if d else None, evidence_only=quiet)
+                if not quiet:
+                    opened.append(ReviewChange(event.child_key, event.candidate_key, "", ref,
+                                               d.score if d else 0.0, record.decision_id))
+            elif isinstance(event, RecordsMoved):  # its latest record describes where it goes
+                held = self.state.children[event.from_key].records
+                latest = max((held[r] for r in event.record_ids), key=lambda h: h.seq)
+                record = settlement_record(event, stamp, record=_snapshot(latest.person.record))
+            else:
+                record = settlement_record(event, stamp)
+                if isinstance(event, ReviewClosed) and event.child_key in self.review_tasks:
+                    closed.append(ReviewChange(
+                        event.child_key, self.review_tasks[event.child_key], "",
+                        decision_id=record.decision_id))
+            made.append(record)
+        for event, record in zip(events, made, strict=True):
+            self.state = apply(self.state, event)
+            self._note(record)
+        current = self.state.current_key
+        # a review closed and opened again on the same pair keeps its task as it is
+        again = {_task_pair(c) for c in opened} & {_task_pair(c) for c in closed}
+        opened = [replace(c, route_key=current(c.child_key)) for c in opened
+                  if _task_pair(c) not in again]
+        closed = [replace(c, route_key=current(c.child_key)) for c in closed
+                  if _task_pair(c) not in again]
+        affected = tuple(dict.fromkeys(k for s, t, _ in plan.moves for k in (s, t)))
+        records_of = {
+            key: tuple(sorted(held, key=lambda r: held[r].seq))
+            for key in affected if key not in plan.retired
+            for held in [self.state.children[key].records]
+        }
+        result = ReviewResult(made, affected, dict(plan.retired), records_of)
+        return Settling(result, tuple(opened), tuple(closed))
 
     def record_child(self, record_id: str) -> str | None:
         """The key the person record belongs to now; None for a record never resolved."""
@@ -231,6 +407,8 @@ class Resolution:
         decisions = [review_record(e, command.command_id, self._latest(e)) for e in events]
         for event in events:
             self.state = apply(self.state, event)
+        for decision in decisions:
+            self._note(decision)
         self.reviewed.add(command.command_id)
         return self._result(events, decisions, at)
 
@@ -280,7 +458,9 @@ class Resolution:
         if (known := self.state.record_child.get(person.record_id)) is not None:
             return known, []  # redelivered, or another event of the same record: decided already
         self.state, decision = resolve(self.state, person, self.config)
-        made = decision_record(decision, envelope.event_id)
+        made = decision_record(decision, envelope.event_id, type(event).identity_only)
+        self._note(made)
+        self.unsettled = True
         outputs: list[IdentityDecisionMade | PossibleMatchRaised] = [made]
         conflicting = isinstance(decision, ChildLinked) and bool(decision.evidence.conflicts)
         if isinstance(decision, PossibleMatchFound) or conflicting:

@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from hub.domain.outputs.identity import IdentityDecisionMade
+from hub.domain.outputs.identity import IdentityDecisionKind, IdentityDecisionMade
 from hub.domain.outputs.reset import ChildReset, reset_id_for
+
+_SETTLEMENT = frozenset({IdentityDecisionKind.MOVE, IdentityDecisionKind.RETIRE})
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,8 @@ class ReviewResult:
     decisions: list[IdentityDecisionMade] = field(default_factory=list)
     """MERGE (child_key: the survivor, candidate_key: the retired key), SPLIT (one per
     destination; child_key: where the records went, candidate_key: the key they left) or
-    NOT_SAME (child_key: the provisional key, candidate_key: the candidate of its review)."""
+    NOT_SAME (child_key: the provisional key, candidate_key: the candidate of its review);
+    for a settlement (``Resolution.settle``) MOVE, RETIRE, REVIEW_OPEN and REVIEW_CLOSE."""
     affected: tuple[str, ...] = ()
     """Every key whose set of records changed: a merge's retired key then its survivor; a
     split's source key then its destinations in the order of their earliest record."""
@@ -39,7 +42,12 @@ class ReviewResult:
         for key in self.affected:
             decision = next(d for d in self.decisions if key in (d.child_key, d.candidate_key))
             into = self.retired.get(key)
-            reason = "merged into another child" if into else f"identity review: {decision.kind}"
+            settled = decision.kind in _SETTLEMENT
+            reason = (
+                "merged into another child" if into and not settled
+                else "settled into another child" if into
+                else f"identity {'settled' if settled else 'review'}: {decision.kind}"
+            )
             resets.append(ChildReset(
                 reset_id=reset_id_for(decision.decision_id, key), child_key=key, reason=reason,
                 into_key=into, decision_id=decision.decision_id, at=self.at,

@@ -16,6 +16,10 @@ class IdentityDecisionKind(StrEnum):
     MERGE = "MERGE"
     SPLIT = "SPLIT"
     NOT_SAME = "NOT_SAME"
+    MOVE = "MOVE"
+    RETIRE = "RETIRE"
+    REVIEW_OPEN = "REVIEW_OPEN"
+    REVIEW_CLOSE = "REVIEW_CLOSE"
 
 
 class PersonRecordSnapshot(Record):
@@ -56,3 +60,4 @@ class IdentityDecisionMade(Record):
     notes: tuple[str, ...] = ()
     other_candidates: tuple[str, ...] = ()
     reason: str | None = None
+    evidence_only: bool = False

@@ -4,6 +4,7 @@ inputs (two checks in a row), or give up when the lag has not moved for ``stall_
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from time import monotonic
 
 from hub.adapters.kafka.connection import KafkaTarget
@@ -18,9 +19,12 @@ CHECK_EVERY = 1.0
 
 class DrainWatch:
     def __init__(
-        self, bootstrap: KafkaTarget, inputs: dict[str, list[str]], stall_after: float
+        self, bootstrap: KafkaTarget, inputs: dict[str, list[str]], stall_after: float,
+        settled: Callable[[], bool] = lambda: True,
     ) -> None:
         self.bootstrap, self.inputs, self.stall_after = bootstrap, inputs, stall_after
+        self.settled = settled
+        """False while the resolver has records to settle: not drained yet."""
         self.stalled = False
 
     async def lag(self) -> int:
@@ -34,6 +38,8 @@ class DrainWatch:
         while not stopping.is_set():
             await asyncio.sleep(CHECK_EVERY)
             lag = await self.lag()
+            if lag == 0 and not self.settled():
+                lag = -2  # everything committed, identity still to settle
             if lag != last:
                 last, since = lag, monotonic()
             quiet = quiet + 1 if lag == 0 else 0

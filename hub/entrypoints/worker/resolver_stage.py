@@ -1,8 +1,15 @@
 """The resolver stage: the hub's one sequencer (docs/worker.md). Each source event is
 resolved to a child key and forwarded; staff commands are forwarded to the child's current
-key; a reviewer's identity answer is carried out and every affected child rebuilt."""
+key; a reviewer's identity answer is carried out and every affected child rebuilt. When its
+inputs are caught up and idle, it settles identity (``Resolution.settle``): the index becomes
+the canonical resolution of the records it holds, so the children do not depend on the
+order the records arrived in, and every child that changed is rebuilt as after a review."""
 
 from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
 
 from aiokafka import AIOKafkaProducer
 
@@ -16,7 +23,12 @@ from hub.entrypoints.worker.stage import Stage, retrying
 from hub.logging import get_logger
 from hub.ports import LogRecord
 from hub.usecases.actor_check import ActorDirectory, unverified_command
-from hub.usecases.review_steps import review_command, review_outputs, review_rejected
+from hub.usecases.review_steps import (
+    review_command,
+    review_outputs,
+    review_rejected,
+    settle_outputs,
+)
 from hub.usecases.worker_steps import (
     Forward,
     Incoming,
@@ -27,6 +39,9 @@ from hub.usecases.worker_steps import (
 )
 
 log = get_logger(__name__)
+SETTLE_WHEN_IDLE_S = 1.0
+"""Settle identity once the inputs have been caught up with no record for this long."""
+_SETTLEMENT = Incoming("identity-settlement", 0, -1, "", b"")
 
 
 class ResolverStage(Stage):
@@ -37,9 +52,70 @@ class ResolverStage(Stage):
                  resolution: Resolution, actors: ActorDirectory) -> None:
         super().__init__(feed, producer)
         self.router, self.resolution, self.actors = router, resolution, actors
+        self.settle_when_idle: float | None = SETTLE_WHEN_IDLE_S
+        """None: never settle (the index stays in arrival order)."""
+        self.settling = False
+        self._took_at = time.monotonic()
+
+    @property
+    def settled(self) -> bool:
+        """Nothing resolved since the last settlement (``--until-drained`` waits for it)."""
+        return self.settle_when_idle is None or not (self.resolution.unsettled or self.settling)
+
+    async def flush(self) -> None:
+        await super().flush()
+        if await self._settle_due():
+            await self.settle()
+
+    async def _settle_due(self) -> bool:
+        if self.settle_when_idle is None or not self.resolution.unsettled or self._sends:
+            return False
+        if time.monotonic() - self._took_at < self.settle_when_idle:
+            return False
+        return await self.feed.caught_up()
+
+    async def settle(self) -> None:
+        """Settle identity and carry it downstream: every child whose records changed is reset
+        and sent its events again, review tasks raised and cancelled, then the decisions
+        logged (last: a crash before they are durable settles again on the next start)."""
+        self.settling = True
+        began = time.monotonic()
+        try:
+            settling = await asyncio.to_thread(self.resolution.settle)
+            result = settling.result
+            if not result.decisions:
+                log.info("identity settled", changed=0, seconds=round(time.monotonic() - began, 1))
+                return
+            involved = self.resolution.keys_behind(settling.keys)
+            found: list[LogRecord] = []
+
+            async def read_back() -> None:
+                found[:] = await read_keys(
+                    self.feed.bootstrap, self.router.topic("ResolvedEvent"), involved)
+
+            await retrying("read back", read_back)
+            resolved = self.router.events([r.value for r in found])
+            outputs = settle_outputs(settling, resolved, self.resolution.record_id_of,
+                                     self.router.codec.encode)
+            sends = [self.router.send(_SETTLEMENT, o) for o in outputs]
+            first, decisions = sends[: -len(result.decisions)], sends[-len(result.decisions):]
+            for batch in (first, decisions):
+                await retrying("send", self._sender(batch))
+            log.info("identity settled", children=len(result.affected),
+                     retired=len(result.retired), reviews_opened=len(settling.opened),
+                     reviews_closed=len(settling.closed), events=len(resolved),
+                     seconds=round(time.monotonic() - began, 1))
+        finally:
+            self.settling = False
+
+    def _sender(self, sends: list[Send]) -> Callable[[], Awaitable[None]]:
+        async def send() -> None:
+            await self.send_all(sends)
+        return send
 
     async def take(self, message: Incoming) -> list[Send]:
         """Decode the message once, decide what it leads to, encode that once."""
+        self._took_at = time.monotonic()
         arrival = guarded(message, lambda: self.router.arrive(message), lambda: None)
         if arrival is None:
             return [self.router.dead_letter(message, "PROCESSOR_ERROR", "identity step")]

@@ -138,8 +138,12 @@ async def run_worker(
     def feed(group: str) -> MergedFeed:
         return MergedFeed(settings.kafka_for(WORKER), inputs[group], group)
 
+    resolver = ResolverStage(feed(groups.resolver), producer, router, resolution, actors)
+    resolver.settle_when_idle = (
+        settings.identity_settle_idle_s if settings.identity_settle else None
+    )
     stages = [
-        ResolverStage(feed(groups.resolver), producer, router, resolution, actors),
+        resolver,
         ChildStage(feed(groups.children), producer, router, tables),
         SinkStage(feed(groups.sink), producer, router, store),
     ]
@@ -147,7 +151,8 @@ async def run_worker(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stopping.set)
-    watch = DrainWatch(settings.kafka_for(WORKER), inputs, stall_after)
+    watch = DrainWatch(settings.kafka_for(WORKER), inputs, stall_after,
+                       settled=lambda: resolver.settled)
     helpers = [asyncio.create_task(watch.run(stopping))] if until_drained else []
     if settings.worker_web_port is not None:
         helpers.append(asyncio.create_task(serve_health(

@@ -8,19 +8,25 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from hub.adapters.avro.codec import AvroCodec
-from hub.domain.commands import ClaimTask, ReviewPossibleMatch
-from hub.domain.identity.resolution import Resolution
+from hub.domain.child.tasks import task_id_for
+from hub.domain.commands import CancelTask, ClaimTask, PossibleMatchRaised, ReviewPossibleMatch
+from hub.domain.identity.resolution import Resolution, ReviewChange, Settling
 from hub.domain.identity.review import ReviewRejected
+from hub.domain.identity.review_result import ReviewResult
+from hub.domain.outputs.codes import TaskType
+from hub.domain.outputs.identity import IdentityDecisionKind, IdentityDecisionMade
 from hub.domain.outputs.reset import ChildReset
 from hub.domain.outputs.tasks import CommandRejected
 from hub.topics_spec import load_topic_specs
 from hub.usecases.review_steps import (
+    SETTLED_BY,
     replay_order,
     review_command,
     review_outputs,
     review_rejected,
+    settle_outputs,
 )
-from hub.usecases.worker_steps import Incoming, Router
+from hub.usecases.worker_steps import Forward, Incoming, Router
 from tests.conftest import REPO
 from tests.unit.usecases.test_worker_steps import _example, resolve
 
@@ -102,3 +108,38 @@ def test_events_recorded_at_one_time_are_sent_again_in_the_order_they_happened()
     later = closing.model_copy(update={"envelope": closing.envelope.model_copy(
         update={"recorded_at": same + timedelta(days=1), "occurred_at": early})})
     assert sorted([later, opened], key=replay_order) == [opened, later]
+
+
+def test_a_settlement_resets_resends_raises_and_cancels_then_logs_its_decisions(router, codec):
+
+    def decision(kind: IdentityDecisionKind, key: str, other: str) -> IdentityDecisionMade:
+        return IdentityDecisionMade(decision_id=f"ID-{kind}", kind=kind, child_key=key,
+                                    candidate_key=other, record_ids=("r1",))
+
+    moved = decision(IdentityDecisionKind.MOVE, "CH-b", "CH-a")
+    retired = decision(IdentityDecisionKind.RETIRE, "CH-b", "CH-a")
+    result = ReviewResult([moved, retired], ("CH-a", "CH-b"), {"CH-a": "CH-b"},
+                          {"CH-b": ("r1",)})
+    settling = Settling(
+        result,
+        opened=(ReviewChange("CH-b", "CH-c", "CH-b", "r9", 12.5, "ID-open"),),
+        closed=(ReviewChange("CH-a", "CH-d", "CH-b", decision_id="ID-close"),),
+    )
+    event = _example("YotReferralMade")
+    value = codec.encode(event)
+    outputs = settle_outputs(settling, [(event, value)], lambda e: "r1", codec.encode)
+    reset_a, reset_b, resent, raised, cancel, *logged = outputs
+    assert logged == [moved, retired]  # the decisions go last
+    assert isinstance(reset_a, ChildReset) and reset_a.into_key == "CH-b"
+    assert isinstance(reset_b, ChildReset) and reset_b.child_key == "CH-b"
+    assert reset_b.at == event.envelope.recorded_at  # dated by the facts, not the clock
+    assert resent == Forward("CH-b", value)
+    assert isinstance(raised, PossibleMatchRaised)
+    assert (raised.child_key, raised.candidate_key, raised.record_ref, raised.command_id) == (
+        "CH-b", "CH-c", "r9", "ID-open")
+    assert isinstance(cancel, Forward) and cancel.key == "CH-b"
+    sent = codec.decode(cancel.value)
+    assert isinstance(sent, CancelTask) and sent.by == SETTLED_BY
+    assert sent.task_id == task_id_for(TaskType.POSSIBLE_MATCH_REVIEW, "CH-a", "CH-d")
+    # it travels with the resolved events, to the child holding the task now
+    assert router.send(Incoming("x", 0, 0, "", b""), cancel)[0] == router.topic("ResolvedEvent")

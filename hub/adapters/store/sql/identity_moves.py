@@ -7,7 +7,9 @@
 - SPLIT (``record_ids`` left ``candidate_key`` for ``child_key``): the identifier rows those
   records last saw move to ``child_key`` the same way; the decision's ``record`` (the latest
   record that moved) then describes ``child_key`` as a LINK decision would.
-- Both move the ``person_records`` rows of their ``record_ids`` to ``child_key`` (a record the
+- A settlement's MOVE is a SPLIT to ``child_key`` (an existing child or a new one) and its
+  RETIRE (the key left without records) a MERGE (REVIEW_OPEN and REVIEW_CLOSE move nothing).
+- Each moves the ``person_records`` rows of their ``record_ids`` to ``child_key`` (a record the
   store never saw resolved stays unknown), naming the decision that moved them.
 
 Both run once per decision (the decision log makes a redelivery a no-op), in the order the
@@ -83,14 +85,15 @@ def merge_person(w: Writes, r: IdentityDecisionMade, from_key: str) -> None:
 
 
 def apply_review(w: Writes, r: IdentityDecisionMade) -> None:
-    """Carry out a MERGE or SPLIT decision logged just now (NOT_SAME moves nothing)."""
+    """Carry out a MERGE, SPLIT, MOVE or RETIRE decision logged just now (the others move
+    nothing)."""
     other = r.candidate_key
     if other is None or other == r.child_key:
         return
-    if r.kind == "MERGE":
+    if r.kind in ("MERGE", "RETIRE"):
         move_identifiers(w, other, r.child_key)
         merge_person(w, r, other)
-    elif r.kind == "SPLIT":
+    elif r.kind in ("SPLIT", "MOVE"):
         move_identifiers(w, other, r.child_key, r.record_ids)
     else:
         return
