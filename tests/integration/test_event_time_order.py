@@ -141,7 +141,7 @@ def two_orders(kafka_broker: KafkaTarget, tmp_path_factory: pytest.TempPathFacto
     return runs, corrections
 
 
-@pytest.mark.timeout(600)
+@pytest.mark.timeout(max(600, CHILDREN * 2))
 def test_two_publish_orders_give_the_same_census(two_orders: Runs) -> None:
     runs, corrections = two_orders
     a, b = runs["forward"], runs["reverse"]
@@ -170,7 +170,7 @@ def _counts(corrections: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]
             for run, c in corrections.items()}
 
 
-@pytest.mark.timeout(600)
+@pytest.mark.timeout(max(600, CHILDREN * 2))
 def test_identity_columns_do_not_depend_on_publish_order(two_orders: Runs) -> None:
     runs, _ = two_orders
     differences = _differences(_rows(runs["forward"]), _rows(runs["reverse"]))

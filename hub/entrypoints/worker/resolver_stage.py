@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaProducer
 from hub.adapters.kafka.log import read_keys
 from hub.adapters.kafka.merged_feed import MergedFeed
 from hub.domain.commands import ReviewPossibleMatch, SplitChild
+from hub.domain.events import Event
 from hub.domain.identity.resolution import Resolution
 from hub.domain.identity.review import ReviewRejected
 from hub.entrypoints.worker.guards import guarded
@@ -86,15 +87,7 @@ class ResolverStage(Stage):
             if not result.decisions:
                 log.info("identity settled", changed=0, seconds=round(time.monotonic() - began, 1))
                 return
-            involved = self.resolution.keys_behind(settling.keys)
-            found: list[LogRecord] = []
-
-            async def read_back() -> None:
-                found[:] = await read_keys(
-                    self.feed.bootstrap, self.router.topic("ResolvedEvent"), involved)
-
-            await retrying("read back", read_back)
-            resolved = self.router.events([r.value for r in found])
+            resolved = await self._read_back(settling.keys)
             outputs = settle_outputs(settling, resolved, self.resolution.record_id_of,
                                      self.router.codec.encode)
             sends = [self.router.send(_SETTLEMENT, o) for o in outputs]
@@ -107,6 +100,19 @@ class ResolverStage(Stage):
                      seconds=round(time.monotonic() - began, 1))
         finally:
             self.settling = False
+
+    async def _read_back(self, keys: tuple[str, ...]) -> list[tuple[Event, bytes]]:
+        """Every event sent so far under ``keys`` and the keys merged into them, read back
+        from the resolved-events topic (retried until the broker answers)."""
+        involved = self.resolution.keys_behind(keys)
+        found: list[LogRecord] = []
+
+        async def read_back() -> None:
+            found[:] = await read_keys(
+                self.feed.bootstrap, self.router.topic("ResolvedEvent"), involved)
+
+        await retrying("read back", read_back)
+        return self.router.events([r.value for r in found])
 
     def _sender(self, sends: list[Send]) -> Callable[[], Awaitable[None]]:
         async def send() -> None:
@@ -151,17 +157,9 @@ class ResolverStage(Stage):
             return [review_rejected(command, exc.code, exc.reason)]
         outputs: list[Output] = [*result.decisions]
         if result.affected:
-            involved = self.resolution.keys_behind(result.affected)
-            found: list[LogRecord] = []
-
-            async def read_back() -> None:
-                found[:] = await read_keys(
-                    self.feed.bootstrap, self.router.topic("ResolvedEvent"), involved)
-
-            await retrying("read back", read_back)
+            resolved = await self._read_back(result.affected)
             log.info("review carried out", command_id=command.command_id,
-                     children=len(result.affected), events=len(found))
-            resolved = self.router.events([r.value for r in found])
+                     children=len(result.affected), events=len(resolved))
             outputs = review_outputs(result, resolved, self.resolution.record_id_of)
         if isinstance(command, ReviewPossibleMatch):
             outputs.append(Forward(self.resolution.current_key(command.child_key),
