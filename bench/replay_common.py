@@ -87,12 +87,14 @@ HUB_COMMAND_LIMIT_S = 1800.0  # any one hub command of a benchmark (a 10,000-chi
 
 
 def hub(env: dict[str, str], *args: str, log: Path | None = None,
-        limit_s: float = HUB_COMMAND_LIMIT_S) -> None:
-    """Run one ``hub`` command; after ``limit_s`` give up, naming the command and its log."""
+        limit_s: float = HUB_COMMAND_LIMIT_S, profile: Path | None = None) -> None:
+    """Run one ``hub`` command; after ``limit_s`` give up, naming the command and its log.
+    ``profile``: run it under cProfile, its statistics written there when it ends."""
     stdout = log.open("ab") if log else subprocess.DEVNULL
     step(f"`hub {' '.join(args)}` to finish" + (f" (its log: {log})" if log else ""))
+    under = ["-m", "cProfile", "-o", str(profile)] if profile else []
     try:
-        subprocess.run([sys.executable, "-m", "hub", *args], env=env, stdout=stdout,
+        subprocess.run([sys.executable, *under, "-m", "hub", *args], env=env, stdout=stdout,
                        stderr=subprocess.STDOUT, check=True, timeout=limit_s)
     except subprocess.TimeoutExpired as timed_out:
         where = f"; its output is in {log}" if log else ""
@@ -125,9 +127,11 @@ def progress(published: Published, env: dict[str, str]) -> dict[str, float]:
 
 
 def drain(env: dict[str, str], log: Path) -> float:
-    """``hub worker --until-drained``; returns its wall time in seconds."""
+    """``hub worker --until-drained``; returns its wall time in seconds.
+    ``HUB_BENCH_PROFILE_WORKER=FILE`` runs it under cProfile (statistics in FILE)."""
     began = time.perf_counter()
-    hub(env, "worker", "--until-drained", log=log)
+    profile = os.environ.get("HUB_BENCH_PROFILE_WORKER")
+    hub(env, "worker", "--until-drained", log=log, profile=Path(profile) if profile else None)
     return time.perf_counter() - began
 
 
