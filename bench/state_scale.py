@@ -5,7 +5,8 @@
 
 What a worker holds, and restores at start-up, is (1) the resolver's identity index, rebuilt
 from every identity decision made so far (``rebuild_resolution``), and (2) the child stage's
-four state tables, restored from their compacted changelogs (``StateTable.restore``). This
+two state tables (per child one record; the episode and task owners), restored from their
+compacted changelogs (``StateTable.restore``). This
 benchmark makes both for N children and times the worker's own restore code on them:
 
 1. **Template**: a namespace a worker has drained (``--template``, e.g. the demo's
@@ -57,7 +58,7 @@ from hub.entrypoints.worker.stages import ChildTables
 from hub.topics_spec import TopicSpec
 from hub.usecases.identity_rebuild import rebuild_resolution
 
-TABLES = ("children", "episodes", "episode-owners", "facts")
+TABLES = ("child-state", "episode-owners")
 PARTITIONS = 6
 DECISIONS = "cin.hub.identity-decisions.v1"
 

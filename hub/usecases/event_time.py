@@ -1,7 +1,7 @@
 """The children stage on event time: each child's facts in the order they happened.
 
-Per child, the stage keeps a ``FactLog`` (a fourth state table, ``<app id>-facts-changelog``,
-restored at start like the others). Every shareable event is placed in it by
+Per child, the stage keeps a ``FactLog`` (part of the child's record,
+``<app id>-child-state-changelog``, restored at start). Every shareable event is placed in it by
 ``(occurred_at, event_id)``. An event that comes after every fact applied so far goes the
 usual way (``worker_steps.child_step`` and ``episode_step``). An event *earlier* than one
 already applied (a file delivered late, a backfill, sources published in another order) makes

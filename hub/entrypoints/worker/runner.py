@@ -2,8 +2,9 @@
 
 Every stage reads through its own consumer group (``<app id>-resolver``, ``<app id>``,
 ``<app id>-sink``) with all partitions assigned to this process: run one worker per
-namespace. The two state tables are restored from their changelog topics
-(``<app id>-children-changelog``, ``<app id>-episodes-changelog``) before anything is read.
+namespace. The children stage's two state tables are restored from their changelog topics
+(``<app id>-child-state-changelog``: per child its state, episodes and facts in one record;
+``<app id>-episode-owners-changelog``) before anything is read.
 SIGTERM or SIGINT stops the stages after their current batch is made durable.
 """
 
@@ -71,7 +72,7 @@ def group_inputs(router: Router, groups: Groups) -> dict[str, list[str]]:
 def _changelog_spec(name: str, replication: int) -> TopicSpec:
     return TopicSpec(
         name=name, partitions=CHANGELOG_PARTITIONS, replication_factor=replication,
-        cleanup_policy="compact", key="hub child key (episode id for episode-owners)",
+        cleanup_policy="compact", key="hub child key (episode or task id for episode-owners)",
         value=("state JSON",),
         flow="worker state table -> the same table after a restart",
     )
@@ -125,6 +126,10 @@ async def run_worker(
     await _until_every_node_knows(settings, [t.topic for t in tables.all])
     log.info("changelog topics known", seconds=since())
     restored = {t.topic: await t.restore(settings.kafka_for(WORKER)) for t in tables.all}
+    if not len(tables.record):
+        upgraded = await tables.adopt_legacy(settings.kafka_for(WORKER), groups.changelog)
+        if upgraded:
+            log.info("state taken over from the separate changelogs", children=upgraded)
     log.info("state restored", seconds=since(),
              **{k.rsplit("-", 2)[-2]: v for k, v in restored.items()})
 

@@ -7,7 +7,8 @@ they return once (``Router.sends``).
 - :class:`ChildStage` reads resolved events and forwarded commands, keyed by child, and
   applies each to the child's state and to the child's episode state, on event time: each
   child's facts are kept in order and a late one re-derives the child
-  (``hub.usecases.event_time``). Four state tables, each on its compacted changelog.
+  (``hub.usecases.event_time``). Two state tables, each on its compacted changelog: per
+  child one record (state, episodes, facts), and the owners of episode and task ids.
 - :class:`SinkStage` writes every output record to the SQL store (idempotent upserts).
 """
 
@@ -15,11 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, NamedTuple, TypeVar, cast
 
 from aiokafka import AIOKafkaProducer
 from pydantic import BaseModel
 
+from hub.adapters.kafka.connection import KafkaTarget
+from hub.adapters.kafka.log import read_topics
 from hub.adapters.kafka.merged_feed import MergedFeed
 from hub.domain.adoption import adopt_moved, receivers
 from hub.domain.child.event_time import FactLog
@@ -44,10 +47,7 @@ from hub.usecases.event_time import (
 from hub.usecases.worker_steps import Arrived, Incoming, Refused, Router, Send, sink_record
 
 log = get_logger(__name__)
-
-
-def _json(state: Any) -> bytes:
-    return state.model_dump_json().encode()  # type: ignore[no-any-return]
+S = TypeVar("S")
 
 
 def _held(raw: bytes) -> tuple[int, str]:
@@ -55,31 +55,99 @@ def _held(raw: bytes) -> tuple[int, str]:
     return int(version), key
 
 
+class ChildRecord(NamedTuple):
+    """Everything the stage keeps for one child, written as one changelog record."""
+
+    child: ChildState | None = None
+    episodes: EpisodeState | None = None
+    facts: FactLog | None = None
+
+
+_PART_SEP = b"\x1e"  # never in JSON text (a control character is always escaped there)
+
+
+def _dump_record(record: ChildRecord) -> bytes:
+    return _PART_SEP.join(b"" if part is None else part.model_dump_json().encode()
+                          for part in record)
+
+
+def _load_record(raw: bytes) -> ChildRecord:
+    child, episodes, facts = raw.split(_PART_SEP)
+    return ChildRecord(
+        ChildState.model_validate_json(child) if child else None,
+        EpisodeState.model_validate_json(episodes) if episodes else None,
+        FactLog.model_validate_json(facts) if facts else None,
+    )
+
+
+class ChildPart(Generic[S]):
+    """One part (``ChildRecord`` field) of every child's record, read and written by key."""
+
+    def __init__(self, table: StateTable[ChildRecord], field: str) -> None:
+        self.table, self.field = table, field
+
+    @property
+    def topic(self) -> str:
+        return self.table.topic
+
+    def get(self, key: str) -> S | None:
+        record = self.table.get(key)
+        return None if record is None else cast(S | None, getattr(record, self.field))
+
+    def set(self, key: str, value: S) -> None:
+        record = self.table.get(key) or ChildRecord()
+        changed: dict[str, Any] = {self.field: value}
+        self.table.set(key, record._replace(**changed))
+
+
 @dataclass
 class ChildTables:
-    children: StateTable[ChildState]
-    episodes: StateTable[EpisodeState]
+    """The stage's state: per child one record (its ``ChildState``, ``EpisodeState`` and
+    facts in event-time order) on one compacted changelog, so a crash can never restore one
+    part of a child ahead of another (a single Kafka record is written whole or not at all);
+    and per episode or task id the last (version, child key) that emitted it."""
+
+    record: StateTable[ChildRecord]
     owners: StateTable[tuple[int, str]]
-    facts: StateTable[FactLog]
+
+    def __post_init__(self) -> None:
+        self.children: ChildPart[ChildState] = ChildPart(self.record, "child")
+        self.episodes: ChildPart[EpisodeState] = ChildPart(self.record, "episodes")
+        self.facts: ChildPart[FactLog] = ChildPart(self.record, "facts")
 
     @classmethod
     def named(cls, topic: Callable[[str], str]) -> ChildTables:
         return cls(
-            StateTable(topic("children"), ChildState.model_validate_json, _json),
-            StateTable(topic("episodes"), EpisodeState.model_validate_json, _json),
+            StateTable(topic("child-state"), _load_record, _dump_record),
             StateTable(topic("episode-owners"), _held, lambda h: f"{h[0]}|{h[1]}".encode()),
-            StateTable(topic("facts"), FactLog.model_validate_json, _json),
         )
 
     @property
     def all(self) -> tuple[StateTable[Any], ...]:
-        return (self.children, self.episodes, self.owners, self.facts)
+        return (self.record, self.owners)
+
+    async def adopt_legacy(self, bootstrap: KafkaTarget, topic: Callable[[str], str]) -> int:
+        """A worker upgraded in place from the three separate changelogs (before 2026-12-07:
+        ``children``, ``episodes``, ``facts``): their latest values become each child's
+        record, written to the new changelog at the first flush. Returns the children taken
+        over (0 when there were none)."""
+        names = {topic(old): part for old, part in _LEGACY.items()}
+        latest: dict[str, dict[str, bytes | None]] = {}
+        for found in await read_topics(bootstrap, names):
+            latest.setdefault(found.key, {})[names[found.topic]] = found.value
+        for key, parts in latest.items():
+            raw = [parts.get(part) or b"" for part in ChildRecord._fields]
+            self.record.set(key, _load_record(_PART_SEP.join(raw)))
+        return len(latest)
+
+
+_LEGACY = {"children": "child", "episodes": "episodes", "facts": "facts"}
 
 
 class ChildStage(Stage):
-    """Per child: the child processor and the episode builder, on four state tables (the
-    child's state, its episode state, which child last emitted each episode id, and the
-    child's facts in event-time order)."""
+    """Per child: the child processor and the episode builder, on two state tables (each
+    child's record: its state, its episode state and its facts in event-time order; and
+    which child last emitted each episode and task id)."""
 
     name = "children"
 
@@ -156,23 +224,15 @@ class ChildStage(Stage):
         return adopted.again
 
     async def after_outputs(self) -> None:
-        """The states move on only once the outputs they led to are durable; the facts last.
-
-        The four changelogs are not written atomically: a worker killed meanwhile leaves
-        some at the batch's new states, some at the old, and the restart redoes the batch on
-        what it restores. The facts log says whether an event was seen already (the episode
-        builder then derives nothing from it again), so it must never be restored ahead of
-        the other tables: it is sent only once their records are acknowledged. Restored
-        behind them, the redo derives again what the other tables already hold: the same
-        content, though an episode's version number may advance (a known difference, see
-        docs/worker.md; tests/unit/entrypoints/worker/test_changelog_crash.py)."""
+        """The states move on only once the outputs they led to are durable: each changed
+        child's record (its state, episodes and facts together) and the owners of what it
+        emitted. A worker killed meanwhile restores each child either before the batch or
+        after it, never partly, and the restart redoes the batch on that: an event the
+        restored facts hold was applied to the restored state and episodes too."""
         t = self.t
-        states = [c for table in (t.children, t.episodes, t.owners) for c in table.changelog()]
+        states = [*t.record.changelog(), *t.owners.changelog()]
         if states:
             await retrying("changelog", lambda: self.send_all(states))
-        facts = t.facts.changelog()
-        if facts:
-            await retrying("changelog", lambda: self.send_all(facts))
 
 
 class SinkStage(Stage):
