@@ -6,10 +6,10 @@ task is raised again there, at version 1. The sink keeps the highest version per
 the re-raised task would lose to the copy the old child emitted, and the inbox would show the
 task under the child the record left (and the same id would have been sent at one version
 with two contents). As for episodes (``hub.domain.episodes.ownership``), ``take_over_tasks``
-is told per task id the last (version, child key) any child emitted; a task now emitted by a
-different child at a version that would not beat it is emitted at the next version instead,
-and the emitting child's state continues from there. The same child sending it again (a
-redelivery) is left alone, so outputs stay byte-identical.
+is told per task id the last emission (version, child key, digest) and sends each task at
+the version ``hub.domain.emitted_versions`` decides; the emitting child's state continues
+from there. The same child sending the same version again (a redelivery) is left alone, so
+outputs stay byte-identical.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from hub.domain.child.state import ChildState
+from hub.domain.emitted_versions import Held, version_to_send
 from hub.domain.outputs.tasks import TaskChanged
 
-Held = tuple[int, str]  # (version, child key) of the last emission of a task id
-T = TypeVar("T")
 TASK_OWNER_PREFIX = "task:"
 """Task ids share the owners table with episode ids, under this prefix."""
+T = TypeVar("T")
 
 
 def owner_key(task_id: str) -> str:
@@ -39,9 +39,10 @@ def take_over_tasks(
         out.append(output)
         if not isinstance(output, TaskChanged):
             continue
-        last = held(output.task_id)
-        if last is not None and last[1] != output.child_key and last[0] >= output.version:
-            task = output.model_copy(update={"version": last[0] + 1})
+        version = version_to_send(output, output.version, output.child_key,
+                                  held(output.task_id))
+        if version != output.version:
+            task = output.model_copy(update={"version": version})
             if task.child_key == child_key and state.task(task.task_id) is not None:
                 state = state.with_task(task)
             out[-1] = task  # type: ignore[assignment,unused-ignore]  # T is a TaskChanged here

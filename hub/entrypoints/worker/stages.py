@@ -28,6 +28,7 @@ from hub.domain.adoption import adopt_moved, receivers
 from hub.domain.child.event_time import FactLog
 from hub.domain.child.state import ChildState
 from hub.domain.child.task_ownership import owner_key, take_over_tasks
+from hub.domain.emitted_versions import Held, held_of
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.episodes.state import EpisodeState
 from hub.domain.outputs import ChildReset
@@ -50,9 +51,13 @@ log = get_logger(__name__)
 S = TypeVar("S")
 
 
-def _held(raw: bytes) -> tuple[int, str]:
-    version, key = raw.decode().split("|", 1)
-    return int(version), key
+def _held(raw: bytes) -> Held:
+    version, key, *sent = raw.decode().split("|", 2)
+    return (int(version), key, sent[0]) if sent else (int(version), key)
+
+
+def _dump_held(held: Held) -> bytes:
+    return "|".join(str(part) for part in held).encode()
 
 
 class ChildRecord(NamedTuple):
@@ -108,7 +113,7 @@ class ChildTables:
     and per episode or task id the last (version, child key) that emitted it."""
 
     record: StateTable[ChildRecord]
-    owners: StateTable[tuple[int, str]]
+    owners: StateTable[Held]
 
     def __post_init__(self) -> None:
         self.children: ChildPart[ChildState] = ChildPart(self.record, "child")
@@ -119,7 +124,7 @@ class ChildTables:
     def named(cls, topic: Callable[[str], str]) -> ChildTables:
         return cls(
             StateTable(topic("child-state"), _load_record, _dump_record),
-            StateTable(topic("episode-owners"), _held, lambda h: f"{h[0]}|{h[1]}".encode()),
+            StateTable(topic("episode-owners"), _held, _dump_held),
         )
 
     @property
@@ -193,13 +198,15 @@ class ChildStage(Stage):
         if is_reset:
             emitted += self._adopt(key, outputs, emitted)
         for episode in emitted:
-            self.t.owners.set(episode.episode_id, (episode.version, episode.child_key))
+            self.t.owners.set(episode.episode_id,
+                              held_of(episode, episode.version, episode.child_key))
         for task in outputs:
             if isinstance(task, TaskChanged):
-                self.t.owners.set(owner_key(task.task_id), (task.version, task.child_key))
+                self.t.owners.set(owner_key(task.task_id),
+                                  held_of(task, task.version, task.child_key))
         return [*sends, *self.router.sends(message, emitted)]
 
-    def _task_owner(self, task_id: str) -> tuple[int, str] | None:
+    def _task_owner(self, task_id: str) -> Held | None:
         return self.t.owners.get(owner_key(task_id))
 
     def _dead(self, message: Incoming) -> Send:
@@ -224,15 +231,20 @@ class ChildStage(Stage):
         return adopted.again
 
     async def after_outputs(self) -> None:
-        """The states move on only once the outputs they led to are durable: each changed
-        child's record (its state, episodes and facts together) and the owners of what it
-        emitted. A worker killed meanwhile restores each child either before the batch or
-        after it, never partly, and the restart redoes the batch on that: an event the
-        restored facts hold was applied to the restored state and episodes too."""
+        """The states move on only once the outputs they led to are durable: first the
+        owners of the episode and task ids emitted, then each changed child's record (its
+        state, episodes and facts together). A worker killed meanwhile restores each child
+        either before the batch or after it, never partly (an event the restored facts hold
+        was applied to the restored state and episodes too), and never ahead of the owners:
+        a child redoing its batch finds what it sent there, and sends it again at the same
+        version (``hub.domain.emitted_versions``)."""
         t = self.t
-        states = [*t.record.changelog(), *t.owners.changelog()]
-        if states:
-            await retrying("changelog", lambda: self.send_all(states))
+        owners = t.owners.changelog()
+        if owners:  # first: a child's record is never restored ahead of what it emitted
+            await retrying("changelog", lambda: self.send_all(owners))
+        records = t.record.changelog()
+        if records:
+            await retrying("changelog", lambda: self.send_all(records))
 
 
 class SinkStage(Stage):
