@@ -35,7 +35,7 @@ from datetime import datetime
 
 from hub.domain.child.apply import apply
 from hub.domain.child.context import Outputs
-from hub.domain.child.state import MAX_PROCESSED, ChildState, SenRequest
+from hub.domain.child.state import MAX_PROCESSED, MAX_SUPERSEDED_FLAGS, ChildState, SenRequest
 from hub.domain.child.task_rules import DEFAULT_RULES, TaskRules
 from hub.domain.event_facts import envelope_of, event_date
 from hub.domain.events import Event
@@ -110,10 +110,17 @@ def rebuild(
 ) -> tuple[ChildState, Outputs]:
     """Re-derive the child over ``after`` (the ordered facts with the late one) and correct
     what ``before`` (the ordered facts without it, which is what was sent) produced."""
+    base = base.evolve(superseded_flags=live.superseded_flags)
     _, old = replay(base, before, child_key, rules)
     state, new = replay(base, after, child_key, rules)
     out: list[object] = []
-    out += _flags(old, new, live, late, child_key)
+    flags = _flags(old, new, live, late, child_key)
+    out += flags
+    superseded = [f.flag_id for f in flags
+                  if isinstance(f, FlagCleared) and f.reason is FlagClearReason.SUPERSEDED]
+    if superseded:
+        state = state.evolve(superseded_flags=(
+            *live.superseded_flags, *superseded)[-MAX_SUPERSEDED_FLAGS:])
     out += _contacts(old, new, late)
     out += _plain(old, new)
     out += _sen_replies(old, new)

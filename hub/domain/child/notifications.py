@@ -81,6 +81,8 @@ def _raise(state: ChildState, wanted: Raise, event: Event, ctx: Context) -> Resu
         return _replace(state, _merge(current, refs, wanted.expires_on)), ()
     since_reset = (state.reset_id,) if state.reset_id else ()  # a cleared id stays cleared
     flag_id = output_id("flag", ctx.child_key, wanted.flag, envelope.event_id, *since_reset)
+    while flag_id in state.superseded_flags:  # cleared for good: raised again, as a new flag
+        flag_id = output_id("flag raised again", flag_id)
     raised = FlagRaised(
         flag_id=flag_id, child_key=ctx.child_key, flag=wanted.flag,
         raised_by_event_id=envelope.event_id, source_system=envelope.source_system,

@@ -16,6 +16,7 @@ from hub.domain.outputs.tasks import TaskChanged
 from hub.domain.outputs.timeline import TimelineEntry
 
 MAX_PROCESSED = 500  # ids of inputs already applied: a redelivery yields no outputs
+MAX_SUPERSEDED_FLAGS = 200  # flag ids cleared as superseded: raised again under a new id
 MAX_RECENT = 50  # timeline entries kept for the inbox; the rest lives on the topic
 MAX_SEN_REQUESTS = 10
 MAX_CLOSED_EPISODES = 20  # late events for a closed episode must not reopen it
@@ -65,6 +66,10 @@ class ChildState(Record):
     processed: tuple[str, ...] = ()
     recent: tuple[TimelineEntry, ...] = ()
     reset_id: str | None = None
+    superseded_flags: tuple[str, ...] = ()
+    """Flag ids cleared as SUPERSEDED by a late fact. The store keeps a clear for good, so a
+    later re-derivation that raises the same flag again raises it under a new id
+    (``hub.domain.child.notifications``)."""
     """The last ``ChildReset`` applied; flags raised since carry it in their ids."""
     merged_into: str | None = None
     """Set when the child was merged into another: the survivor's key (no more events come)."""

@@ -100,7 +100,9 @@ def _view(sent: list[Any]) -> dict[str, Any]:
     return {
         "episodes": {i: e.model_dump(exclude={"version"}) for i, e in episodes.items()
                      if e.exclusion_reason is not ExclusionReason.WITHDRAWN_BY_SOURCE},
-        "flags": {r.flag_id for r in sent if isinstance(r, FlagRaised)} - cleared,
+        # by what raised them: a flag cleared as superseded and raised again has a new id
+        "flags": {(r.flag, r.raised_by_event_id) for r in sent
+                  if isinstance(r, FlagRaised) and r.flag_id not in cleared},
         "contacts": {r.contact_id for r in sent if isinstance(r, ContactRecordCreated)}
         - withdrawn,
         "answers": answers,
@@ -295,3 +297,17 @@ def test_place_orders_by_event_time_then_id_and_says_when_late():
     assert again == log and not late  # a redelivery is not late
     assert rebuild(ChildState(), ChildState(), [], [], _make("yot", 9, 1),
                    child_key=CHILD)[1] == ()
+
+
+def test_a_flag_cleared_as_superseded_and_raised_again_is_a_new_flag():
+    """Found by the arrival-order property: a late YOT referral supersedes the flag a later
+    referral raised; a late closure then ends the first, so the later referral raises its flag
+    again. The store keeps a clear for good, so that flag needs a new id to be up."""
+    referral = _make("yot", 2, 1)  # the later referral of the same YOT case
+    events = [_make("referral", 0, 0), referral, _make("yot", 1, 0), _make("yot_closed", 3, 0)]
+    in_order = _run(sorted(events, key=lambda e: (e.envelope.occurred_at, e.envelope.event_id)))
+    late = _run(events)
+    assert _view(late.sent) == _view(in_order.sent)
+    raised = [r for r in late.sent if isinstance(r, FlagRaised)
+              and r.raised_by_event_id == referral.envelope.event_id]
+    assert len({r.flag_id for r in raised}) == 2  # raised, superseded, raised again anew
