@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-ResourceKind = Literal["topic", "group", "cluster"]
+ResourceKind = Literal["topic", "group", "cluster", "transactional_id"]
 Pattern = Literal["literal", "prefixed"]
 Operation = Literal["READ", "WRITE", "DESCRIBE", "CREATE", "DESCRIBE_CONFIGS", "IDEMPOTENT_WRITE"]
 
@@ -82,6 +82,8 @@ def grants(topics: HubTopics) -> list[Grant]:
         Grant(WORKER, "topic", topics.hub_prefix, "prefixed", (*_READ, "WRITE", "CREATE")),
         Grant(WORKER, "topic", topics.app_id, "prefixed", (*_READ, "WRITE", "CREATE")),
         Grant(WORKER, "group", topics.app_id, "prefixed", ("READ", "DESCRIBE")),
+        # the children stage writes its state changelogs in transactions (<app id>-state)
+        Grant(WORKER, "transactional_id", topics.app_id, "prefixed", ("WRITE", "DESCRIBE")),
         # The commands topic shares the worker's prefix but is the inbox's to write.
         Grant(WORKER, "topic", topics.commands, "literal", ("WRITE",), deny=True),
     ]

@@ -15,7 +15,7 @@ from hub.adapters.kafka.client import admin_client, raise_for_code
 from hub.adapters.kafka.connection import KafkaTarget
 from hub.domain.topic_access import Grant
 
-RESOURCE = {"topic": 2, "group": 3, "cluster": 4}
+RESOURCE = {"topic": 2, "group": 3, "cluster": 4, "transactional_id": 5}
 PATTERN = {"literal": 3, "prefixed": 4}
 OPERATION = {
     "READ": 3, "WRITE": 4, "CREATE": 5, "DESCRIBE": 8, "DESCRIBE_CONFIGS": 10,

@@ -116,8 +116,12 @@ async def _read(
 async def _read_partitions(
     bootstrap: KafkaTarget, partitions: list[TopicPartition]
 ) -> list[LogRecord]:
-    """Every record of ``partitions``, beginning to end, with one consumer."""
-    consumer = AIOKafkaConsumer(**client_kwargs(bootstrap), enable_auto_commit=False)
+    """Every record of ``partitions``, beginning to end, with one consumer. Committed records
+    only: the worker's state changelogs are written in transactions, and a batch a killed
+    worker left open (or aborted) is not its state (for every other topic, which no
+    transaction writes, this is every record)."""
+    consumer = AIOKafkaConsumer(**client_kwargs(bootstrap), enable_auto_commit=False,
+                                isolation_level="read_committed")
     await consumer.start()
     try:
         starts, ends = await offset_range(consumer, partitions)  # before assigning: see offsets

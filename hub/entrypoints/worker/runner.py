@@ -20,6 +20,7 @@ from hub.adapters.kafka.admin import apply_topics, unknown_to_some_broker
 from hub.adapters.kafka.client import cluster_answers
 from hub.adapters.kafka.connection import client_kwargs
 from hub.adapters.kafka.merged_feed import MergedFeed
+from hub.adapters.kafka.transactional import transactional_writer
 from hub.config import Settings
 from hub.domain.identity.resolution import Resolution
 from hub.domain.topic_access import WORKER
@@ -138,6 +139,11 @@ async def run_worker(
         linger_ms=5,
     )
     await producer.start()
+    state_producer = AIOKafkaProducer(
+        **client_kwargs(settings.kafka_for(WORKER)), acks="all", enable_idempotence=True,
+        transactional_id=f"{app_id}-state",
+    )
+    await state_producer.start()  # fences a killed predecessor, aborting what it left open
     inputs = group_inputs(router, groups)
 
     def feed(group: str) -> MergedFeed:
@@ -149,7 +155,8 @@ async def run_worker(
     )
     stages = [
         resolver,
-        ChildStage(feed(groups.children), producer, router, tables),
+        ChildStage(feed(groups.children), producer, router, tables,
+                   write_state=transactional_writer(state_producer)),
         SinkStage(feed(groups.sink), producer, router, store),
     ]
     stopping = asyncio.Event()
@@ -179,5 +186,6 @@ async def run_worker(
         for task in helpers:
             task.cancel()
         await producer.stop()
+        await state_producer.stop()
     log.info("worker stopped", **{s.name: s.processed for s in stages})
     return 3 if watch.stalled else 0

@@ -14,7 +14,7 @@ they return once (``Router.sends``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, NamedTuple, TypeVar, cast
 
@@ -157,9 +157,13 @@ class ChildStage(Stage):
     name = "children"
 
     def __init__(self, feed: MergedFeed, producer: AIOKafkaProducer, router: Router,
-                 tables: ChildTables) -> None:
+                 tables: ChildTables,
+                 write_state: Callable[[list[Send]], Awaitable[None]] | None = None) -> None:
         super().__init__(feed, producer)
         self.router, self.t = router, tables
+        self.write_state = write_state or self.send_all
+        """How a batch's state changelogs are written: in one transaction (the worker), or
+        plainly (tests without a broker)."""
         self.read_fact = fact_reader(router)
 
     async def take(self, message: Incoming) -> list[Send]:
@@ -231,20 +235,15 @@ class ChildStage(Stage):
         return adopted.again
 
     async def after_outputs(self) -> None:
-        """The states move on only once the outputs they led to are durable: first the
-        owners of the episode and task ids emitted, then each changed child's record (its
-        state, episodes and facts together). A worker killed meanwhile restores each child
-        either before the batch or after it, never partly (an event the restored facts hold
-        was applied to the restored state and episodes too), and never ahead of the owners:
-        a child redoing its batch finds what it sent there, and sends it again at the same
-        version (``hub.domain.emitted_versions``)."""
+        """The states move on only once the outputs they led to are durable: the owners of
+        the episode and task ids emitted and each changed child's record (its state,
+        episodes and facts together), all in one transaction (``write_state``). A worker
+        killed meanwhile restores the whole batch's state or none of it, and the restart
+        redoes the batch on that: byte for byte what it sent the first time."""
         t = self.t
-        owners = t.owners.changelog()
-        if owners:  # first: a child's record is never restored ahead of what it emitted
-            await retrying("changelog", lambda: self.send_all(owners))
-        records = t.record.changelog()
-        if records:
-            await retrying("changelog", lambda: self.send_all(records))
+        states = [*t.owners.changelog(), *t.record.changelog()]
+        if states:
+            await retrying("changelog", lambda: self.write_state(states))
 
 
 class SinkStage(Stage):

@@ -46,3 +46,9 @@ def test_only_the_worker_reads_and_it_may_not_write_commands() -> None:
 def test_one_user_per_role_and_source() -> None:
     names = users(["yot", "csc"])
     assert names == ("admin", "worker", "inbox", "intake", "source-csc", "source-yot")
+
+
+def test_only_the_worker_writes_transactions_under_its_app_id() -> None:
+    transactional = [g for g in _grants() if g.kind == "transactional_id"]
+    assert transactional == [Grant("worker", "transactional_id", "ns-cin-hub", "prefixed",
+                                   ("WRITE", "DESCRIBE"))]
