@@ -3,13 +3,17 @@
 Input: a folder of the extract's CSV files, one per table, named for it (``ssd_person.csv``
 required, ``ssd_linked_identifiers.csv`` read when present; any case), with the column names
 of the published data model (``data-to-insight/ssd-data-model``, ``data/objects/*.yml``):
-``ssd_person``: ``pers_person_id`` (required), ``pers_sex``, ``pers_dob``,
-``pers_common_child_id`` (NHS number); ``ssd_linked_identifiers``: ``link_table_id``,
-``link_person_id``, ``link_identifier_type``, ``link_identifier_value`` (required),
-``link_valid_from_date``, ``link_valid_to_date``. The service tables (``ssd_cin_episodes``,
-``ssd_early_help_episodes``, ``ssd_send``, ``ssd_ehcp_requests``, ``ssd_ehcp_assessment``,
-``ssd_ehcp_active_plans``, ``ssd_sen_need``, ``ssd_ehcp_named_plan``) are read when present
-(``ssd_services``). Other columns and tables are ignored.
+``ssd_person``: ``pers_person_id`` (required), ``pers_forename``, ``pers_surname``,
+``pers_sex``, ``pers_dob``, ``pers_upn``, the NHS number as ``pers_single_unique_id`` (the
+deployed extracts, PERS013A) or ``pers_common_child_id`` (the data model's earlier name);
+``ssd_address`` (read when present): ``addr_person_id``, ``addr_address_postcode`` (required),
+``addr_address_start_date``, ``addr_address_end_date``: the person's current postcode (the
+address open on the extract's day, else the latest started); ``ssd_linked_identifiers``:
+``link_table_id``, ``link_person_id``, ``link_identifier_type``, ``link_identifier_value``
+(required), ``link_valid_from_date``, ``link_valid_to_date``. The service tables
+(``ssd_cin_episodes``, ``ssd_early_help_episodes``, ``ssd_send``, ``ssd_ehcp_requests``,
+``ssd_ehcp_assessment``, ``ssd_ehcp_active_plans``, ``ssd_sen_need``, ``ssd_ehcp_named_plan``)
+are read when present (``ssd_services``). Other columns and tables are ignored.
 Events: one LinkedIdentifierRecorded per person or identifier row, identity evidence only
 (``identity_only``): the person id is the LA child id; a linked identifier goes in its subject
 field by type (a UPN whose validity ended is a former UPN; NHS and YOT numbers in theirs;
@@ -44,9 +48,18 @@ from connectors.sources.ssd_services import LAYOUTS, ORDER, Links
 from hub.domain import events as event_models
 from hub.domain.event_ids import content_version
 from hub.domain.events import Event, LinkedIdentifierRecorded
+from hub.domain.validation import EventRejectedError
 
 PERSON = CsvLayout(
-    required=("pers_person_id",), optional=("pers_sex", "pers_dob", "pers_common_child_id")
+    required=("pers_person_id",),
+    optional=("pers_forename", "pers_surname", "pers_sex", "pers_dob", "pers_upn",
+              "pers_single_unique_id", "pers_common_child_id"),
+)
+ADDRESS = CsvLayout(
+    required=("addr_person_id", "addr_address_postcode"),
+    optional=("addr_address_start_date", "addr_address_end_date"),
+    aliases={"addr_address_start": "addr_address_start_date",
+             "addr_address_end": "addr_address_end_date"},
 )
 LINKED = CsvLayout(
     required=("link_table_id", "link_person_id", "link_identifier_type",
@@ -69,6 +82,29 @@ def _tables(folder: Path) -> dict[str, Path]:
     return found
 
 
+def _postcodes(path: Path, today: date) -> dict[str, str]:
+    """Person -> the postcode of the address open on ``today`` (else the latest started).
+
+    One postcode per person is held, so memory grows with the people, not the rows. A row
+    whose dates cannot be read is passed over: the postcode is evidence, not a fact to report.
+    """
+    best: dict[str, tuple[bool, date, str]] = {}
+    for row in stream_csv(path, ADDRESS):
+        cells = row.fields
+        person, postcode = text(cells, "addr_person_id"), text(cells, "addr_address_postcode")
+        if not person or not postcode:
+            continue
+        try:
+            start = extract_day(cells, "addr_address_start_date") or date.min
+            end = extract_day(cells, "addr_address_end_date")
+        except EventRejectedError:
+            continue
+        rank = (start <= today and (end is None or end >= today), start, postcode.upper())
+        if person not in best or rank[:2] > best[person][:2]:
+            best[person] = rank
+    return {person: rank[2] for person, rank in best.items()}
+
+
 def _tagged(rows: Iterator[SourceRow], table: str) -> Iterator[SourceRow]:
     for row in rows:
         yield SourceRow(row.number, row.location, row.original, {**row.fields, "_table": table})
@@ -81,6 +117,7 @@ class SsdConnector(Connector):
     def __init__(self, today: date | None = None) -> None:
         super().__init__(today)
         self.links = Links()
+        self.postcodes: dict[str, str] = {}
 
     def read(self, path: Path) -> Iterator[SourceRow]:
         tables = _tables(path)
@@ -94,11 +131,14 @@ class SsdConnector(Connector):
         services = [(name, stream_csv(tables[name], LAYOUTS[name]))
                     for name in ORDER if name in tables]
         self.links = ssd_services.links(tables, tables["ssd_person"])
-        # Rows that name a person's UPN or other identifiers come before the person rows: a
-        # person row carries no name, so resolved first it could only be scored on its date of
-        # birth and sex (a new or provisional child), and the identifier row after it would
-        # link to that key by the LA child id, never to the pupil-roll child holding the UPN.
-        # Resolved after them, it finds its child by the LA child id they placed there.
+        if "ssd_address" in tables:
+            self.postcodes = _postcodes(tables["ssd_address"], self.today)
+        # Rows that name a person's UPN or other identifiers come before the person rows: an
+        # extract of the data model's earlier version has no names on a person row, so resolved
+        # first it could only be scored on its date of birth and sex (a new or provisional
+        # child), and the identifier row after it would link to that key by the LA child id,
+        # never to the pupil-roll child holding the UPN. Resolved after them, it finds its
+        # child by the LA child id they placed there.
         first = [(name, rows) for name, rows in services if name in IDENTIFYING]
         rest = [(name, rows) for name, rows in services if name not in IDENTIFYING]
         return chain(_tagged(linked, "ssd_linked_identifiers"),
@@ -112,10 +152,16 @@ class SsdConnector(Connector):
             return [self._fact(f) for f in ssd_services.facts(cells["_table"], row, self.links)]
         if cells["_table"] == "ssd_person":
             person = required(cells, "pers_person_id")
+            upn = text(cells, "pers_upn")
             person_subject: dict[str, Any] = {
-                "la_child_id": person, "nhs_number": text(cells, "pers_common_child_id"),
+                "la_child_id": person, "upn": upn.upper() if upn else None,
+                "nhs_number": (text(cells, "pers_single_unique_id")
+                               or text(cells, "pers_common_child_id")),
+                "given_name": text(cells, "pers_forename"),
+                "family_name": text(cells, "pers_surname"),
                 "date_of_birth": extract_day(cells, "pers_dob"),
                 "sex": SEX.get((text(cells, "pers_sex") or "").upper(), "UNKNOWN"),
+                "postcode": self.postcodes.get(person),
             }
             return [self._event(f"ssd_person/{person}", person_subject,
                                 {"ssd_table": "ssd_person"})]

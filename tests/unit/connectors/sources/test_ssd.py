@@ -16,7 +16,7 @@ from hub.domain.identity.resolver import resolve
 from hub.domain.identity.state import ResolverState
 from hub.usecases.connecting import connect_file
 from tests.conftest import REPO
-from tests.unit.connectors.harness import TODAY, publish
+from tests.unit.connectors.harness import NHS, TODAY, UPN, publish, write_csv
 
 SAMPLE = REPO / "connectors" / "samples" / "ssd"
 TOPIC = "cin.source.csc.ssd-identifiers.v1"
@@ -92,3 +92,36 @@ def test_a_nameless_person_joins_the_pupil_its_linked_upn_names():
     for record in ("ssd_person/CS100204", "ssd_linked_identifiers/L0003",
                    "ssd_cin_episodes/R0002/referral"):
         assert state.record_child[f"ssd:{record}"] == first.child_key, record
+
+
+async def test_a_deployed_extract_names_the_person_and_the_address_gives_the_postcode(
+        tmp_path, publisher):
+    """The deployed extracts' person table (PERS015A, PERS016A, PERS006A, PERS013A) names the
+    child; ``ssd_address`` adds the postcode of the address open on the extract's day."""
+    folder = tmp_path / "ssd"
+    folder.mkdir()
+    write_csv(folder / "ssd_person.csv", [
+        {"pers_person_id": "CS1", "pers_forename": "Ada", "pers_surname": "Okafor",
+         "pers_sex": "F", "pers_dob": "2016-06-21 00:00:00.000", "pers_upn": UPN.lower(),
+         "pers_single_unique_id": NHS},
+        {"pers_person_id": "CS2", "pers_sex": "M"},
+    ], ("pers_person_id", "pers_forename", "pers_surname", "pers_sex", "pers_dob", "pers_upn",
+        "pers_single_unique_id"))
+    write_csv(folder / "ssd_address.csv", [
+        {"addr_person_id": "CS1", "addr_address_postcode": "nx1 1aa",
+         "addr_address_start": "2020-01-01", "addr_address_end": "2024-01-01"},
+        {"addr_person_id": "CS1", "addr_address_postcode": "NX2 2BB",
+         "addr_address_start": "2024-01-02", "addr_address_end": ""},
+        {"addr_person_id": "CS1", "addr_address_postcode": "NX3 3CC",
+         "addr_address_start": "2030-01-01", "addr_address_end": ""},  # not yet lived at
+        {"addr_person_id": "CS2", "addr_address_postcode": "NX4 4DD",
+         "addr_address_start": "not a date", "addr_address_end": ""},  # passed over
+    ], ("addr_table_id", "addr_person_id", "addr_address_start", "addr_address_end",
+        "addr_address_postcode"))
+    published = await publish(SsdConnector(TODAY), folder, publisher, TOPIC)
+    assert published.summary.balanced and published.summary.rows_published == 2
+    by_record = {e.envelope.source_record_id: e.envelope.subject for e in published.events}
+    ada, other = by_record["ssd_person/CS1"], by_record["ssd_person/CS2"]
+    assert (ada.given_name, ada.family_name, ada.upn, ada.nhs_number, ada.postcode) == (
+        "Ada", "Okafor", UPN, NHS, "NX2 2BB")
+    assert (other.given_name, other.postcode) == (None, None)
