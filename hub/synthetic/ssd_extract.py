@@ -12,9 +12,11 @@ file): the CSC referrals as ``ssd_cin_episodes`` (person = LA child id), the eCA
 XML carries the referrals), with ``case_ids``: each person is then named by the case system's
 person id, as a real SSD extract names them: the child's LA child id when CSC knows the child
 (the ground truth's CSC records), else an id of the case system's own (7 digits, never a CSC
-id's 6). The SSD person table holds no names: the people reach the resolver with that id, a
-date of birth, sex, the NHS number early help holds, and the UPNs of ``ssd_send`` and
-``ssd_linked_identifiers``.
+id's 6). As in the deployed extracts (PERS015A, PERS016A, PERS006A), the person table holds each
+person's names, date of birth, sex, UPN and NHS number as the case system recorded them, and
+``ssd_address`` their postcode: every child of the CSC export (its latest record) first, then
+the early help and SEN people the CSC export does not hold (as early help or Education
+recorded them).
 """
 
 from __future__ import annotations
@@ -42,7 +44,10 @@ from hub.synthetic.export_rows import read_events as _events
 from hub.synthetic.export_rows import write_csv as _write
 from hub.synthetic.ids import ScrambledIds
 
-PERSON = ("pers_person_id", "pers_sex", "pers_dob", "pers_common_child_id")
+PERSON = ("pers_person_id", "pers_forename", "pers_surname", "pers_sex", "pers_dob", "pers_upn",
+          "pers_single_unique_id")
+ADDRESS = ("addr_table_id", "addr_person_id", "addr_address_type", "addr_address_start_date",
+           "addr_address_end_date", "addr_address_postcode")
 CIN = ("cine_referral_id", "cine_person_id", "cine_referral_date", "cine_cin_primary_need_code",
        "cine_referral_source_code", "cine_close_reason", "cine_close_date")
 EARLY_HELP = ("earl_episode_id", "earl_person_id", "earl_episode_start_date",
@@ -79,6 +84,29 @@ def _iso(day: date | None) -> str:
 
 
 People = dict[str, list[str]]
+
+
+def _add_person(people: People, person: str, subject: ChildSubject) -> None:
+    """The person's row as its first recording source states it (later ones are ignored)."""
+    people.setdefault(person, [
+        person, subject.given_name or "", subject.family_name or "",
+        _SEX.get(subject.sex, "U"), _iso(subject.date_of_birth), subject.upn or "",
+        subject.nhs_number or "", subject.postcode or ""])
+
+
+def _csc_people(outdir: Path, today: date, people: People) -> None:
+    """Every child of the CSC export, as its latest CSC record states them."""
+    latest: dict[str, ChildSubject] = {}
+    for e in _events(CscConnector(today), outdir / "csc_status_changes.csv"):
+        if e.envelope.subject.la_child_id:
+            latest[e.envelope.subject.la_child_id] = e.envelope.subject
+    for person, subject in latest.items():
+        _add_person(people, person, subject)
+
+
+def _addresses(people: People) -> list[list[str]]:
+    return [[f"A{i:07d}", row[0], "HOME", "", "", row[-1]]
+            for i, row in enumerate(people.values(), 1) if row[-1]]
 PersonId = Callable[[str, str], str]  # (source system, the source's own person id) -> person
 
 
@@ -123,8 +151,7 @@ def _cin(outdir: Path, today: date, people: People) -> list[list[str]]:
             continue
         person = e.envelope.subject.la_child_id
         if e.change is CscChange.REFERRAL_OPENED:
-            people.setdefault(person, [person, _SEX.get(e.envelope.subject.sex, "U"),
-                                       _iso(e.envelope.subject.date_of_birth), ""])
+            _add_person(people, person, e.envelope.subject)
             cin[e.csc_episode_id] = [e.csc_episode_id.replace("/", "-"), person,
                                      _iso(e.effective_date), e.primary_need or "",
                                      e.referral_source or "", "", ""]
@@ -140,8 +167,7 @@ def _early_help(outdir: Path, today: date, people: People, ids: PersonId,
         subject = e.envelope.subject
         person = ids("ecaf", _own_id(subject, "ECAF_ID") or e.envelope.source_record_id)
         if isinstance(e, CafCompleted):
-            people.setdefault(person, [person, _SEX.get(subject.sex, "U"),
-                                       _iso(subject.date_of_birth), subject.nhs_number or ""])
+            _add_person(people, person, subject.model_copy(update={"upn": None}))
             if subject.upn:  # the UPN early help holds, as the case system links it
                 linked.setdefault(f"{person}/{subject.upn}", [
                     f"L{len(linked) + 1:06d}", person, "Unique Pupil Number", subject.upn,
@@ -168,8 +194,7 @@ def _sen(outdir: Path, today: date, people: People, ids: PersonId,
         pupil = _own_id(subject, "MIS_PUPIL_ID") or e.envelope.source_record_id
         person = ids("education-sen", pupil)
         key = e.envelope.source_record_id
-        people.setdefault(person, [person, _SEX.get(subject.sex, "U"),
-                                   _iso(subject.date_of_birth), ""])
+        _add_person(people, person, subject.model_copy(update={"upn": None, "nhs_number": None}))
         send.setdefault(person, [f"S{pupil}"[:10], subject.upn or "", "",
                                  "" if subject.upn else "UN8", person])
         table = send[person][0]
@@ -199,8 +224,8 @@ def _sen(outdir: Path, today: date, people: People, ids: PersonId,
             "ssd_sen_need": needs, "ssd_ehcp_named_plan": named}
 
 
-COLUMNS = {"ssd_person": PERSON, "ssd_linked_identifiers": LINKED, "ssd_cin_episodes": CIN,
-           "ssd_early_help_episodes": EARLY_HELP,
+COLUMNS = {"ssd_person": PERSON, "ssd_address": ADDRESS, "ssd_linked_identifiers": LINKED,
+           "ssd_cin_episodes": CIN, "ssd_early_help_episodes": EARLY_HELP,
            "ssd_send": SEND, "ssd_ehcp_requests": REQUESTS, "ssd_ehcp_assessment": ASSESSMENT,
            "ssd_ehcp_active_plans": ACTIVE, "ssd_sen_need": NEED, "ssd_ehcp_named_plan": NAMED}
 
@@ -216,9 +241,12 @@ def write_ssd(outdir: Path, today: date, *, case_ids: PersonId | None = None,
     tables: dict[str, list[list[str]]] = {}
     if not case_ids:
         tables["ssd_cin_episodes"] = _cin(outdir, today, people)
+    else:
+        _csc_people(outdir, today, people)
     tables |= {"ssd_early_help_episodes": _early_help(outdir, today, people, ids, linked),
                **_sen(outdir, today, people, ids)}
-    tables["ssd_person"] = list(people.values())
+    tables["ssd_person"] = [row[:-1] for row in people.values()]
+    tables["ssd_address"] = _addresses(people)
     if case_ids:
         tables["ssd_linked_identifiers"] = list(linked.values())
     return {name: _write(outdir / "ssd" / f"{name}.csv", COLUMNS[name], rows)
