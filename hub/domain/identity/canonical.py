@@ -3,8 +3,13 @@
 ``resolve`` is incremental and greedy: a record is compared with the children known when it
 arrives, so the same records in another order can end in other children (docs/worker.md,
 "Identity and arrival order", has the mechanisms and counts). ``resolve_canonically`` runs
-the same resolver over the records in one canonical order, the record id's, so every
-permutation of one set gives the same children, keys and open reviews. A record id sent
+the same resolver over the records in one canonical order, so every permutation of one set
+gives the same children, keys and open reviews: the records that name the child (a given and
+a family name) first, then the others, each part in record id order. A
+nameless record (a CIN census child, an SSD service row) resolved early can only be scored on
+its date of birth and sex, and a named record arriving after it is then at best a possible
+match with it; resolved after the named ones, it joins its child by an identifier they placed
+or is scored against children that already carry names. A record id sent
 again with other fields counts once, with the smallest of its versions (by field values),
 so that choice does not depend on order either.
 
@@ -43,14 +48,19 @@ def _version_key(record: PersonRecord) -> tuple[str, ...]:
     return tuple("" if v is None else str(v) for v in astuple(record))
 
 
+def _named(record: PersonRecord) -> bool:
+    return bool(record.given_name and record.family_name)
+
+
 def canonical_order(records: Iterable[PersonRecord]) -> list[PersonRecord]:
-    """Each record id once (its smallest version), in record id order."""
+    """Each record id once (its smallest version): named records first, each part in record id
+    order."""
     chosen: dict[str, PersonRecord] = {}
     for record in records:
         held = chosen.get(record.record_id)
         if held is None or _version_key(record) < _version_key(held):
             chosen[record.record_id] = record
-    return [chosen[r] for r in sorted(chosen)]
+    return sorted(chosen.values(), key=lambda r: (not _named(r), r.record_id))
 
 
 def resolve_canonically(
