@@ -1,32 +1,37 @@
 """Standard Safeguarding Dataset (Data to Insight): an SSD extract's identity and service tables.
 
 Input: a folder of the extract's CSV files, one per table, named for it (``ssd_person.csv``
-required, ``ssd_linked_identifiers.csv`` read when present; any case), with the column names
-of the published data model (``data-to-insight/ssd-data-model``, ``data/objects/*.yml``):
-``ssd_person``: ``pers_person_id`` (required), ``pers_forename``, ``pers_surname``,
-``pers_sex``, ``pers_dob``, ``pers_upn``, the NHS number as ``pers_single_unique_id`` (the
-deployed extracts, PERS013A) or ``pers_common_child_id`` (the data model's earlier name);
-``ssd_address`` (read when present): ``addr_person_id``, ``addr_address_postcode`` (required),
-``addr_address_start_date``, ``addr_address_end_date``: the person's current postcode (the
-address open on the extract's day, else the latest started); ``ssd_linked_identifiers``:
-``link_table_id``, ``link_person_id``, ``link_identifier_type``, ``link_identifier_value``
-(required), ``link_valid_from_date``, ``link_valid_to_date``. The service tables
-(``ssd_cin_episodes``, ``ssd_early_help_episodes``, ``ssd_send``, ``ssd_ehcp_requests``,
-``ssd_ehcp_assessment``, ``ssd_ehcp_active_plans``, ``ssd_sen_need``, ``ssd_ehcp_named_plan``)
-are read when present (``ssd_services``). Other columns and tables are ignored.
-Events: one LinkedIdentifierRecorded per person or identifier row, identity evidence only
-(``identity_only``): the person id is the LA child id; a linked identifier goes in its subject
-field by type (a UPN whose validity ended is a former UPN; NHS and YOT numbers in theirs;
-others in ``other_ids``). Service rows become the events the worker already consumes
+required, the others read when present; any case), with the column names of the published
+data model (``data-to-insight/ssd-data-model``, ``data/objects/*.yml``):
+
+- ``ssd_person``: ``pers_person_id`` (required), ``pers_forename``, ``pers_surname``,
+  ``pers_sex``, ``pers_dob``, ``pers_upn``, the NHS number as ``pers_single_unique_id`` (the
+  deployed extracts, PERS013A) or ``pers_common_child_id`` (the data model's earlier name);
+- ``ssd_address``: ``addr_table_id``, ``addr_person_id``, ``addr_address_postcode``
+  (required), ``addr_address_start_date``, ``addr_address_end_date``. The person row carries
+  the current postcode (the address open on the extract's day, else the latest started), and
+  every address row is evidence of its own (the person's names, date of birth and sex with
+  that postcode), so a pupil roll taken before a move still matches;
+- ``ssd_linked_identifiers``: ``link_table_id``, ``link_person_id``, ``link_identifier_type``,
+  ``link_identifier_value`` (required), ``link_valid_from_date``, ``link_valid_to_date``;
+- the service tables (``ssd_cin_episodes``, ``ssd_early_help_episodes``, ``ssd_send``,
+  ``ssd_ehcp_requests``, ``ssd_ehcp_assessment``, ``ssd_ehcp_active_plans``, ``ssd_sen_need``,
+  ``ssd_ehcp_named_plan``; ``ssd_services``).
+
+Other columns and tables are ignored.
+Events: one LinkedIdentifierRecorded per person, address or identifier row, identity evidence
+only (``identity_only``): the person id is the LA child id; a linked identifier goes in its
+subject field by type (a UPN whose validity ended is a former UPN; NHS and YOT numbers in
+theirs; others in ``other_ids``). Service rows become the events the worker already consumes
 (CscStatusChanged, CafCompleted/CafClosed, SenAssessmentRequested/Outcome,
 SenStatementChanged); connectors/FORMATS.md maps each field. Order: linked identifiers and
-``ssd_send`` (rows naming a UPN), then persons, then the other service tables.
+``ssd_send`` (rows naming a UPN), then addresses, then persons, then the other service tables.
 Delivery: at least once. Idempotency key: the table and row id, with a content hash version.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from itertools import chain
 from pathlib import Path
@@ -56,7 +61,7 @@ PERSON = CsvLayout(
               "pers_single_unique_id", "pers_common_child_id"),
 )
 ADDRESS = CsvLayout(
-    required=("addr_person_id", "addr_address_postcode"),
+    required=("addr_table_id", "addr_person_id", "addr_address_postcode"),
     optional=("addr_address_start_date", "addr_address_end_date"),
     aliases={"addr_address_start": "addr_address_start_date",
              "addr_address_end": "addr_address_end_date"},
@@ -105,6 +110,26 @@ def _postcodes(path: Path, today: date) -> dict[str, str]:
     return {person: rank[2] for person, rank in best.items()}
 
 
+Named = tuple[str | None, str | None, date | None, str]
+"""A person's given and family name, date of birth and sex, as ``ssd_person`` states them."""
+
+
+def _named(path: Path) -> dict[str, Named]:
+    """Person -> names, date of birth and sex, for the address rows (a row whose date cannot be
+    read keeps no date: the person row itself is dead-lettered with the reason)."""
+    found: dict[str, Named] = {}
+    for row in stream_csv(path, PERSON):
+        cells = row.fields
+        if person := text(cells, "pers_person_id"):
+            try:
+                born = extract_day(cells, "pers_dob")
+            except EventRejectedError:
+                born = None
+            found[person] = (text(cells, "pers_forename"), text(cells, "pers_surname"), born,
+                             SEX.get((text(cells, "pers_sex") or "").upper(), "UNKNOWN"))
+    return found
+
+
 def _tagged(rows: Iterator[SourceRow], table: str) -> Iterator[SourceRow]:
     for row in rows:
         yield SourceRow(row.number, row.location, row.original, {**row.fields, "_table": table})
@@ -118,6 +143,7 @@ class SsdConnector(Connector):
         super().__init__(today)
         self.links = Links()
         self.postcodes: dict[str, str] = {}
+        self.named: dict[str, Named] = {}
 
     def read(self, path: Path) -> Iterator[SourceRow]:
         tables = _tables(path)
@@ -131,8 +157,11 @@ class SsdConnector(Connector):
         services = [(name, stream_csv(tables[name], LAYOUTS[name]))
                     for name in ORDER if name in tables]
         self.links = ssd_services.links(tables, tables["ssd_person"])
+        addresses: Iterator[SourceRow] = iter(())
         if "ssd_address" in tables:
+            addresses = stream_csv(tables["ssd_address"], ADDRESS)
             self.postcodes = _postcodes(tables["ssd_address"], self.today)
+            self.named = _named(tables["ssd_person"])
         # Rows that name a person's UPN or other identifiers come before the person rows: an
         # extract of the data model's earlier version has no names on a person row, so resolved
         # first it could only be scored on its date of birth and sex (a new or provisional
@@ -143,6 +172,7 @@ class SsdConnector(Connector):
         rest = [(name, rows) for name, rows in services if name not in IDENTIFYING]
         return chain(_tagged(linked, "ssd_linked_identifiers"),
                      *(_tagged(rows, name) for name, rows in first),
+                     _tagged(addresses, "ssd_address"),
                      _tagged(people, "ssd_person"),
                      *(_tagged(rows, name) for name, rows in rest))
 
@@ -165,6 +195,8 @@ class SsdConnector(Connector):
             }
             return [self._event(f"ssd_person/{person}", person_subject,
                                 {"ssd_table": "ssd_person"})]
+        if cells["_table"] == "ssd_address":
+            return [self._address(cells)]
         kind = required(cells, "link_identifier_type")
         value = required(cells, "link_identifier_value")
         until = extract_day(cells, "link_valid_to_date")
@@ -183,6 +215,23 @@ class SsdConnector(Connector):
         }
         return [self._event(f"ssd_linked_identifiers/{required(cells, 'link_table_id')}",
                             subject, body)]
+
+    def _address(self, cells: Mapping[str, Any]) -> Event:
+        """An address the person lived at: their names, date of birth and sex with its
+        postcode (a person the extract does not name is given by the LA child id alone)."""
+        person = required(cells, "addr_person_id")
+        given, family, born, sex = self.named.get(person, (None, None, None, "UNKNOWN"))
+        subject: dict[str, Any] = {
+            "la_child_id": person, "given_name": given, "family_name": family,
+            "date_of_birth": born, "sex": sex,
+            "postcode": required(cells, "addr_address_postcode").upper(),
+        }
+        body = {
+            "ssd_table": "ssd_address", "identifier_type": "postcode",
+            "valid_from": extract_day(cells, "addr_address_start_date"),
+            "valid_to": extract_day(cells, "addr_address_end_date"),
+        }
+        return self._event(f"ssd_address/{required(cells, 'addr_table_id')}", subject, body)
 
     def _fact(self, fact: ssd_services.Fact) -> Event:
         model: type[Event] = getattr(event_models, fact.model)

@@ -14,7 +14,8 @@ person id, as a real SSD extract names them: the child's LA child id when CSC kn
 (the ground truth's CSC records), else an id of the case system's own (7 digits, never a CSC
 id's 6). As in the deployed extracts (PERS015A, PERS016A, PERS006A), the person table holds each
 person's names, date of birth, sex, UPN and NHS number as the case system recorded them, and
-``ssd_address`` their postcode: every child of the CSC export (its latest record) first, then
+``ssd_address`` their postcodes (a CSC child's every postcode, as its records gave them over
+time, with their dates): every child of the CSC export (its latest record) first, then
 the early help and SEN people the CSC export does not hold (as early help or Education
 recorded them).
 """
@@ -24,7 +25,7 @@ from __future__ import annotations
 import csv
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from connectors.sources.csc import CscConnector
@@ -94,19 +95,42 @@ def _add_person(people: People, person: str, subject: ChildSubject) -> None:
         subject.nhs_number or "", subject.postcode or ""])
 
 
-def _csc_people(outdir: Path, today: date, people: People) -> None:
-    """Every child of the CSC export, as its latest CSC record states them."""
+Moves = dict[str, list[tuple[date, str]]]
+"""Person -> each postcode the CSC records gave, from the day of the first record giving it."""
+
+
+def _csc_people(outdir: Path, today: date, people: People) -> Moves:
+    """Every child of the CSC export, as its latest CSC record states them, and the postcodes
+    its records gave over time (the case system's address history)."""
     latest: dict[str, ChildSubject] = {}
-    for e in _events(CscConnector(today), outdir / "csc_status_changes.csv"):
-        if e.envelope.subject.la_child_id:
-            latest[e.envelope.subject.la_child_id] = e.envelope.subject
+    moves: Moves = defaultdict(list)
+    events = _events(CscConnector(today), outdir / "csc_status_changes.csv")
+    for e in sorted(events, key=lambda e: e.envelope.occurred_at):
+        subject = e.envelope.subject
+        if not subject.la_child_id:
+            continue
+        latest[subject.la_child_id] = subject
+        lived = moves[subject.la_child_id]
+        if subject.postcode and (not lived or lived[-1][1] != subject.postcode):
+            lived.append((e.envelope.occurred_at.date(), subject.postcode))
     for person, subject in latest.items():
         _add_person(people, person, subject)
+    return moves
 
 
-def _addresses(people: People) -> list[list[str]]:
-    return [[f"A{i:07d}", row[0], "HOME", "", "", row[-1]]
-            for i, row in enumerate(people.values(), 1) if row[-1]]
+def _addresses(people: People, moves: Moves) -> list[list[str]]:
+    """One address per person, or the CSC child's history: each until the day before the
+    next starts, the last one open."""
+    rows: list[list[str]] = []
+    for person, row in people.items():
+        lived: list[tuple[date | None, str]] = [*moves.get(person, ())] or (
+            [(None, row[-1])] if row[-1] else [])
+        for i, (start, postcode) in enumerate(lived):
+            following = lived[i + 1][0] if i + 1 < len(lived) else None
+            end = following - timedelta(days=1) if following else None
+            rows.append([f"A{len(rows) + 1:07d}", person, "HOME", _iso(start), _iso(end),
+                         postcode])
+    return rows
 PersonId = Callable[[str, str], str]  # (source system, the source's own person id) -> person
 
 
@@ -239,14 +263,15 @@ def write_ssd(outdir: Path, today: date, *, case_ids: PersonId | None = None,
     linked: dict[str, list[str]] = {}
     ids = case_ids or _own_person
     tables: dict[str, list[list[str]]] = {}
+    moves: Moves = {}
     if not case_ids:
         tables["ssd_cin_episodes"] = _cin(outdir, today, people)
     else:
-        _csc_people(outdir, today, people)
+        moves = _csc_people(outdir, today, people)
     tables |= {"ssd_early_help_episodes": _early_help(outdir, today, people, ids, linked),
                **_sen(outdir, today, people, ids)}
     tables["ssd_person"] = [row[:-1] for row in people.values()]
-    tables["ssd_address"] = _addresses(people)
+    tables["ssd_address"] = _addresses(people, moves)
     if case_ids:
         tables["ssd_linked_identifiers"] = list(linked.values())
     return {name: _write(outdir / "ssd" / f"{name}.csv", COLUMNS[name], rows)

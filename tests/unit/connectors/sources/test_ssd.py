@@ -97,7 +97,8 @@ def test_a_nameless_person_joins_the_pupil_its_linked_upn_names():
 async def test_a_deployed_extract_names_the_person_and_the_address_gives_the_postcode(
         tmp_path, publisher):
     """The deployed extracts' person table (PERS015A, PERS016A, PERS006A, PERS013A) names the
-    child; ``ssd_address`` adds the postcode of the address open on the extract's day."""
+    child; ``ssd_address`` adds the postcode of the address open on the extract's day, and each
+    address is evidence of its own: the person's names with that postcode."""
     folder = tmp_path / "ssd"
     folder.mkdir()
     write_csv(folder / "ssd_person.csv", [
@@ -108,20 +109,27 @@ async def test_a_deployed_extract_names_the_person_and_the_address_gives_the_pos
     ], ("pers_person_id", "pers_forename", "pers_surname", "pers_sex", "pers_dob", "pers_upn",
         "pers_single_unique_id"))
     write_csv(folder / "ssd_address.csv", [
-        {"addr_person_id": "CS1", "addr_address_postcode": "nx1 1aa",
+        {"addr_table_id": "A1", "addr_person_id": "CS1", "addr_address_postcode": "nx1 1aa",
          "addr_address_start": "2020-01-01", "addr_address_end": "2024-01-01"},
-        {"addr_person_id": "CS1", "addr_address_postcode": "NX2 2BB",
+        {"addr_table_id": "A2", "addr_person_id": "CS1", "addr_address_postcode": "NX2 2BB",
          "addr_address_start": "2024-01-02", "addr_address_end": ""},
-        {"addr_person_id": "CS1", "addr_address_postcode": "NX3 3CC",
-         "addr_address_start": "2030-01-01", "addr_address_end": ""},  # not yet lived at
-        {"addr_person_id": "CS2", "addr_address_postcode": "NX4 4DD",
-         "addr_address_start": "not a date", "addr_address_end": ""},  # passed over
+        {"addr_table_id": "A3", "addr_person_id": "CS1", "addr_address_postcode": "NX3 3CC",
+         "addr_address_start": "2030-01-01", "addr_address_end": ""},  # not yet: a dead letter
+        {"addr_table_id": "A4", "addr_person_id": "CS2", "addr_address_postcode": "NX4 4DD",
+         "addr_address_start": "someday", "addr_address_end": ""},  # a dead letter
     ], ("addr_table_id", "addr_person_id", "addr_address_start", "addr_address_end",
         "addr_address_postcode"))
     published = await publish(SsdConnector(TODAY), folder, publisher, TOPIC)
-    assert published.summary.balanced and published.summary.rows_published == 2
+    assert published.summary.balanced and published.summary.rows_published == 2 + 2
+    assert dict(published.summary.dead_letters) == {"INVALID_DATE": 1, "FUTURE_DATE": 1}
+    assert not [dl for dl in published.letters if "someday" in dl.reason]
     by_record = {e.envelope.source_record_id: e.envelope.subject for e in published.events}
     ada, other = by_record["ssd_person/CS1"], by_record["ssd_person/CS2"]
     assert (ada.given_name, ada.family_name, ada.upn, ada.nhs_number, ada.postcode) == (
         "Ada", "Okafor", UPN, NHS, "NX2 2BB")
     assert (other.given_name, other.postcode) == (None, None)
+    moved_from = by_record["ssd_address/A1"]
+    assert (moved_from.la_child_id, moved_from.given_name, moved_from.family_name,
+            str(moved_from.date_of_birth), moved_from.sex, moved_from.postcode) == (
+        "CS1", "Ada", "Okafor", "2016-06-21", "FEMALE", "NX1 1AA")
+    assert moved_from.upn is None and moved_from.nhs_number is None  # the person row's alone
