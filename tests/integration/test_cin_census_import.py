@@ -15,6 +15,7 @@ import re
 import stat
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
@@ -178,3 +179,34 @@ async def test_the_standard_demo_data_connects_its_ssd_extract_with_no_dead_lett
     _connect(authority, "ssd", str(exports / "ssd"))
     assert await records_in(kafka_broker, authority.topic("cin.hub.dead-letter.v1")) == 0
     assert await records_in(kafka_broker, authority.topic("cin.source.earlyhelp.caf.v1")) > 0
+
+
+async def test_a_census_child_without_a_upn_gets_the_pupils_upn_through_the_ssd_names(
+    tmp_path, kafka_broker, topic_namespace
+):
+    """Issue 12, item 5: the CIN census names no one, the pupil roll has the UPN and names,
+    the SSD person table the LA child id and names (its address the postcode). Through the
+    real worker the three are one child, and the compiled census carries the roll's UPN for a
+    child the input census sent without one."""
+    authority = await _authority(tmp_path, kafka_broker, topic_namespace)
+    census = edited(tmp_path / "no_upn.xml", ("<UPN>K938203611331</UPN>", ""))
+    ssd = tmp_path / "ssd"
+    ssd.mkdir()
+    (ssd / "ssd_person.csv").write_text(
+        "pers_person_id,pers_forename,pers_surname,pers_sex,pers_dob\r\n"
+        "CS100204,Grace,Synthetic-Okafor,F,2016-06-21 00:00:00.000\r\n")
+    (ssd / "ssd_address.csv").write_text(
+        "addr_table_id,addr_person_id,addr_address_start_date,addr_address_postcode\r\n"
+        "A1,CS100204,2019-01-01 00:00:00.000,ZZ99 3AB\r\n")
+    _connect(authority, "cin-census", str(census))
+    _connect(authority, "pupil-roll", str(REPO / "connectors" / "samples" / "pupil_roll.csv"))
+    _connect(authority, "ssd", str(ssd))
+    run_worker_until_drained(authority)
+
+    out = tmp_path / "census"
+    hub_cli(authority.env(ADMIN), "census", "compile", "--year", YEAR.label, "--out", str(out),
+            "--no-validate")
+    upns = {child.findtext("ChildIdentifiers/LAchildID"): child.findtext("ChildIdentifiers/UPN")
+            for child in ET.parse(out / "cin_census.xml").getroot().iter("Child")}
+    assert b"K938203611331" not in census.read_bytes()
+    assert upns["CS100204"] == "K938203611331"
