@@ -53,6 +53,7 @@ from connectors.sources.ssd_services import LAYOUTS, ORDER, Links
 from hub.domain import events as event_models
 from hub.domain.event_ids import content_version
 from hub.domain.events import Event, LinkedIdentifierRecorded
+from hub.domain.input_rules import text_problem
 from hub.domain.validation import EventRejectedError
 
 PERSON = CsvLayout(
@@ -90,22 +91,26 @@ def _tables(folder: Path) -> dict[str, Path]:
 def _postcodes(path: Path, today: date) -> dict[str, str]:
     """Person -> the postcode of the address open on ``today`` (else the latest started).
 
-    One postcode per person is held, so memory grows with the people, not the rows. A row
-    whose dates cannot be read is passed over: the postcode is evidence, not a fact to report.
+    One postcode per person is held, so memory grows with the people, not the rows. A row that
+    its own event would not carry (dates that cannot be read, a start after ``today``, a
+    postcode breaking the input rules) is passed over: it is dead-lettered as an address row,
+    and the person row keeps its evidence. Ties go to the greatest postcode, whatever the order.
     """
     best: dict[str, tuple[bool, date, str]] = {}
     for row in stream_csv(path, ADDRESS):
         cells = row.fields
         person, postcode = text(cells, "addr_person_id"), text(cells, "addr_address_postcode")
-        if not person or not postcode:
+        if not person or not postcode or text_problem(postcode) is not None:
             continue
         try:
             start = extract_day(cells, "addr_address_start_date") or date.min
             end = extract_day(cells, "addr_address_end_date")
         except EventRejectedError:
             continue
-        rank = (start <= today and (end is None or end >= today), start, postcode.upper())
-        if person not in best or rank[:2] > best[person][:2]:
+        if start > today:
+            continue
+        rank = (end is None or end >= today, start, postcode.upper())
+        if person not in best or rank > best[person]:
             best[person] = rank
     return {person: rank[2] for person, rank in best.items()}
 
@@ -147,6 +152,7 @@ class SsdConnector(Connector):
 
     def read(self, path: Path) -> Iterator[SourceRow]:
         tables = _tables(path)
+        self.postcodes, self.named = {}, {}
         # Every table is checked (header, cell counts, encoding) before any row is read, and
         # the EHCP tables' links are read first: a wrong file publishes nothing.
         people = stream_csv(tables["ssd_person"], PERSON)
@@ -182,9 +188,11 @@ class SsdConnector(Connector):
             return [self._fact(f) for f in ssd_services.facts(cells["_table"], row, self.links)]
         if cells["_table"] == "ssd_person":
             person = required(cells, "pers_person_id")
-            upn = text(cells, "pers_upn")
+            upn = (text(cells, "pers_upn") or "").upper()
+            if upn in ssd_services.UNKNOWN_UPN:
+                upn = ""  # a reason the UPN is unknown (UN1-UN10) in the UPN column: none held
             person_subject: dict[str, Any] = {
-                "la_child_id": person, "upn": upn.upper() if upn else None,
+                "la_child_id": person, "upn": upn or None,
                 "nhs_number": (text(cells, "pers_single_unique_id")
                                or text(cells, "pers_common_child_id")),
                 "given_name": text(cells, "pers_forename"),
@@ -226,12 +234,15 @@ class SsdConnector(Connector):
             "date_of_birth": born, "sex": sex,
             "postcode": required(cells, "addr_address_postcode").upper(),
         }
+        start = extract_day(cells, "addr_address_start_date")
         body = {
-            "ssd_table": "ssd_address", "identifier_type": "postcode",
-            "valid_from": extract_day(cells, "addr_address_start_date"),
+            "ssd_table": "ssd_address", "identifier_type": "postcode", "valid_from": start,
             "valid_to": extract_day(cells, "addr_address_end_date"),
         }
-        return self._event(f"ssd_address/{required(cells, 'addr_table_id')}", subject, body)
+        # Dated from the move, but never before the birth (an unborn child's family address).
+        occurred = max((d for d in (start, born) if d is not None), default=None)
+        return self._event(f"ssd_address/{required(cells, 'addr_table_id')}", subject, body,
+                           occurred)
 
     def _fact(self, fact: ssd_services.Fact) -> Event:
         model: type[Event] = getattr(event_models, fact.model)
@@ -242,8 +253,10 @@ class SsdConnector(Connector):
                          stated)
         return self.event(model, ident, subject, STATUTORY, **fact.fields)
 
-    def _event(self, record: str, subject: dict[str, Any], body: dict[str, Any]) -> Event:
+    def _event(self, record: str, subject: dict[str, Any], body: dict[str, Any],
+               day: date | None = None) -> Event:
         stated = at_midnight(self.today)
-        occurred = at_midnight(body["valid_from"]) if body.get("valid_from") else stated
+        day = day or body.get("valid_from")
+        occurred = at_midnight(day) if day else stated
         ident = Identity(record, content_version({**subject, **body}), occurred, stated)
         return self.event(LinkedIdentifierRecorded, ident, subject, STATUTORY, **body)

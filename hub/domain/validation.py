@@ -75,7 +75,9 @@ def _dates(model: BaseModel, path: str = "") -> list[tuple[str, date]]:
     return found
 
 
-_PLANNED = ("planned_start", "planned_end", "period_end")  # may lie ahead by design
+# may lie ahead by design: a planned service, a period paid ahead, an identifier or address
+# known to hold until a date to come
+_PLANNED = ("planned_start", "planned_end", "period_end", "valid_to")
 
 
 def _date_problems(event: Event, today: date) -> list[Problem]:

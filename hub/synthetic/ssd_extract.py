@@ -111,8 +111,11 @@ def _csc_people(outdir: Path, today: date, people: People) -> Moves:
             continue
         latest[subject.la_child_id] = subject
         lived = moves[subject.la_child_id]
+        day = e.envelope.occurred_at.date()
         if subject.postcode and (not lived or lived[-1][1] != subject.postcode):
-            lived.append((e.envelope.occurred_at.date(), subject.postcode))
+            if lived and lived[-1][0] == day:  # moved twice in a day: the later one holds
+                lived.pop()
+            lived.append((day, subject.postcode))
     for person, subject in latest.items():
         _add_person(people, person, subject)
     return moves

@@ -8,6 +8,7 @@ import hashlib
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 from connectors.base import Connector
@@ -116,3 +117,29 @@ def test_early_help_and_ehcps_come_as_an_ssd_extract_named_by_the_case_system(tm
     assert any(p in in_census for p, _ in known)
     others = [p for p, ts in person_truths.items() if not ts & set(csc.values())]
     assert others and not set(others) & set(csc)  # the case system's own ids: never a CSC one
+
+
+def test_a_csc_childs_addresses_are_its_postcodes_over_time(tmp_path):
+    """The SSD person table names every CSC child; ``ssd_address`` holds each postcode its CSC
+    records gave, dated back to back (each ends the day before the next starts), the last open."""
+    _authority(tmp_path)
+    folder = tmp_path / FILES["ssd"]
+    with (folder / "ssd_person.csv").open(newline="", encoding="utf-8") as f:
+        named = {r["pers_person_id"] for r in csv.DictReader(f)
+                 if r["pers_forename"] and r["pers_surname"]}
+    with (folder / "ssd_address.csv").open(newline="", encoding="utf-8") as f:
+        lived: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for row in csv.DictReader(f):
+            lived[row["addr_person_id"]].append(row)
+    census = {c.findtext("ChildIdentifiers/LAchildID") for c in
+              ET.parse(tmp_path / FILES["cin-census"]).getroot().iter("Child")}
+    assert census <= named
+    moved = [rows for person, rows in lived.items() if person in census and len(rows) > 1]
+    assert len(moved) >= 3  # 500 children: a few families moved within the year
+    for rows in moved:
+        assert rows[-1]["addr_address_end_date"] == ""
+        for before, after in pairwise(rows):
+            ended = date.fromisoformat(before["addr_address_end_date"][:10])
+            started = date.fromisoformat(after["addr_address_start_date"][:10])
+            assert (started - ended).days == 1
+            assert before["addr_address_postcode"] != after["addr_address_postcode"]

@@ -98,7 +98,8 @@ async def test_a_deployed_extract_names_the_person_and_the_address_gives_the_pos
         tmp_path, publisher):
     """The deployed extracts' person table (PERS015A, PERS016A, PERS006A, PERS013A) names the
     child; ``ssd_address`` adds the postcode of the address open on the extract's day, and each
-    address is evidence of its own: the person's names with that postcode."""
+    address is evidence of its own: the person's names with that postcode. An address row its
+    event cannot carry is a dead letter and gives the person row nothing."""
     folder = tmp_path / "ssd"
     folder.mkdir()
     write_csv(folder / "ssd_person.csv", [
@@ -106,6 +107,8 @@ async def test_a_deployed_extract_names_the_person_and_the_address_gives_the_pos
          "pers_sex": "F", "pers_dob": "2016-06-21 00:00:00.000", "pers_upn": UPN.lower(),
          "pers_single_unique_id": NHS},
         {"pers_person_id": "CS2", "pers_sex": "M"},
+        {"pers_person_id": "CS3", "pers_forename": "Bo", "pers_surname": "Li", "pers_sex": "M",
+         "pers_dob": "2024-05-01", "pers_upn": "UN1"},  # a reason in the UPN column: none held
     ], ("pers_person_id", "pers_forename", "pers_surname", "pers_sex", "pers_dob", "pers_upn",
         "pers_single_unique_id"))
     write_csv(folder / "ssd_address.csv", [
@@ -117,19 +120,42 @@ async def test_a_deployed_extract_names_the_person_and_the_address_gives_the_pos
          "addr_address_start": "2030-01-01", "addr_address_end": ""},  # not yet: a dead letter
         {"addr_table_id": "A4", "addr_person_id": "CS2", "addr_address_postcode": "NX4 4DD",
          "addr_address_start": "someday", "addr_address_end": ""},  # a dead letter
+        {"addr_table_id": "A5", "addr_person_id": "CS1", "addr_address_postcode": "NX5\x07 5EE",
+         "addr_address_start": "2025-01-01", "addr_address_end": ""},  # a dead letter
+        {"addr_table_id": "A6", "addr_person_id": "CS3", "addr_address_postcode": "NX6 6FF",
+         "addr_address_start": "2023-01-01", "addr_address_end": "2027-01-01"},  # before birth
     ], ("addr_table_id", "addr_person_id", "addr_address_start", "addr_address_end",
         "addr_address_postcode"))
     published = await publish(SsdConnector(TODAY), folder, publisher, TOPIC)
-    assert published.summary.balanced and published.summary.rows_published == 2 + 2
-    assert dict(published.summary.dead_letters) == {"INVALID_DATE": 1, "FUTURE_DATE": 1}
+    assert published.summary.balanced and published.summary.rows_published == 3 + 3
+    assert dict(published.summary.dead_letters) == {
+        "INVALID_DATE": 1, "FUTURE_DATE": 1, "INVALID_CHARACTER": 1}
     assert not [dl for dl in published.letters if "someday" in dl.reason]
-    by_record = {e.envelope.source_record_id: e.envelope.subject for e in published.events}
-    ada, other = by_record["ssd_person/CS1"], by_record["ssd_person/CS2"]
+    by_record = {e.envelope.source_record_id: e for e in published.events}
+    ada, other, bo = (by_record[f"ssd_person/{p}"].envelope.subject for p in ("CS1", "CS2", "CS3"))
     assert (ada.given_name, ada.family_name, ada.upn, ada.nhs_number, ada.postcode) == (
         "Ada", "Okafor", UPN, NHS, "NX2 2BB")
     assert (other.given_name, other.postcode) == (None, None)
-    moved_from = by_record["ssd_address/A1"]
+    assert (bo.upn, bo.postcode) == (None, "NX6 6FF")
+    moved_from = by_record["ssd_address/A1"].envelope.subject
     assert (moved_from.la_child_id, moved_from.given_name, moved_from.family_name,
             str(moved_from.date_of_birth), moved_from.sex, moved_from.postcode) == (
         "CS1", "Ada", "Okafor", "2016-06-21", "FEMALE", "NX1 1AA")
     assert moved_from.upn is None and moved_from.nhs_number is None  # the person row's alone
+    unborn = by_record["ssd_address/A6"]  # dated from the birth, held until a day to come
+    assert (str(unborn.envelope.occurred_at.date()), str(unborn.valid_to)) == (
+        "2024-05-01", "2027-01-01")
+
+
+def test_a_connector_read_twice_keeps_no_address_of_the_first_folder(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second):
+        folder.mkdir()
+        write_csv(folder / "ssd_person.csv", [{"pers_person_id": "CS1"}], ("pers_person_id",))
+    write_csv(first / "ssd_address.csv", [
+        {"addr_table_id": "A1", "addr_person_id": "CS1", "addr_address_postcode": "NX1 1AA"}],
+        ("addr_table_id", "addr_person_id", "addr_address_postcode"))
+    connector = SsdConnector(TODAY)
+    list(connector.read(first))
+    rows = list(connector.read(second))
+    assert [e.envelope.subject.postcode for r in rows for e in connector.events(r)] == [None]
