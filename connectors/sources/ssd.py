@@ -49,7 +49,7 @@ from connectors.formats.csv_stream import CsvLayout, stream_csv
 from connectors.formats.fields import required, text
 from connectors.formats.standard_dates import extract_day
 from connectors.sources import ssd_services
-from connectors.sources.ssd_services import LAYOUTS, ORDER, Links
+from connectors.sources.ssd_services import LAYOUTS, ORDER, Links, Person, person_sex
 from hub.domain import events as event_models
 from hub.domain.event_ids import content_version
 from hub.domain.events import Event, LinkedIdentifierRecorded
@@ -72,7 +72,6 @@ LINKED = CsvLayout(
               "link_identifier_value"),
     optional=("link_valid_from_date", "link_valid_to_date"),
 )
-SEX = {"M": "MALE", "F": "FEMALE", "U": "UNKNOWN"}
 IDENTIFYING = ("ssd_send",)
 """Service tables whose rows carry a person's UPN (``send_upn``): read before the persons."""
 # link_identifier_type (as the data model lists them, any case) -> the subject field it fills.
@@ -115,26 +114,6 @@ def _postcodes(path: Path, today: date) -> dict[str, str]:
     return {person: rank[2] for person, rank in best.items()}
 
 
-Named = tuple[str | None, str | None, date | None, str]
-"""A person's given and family name, date of birth and sex, as ``ssd_person`` states them."""
-
-
-def _named(path: Path) -> dict[str, Named]:
-    """Person -> names, date of birth and sex, for the address rows (a row whose date cannot be
-    read keeps no date: the person row itself is dead-lettered with the reason)."""
-    found: dict[str, Named] = {}
-    for row in stream_csv(path, PERSON):
-        cells = row.fields
-        if person := text(cells, "pers_person_id"):
-            try:
-                born = extract_day(cells, "pers_dob")
-            except EventRejectedError:
-                born = None
-            found[person] = (text(cells, "pers_forename"), text(cells, "pers_surname"), born,
-                             SEX.get((text(cells, "pers_sex") or "").upper(), "UNKNOWN"))
-    return found
-
-
 def _tagged(rows: Iterator[SourceRow], table: str) -> Iterator[SourceRow]:
     for row in rows:
         yield SourceRow(row.number, row.location, row.original, {**row.fields, "_table": table})
@@ -148,11 +127,10 @@ class SsdConnector(Connector):
         super().__init__(today)
         self.links = Links()
         self.postcodes: dict[str, str] = {}
-        self.named: dict[str, Named] = {}
 
     def read(self, path: Path) -> Iterator[SourceRow]:
         tables = _tables(path)
-        self.postcodes, self.named = {}, {}
+        self.postcodes = {}
         # Every table is checked (header, cell counts, encoding) before any row is read, and
         # the EHCP tables' links are read first: a wrong file publishes nothing.
         people = stream_csv(tables["ssd_person"], PERSON)
@@ -167,7 +145,6 @@ class SsdConnector(Connector):
         if "ssd_address" in tables:
             addresses = stream_csv(tables["ssd_address"], ADDRESS)
             self.postcodes = _postcodes(tables["ssd_address"], self.today)
-            self.named = _named(tables["ssd_person"])
         # Rows that name a person's UPN or other identifiers come before the person rows: an
         # extract of the data model's earlier version has no names on a person row, so resolved
         # first it could only be scored on its date of birth and sex (a new or provisional
@@ -198,7 +175,7 @@ class SsdConnector(Connector):
                 "given_name": text(cells, "pers_forename"),
                 "family_name": text(cells, "pers_surname"),
                 "date_of_birth": extract_day(cells, "pers_dob"),
-                "sex": SEX.get((text(cells, "pers_sex") or "").upper(), "UNKNOWN"),
+                "sex": person_sex(cells),
                 "postcode": self.postcodes.get(person),
             }
             return [self._event(f"ssd_person/{person}", person_subject,
@@ -228,10 +205,10 @@ class SsdConnector(Connector):
         """An address the person lived at: their names, date of birth and sex with its
         postcode (a person the extract does not name is given by the LA child id alone)."""
         person = required(cells, "addr_person_id")
-        given, family, born, sex = self.named.get(person, (None, None, None, "UNKNOWN"))
+        known = self.links.people.get(person, Person(None, None, None, "UNKNOWN"))
         subject: dict[str, Any] = {
-            "la_child_id": person, "given_name": given, "family_name": family,
-            "date_of_birth": born, "sex": sex,
+            "la_child_id": person, "given_name": known.given, "family_name": known.family,
+            "date_of_birth": known.born, "sex": known.sex,
             "postcode": required(cells, "addr_address_postcode").upper(),
         }
         start = extract_day(cells, "addr_address_start_date")
@@ -240,7 +217,7 @@ class SsdConnector(Connector):
             "valid_to": extract_day(cells, "addr_address_end_date"),
         }
         # Dated from the move, but never before the birth (an unborn child's family address).
-        occurred = max((d for d in (start, born) if d is not None), default=None)
+        occurred = max((d for d in (start, known.born) if d is not None), default=None)
         return self._event(f"ssd_address/{required(cells, 'addr_table_id')}", subject, body,
                            occurred)
 

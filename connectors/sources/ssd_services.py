@@ -93,16 +93,34 @@ EH_ENDS = (("outcome", "NEEDS_MET"), ("step", "REFERRED_TO_CSC"),
 UNKNOWN_UPN = frozenset(f"UN{i}" for i in range(1, 11))
 
 
+SEX = {"M": "MALE", "F": "FEMALE", "U": "UNKNOWN"}
+
+
+def person_sex(cells: Mapping[str, Any]) -> str:
+    """``pers_sex`` (``M``/``F``/``U``, any case) as the subject's sex; anything else unknown."""
+    return SEX.get((text(cells, "pers_sex") or "").upper(), "UNKNOWN")
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person as ``ssd_person`` states them, for the rows of other tables that name them."""
+
+    given: str | None
+    family: str | None
+    born: date | None  # None also when the date cannot be read (the person row says why)
+    sex: str
+
+
 @dataclass
 class Links:
-    """The id columns that lead an EHCP row to its person, and a person's date of birth."""
+    """The id columns that lead an EHCP row to its person, and the people other rows name."""
 
     send_person: dict[str, str] = field(default_factory=dict)  # send_table_id -> person
     request_send: dict[str, str] = field(default_factory=dict)  # request -> send_table_id
     assessment: dict[str, tuple[str, str, bool]] = field(default_factory=dict)
     plan_request: dict[str, str] = field(default_factory=dict)  # active plan -> request
     services: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
-    born: dict[str, date] = field(default_factory=dict)  # person -> date of birth
+    people: dict[str, Person] = field(default_factory=dict)  # read when a table needs them
 
     def person_of_request(self, request: str, column: str) -> str:
         send = self.request_send.get(request)
@@ -125,8 +143,13 @@ def _quiet(day: Any) -> date | None:
         return None
 
 
+# Tables whose rows take the person's details from ssd_person: early help (the service
+# depends on the child's age) and addresses (evidence with the person's names).
+NEEDS_PEOPLE = ("ssd_early_help_episodes", "ssd_address")
+
+
 def links(tables: Mapping[str, Path], people: Path) -> Links:
-    """Read the link columns of the EHCP tables and the people's dates of birth."""
+    """Read the link columns of the EHCP tables, and the people when a table needs them."""
     found = Links()
 
     def rows(name: str) -> Iterator[Mapping[str, Any]]:
@@ -155,19 +178,22 @@ def links(tables: Mapping[str, Path], people: Path) -> Links:
         need = NEED_SUBTYPES.get((text(r, "senn_active_ehcp_need_type") or "").upper())
         if plan in found.plan_request and need is not None:
             found.services[found.plan_request[plan]].add(need)
-    if "ssd_early_help_episodes" in tables:
-        found.born = _born(people)
+    if any(name in tables for name in NEEDS_PEOPLE):
+        found.people = _people(people)
     return found
 
 
-def _born(people: Path) -> dict[str, date]:
-    """Person -> date of birth (early help's service depends on the child's age)."""
-    born: dict[str, date] = {}
-    for row in stream_csv(people, CsvLayout(required=("pers_person_id",), optional=("pers_dob",))):
-        day = _quiet(row.fields.get("pers_dob"))
-        if day is not None and (person := text(row.fields, "pers_person_id")):
-            born[person] = day
-    return born
+def _people(path: Path) -> dict[str, Person]:
+    """Person id -> names, date of birth and sex (one read of the person table)."""
+    layout = CsvLayout(required=("pers_person_id",),
+                       optional=("pers_forename", "pers_surname", "pers_dob", "pers_sex"))
+    found: dict[str, Person] = {}
+    for row in stream_csv(path, layout):
+        cells = row.fields
+        if person := text(cells, "pers_person_id"):
+            found[person] = Person(text(cells, "pers_forename"), text(cells, "pers_surname"),
+                                   _quiet(cells.get("pers_dob")), person_sex(cells))
+    return found
 
 
 @dataclass(frozen=True)
@@ -234,7 +260,8 @@ def _early_help(cells: Mapping[str, Any], found: Links) -> list[Fact]:
     episode = required(cells, "earl_episode_id")
     start = _day(cells, "earl_episode_start_date")
     need = _first(text(cells, "earl_episode_reason"), EH_NEEDS)
-    subject = {"date_of_birth": found.born.get(person)}
+    known = found.people.get(person)
+    subject = {"date_of_birth": known.born if known else None}
     out = [Fact("CafCompleted", f"ssd_early_help_episodes/{episode}", start, person, {
         "caf_id": episode, "completed_date": start,
         "team": text(cells, "earl_episode_organisation"), "needs": (need,) if need else (),
