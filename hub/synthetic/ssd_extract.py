@@ -85,6 +85,7 @@ def _iso(day: date | None) -> str:
 
 
 People = dict[str, list[str]]
+PersonId = Callable[[str, str], str]  # (source system, the source's own person id) -> person
 
 
 def _add_person(people: People, person: str, subject: ChildSubject) -> None:
@@ -134,7 +135,6 @@ def _addresses(people: People, moves: Moves) -> list[list[str]]:
             rows.append([f"A{len(rows) + 1:07d}", person, "HOME", _iso(start), _iso(end),
                          postcode])
     return rows
-PersonId = Callable[[str, str], str]  # (source system, the source's own person id) -> person
 
 
 def _own_person(source: str, own: str) -> str:
