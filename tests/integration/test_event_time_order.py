@@ -51,8 +51,9 @@ from tests.integration.worker_harness import (
 
 pytestmark = pytest.mark.integration
 CHILDREN = int(os.environ.get("HUB_ORDER_CHILDREN", "120"))
-SEED = int(os.environ.get("HUB_ORDER_SEED", "7"))
-"""The authority (120 children, seed 7 in CI; larger ones by hand, for the evidence)."""
+SEED = int(os.environ.get("HUB_ORDER_SEED", "1"))
+"""The authority (120 children, seed 1 in CI: its two publish orders resolve identity
+differently until the resolver settles; larger ones by hand, for the evidence)."""
 ASIDE = ("ChildKey", "EpisodeVersion")
 
 

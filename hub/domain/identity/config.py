@@ -81,11 +81,18 @@ class MatchConfig:
     swapped): twins share everything but the given name, so a nickname or typo match within
     a household is for a person to decide."""
     link_elsewhere_margin: float = 8.0
-    """A match whose postcode is in another district (a move, or a namesake in another family)
+    """A match whose postcode is outside the child's postcode sectors (another district, or
+    another sector of its district: a move, or a namesake in another family)
     needs ``link_threshold`` plus this to link, unless the child's household is known to have
     moved there (a sibling of the same family name holds both addresses): otherwise a person
     decides. Exact common names and date of birth elsewhere are not enough."""
     review_threshold: float = 11.0
+    link_household_threshold: float = 14.0
+    """Without a date of birth, exact given and family names at the child's own full
+    postcode link at this score (below ``link_threshold``, and whatever the given name's
+    weight) when no other child of the household has a given name like the record's
+    (``resolver.alone_in_household``): a common name (Oliver Smith) is then still one child
+    at that address. Measured on training authorities, held-out ones checked (docs/identity.md)."""
     ambiguity_margin: float = 4.0
     max_block_size: int = 400
     max_candidates: int = 50

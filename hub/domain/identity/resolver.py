@@ -39,6 +39,7 @@ from hub.domain.identity.events import (
     PossibleMatchFound,
 )
 from hub.domain.identity.keys import child_key
+from hub.domain.identity.levels import given_level
 from hub.domain.identity.names import phonetic
 from hub.domain.identity.records import Person, PersonRecord, normalise
 from hub.domain.identity.scoring import Scored, id_rank, score_child
@@ -139,9 +140,16 @@ def _given_is_decisive(scored: Scored, config: MatchConfig) -> bool:
     return level == family == "exact" and weight >= config.link_without_dob_min_given
 
 
+ELSEWHERE = ("disagree", "district")
+"""Postcode levels that put a record away from the child's homes: another district, or
+another sector of the same district (a namesake with the same birthday one sector away was
+linked on held-out seed 63: docs/identity.md). The same sector is still home ground."""
+
+
 def _elsewhere(scored: Scored) -> bool:
-    """Is the best agreement of the postcode in another district? (A move, or a namesake.)"""
-    return any(f == "postcode" and lvl == "disagree" for f, lvl, _ in scored.comparison.levels)
+    """Is the best agreement of the postcode outside the child's sectors? (A move, or a
+    namesake.)"""
+    return any(f == "postcode" and lvl in ELSEWHERE for f, lvl, _ in scored.comparison.levels)
 
 
 def household_moved(state: ResolverState, person: Person, child_key: str, max_block: int) -> bool:
@@ -184,6 +192,41 @@ def _linkable_here(
     )
 
 
+def alone_in_household(
+    state: ResolverState, person: Person, best: Scored, config: MatchConfig
+) -> bool:
+    """Is ``best`` the only child the record can be in its household, without a date of birth?
+
+    The record and the child agree exactly on the given and family names and on the full
+    postcode, a date of birth is missing on one side, and no other child filed under that
+    postcode and family name (the household: siblings, or a provisional key of this child)
+    has a given name that is anything but different from the record's (exact, short form,
+    variant, typo, middle name, initial or similar all count). A middle name on both sides
+    must agree too. The alternative a person would weigh is a second child of the same name
+    in one home, which the hub would already know of or which parents do not do (brothers
+    each called Muhammad are known by their second name, hence the middle-name check).
+    A short form or a typo does not qualify: the sibling it may be (Mia for Amelia) is often
+    not known yet."""
+    levels = {field: level for field, level, _ in best.comparison.levels}
+    if levels.get("dob") != "missing" or levels.get("postcode") != "full":
+        return False
+    if levels.get("given") != "exact" or levels.get("family") != "exact":
+        return False
+    if person.postcode is None or not person.given:
+        return False
+    middle = person.given[1:2]
+    givens = state.children[best.child_key].profile().givens
+    if middle and any(given[1:2] not in ((), middle) for given in givens):
+        return False
+    keys = {f"pf:{person.postcode.full}|{phonetic(part)}" for part in person.family}
+    household = set(state.candidates(keys, config.max_block_size)) - {best.child_key}
+    return all(
+        given_level(person.given, given) in ("disagree", "missing")
+        for key in household
+        for given in state.children[key].profile().givens
+    )
+
+
 def _by_score(state: ResolverState, person: Person, config: MatchConfig) -> Decision:
     scored = _candidates(state, person, config)
     shift = state.names.population_shift(config)
@@ -201,6 +244,15 @@ def _by_score(state: ResolverState, person: Person, config: MatchConfig) -> Deci
         if not rivals and _linkable_here(state, person, best, link, config):
             return ChildLinked(person.record, best.child_key, best.score, _evidence(person, best))
         return _possible(state, person, best, _evidence(person, best, others=rivals))
+    household = config.link_household_threshold + shift
+    if linkable and linkable[0].score >= household:
+        best = linkable[0]
+        close = [
+            s for s in linkable[1:]
+            if s.score >= review and not _in_review_together(state, s.child_key, best.child_key)
+        ]
+        if not close and alone_in_household(state, person, best, config):
+            return ChildLinked(person.record, best.child_key, best.score, _evidence(person, best))
     pool = [s for s in linkable[:1] if s.score >= review] + blocked[:1]
     if pool:
         best = max(pool, key=lambda s: s.score)
