@@ -13,7 +13,9 @@ orders:
 * ``dates``: every record by its date in the exports (the generator's ``link_records.csv``);
 * ``reversed``: source by source in the reverse order;
 * ``canonical``: by record id (``hub.domain.identity.canonical``), the same for every
-  arrival order of the same records.
+  arrival order of the same records;
+* ``settled``: what the worker's resolver settles to (``resolve_canonically``): the canonical
+  order with the records of children still in review after a first pass moved to the end.
 
 It prints the open possible-match reviews (and the share of them whose two children are the
 same real child), as a share of the authority's children, the children holding records linked
@@ -35,7 +37,7 @@ from time_limit import time_limit
 
 from connectors.registry import EXPORT_FILES
 from hub.domain.identity.batch import resolve_all
-from hub.domain.identity.canonical import canonical_order
+from hub.domain.identity.canonical import canonical_order, resolve_canonically
 from hub.domain.identity.config import DEFAULT_CONFIG, MatchConfig, config_from_mapping
 from hub.domain.identity.evaluation import pairwise_quality
 from hub.domain.identity.events import Decision, PossibleMatchFound
@@ -54,6 +56,10 @@ def ordered(outdir: Path, order: str) -> list[PersonRecord]:
     records = list(person_records(outdir, TODAY, sources))
     if order == "canonical":
         return canonical_order(records)
+    if order == "settled":  # what the worker's resolver settles to: doubtful records last
+        state, _ = resolve_canonically(records)
+        first = {r: state.children[k].records[r].seq for r, k in state.record_child.items()}
+        return sorted(canonical_order(records), key=lambda r: first[r.record_id])
     if order == "dates":
         rank = {r: i for i, r in enumerate(load_truth(outdir))}
         records.sort(key=lambda r: rank.get(r.record_id, len(rank)))
@@ -111,7 +117,9 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=2000)
     parser.add_argument("--seeds", default="1")
     parser.add_argument(
-        "--order", default="sources", choices=("sources", "dates", "reversed", "canonical")
+        "--order",
+        default="sources",
+        choices=("sources", "dates", "reversed", "canonical", "settled"),
     )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--set", action="append", default=[], metavar="WEIGHT=VALUE")

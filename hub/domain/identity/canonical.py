@@ -66,10 +66,31 @@ def canonical_order(records: Iterable[PersonRecord]) -> list[PersonRecord]:
 def resolve_canonically(
     records: Iterable[PersonRecord], config: MatchConfig = DEFAULT_CONFIG
 ) -> tuple[ResolverState, list[Decision]]:
-    """The resolver's state and decisions over ``records`` in ``canonical_order``."""
+    """The resolver's state and decisions over ``records`` in ``canonical_order``, the
+    doubtful ones last.
+
+    A first pass in canonical order finds the records of every child still in an open review
+    (a possible match's provisional child). A second pass resolves everything again with those
+    records moved to the end, in the same order: each doubt is then decided against every
+    other record, so the household rules see the whole household (a sibling's later record at
+    the new address shows a move; a second child of the name shows there are two). Both
+    passes follow from the set of records, so the result still does not depend on arrival
+    order."""
+    ordered = canonical_order(records)
     state = ResolverState()
-    decisions = list(resolve_all(canonical_order(records), config, state))
-    return state, decisions
+    decisions = list(resolve_all(ordered, config, state))
+    doubtful = {
+        record_id
+        for key in state.reviews
+        if key in state.children
+        for record_id in state.children[key].records
+    }
+    if not doubtful:
+        return state, decisions
+    again = [r for r in ordered if r.record_id not in doubtful]
+    again += [r for r in ordered if r.record_id in doubtful]
+    state = ResolverState()
+    return state, list(resolve_all(again, config, state))
 
 
 def clusters(state: ResolverState) -> frozenset[Cluster]:
