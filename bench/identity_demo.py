@@ -49,7 +49,7 @@ TODAY = date(2026, 4, 30)
 """The connectors' "today" (future dates are rejected): after the 2025-26 census year."""
 
 
-def ordered(outdir: Path, order: str) -> list[PersonRecord]:
+def ordered(outdir: Path, order: str, config: MatchConfig = DEFAULT_CONFIG) -> list[PersonRecord]:
     sources = list(EXPORT_FILES)
     if order == "reversed":
         sources.reverse()
@@ -57,7 +57,7 @@ def ordered(outdir: Path, order: str) -> list[PersonRecord]:
     if order == "canonical":
         return canonical_order(records)
     if order == "settled":  # what the worker's resolver settles to: doubtful records last
-        state, _ = resolve_canonically(records)
+        state, _ = resolve_canonically(records, config)
         first = {r: state.children[k].records[r].seq for r, k in state.record_child.items()}
         return sorted(canonical_order(records), key=lambda r: first[r.record_id])
     if order == "dates":
@@ -79,7 +79,7 @@ def measure(
     outdir: Path, children: int, order: str, config: MatchConfig = DEFAULT_CONFIG
 ) -> dict[str, object]:
     truth = load_truth(outdir)
-    records = ordered(outdir, order)
+    records = ordered(outdir, order, config)
     state = ResolverState()
     decisions = list(resolve_all(records, config, state))
     reviews = open_reviews(decisions, state)

@@ -4,7 +4,9 @@
 
 Records are those the hub resolves: every export read by its connector, each event's person
 record, source by source as ``hub demo`` publishes them (``--records sources``, the default);
-``--records dates`` orders the same records by their date in the exports, and ``--records
+``--records dates`` orders the same records by their date in the exports, ``--records
+settled`` resolves them as the worker's resolver settles (``resolve_canonically``: record id
+order, doubtful records last; ``canonical`` is one pass in record id order), and ``--records
 link`` takes the generator's ``link_records.csv`` instead (no source references as typed ids).
 For each seed: pairwise precision and recall of the automatic links (possible matches keep
 their provisional keys, so they count as not linked), the share of records sent for review,
@@ -100,7 +102,11 @@ def main() -> None:
     parser.add_argument("--seeds", default="1,2,3")
     parser.add_argument("--explain", type=int, default=0)
     parser.add_argument("--json", type=Path)
-    parser.add_argument("--records", default="sources", choices=("sources", "dates", "link"))
+    parser.add_argument(
+        "--records",
+        default="sources",
+        choices=("sources", "dates", "canonical", "settled", "link"),
+    )
     parser.add_argument(
         "--set",
         action="append",
@@ -114,7 +120,11 @@ def main() -> None:
     for seed in (int(s) for s in args.seeds.split(",")):
         outdir = dataset(args.children, seed)
         truth = load_truth(outdir)
-        records = load_records(outdir) if args.records == "link" else ordered(outdir, args.records)
+        records = (
+            load_records(outdir)
+            if args.records == "link"
+            else ordered(outdir, args.records, config)
+        )
         decisions, seconds = run_hub(records, config)
         quality = evaluate(decisions, truth)
         row = {
