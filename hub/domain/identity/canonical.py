@@ -64,7 +64,9 @@ def canonical_order(records: Iterable[PersonRecord]) -> list[PersonRecord]:
 
 
 def resolve_canonically(
-    records: Iterable[PersonRecord], config: MatchConfig = DEFAULT_CONFIG
+    records: Iterable[PersonRecord],
+    config: MatchConfig = DEFAULT_CONFIG,
+    held_out: frozenset[str] = frozenset(),
 ) -> tuple[ResolverState, list[Decision]]:
     """The resolver's state and decisions over ``records`` in ``canonical_order``, the
     doubtful ones last.
@@ -75,9 +77,12 @@ def resolve_canonically(
     other record, so the household rules see the whole household (a sibling's later record at
     the new address shows a move; a second child of the name shows there are two). Both
     passes follow from the set of records, so the result still does not depend on arrival
-    order."""
+    order. Named records still come before nameless ones in the second pass.
+
+    ``held_out``: blocking keys of children left out of ``records`` (``ResolverState.held_out``).
+    """
     ordered = canonical_order(records)
-    state = ResolverState()
+    state = ResolverState(held_out=held_out)
     decisions = list(resolve_all(ordered, config, state))
     doubtful = {
         record_id
@@ -87,9 +92,9 @@ def resolve_canonically(
     }
     if not doubtful:
         return state, decisions
-    again = [r for r in ordered if r.record_id not in doubtful]
-    again += [r for r in ordered if r.record_id in doubtful]
-    state = ResolverState()
+    # stable: each part keeps the canonical order
+    again = sorted(ordered, key=lambda r: (not _named(r), r.record_id in doubtful))
+    state = ResolverState(held_out=held_out)
     return state, list(resolve_all(again, config, state))
 
 

@@ -146,6 +146,10 @@ another sector of the same district (a namesake with the same birthday one secto
 linked on held-out seed 63: docs/identity.md). The same sector is still home ground."""
 
 
+def _no_date(scored: Scored) -> bool:
+    return any(f == "dob" and lvl == "missing" for f, lvl, _ in scored.comparison.levels)
+
+
 def _elsewhere(scored: Scored) -> bool:
     """Is the best agreement of the postcode outside the child's sectors? (A move, or a
     namesake.)"""
@@ -192,6 +196,19 @@ def _linkable_here(
     )
 
 
+def _household_keys(person: Person) -> set[str]:
+    """The record's household: its full postcode with each family-name part (``pf:`` keys)."""
+    if person.postcode is None:
+        return set()
+    return {f"pf:{person.postcode.full}|{phonetic(part)}" for part in person.family}
+
+
+def _held_out(state: ResolverState, person: Person) -> bool:
+    """Does the record's household hold a child left out of this resolution? (When settling,
+    a child a reviewer decided about: a same-name sibling there would be no rival.)"""
+    return bool(state.held_out) and not _household_keys(person).isdisjoint(state.held_out)
+
+
 def alone_in_household(
     state: ResolverState, person: Person, best: Scored, config: MatchConfig
 ) -> bool:
@@ -206,11 +223,12 @@ def alone_in_household(
     in one home, which the hub would already know of or which parents do not do (brothers
     each called Muhammad are known by their second name, hence the middle-name check).
     A short form or a typo does not qualify: the sibling it may be (Mia for Amelia) is often
-    not known yet."""
+    not known yet. Nor does a sex that disagrees, nor a household not known whole: one
+    holding a child left out of this resolution (``ResolverState.held_out``), or filed under
+    a block too large to read (``max_block_size``)."""
     levels = {field: level for field, level, _ in best.comparison.levels}
-    if levels.get("dob") != "missing" or levels.get("postcode") != "full":
-        return False
-    if levels.get("given") != "exact" or levels.get("family") != "exact":
+    wanted = {"dob": "missing", "postcode": "full", "given": "exact", "family": "exact"}
+    if any(levels.get(f) != lvl for f, lvl in wanted.items()) or levels.get("sex") == "disagree":
         return False
     if person.postcode is None or not person.given:
         return False
@@ -218,7 +236,11 @@ def alone_in_household(
     givens = state.children[best.child_key].profile().givens
     if middle and any(given[1:2] not in ((), middle) for given in givens):
         return False
-    keys = {f"pf:{person.postcode.full}|{phonetic(part)}" for part in person.family}
+    keys = _household_keys(person)
+    if _held_out(state, person) or any(
+        len(state.blocks.get(key, ())) > config.max_block_size for key in keys
+    ):  # a household not known whole: children held out, or a block too large to read
+        return False
     household = set(state.candidates(keys, config.max_block_size)) - {best.child_key}
     return all(
         given_level(person.given, given) in ("disagree", "missing")
@@ -233,7 +255,12 @@ def _by_score(state: ResolverState, person: Person, config: MatchConfig) -> Deci
     link, review = config.link_threshold + shift, config.review_threshold + shift
     linkable = [s for s in scored if not s.conflicts]
     blocked = [s for s in scored if s.conflicts and s.score >= link]
-    if linkable and linkable[0].score >= link and _given_is_decisive(linkable[0], config):
+    if (
+        linkable
+        and linkable[0].score >= link
+        and _given_is_decisive(linkable[0], config)
+        and not (_no_date(linkable[0]) and _held_out(state, person))
+    ):
         best = linkable[0]
         rivals = [
             s.child_key

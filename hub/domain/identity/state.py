@@ -68,6 +68,10 @@ class ResolverState:
     ``resolver``). The record is an open conflict review of its child until a split moves
     it to a child of its own, which then takes them."""
     keys_used: set[str] = field(default_factory=set)
+    held_out: frozenset[str] = frozenset()
+    """Blocking keys of children left out of this resolution (when settling, the children a
+    reviewer decided about): a household filed under one of them is not known whole here, so
+    ``resolver.alone_in_household`` never applies to it."""
     names: NameFrequencies = field(default_factory=NameFrequencies)
     seq: int = 0
     """Number of records resolved so far; the next record gets ``seq + 1``."""

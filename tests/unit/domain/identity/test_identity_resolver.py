@@ -396,3 +396,33 @@ def test_a_different_middle_name_is_not_linked_by_the_household_rule():
     state, _ = run(*_smiths("Oliver", 1), rec("1", given_name="Oliver James", family_name="Smith"))
     state, payment = resolve(state, _no_dob("x", given_name="Oliver Yusuf"))
     assert not isinstance(payment, ChildLinked)
+
+
+def test_a_sex_that_disagrees_is_not_linked_by_the_household_rule():
+    # Rare names reach the household threshold even with a sex that disagrees (found in
+    # review, among 3,000 children); here a milder sex weight and a higher link threshold
+    # stand in for that population, so only the household rule could link. A person decides.
+    config = replace(DEFAULT_CONFIG, sex_disagree=-3.0, link_threshold=20.0)
+    state = ResolverState()
+    state, _ = resolve(state, rec("1", given_name="Zephyrine", family_name="Quarshie", sex="F"),
+                       config)
+    x = rec("x", "FIN", given_name="Zephyrine", family_name="Quarshie", sex="M",
+            date_of_birth=None)
+    state, record = resolve(state, x, config)
+    assert {f: lvl for f, lvl, _ in record.evidence.levels}["sex"] == "disagree"
+    assert config.link_household_threshold <= record.score < config.link_threshold
+    assert not isinstance(record, ChildLinked)
+
+
+def test_a_household_too_large_to_read_is_not_known_whole():
+    # A block over max_block_size is skipped by blocking: the household would look empty.
+    config = replace(DEFAULT_CONFIG, max_block_size=1)
+    state = ResolverState()
+    for record in (
+        *_smiths("Oliver", 1),
+        rec("1", family_name="Smith"),
+        rec("2", given_name="Ada", family_name="Smith", sex="F", date_of_birth=date(2014, 2, 3)),
+    ):
+        state, _ = resolve(state, record, config)
+    state, payment = resolve(state, _no_dob("x", given_name="Oliver"), config)
+    assert not isinstance(payment, ChildLinked)

@@ -173,3 +173,38 @@ def test_a_review_with_a_task_that_settlement_closes_is_named_for_its_task() -> 
             # the task is gone (or the provisional child's review is now another pair's)
             assert resolution.review_tasks.get(closed.child_key) != closed.candidate_key
     assert found, "no order of CHAIN has a settlement that closes a review"
+
+
+def _brothers(namesakes: int) -> list[PersonRecord]:
+    """Brothers each called Muhammad Smith at one address, a record of one of them without a
+    date of birth, and ``namesakes`` Muhammad Smiths elsewhere (the name becomes common)."""
+    elsewhere = [
+        PersonRecord(f"s{i}", "SEN", f"s{i}", given_name="Muhammad", family_name="Smith",
+                     date_of_birth=date(2006 + i, 1 + i, 1 + i), sex="M",
+                     postcode=f"NX{30 + i} 1AB")
+        for i in range(namesakes)
+    ]
+    home = {"given_name": "Muhammad", "family_name": "Smith", "sex": "M", "postcode": "NX4 7QP"}
+    return [
+        *elsewhere,
+        PersonRecord("a", "CSC", "a", date_of_birth=date(2012, 3, 4), **home),
+        PersonRecord("b", "CSC", "b", date_of_birth=date(2015, 6, 7), **home),
+        PersonRecord("x", "FIN", "x", **home),
+    ]
+
+
+def test_a_brother_a_reviewer_decided_about_still_keeps_a_record_without_a_date_in_review(
+) -> None:
+    # The reviewer's child is left out of the settled resolution; without it the record looks
+    # like the only Muhammad Smith at home. Found in review: settling linked it to the other
+    # brother and closed the review (with two namesakes through the household rule, with none
+    # through the ordinary link).
+    for namesakes in (0, 2, 5):
+        resolution, _ = _arrived(_brothers(namesakes))
+        x, a = resolution.state.record_child["x"], resolution.state.record_child["a"]
+        candidate = resolution.state.reviews[x]
+        resolution.fixed = {a}
+        resolution.settle()
+        state = resolution.state
+        assert state.record_child["x"] != state.record_child["b"], namesakes
+        assert state.reviews.get(state.record_child["x"]) == state.current_key(candidate)
