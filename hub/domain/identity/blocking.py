@@ -21,11 +21,17 @@ such as a shared placeholder date would otherwise compare with everyone).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from hub.domain.identity.names import phonetic
 from hub.domain.identity.nicknames import name_groups
 from hub.domain.identity.records import Person
+
+
+def household_keys(postcode: str, family: Iterable[str]) -> set[str]:
+    """The ``pf:`` keys of a household: a full postcode with each family-name part's Soundex."""
+    return {f"pf:{postcode}|{phonetic(part)}" for part in family}
 
 
 def index_keys(person: Person) -> set[str]:
@@ -43,7 +49,7 @@ def index_keys(person: Person) -> set[str]:
         if person.postcode:
             keys.add(f"pg:{person.postcode.full}|{person.first[0]}")
     if person.postcode:
-        keys.update(f"pf:{person.postcode.full}|{code}" for code in family)
+        keys.update(household_keys(person.postcode.full, person.family))
     return keys
 
 

@@ -22,7 +22,7 @@ from hub.domain.events import Event
 from hub.domain.events.common import TypedIdentifier
 from hub.domain.examples import EXAMPLE_ID_TYPE
 from hub.domain.identity.apply import apply
-from hub.domain.identity.blocking import index_keys
+from hub.domain.identity.blocking import household_keys
 from hub.domain.identity.canonical import resolve_canonically, settle_plan, settlement_events
 from hub.domain.identity.config import DEFAULT_CONFIG, MatchConfig
 from hub.domain.identity.events import (
@@ -322,7 +322,8 @@ class Resolution:
                    if key not in fixed for held in child.records.values()]
         held_out = frozenset(
             k for key in fixed for held in self.state.children[key].records.values()
-            for k in index_keys(held.person) if k.startswith("pf:")
+            if held.person.postcode is not None
+            for k in household_keys(held.person.postcode.full, held.person.family)
         )
         canonical, decisions = resolve_canonically(records, self.config, held_out)
         plan = settle_plan(self.state, canonical, fixed)

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from hub.domain.identity.apply import apply
-from hub.domain.identity.blocking import query_keys
+from hub.domain.identity.blocking import household_keys, query_keys
 from hub.domain.identity.config import DEFAULT_CONFIG, MatchConfig
 from hub.domain.identity.events import (
     ChildLinked,
@@ -40,7 +40,6 @@ from hub.domain.identity.events import (
 )
 from hub.domain.identity.keys import child_key
 from hub.domain.identity.levels import given_level
-from hub.domain.identity.names import phonetic
 from hub.domain.identity.records import Person, PersonRecord, normalise
 from hub.domain.identity.scoring import Scored, id_rank, score_child
 from hub.domain.identity.state import ResolverState
@@ -164,10 +163,9 @@ def household_moved(state: ResolverState, person: Person, child_key: str, max_bl
     if person.postcode is None:
         return False
     homes = state.children[child_key].profile().postcodes
-    codes = {phonetic(part) for part in person.family}
 
     def household(postcode: str) -> set[str]:
-        keys = {f"pf:{postcode}|{code}" for code in codes}
+        keys = household_keys(postcode, person.family)
         return set(state.candidates(keys, max_block)) - {child_key}
 
     here = household(person.postcode.full)
@@ -196,17 +194,12 @@ def _linkable_here(
     )
 
 
-def _household_keys(person: Person) -> set[str]:
-    """The record's household: its full postcode with each family-name part (``pf:`` keys)."""
-    if person.postcode is None:
-        return set()
-    return {f"pf:{person.postcode.full}|{phonetic(part)}" for part in person.family}
-
-
 def _held_out(state: ResolverState, person: Person) -> bool:
     """Does the record's household hold a child left out of this resolution? (When settling,
     a child a reviewer decided about: a same-name sibling there would be no rival.)"""
-    return bool(state.held_out) and not _household_keys(person).isdisjoint(state.held_out)
+    if not state.held_out or person.postcode is None:
+        return False
+    return not household_keys(person.postcode.full, person.family).isdisjoint(state.held_out)
 
 
 def alone_in_household(
@@ -236,7 +229,7 @@ def alone_in_household(
     givens = state.children[best.child_key].profile().givens
     if middle and any(given[1:2] not in ((), middle) for given in givens):
         return False
-    keys = _household_keys(person)
+    keys = household_keys(person.postcode.full, person.family)
     if _held_out(state, person) or any(
         len(state.blocks.get(key, ())) > config.max_block_size for key in keys
     ):  # a household not known whole: children held out, or a block too large to read
