@@ -135,6 +135,36 @@ def drain(env: dict[str, str], log: Path) -> float:
     return time.perf_counter() - began
 
 
+def drain_split(env: dict[str, str], folder: Path,
+                limit_s: float = HUB_COMMAND_LIMIT_S) -> float:
+    """One ``hub worker --stage S --until-drained`` process per stage, all at once; returns
+    the wall time until the last one ends. Logs: ``worker-<stage>.log`` in ``folder``."""
+    began = time.perf_counter()
+    step(f"three stage processes to drain (their logs: {folder}/worker-*.log)")
+    procs: dict[str, subprocess.Popen[bytes]] = {}
+    for stage in ("resolver", "children", "sink"):
+        with (folder / f"worker-{stage}.log").open("ab") as out:
+            procs[stage] = subprocess.Popen(
+                [sys.executable, "-m", "hub", "worker", "--until-drained", "--stage", stage],
+                env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        for stage, proc in procs.items():
+            left = max(1.0, limit_s - (time.perf_counter() - began))
+            try:
+                code = proc.wait(timeout=left)
+            except subprocess.TimeoutExpired as timed_out:
+                raise TimeoutError(f"the {stage} stage did not drain within {limit_s:.0f} s; "
+                                   f"its log: {folder}/worker-{stage}.log") from timed_out
+            if code != 0:
+                raise RuntimeError(f"the {stage} stage exited {code}; "
+                                   f"its log: {folder}/worker-{stage}.log")
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.kill()
+    return time.perf_counter() - began
+
+
 def census(env: dict[str, str], folder: Path) -> dict[str, str]:
     hub(env, "census", "compile", "--year", YEAR, "--out", str(folder), "--no-validate")
     return checksums(folder)

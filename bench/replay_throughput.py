@@ -8,7 +8,10 @@ consumption of the same source topics, measured in the same run.
    (no decoding, no work): source events / seconds;
 3. replay: ``hub worker --until-drained`` in a fresh namespace reading those topics (what
    ``hub replay`` runs: resolve, timeline, episodes, SQL sink), source events / seconds;
-4. ``hub census compile`` on the replay, seconds per 10,000 children.
+4. ``hub census compile`` on the replay, seconds per 10,000 children;
+5. with ``--split``: the same replay again into another fresh namespace, each stage in its
+   own process (``hub worker --stage``), its events/s, and whether its census files are
+   byte-identical to the one-process replay's.
 """
 
 from __future__ import annotations
@@ -20,7 +23,15 @@ import time
 from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from replay_common import broker_settings, census, drain, prepare, publish, report
+from replay_common import (
+    broker_settings,
+    census,
+    drain,
+    drain_split,
+    prepare,
+    publish,
+    report,
+)
 from time_limit import step, time_limit
 
 from hub.adapters.kafka.admin import describe_topics
@@ -71,7 +82,7 @@ async def _raw_consume(
         await consumer.stop()
 
 
-def main(children: int, seed: int) -> dict:  # type: ignore[type-arg]
+def main(children: int, seed: int, split: bool = False) -> dict:  # type: ignore[type-arg]
     settings = broker_settings()
     folder = Path(tempfile.mkdtemp(prefix="cinhub-replay-"))
     published = asyncio.run(publish(settings, folder, children, seed))
@@ -82,9 +93,20 @@ def main(children: int, seed: int) -> dict:  # type: ignore[type-arg]
     env = prepare(published, f"{published.namespace}-replay")
     replay_seconds = drain(env, folder / env["HUB_TOPIC_NAMESPACE"] / "worker.log")
     began = time.perf_counter()
-    census(env, folder / "census")
+    one_process = census(env, folder / "census")
     compile_seconds = time.perf_counter() - began
     raw_rate, replay_rate = raw_count / raw_seconds, published.events / replay_seconds
+    split_result = {}
+    if split:
+        env = prepare(published, f"{published.namespace}-split")
+        split_seconds = drain_split(env, folder / env["HUB_TOPIC_NAMESPACE"])
+        split_rate = published.events / split_seconds
+        split_result = {
+            "split_replay_events_per_s": round(split_rate),
+            "split_replay_seconds": round(split_seconds, 1),
+            "split_to_one_process": round(split_rate / replay_rate, 2),
+            "split_census_identical": census(env, folder / "census-split") == one_process,
+        }
     return {
         "children": children, "seed": seed, "source_events": published.events,
         "raw_consume_events_per_s": round(raw_rate),
@@ -92,6 +114,7 @@ def main(children: int, seed: int) -> dict:  # type: ignore[type-arg]
         "ratio_replay_to_raw": round(replay_rate / raw_rate, 4),
         "replay_seconds": round(replay_seconds, 1),
         "census_compile_seconds_per_10k_children": round(compile_seconds * 10_000 / children, 1),
+        **split_result,
     }
 
 
@@ -102,5 +125,7 @@ if __name__ == "__main__":
         )
         parser.add_argument("--children", type=int, default=10_000)
         parser.add_argument("--seed", type=int, default=3)
+        parser.add_argument("--split", action="store_true",
+                            help="also replay with one process per stage, and compare")
         args = parser.parse_args()
-        report(main(args.children, args.seed))
+        report(main(args.children, args.seed, args.split))

@@ -28,6 +28,14 @@ async def group_lag(bootstrap: KafkaTarget, group: str, topics: Iterable[str]) -
     return sum(max(0, end - done.get(tp, 0)) for tp, end in ends.items())
 
 
+async def group_marks(bootstrap: KafkaTarget, group: str) -> set[str]:
+    """The metadata the group's committed offsets carry (``MergedFeed.commit``'s ``mark``),
+    one of each: how a stage in another process tells the resolver's state."""
+    async with admin_client(bootstrap) as admin:
+        committed = await admin.list_consumer_group_offsets(group)
+    return {meta.metadata or "" for meta in committed.values() if meta.offset >= 0}
+
+
 async def records_in(bootstrap: KafkaTarget, topics: Iterable[str]) -> int:
     """How many records ``topics`` hold, from offset 0 (sum of end offsets)."""
     actual = await describe_topics(bootstrap, list(topics))

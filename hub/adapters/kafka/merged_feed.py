@@ -54,6 +54,7 @@ class MergedFeed:
         self._ends: dict[TopicPartition, int] = {}
         self._ends_read_at = 0.0
         self._maybe_starved: set[TopicPartition] = set()
+        self._committed: dict[TopicPartition, int] = {}
 
     async def start(self) -> None:
         actual = await describe_topics(self.bootstrap, self.topics)
@@ -80,6 +81,7 @@ class MergedFeed:
         for tp, offset in committed.items():
             if offset is not None:
                 consumer.seek(tp, offset)
+        self._committed = {tp: o for tp, o in committed.items() if o is not None}
         fresh = [tp for tp, offset in committed.items() if offset is None]
         if fresh:
             await consumer.seek_to_beginning(*fresh)
@@ -135,10 +137,17 @@ class MergedFeed:
         at once instead of waiting for more (live latency); in a backlog this stays false."""
         return not self._heap and not await self._starved()
 
-    async def commit(self, next_offsets: Mapping[TopicPartition, int]) -> None:
-        """Record progress: ``next_offsets`` maps each partition to its next unprocessed offset."""
+    async def commit(self, next_offsets: Mapping[TopicPartition, int], mark: str = "") -> None:
+        """Record progress: ``next_offsets`` maps each partition to its next unprocessed offset.
+        ``mark`` goes with each offset as its commit metadata, for another process to read
+        (``hub.adapters.kafka.consumer_lag.group_marks``: the resolver's "unsettled")."""
         if next_offsets:
-            await self.consumer.commit(dict(next_offsets))
+            await self.consumer.commit({tp: (o, mark) for tp, o in next_offsets.items()})
+            self._committed.update(next_offsets)
+
+    async def mark(self, mark: str) -> None:
+        """Commit every partition's last committed offset again, now with ``mark``."""
+        await self.commit(dict(self._committed), mark)
 
     def _pop(self) -> ConsumerRecord:
         _, tp = heapq.heappop(self._heap)

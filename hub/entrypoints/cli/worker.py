@@ -11,7 +11,7 @@ from hub import bootstrap
 from hub.config import Settings, load_settings
 from hub.domain.topic_access import WORKER
 from hub.entrypoints.cli.app import app
-from hub.entrypoints.worker.runner import run_worker
+from hub.entrypoints.worker.runner import STAGES, run_worker
 from hub.logging import configure_logging, get_logger
 from hub.usecases.identity_rebuild import rebuild_resolution
 from hub.usecases.worker_steps import Router
@@ -38,10 +38,19 @@ def worker(
     stall_after: float = typer.Option(
         300.0, help="with --until-drained: give up (exit 3) if the lag has not moved for this long"
     ),
+    stage: list[str] = typer.Option(
+        list(STAGES), "--stage",
+        help="run only this stage (repeat for more): resolver, children or sink; one process "
+             "per stage shares the work between cores or machines (docs/worker.md)"),
 ) -> None:
     """Run the stream worker until stopped (Ctrl-C), or until the topics are drained."""
     if log_level:
         configure_logging({"warn": "WARNING"}.get(log_level.lower(), log_level.upper()))
+    unknown = [s for s in stage if s not in STAGES]
+    if unknown:
+        console.print(f"[red]error:[/red] unknown stage {unknown[0]!r}: choose from "
+                      f"{', '.join(STAGES)}")
+        raise typer.Exit(2)
     settings = load_settings()
     codec = bootstrap.codec(settings)
     router = Router(
@@ -55,12 +64,13 @@ def worker(
             f"(e.g. {missing[0]}); run: hub topics apply"
         )
         raise typer.Exit(1)
-    resolution = asyncio.run(rebuild_resolution(router, bootstrap.topic_reader(settings)))
+    resolution = (asyncio.run(rebuild_resolution(router, bootstrap.topic_reader(settings)))
+                  if "resolver" in stage else None)
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     store = bootstrap.sql_store(settings)
     code = asyncio.run(
         run_worker(settings, router, resolution, store, app_id(settings),
                    actors=bootstrap.staff_directory(settings),
-                   until_drained=until_drained, stall_after=stall_after)
+                   until_drained=until_drained, stall_after=stall_after, stages=stage)
     )
     raise typer.Exit(code)

@@ -4,7 +4,7 @@ inputs (two checks in a row), or give up when the lag has not moved for ``stall_
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from time import monotonic
 
 from hub.adapters.kafka.connection import KafkaTarget
@@ -20,10 +20,10 @@ CHECK_EVERY = 1.0
 class DrainWatch:
     def __init__(
         self, bootstrap: KafkaTarget, inputs: dict[str, list[str]], stall_after: float,
-        settled: Callable[[], bool] = lambda: True,
+        settled: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         self.bootstrap, self.inputs, self.stall_after = bootstrap, inputs, stall_after
-        self.settled = settled
+        self.settled = settled or _always
         """False while the resolver has records to settle: not drained yet."""
         self.stalled = False
 
@@ -33,12 +33,18 @@ class DrainWatch:
         except Exception:  # a passing admin error is "not drained yet", never a crash
             return -1
 
+    async def _settled(self) -> bool:
+        try:
+            return await self.settled()
+        except Exception:  # as for the lag: a passing error is "not drained yet"
+            return False
+
     async def run(self, stopping: asyncio.Event) -> None:
         quiet, last, since = 0, -1, monotonic()
         while not stopping.is_set():
             await asyncio.sleep(CHECK_EVERY)
             lag = await self.lag()
-            if lag == 0 and not self.settled():
+            if lag == 0 and not await self._settled():
                 lag = -2  # everything committed, identity still to settle
             if lag != last:
                 last, since = lag, monotonic()
@@ -50,3 +56,7 @@ class DrainWatch:
                 log.error("worker stalled", uncommitted=lag, seconds=round(self.stall_after))
                 self.stalled = True
                 stopping.set()
+
+
+async def _always() -> bool:
+    return True

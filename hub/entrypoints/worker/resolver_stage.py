@@ -43,6 +43,11 @@ log = get_logger(__name__)
 SETTLE_WHEN_IDLE_S = 1.0
 """Settle identity once the inputs have been caught up with no record for this long."""
 _SETTLEMENT = Incoming("identity-settlement", 0, -1, "", b"")
+UNSETTLED = "unsettled"
+"""The mark the resolver commits its input offsets with while it has records to settle; a
+stage running in another process (``hub worker --stage``) is not drained until the resolver
+has settled and committed every offset again as :data:`SETTLED`."""
+SETTLED = "settled"
 
 
 class ResolverStage(Stage):
@@ -63,10 +68,14 @@ class ResolverStage(Stage):
         """Nothing resolved since the last settlement (``--until-drained`` waits for it)."""
         return self.settle_when_idle is None or not (self.resolution.unsettled or self.settling)
 
+    def commit_mark(self) -> str:
+        return SETTLED if self.settled else UNSETTLED
+
     async def flush(self) -> None:
         await super().flush()
         if await self._settle_due():
             await self.settle()
+            await retrying("commit", lambda: self.feed.mark(self.commit_mark()))
 
     async def _settle_due(self) -> bool:
         if self.settle_when_idle is None or not self.resolution.unsettled or self._sends:

@@ -1,4 +1,7 @@
-"""Wire and run the worker's stages in one process until stopped, or until drained.
+"""Wire and run the worker's stages until stopped, or until drained: all three in one
+process, or some of them (``hub worker --stage children``: each stage in its own process, so
+a machine's cores or several machines share the work; docs/worker.md, "Stages in separate
+processes").
 
 Every stage reads through its own consumer group (``<app id>-resolver``, ``<app id>``,
 ``<app id>-sink``) with all partitions assigned to this process: run one worker per
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaProducer
@@ -19,6 +23,7 @@ from aiokafka import AIOKafkaProducer
 from hub.adapters.kafka.admin import apply_topics, unknown_to_some_broker
 from hub.adapters.kafka.client import cluster_answers
 from hub.adapters.kafka.connection import client_kwargs
+from hub.adapters.kafka.consumer_lag import group_marks
 from hub.adapters.kafka.merged_feed import MergedFeed
 from hub.adapters.kafka.transactional import transactional_writer
 from hub.config import Settings
@@ -28,7 +33,7 @@ from hub.entrypoints.web.readiness import ReadyCheck
 from hub.entrypoints.worker.drain import DrainWatch
 from hub.entrypoints.worker.health import serve_health
 from hub.entrypoints.worker.metrics_refresh import refresh_metrics
-from hub.entrypoints.worker.resolver_stage import ResolverStage
+from hub.entrypoints.worker.resolver_stage import UNSETTLED, ResolverStage
 from hub.entrypoints.worker.stage import Stage
 from hub.entrypoints.worker.stages import ChildStage, ChildTables, SinkStage
 from hub.logging import get_logger
@@ -108,18 +113,48 @@ async def _until_every_node_knows(settings: Settings, topics: list[str],
         await asyncio.sleep(0.2)
 
 
-async def run_worker(
-    settings: Settings, router: Router, resolution: Resolution, store: HubStore, app_id: str,
-    *, actors: ActorDirectory, until_drained: bool = False, stall_after: float = 300.0,
-) -> int:
-    """Run until a signal (exit 0), until drained (0), or until stalled (3)."""
-    groups = Groups(app_id)
-    tables = ChildTables.named(groups.changelog)
-    began = asyncio.get_running_loop().time()
+STAGES = ("resolver", "children", "sink")
+"""The stages in the order records flow through them (``hub worker --stage``)."""
 
-    def since() -> float:
-        return round(asyncio.get_running_loop().time() - began, 1)
 
+def watched_groups(groups: Groups, stages: Collection[str]) -> list[str]:
+    """The consumer groups whose lag a process running ``stages`` waits for when it runs
+    until drained: its own and every group upstream of them (a children stage in its own
+    process is not drained while the resolver still has records to send it)."""
+    last = max(STAGES.index(s) for s in stages)
+    return [getattr(groups, s) for s in STAGES[: last + 1]]
+
+
+def _check(stages: Collection[str]) -> None:
+    unknown = sorted(set(stages) - set(STAGES))
+    if unknown or not stages:
+        raise ValueError(f"unknown stage {unknown[0] if unknown else '(none)'}: "
+                         f"choose from {', '.join(STAGES)}")
+
+
+def _remote_settled(settings: Settings, groups: Groups) -> Callable[[], Awaitable[bool]]:
+    """Whether the resolver, running in another process, has settled what it resolved: none
+    of its committed offsets carries the mark ``unsettled``."""
+    async def settled() -> bool:
+        return UNSETTLED not in await group_marks(settings.kafka_for(WORKER), groups.resolver)
+    return settled
+
+
+def _resolver_stage(settings: Settings, feed: MergedFeed, producer: AIOKafkaProducer,
+                    router: Router, *, resolution: Resolution | None,
+                    actors: ActorDirectory) -> ResolverStage:
+    if resolution is None:
+        raise ValueError("the resolver stage needs the identity index (a Resolution)")
+    resolver = ResolverStage(feed, producer, router, resolution, actors)
+    resolver.settle_when_idle = (
+        settings.identity_settle_idle_s if settings.identity_settle else None
+    )
+    return resolver
+
+
+async def _restore(settings: Settings, tables: ChildTables, groups: Groups,
+                   since: Callable[[], float]) -> None:
+    """The children stage's state tables, from their changelogs (created if new)."""
     await apply_topics(settings.kafka_for(WORKER), [
         _changelog_spec(t.topic, settings.replication_factor) for t in tables.all
     ])
@@ -134,44 +169,68 @@ async def run_worker(
     log.info("state restored", seconds=since(),
              **{k.rsplit("-", 2)[-2]: v for k, v in restored.items()})
 
+
+async def run_worker(
+    settings: Settings, router: Router, resolution: Resolution | None, store: HubStore,
+    app_id: str, *, actors: ActorDirectory, until_drained: bool = False,
+    stall_after: float = 300.0, stages: Collection[str] = STAGES,
+) -> int:
+    """Run ``stages`` (all three by default) until a signal (exit 0), until drained (0), or
+    until stalled (3). ``resolution`` is needed only when the resolver is among them."""
+    _check(stages)
+    groups = Groups(app_id)
+    tables = ChildTables.named(groups.changelog)
+    began = asyncio.get_running_loop().time()
+
+    def since() -> float:
+        return round(asyncio.get_running_loop().time() - began, 1)
+
+    if "children" in stages:
+        await _restore(settings, tables, groups, since)
     producer = AIOKafkaProducer(
         **client_kwargs(settings.kafka_for(WORKER)), acks="all", enable_idempotence=True,
         linger_ms=5,
     )
     await producer.start()
-    state_producer = AIOKafkaProducer(
-        **client_kwargs(settings.kafka_for(WORKER)), acks="all", enable_idempotence=True,
-        transactional_id=f"{app_id}-state",
-    )
-    await state_producer.start()  # fences a killed predecessor, aborting what it left open
+    state_producer: AIOKafkaProducer | None = None
+    if "children" in stages:
+        state_producer = AIOKafkaProducer(
+            **client_kwargs(settings.kafka_for(WORKER)), acks="all", enable_idempotence=True,
+            transactional_id=f"{app_id}-state",
+        )
+        await state_producer.start()  # fences a killed predecessor, aborting what it left open
     inputs = group_inputs(router, groups)
 
     def feed(group: str) -> MergedFeed:
         return MergedFeed(settings.kafka_for(WORKER), inputs[group], group)
 
-    resolver = ResolverStage(feed(groups.resolver), producer, router, resolution, actors)
-    resolver.settle_when_idle = (
-        settings.identity_settle_idle_s if settings.identity_settle else None
-    )
-    stages = [
-        resolver,
-        ChildStage(feed(groups.children), producer, router, tables,
-                   write_state=transactional_writer(state_producer)),
-        SinkStage(feed(groups.sink), producer, router, store),
-    ]
+    resolver = _resolver_stage(settings, feed(groups.resolver), producer, router,
+                               resolution=resolution, actors=actors,
+                               ) if "resolver" in stages else None
+    running: list[Stage] = [resolver] if resolver is not None else []
+    if state_producer is not None:
+        running.append(ChildStage(feed(groups.children), producer, router, tables,
+                                  write_state=transactional_writer(state_producer)))
+    if "sink" in stages:
+        running.append(SinkStage(feed(groups.sink), producer, router, store))
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stopping.set)
-    watch = DrainWatch(settings.kafka_for(WORKER), inputs, stall_after,
-                       settled=lambda: resolver.settled)
+    local, remote = resolver, _remote_settled(settings, groups)
+
+    async def settled() -> bool:
+        return local.settled if local is not None else await remote()
+
+    watched = {g: inputs[g] for g in watched_groups(groups, stages)}
+    watch = DrainWatch(settings.kafka_for(WORKER), watched, stall_after, settled=settled)
     helpers = [asyncio.create_task(watch.run(stopping))] if until_drained else []
     if settings.worker_web_port is not None:
         helpers.append(asyncio.create_task(serve_health(
-            settings.worker_web_port, stages, ready_checks(settings, store))))
-        by_stage = {s.name: (s.feed.group_id, inputs[s.feed.group_id]) for s in stages}
+            settings.worker_web_port, running, ready_checks(settings, store))))
+        by_stage = {s.name: (s.feed.group_id, inputs[s.feed.group_id]) for s in running}
         helpers.append(asyncio.create_task(
-            refresh_metrics(settings.kafka_for(WORKER), by_stage, stages, store,
+            refresh_metrics(settings.kafka_for(WORKER), by_stage, running, store,
                             every=settings.worker_metrics_refresh_s)))
     async def run(stage: Stage) -> None:
         try:
@@ -181,11 +240,12 @@ async def run_worker(
             raise
 
     try:
-        await asyncio.gather(*(run(s) for s in stages))
+        await asyncio.gather(*(run(s) for s in running))
     finally:
         for task in helpers:
             task.cancel()
         await producer.stop()
-        await state_producer.stop()
-    log.info("worker stopped", **{s.name: s.processed for s in stages})
+        if state_producer is not None:
+            await state_producer.stop()
+    log.info("worker stopped", **{s.name: s.processed for s in running})
     return 3 if watch.stalled else 0

@@ -76,6 +76,10 @@ class Stage(ABC):
     async def after_outputs(self) -> None:  # noqa: B027 (a hook: most stages need nothing)
         """Durable work that must follow the outputs and precede the commit."""
 
+    def commit_mark(self) -> str:
+        """The metadata committed with the input offsets (read by other processes)."""
+        return ""
+
     async def run(self, stopping: asyncio.Event) -> None:
         await self.feed.start()
         try:
@@ -119,7 +123,8 @@ class Stage(ABC):
                 router.count_sent(sends)
         await self.after_outputs()
         if done:
-            await retrying("commit", lambda: self.feed.commit(done))
+            mark = self.commit_mark()
+            await retrying("commit", lambda: self.feed.commit(done, mark))
         self._flushed_at = time.monotonic()
 
     async def send_all(self, sends: list[Send]) -> None:

@@ -10,11 +10,13 @@ refused too, and the store is rebuilt by a replay into a fresh database (``hub r
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, func, select
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel
 
 from hub.adapters.store.sql.episode_tables import ServiceEpisodeRow
@@ -53,8 +55,22 @@ class SchemaVersionError(RuntimeError):
     """The database's schema is not the one this hub writes."""
 
 
+def _create_tables(engine: Engine, attempts: int = 5) -> None:
+    """Create the tables not there yet. Processes started together (the worker's stages in
+    their own processes, the inbox) may race: each sees a table missing and one of the
+    CREATEs fails with "already exists"; looking again then finds it made."""
+    for attempt in range(attempts):
+        try:
+            SQLModel.metadata.create_all(engine, tables=list(HUB_TABLES))
+            return
+        except DBAPIError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
+
+
 def create_schema(engine: Engine, insert: Callable[[Table], Any], now: datetime) -> None:
-    SQLModel.metadata.create_all(engine, tables=list(HUB_TABLES))
+    _create_tables(engine)
     with engine.begin() as conn:
         found = conn.scalar(select(VERSIONS.c.version).order_by(VERSIONS.c.version.desc()))
         if found == SCHEMA_VERSION:
