@@ -145,6 +145,25 @@ class MergedFeed:
             await self.consumer.commit({tp: (o, mark) for tp, o in next_offsets.items()})
             self._committed.update(next_offsets)
 
+    async def progress(self, handed_out: Mapping[TopicPartition, int],
+                       taking: TopicPartition | None = None) -> dict[TopicPartition, int]:
+        """The offsets to commit once every record handed out so far has been processed:
+        ``handed_out`` (the offset after the last record of each partition), and for a
+        partition none of whose fetched records is left to hand out, the consumer's
+        position. The position also steps over offsets that carry no record for a
+        read-committed consumer (transaction markers, aborted records): committing only the
+        last record's offset would leave such a partition's lag above 0 for ever, and a
+        worker run until drained would stall. ``taking``: the partition of a record still
+        being processed (nothing past it may be committed)."""
+        offsets = dict(handed_out)
+        for tp, buffer in self._buffers.items():
+            if buffer or tp == taking:
+                continue
+            position = await self.consumer.position(tp)
+            if position > max(offsets.get(tp, 0), self._committed.get(tp, 0)):
+                offsets[tp] = position
+        return offsets
+
     async def mark(self, mark: str) -> None:
         """Commit every partition's last committed offset again, now with ``mark``."""
         await self.commit(dict(self._committed), mark)

@@ -37,7 +37,7 @@ from hub.domain.replay_namespace import REFUSED_EXIT, NamespaceUse, replay_refus
 from hub.domain.topic_access import WORKER
 from hub.entrypoints.cli.app import app
 from hub.entrypoints.cli.worker import app_id
-from hub.entrypoints.worker.runner import Groups
+from hub.entrypoints.worker.runner import STAGES, Groups
 from hub.entrypoints.worker.stages import ChildTables
 from hub.topics_spec import load_topic_specs
 from hub.usecases.census_diff import CensusDiff, diff_folders
@@ -76,8 +76,10 @@ async def _namespace_use(settings: Settings, name: str) -> NamespaceUse:
     return NamespaceUse(held, tuple(committed))
 
 
-def _watch(worker: subprocess.Popen[bytes], settings: Settings, env: dict[str, str]) -> None:
-    """Progress of the resolver over every input, then of the downstream agents."""
+def _watch(workers: list[subprocess.Popen[bytes]], settings: Settings,
+           env: dict[str, str]) -> None:
+    """Progress of the resolver over every input, then of the downstream agents, until every
+    worker process has ended (or one has failed: the others are stopped then)."""
     replay = load_settings(env)
     router = Router(
         bootstrap.codec(replay), list(bootstrap.topic_specs(replay)),
@@ -92,7 +94,12 @@ def _watch(worker: subprocess.Popen[bytes], settings: Settings, env: dict[str, s
                TimeRemainingColumn())
     with Progress(*columns, console=err, transient=False) as progress:
         tasks = {name: progress.add_task(name, total=None) for name, _, _ in stages}
-        while worker.poll() is None:
+        while any(w.poll() is None for w in workers):
+            if any(w.poll() not in (None, 0) for w in workers):
+                for w in workers:
+                    if w.poll() is None:
+                        w.terminate()
+                return
             for name, group, topics in stages:
                 try:
                     total = asyncio.run(bootstrap.records_in(settings, topics))
@@ -101,7 +108,25 @@ def _watch(worker: subprocess.Popen[bytes], settings: Settings, env: dict[str, s
                     continue
                 progress.update(tasks[name], total=total, completed=total - left)
             with contextlib.suppress(subprocess.TimeoutExpired):
-                worker.wait(timeout=2.0)  # as a 2 s pause, but over as soon as the worker ends
+                workers[-1].wait(timeout=2.0)  # a 2 s pause, over as soon as the last one ends
+
+
+def _rebuild(settings: Settings, env: dict[str, str], folder: Path, split: bool) -> bool:
+    """Run the replay's worker (one process, or one per stage) until drained; True when
+    every process ended well. Their output goes to ``worker.log`` in ``folder``."""
+    command = [sys.executable, "-m", "hub", "worker", "--until-drained"]
+    runs = [[*command, "--stage", stage] for stage in STAGES] if split else [command]
+    with (folder / "worker.log").open("wb") as log:
+        workers = [subprocess.Popen(run, env=env, stdout=log, stderr=subprocess.STDOUT)
+                   for run in runs]
+        try:
+            _watch(workers, settings, env)
+        finally:
+            for worker in workers:
+                if worker.poll() is None:
+                    worker.terminate()
+                worker.wait()
+    return all(worker.returncode == 0 for worker in workers)
 
 
 def _compile(env: dict[str, str], year: str, folder: Path, validate: bool) -> None:
@@ -127,6 +152,9 @@ def replay(
         None, help="namespace of the rebuild, new and empty (default: replay-<UTC time>)"),
     switch: bool = typer.Option(True, "--switch/--no-switch", help="switch over when done"),
     validate: bool = typer.Option(True, "--validate/--no-validate", help="run the DfE validator"),
+    split: bool = typer.Option(
+        False, help="run each stage of the rebuild in its own process (resolver, children, "
+                    "sink): faster on a machine with more than one core; same census files"),
 ) -> None:
     """Rebuild every table, episode and census file from the topics into a fresh namespace.
 
@@ -165,20 +193,11 @@ def replay(
         out.print(f"[yellow]note:[/yellow] the replay's worker connects as {acting}, your own "
                   "user: set HUB_WORKER_KAFKA_USER and HUB_WORKER_KAFKA_PASSWORD_FILE to run it "
                   "as the worker role (docs/security.md)")
-    out.print(f"replaying namespace {source or '(default)'} into {name}; log: {folder}/worker.log")
-    with (folder / "worker.log").open("wb") as log:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "hub", "worker", "--until-drained"],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        try:
-            _watch(worker, settings, env)
-        finally:
-            if worker.poll() is None:
-                worker.terminate()
-            worker.wait()
-    if worker.returncode != 0:
-        err.print(f"[red]error:[/red] the replay worker failed; nothing switched. See {log.name}")
+    out.print(f"replaying namespace {source or '(default)'} into {name}"
+              f"{' (one process per stage)' if split else ''}; log: {folder}/worker.log")
+    if not _rebuild(settings, env, folder, split):
+        err.print("[red]error:[/red] the replay worker failed; nothing switched. "
+                  f"See {folder / 'worker.log'}")
         raise typer.Exit(1)
     _compile(env, year, folder / "census", validate)
     _compile(dict(os.environ), year, folder / "current-census", validate=False)

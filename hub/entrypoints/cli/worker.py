@@ -42,6 +42,10 @@ def worker(
         list(STAGES), "--stage",
         help="run only this stage (repeat for more): resolver, children or sink; one process "
              "per stage shares the work between cores or machines (docs/worker.md)"),
+    lease: bool = typer.Option(
+        False, help="run the resolver behind a lease: start two such processes, and the "
+                    "second waits as a warm standby that takes over within seconds when the "
+                    "first dies (exit 4: this process lost the lease)"),
 ) -> None:
     """Run the stream worker until stopped (Ctrl-C), or until the topics are drained."""
     if log_level:
@@ -65,12 +69,12 @@ def worker(
         )
         raise typer.Exit(1)
     resolution = (asyncio.run(rebuild_resolution(router, bootstrap.topic_reader(settings)))
-                  if "resolver" in stage else None)
+                  if "resolver" in stage and not lease else None)
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     store = bootstrap.sql_store(settings)
     code = asyncio.run(
         run_worker(settings, router, resolution, store, app_id(settings),
                    actors=bootstrap.staff_directory(settings),
-                   until_drained=until_drained, stall_after=stall_after, stages=stage)
+                   until_drained=until_drained, stall_after=stall_after, stages=stage, lease=lease)
     )
     raise typer.Exit(code)

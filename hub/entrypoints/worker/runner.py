@@ -24,6 +24,7 @@ from hub.adapters.kafka.admin import apply_topics, unknown_to_some_broker
 from hub.adapters.kafka.client import cluster_answers
 from hub.adapters.kafka.connection import client_kwargs
 from hub.adapters.kafka.consumer_lag import group_marks
+from hub.adapters.kafka.lease import KafkaLease
 from hub.adapters.kafka.merged_feed import MergedFeed
 from hub.adapters.kafka.transactional import transactional_writer
 from hub.config import Settings
@@ -36,6 +37,7 @@ from hub.entrypoints.worker.metrics_refresh import refresh_metrics
 from hub.entrypoints.worker.resolver_stage import UNSETTLED, ResolverStage
 from hub.entrypoints.worker.stage import Stage
 from hub.entrypoints.worker.stages import ChildStage, ChildTables, SinkStage
+from hub.entrypoints.worker.standby import LEASE_LOST_EXIT, LeasedResolverStage, WarmIndex
 from hub.logging import get_logger
 from hub.ports import HubStore
 from hub.topics_spec import TopicSpec
@@ -152,6 +154,26 @@ def _resolver_stage(settings: Settings, feed: MergedFeed, producer: AIOKafkaProd
     return resolver
 
 
+async def _leased_resolver(settings: Settings, app_id: str, feed: MergedFeed, router: Router,
+                           actors: ActorDirectory) -> LeasedResolverStage:
+    """The resolver behind its lease (created if new), on a producer that fences the last
+    holder's (``<app id>-resolver``), its index warmed from the decision log."""
+    bootstrap = settings.kafka_for(WORKER)
+    topic = f"{app_id}-resolver-lease"
+    await apply_topics(bootstrap, [TopicSpec(
+        name=topic, partitions=1, replication_factor=settings.replication_factor,
+        key="(none: nothing is written)", value=("(none)",),
+        flow="membership of its consumer group is the resolver's lease")])
+    producer = AIOKafkaProducer(
+        **client_kwargs(bootstrap), acks="all", enable_idempotence=True,
+        transactional_id=f"{app_id}-resolver", linger_ms=5)
+    stage = LeasedResolverStage(
+        feed, producer, router, actors, lease=KafkaLease(bootstrap, topic, topic),
+        warm=WarmIndex(bootstrap, router.topic("IdentityDecisionMade"), router))
+    stage.settle_when_idle = settings.identity_settle_idle_s if settings.identity_settle else None
+    return stage
+
+
 async def _restore(settings: Settings, tables: ChildTables, groups: Groups,
                    since: Callable[[], float]) -> None:
     """The children stage's state tables, from their changelogs (created if new)."""
@@ -170,13 +192,41 @@ async def _restore(settings: Settings, tables: ChildTables, groups: Groups,
              **{k.rsplit("-", 2)[-2]: v for k, v in restored.items()})
 
 
+def _drain_watch(settings: Settings, groups: Groups, inputs: dict[str, list[str]],
+                 stages: Collection[str], stall_after: float, *,
+                 local: ResolverStage | None) -> DrainWatch:
+    """What ``--until-drained`` waits for: the groups of ``stages`` and those upstream, and
+    the resolver settled (``local``'s flag, or the marks its process committed)."""
+    remote = _remote_settled(settings, groups)
+
+    async def settled() -> bool:
+        return local.settled if local is not None else await remote()
+
+    watched = {g: inputs[g] for g in watched_groups(groups, stages)}
+    return DrainWatch(settings.kafka_for(WORKER), watched, stall_after, settled=settled)
+
+
+def _serve_health(settings: Settings, store: HubStore, running: list[Stage],
+                  inputs: dict[str, list[str]], port: int) -> list[asyncio.Task[None]]:
+    """``/healthz``, ``/readyz`` and ``/metrics`` on ``port``, metrics refreshed."""
+    by_stage = {s.name: (s.feed.group_id, inputs[s.feed.group_id]) for s in running}
+    return [
+        asyncio.create_task(serve_health(
+            port, running, ready_checks(settings, store))),
+        asyncio.create_task(refresh_metrics(settings.kafka_for(WORKER), by_stage, running,
+                                            store, every=settings.worker_metrics_refresh_s)),
+    ]
+
+
 async def run_worker(
     settings: Settings, router: Router, resolution: Resolution | None, store: HubStore,
     app_id: str, *, actors: ActorDirectory, until_drained: bool = False,
-    stall_after: float = 300.0, stages: Collection[str] = STAGES,
+    stall_after: float = 300.0, stages: Collection[str] = STAGES, lease: bool = False,
 ) -> int:
     """Run ``stages`` (all three by default) until a signal (exit 0), until drained (0), or
-    until stalled (3). ``resolution`` is needed only when the resolver is among them."""
+    until stalled (3). ``resolution`` is needed only when the resolver is among them, and not
+    with ``lease`` (the resolver behind a lease, with a warm standby: ``standby``; exit 4
+    when the lease was lost)."""
     _check(stages)
     groups = Groups(app_id)
     tables = ChildTables.named(groups.changelog)
@@ -204,9 +254,12 @@ async def run_worker(
     def feed(group: str) -> MergedFeed:
         return MergedFeed(settings.kafka_for(WORKER), inputs[group], group)
 
-    resolver = _resolver_stage(settings, feed(groups.resolver), producer, router,
-                               resolution=resolution, actors=actors,
-                               ) if "resolver" in stages else None
+    resolver: ResolverStage | None = None
+    if "resolver" in stages:
+        resolver = await _leased_resolver(
+            settings, app_id, feed(groups.resolver), router, actors,
+        ) if lease else _resolver_stage(settings, feed(groups.resolver), producer, router,
+                                        resolution=resolution, actors=actors)
     running: list[Stage] = [resolver] if resolver is not None else []
     if state_producer is not None:
         running.append(ChildStage(feed(groups.children), producer, router, tables,
@@ -217,21 +270,13 @@ async def run_worker(
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stopping.set)
-    local, remote = resolver, _remote_settled(settings, groups)
-
-    async def settled() -> bool:
-        return local.settled if local is not None else await remote()
-
-    watched = {g: inputs[g] for g in watched_groups(groups, stages)}
-    watch = DrainWatch(settings.kafka_for(WORKER), watched, stall_after, settled=settled)
+    # a leased resolver may be a standby: what counts is what the holder committed
+    watch = _drain_watch(settings, groups, inputs, stages, stall_after,
+                         local=None if lease else resolver)
     helpers = [asyncio.create_task(watch.run(stopping))] if until_drained else []
     if settings.worker_web_port is not None:
-        helpers.append(asyncio.create_task(serve_health(
-            settings.worker_web_port, running, ready_checks(settings, store))))
-        by_stage = {s.name: (s.feed.group_id, inputs[s.feed.group_id]) for s in running}
-        helpers.append(asyncio.create_task(
-            refresh_metrics(settings.kafka_for(WORKER), by_stage, running, store,
-                            every=settings.worker_metrics_refresh_s)))
+        helpers += _serve_health(settings, store, running, inputs, settings.worker_web_port)
+
     async def run(stage: Stage) -> None:
         try:
             await stage.run(stopping)
@@ -248,4 +293,6 @@ async def run_worker(
         if state_producer is not None:
             await state_producer.stop()
     log.info("worker stopped", **{s.name: s.processed for s in running})
+    if isinstance(resolver, LeasedResolverStage) and resolver.lost:
+        return LEASE_LOST_EXIT
     return 3 if watch.stalled else 0

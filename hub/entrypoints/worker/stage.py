@@ -26,6 +26,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 
 from aiokafka import AIOKafkaProducer, TopicPartition
+from aiokafka.errors import ProducerFenced
 from aiokafka.structs import ConsumerRecord
 
 from hub.adapters.kafka.merged_feed import MergedFeed
@@ -48,6 +49,8 @@ async def retrying(what: str, action: Callable[[], Awaitable[None]]) -> None:
     for attempt in itertools.count():
         try:
             return await action()
+        except ProducerFenced:
+            raise  # another process now owns this transactional id: never retry, stop
         except Exception as exc:
             log.error(f"{what} failed, retrying", error=type(exc).__name__, attempt=attempt)
             await asyncio.sleep(min(30.0, 0.5 * 2**attempt))
@@ -68,6 +71,7 @@ class Stage(ABC):
         self._flushed_at = time.monotonic()
         self._last_ms = 0
         self._caught_up = False
+        self._taking: TopicPartition | None = None
 
     @abstractmethod
     async def take(self, message: Incoming) -> list[Send]:
@@ -87,7 +91,9 @@ class Stage(ABC):
                 record = await self.feed.next(timeout=self._wait())
                 if record is not None:
                     message = incoming(record)
+                    self._taking = TopicPartition(message.topic, message.partition)
                     self._sends += await self.take(message)
+                    self._taking = None
                     self._done[TopicPartition(message.topic, message.partition)] = (
                         message.offset + 1
                     )
@@ -122,6 +128,7 @@ class Stage(ABC):
             if isinstance(router, Router):
                 router.count_sent(sends)
         await self.after_outputs()
+        done = await self.feed.progress(done, self._taking)
         if done:
             mark = self.commit_mark()
             await retrying("commit", lambda: self.feed.commit(done, mark))
