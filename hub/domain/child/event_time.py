@@ -93,6 +93,18 @@ def place(log: FactLog, fact: Fact) -> tuple[FactLog, bool]:
     return log.model_copy(update={"facts": ordered}), late
 
 
+def shared_prefix(before: Sequence[Event], after: Sequence[Event]) -> int:
+    """How many leading facts ``before`` and ``after`` share: up to the late fact's place.
+    A rebuild replays them once for both (the rules are pure, so the state they reach and
+    what they produce is the same either way)."""
+    count = 0
+    for old, new in zip(before, after, strict=False):
+        if envelope_of(old).event_id != envelope_of(new).event_id:
+            break
+        count += 1
+    return count
+
+
 def replay(
     base: ChildState, events: Sequence[Event], child_key: str, rules: TaskRules = DEFAULT_RULES
 ) -> tuple[ChildState, Outputs]:
@@ -111,8 +123,11 @@ def rebuild(
     """Re-derive the child over ``after`` (the ordered facts with the late one) and correct
     what ``before`` (the ordered facts without it, which is what was sent) produced."""
     base = base.evolve(superseded_flags=live.superseded_flags)
-    _, old = replay(base, before, child_key, rules)
-    state, new = replay(base, after, child_key, rules)
+    shared = shared_prefix(before, after)
+    base, common = replay(base, after[:shared], child_key, rules)
+    _, old = replay(base, before[shared:], child_key, rules)
+    state, new = replay(base, after[shared:], child_key, rules)
+    old, new = common + old, common + new
     out: list[object] = []
     flags = _flags(old, new, live, late, child_key)
     out += flags

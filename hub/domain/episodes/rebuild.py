@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from hub.domain.child.event_time import shared_prefix
 from hub.domain.episodes.derive import derive
 from hub.domain.episodes.model import ExclusionReason, ServiceEpisode
 from hub.domain.episodes.state import MAX_SETTLED, EpisodeState, Stamp, digest, stamp
@@ -33,10 +34,12 @@ Result = tuple[EpisodeState, list[ServiceEpisode]]
 
 
 def replay(
-    events: Sequence[Event], child_key: str
+    events: Sequence[Event], child_key: str,
+    start: tuple[EpisodeState, dict[str, ServiceEpisode]] | None = None,
 ) -> tuple[EpisodeState, dict[str, ServiceEpisode]]:
-    """The state after deriving ``events`` from nothing, and the last content of each id."""
-    state, last = EpisodeState(), {}
+    """The state after deriving ``events`` from nothing (or from ``start``, what deriving
+    earlier events gave), and the last content of each id."""
+    state, last = (EpisodeState(), {}) if start is None else (start[0], dict(start[1]))
     for event in events:
         state, emitted = derive(state, event, child_key)
         last.update({e.episode_id: e for e in emitted})
@@ -46,8 +49,10 @@ def replay(
 def rebuild(
     live: EpisodeState, before: Sequence[Event], after: Sequence[Event], child_key: str
 ) -> Result:
-    _, sent = replay(before, child_key)
-    state, now = replay(after, child_key)
+    count = shared_prefix(before, after)
+    shared = replay(after[:count], child_key)  # the facts before the late one: derived once
+    _, sent = replay(before[count:], child_key, shared)
+    state, now = replay(after[count:], child_key, shared)
     versions: dict[str, int] = {}
     out: list[ServiceEpisode] = []
     for episode_id, episode in now.items():
