@@ -79,7 +79,9 @@ def test_one_process_per_stage_gives_the_census_of_one_worker(kafka_broker, tmp_
 
     for stage in STAGES:
         _wait(procs[stage], logs[stage], timeout=600)
-    marks = asyncio.run(group_marks(authority.bootstrap, f"{split}-cin-hub-resolver"))
+    names = [s.name for s in authority.specs]  # the sources here, the commands in the split
+    names += [split + n.removeprefix(authority.namespace) for n in names]
+    marks = asyncio.run(group_marks(authority.bootstrap, f"{split}-cin-hub-resolver", names))
     assert marks == {"settled"}, marks
     children_log = logs["children"].read_text()
     assert children_log.count("state restored") == 2  # the restart restored its table

@@ -28,12 +28,15 @@ async def group_lag(bootstrap: KafkaTarget, group: str, topics: Iterable[str]) -
     return sum(max(0, end - done.get(tp, 0)) for tp, end in ends.items())
 
 
-async def group_marks(bootstrap: KafkaTarget, group: str) -> set[str]:
-    """The metadata the group's committed offsets carry (``MergedFeed.commit``'s ``mark``),
-    one of each: how a stage in another process tells the resolver's state."""
+async def group_marks(bootstrap: KafkaTarget, group: str, topics: Iterable[str]) -> set[str]:
+    """The metadata the group's committed offsets on ``topics`` carry (``MergedFeed.commit``'s
+    ``mark``), one of each: how a stage in another process tells the resolver's state.
+    (Offsets of topics the group no longer reads are left out: nothing would mark them.)"""
+    wanted = set(topics)
     async with admin_client(bootstrap) as admin:
         committed = await admin.list_consumer_group_offsets(group)
-    return {meta.metadata or "" for meta in committed.values() if meta.offset >= 0}
+    return {meta.metadata or "" for tp, meta in committed.items()
+            if meta.offset >= 0 and tp.topic in wanted}
 
 
 async def records_in(bootstrap: KafkaTarget, topics: Iterable[str]) -> int:

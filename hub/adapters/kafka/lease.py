@@ -37,19 +37,23 @@ HEARTBEAT_MS = 1000
 
 class _KeepHolder(AbstractPartitionAssignor):  # type: ignore[misc]  # aiokafka is untyped
     """The lease stays with its holder when another member joins (a standby starting must
-    not take it over): a holder says so in its join metadata, and the group leader gives the
-    one partition to the member that holds it, else to the first member by id. aiokafka
-    calls assignors on the class, so each lease makes its own subclass (:func:`_assignor`)."""
+    not take it over): a holder puts its claim in its join metadata, and the group leader
+    gives the one partition to the member with the highest claim, else to the first member
+    by id. The claim is the holder's fencing epoch (:meth:`KafkaLease.claim`), so when a
+    holder cut off for longer than its session rejoins beside the holder that replaced (and
+    fenced) it, the newer one keeps the lease and the old one learns it has lost it.
+    aiokafka calls assignors on the class, so each lease makes its own subclass."""
 
     name = "hub-lease"
     version = 0
-    holding = False
+    claim = 0
+    """0: not holding; else the holder's fencing epoch plus one."""
 
     @classmethod
     def assign(cls, cluster: Any, members: Mapping[str, ConsumerProtocolMemberMetadata],
                ) -> dict[str, ConsumerProtocolMemberAssignment]:
-        holders = sorted(m for m, meta in members.items() if meta.user_data == _HOLDER)
-        chosen = (holders or sorted(members))[0]
+        claims = {m: _claim_of(meta.user_data) for m, meta in members.items()}
+        chosen = min(members, key=lambda m: (-claims[m], m))
         topics = sorted({t for meta in members.values() for t in meta.subscription})
         return {member: ConsumerProtocolMemberAssignment(
                     cls.version, [(t, [0]) for t in topics] if member == chosen else [], b"")
@@ -58,18 +62,22 @@ class _KeepHolder(AbstractPartitionAssignor):  # type: ignore[misc]  # aiokafka 
     @classmethod
     def metadata(cls, topics: Iterable[str]) -> ConsumerProtocolMemberMetadata:
         return ConsumerProtocolMemberMetadata(
-            cls.version, list(topics), _HOLDER if cls.holding else b"")
+            cls.version, list(topics), str(cls.claim).encode() if cls.claim else b"")
 
     @classmethod
     def on_assignment(cls, assignment: ConsumerProtocolMemberAssignment) -> None:
         pass
 
 
-_HOLDER = b"holder"
+def _claim_of(user_data: bytes | None) -> int:
+    try:
+        return int(user_data or b"0")
+    except ValueError:  # a member of another version of the hub: no claim
+        return 0
 
 
 def _assignor() -> type[_KeepHolder]:
-    return type("KeepHolder", (_KeepHolder,), {"holding": False})
+    return type("KeepHolder", (_KeepHolder,), {"claim": 0})
 
 
 class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka is untyped
@@ -84,7 +92,10 @@ class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka is
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
         lease = self.lease
-        lease.assignor.holding = bool(assigned)
+        if not assigned:
+            lease.assignor.claim = 0
+        elif not lease.assignor.claim:
+            lease.assignor.claim = 1  # granted; :meth:`KafkaLease.claim` raises it to the epoch
         if assigned:
             if not lease.held.is_set():
                 log.info("lease granted", lease=lease.group)
@@ -104,6 +115,11 @@ class KafkaLease:
         self.assignor = _assignor()
         self._consumer: AIOKafkaConsumer | None = None
         self._polling: asyncio.Task[None] | None = None
+
+    def claim(self, epoch: int) -> None:
+        """Claim the lease with the fencing epoch just won (the holder's transactional
+        producer's epoch), for the next rebalance to keep it with this holder."""
+        self.assignor.claim = epoch + 1
 
     async def join(self) -> None:
         """Ask for the lease; :attr:`held` is set when it is granted (now or later)."""

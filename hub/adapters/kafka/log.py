@@ -151,3 +151,32 @@ async def _drain(
             if await consumer.position(tp) >= ends[tp]:
                 remaining.discard(tp)
     return records
+
+
+TAIL = 64
+"""Offsets read back from each partition's end by :func:`latest_timestamp`."""
+
+
+async def latest_timestamp(bootstrap: KafkaTarget, topics: Iterable[str]) -> int:
+    """The highest record timestamp among the last ``TAIL`` offsets of every partition of
+    ``topics`` (0 when they hold nothing; missing topics are skipped)."""
+    names = sorted(set(topics))
+    actual = await describe_topics(bootstrap, names)
+    partitions = [TopicPartition(t, p) for t in names if t in actual
+                  for p in range(actual[t].partitions)]
+    if not partitions:
+        return 0
+    consumer = AIOKafkaConsumer(**client_kwargs(bootstrap), enable_auto_commit=False,
+                                isolation_level="read_committed")
+    await consumer.start()
+    try:
+        starts, ends = await offset_range(consumer, partitions)
+        consumer.assign(partitions)
+        tails = {tp: max(starts.get(tp, 0), end - TAIL) for tp, end in ends.items()}
+        for tp, offset in tails.items():
+            consumer.seek(tp, offset)
+        records = await _drain(consumer, ends, tails)
+    finally:
+        await consumer.stop()
+    return max((r.timestamp for r in records), default=0)
+

@@ -111,21 +111,28 @@ def _watch(workers: list[subprocess.Popen[bytes]], settings: Settings,
                 workers[-1].wait(timeout=2.0)  # a 2 s pause, over as soon as the last one ends
 
 
+def worker_logs(folder: Path, split: bool) -> list[Path]:
+    """Where the replay's worker processes write: ``worker.log``, or one per stage."""
+    return [folder / f"worker-{stage}.log" for stage in STAGES] if split else [
+        folder / "worker.log"]
+
+
 def _rebuild(settings: Settings, env: dict[str, str], folder: Path, split: bool) -> bool:
     """Run the replay's worker (one process, or one per stage) until drained; True when
-    every process ended well. Their output goes to ``worker.log`` in ``folder``."""
+    every process ended well. Each writes to its log (:func:`worker_logs`)."""
     command = [sys.executable, "-m", "hub", "worker", "--until-drained"]
     runs = [[*command, "--stage", stage] for stage in STAGES] if split else [command]
-    with (folder / "worker.log").open("wb") as log:
-        workers = [subprocess.Popen(run, env=env, stdout=log, stderr=subprocess.STDOUT)
-                   for run in runs]
-        try:
-            _watch(workers, settings, env)
-        finally:
-            for worker in workers:
-                if worker.poll() is None:
-                    worker.terminate()
-                worker.wait()
+    workers = []
+    for run, path in zip(runs, worker_logs(folder, split), strict=True):
+        with path.open("wb") as log:  # the child process keeps its own copy of the file
+            workers.append(subprocess.Popen(run, env=env, stdout=log, stderr=subprocess.STDOUT))
+    try:
+        _watch(workers, settings, env)
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.terminate()
+            worker.wait()
     return all(worker.returncode == 0 for worker in workers)
 
 
@@ -193,11 +200,12 @@ def replay(
         out.print(f"[yellow]note:[/yellow] the replay's worker connects as {acting}, your own "
                   "user: set HUB_WORKER_KAFKA_USER and HUB_WORKER_KAFKA_PASSWORD_FILE to run it "
                   "as the worker role (docs/security.md)")
+    logs = ", ".join(str(p) for p in worker_logs(folder, split))
     out.print(f"replaying namespace {source or '(default)'} into {name}"
-              f"{' (one process per stage)' if split else ''}; log: {folder}/worker.log")
+              f"{' (one process per stage)' if split else ''}; log: {logs}")
     if not _rebuild(settings, env, folder, split):
         err.print("[red]error:[/red] the replay worker failed; nothing switched. "
-                  f"See {folder / 'worker.log'}")
+                  f"See {', '.join(str(p) for p in worker_logs(folder, split))}")
         raise typer.Exit(1)
     _compile(env, year, folder / "census", validate)
     _compile(dict(os.environ), year, folder / "current-census", validate=False)

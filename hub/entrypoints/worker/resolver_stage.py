@@ -12,8 +12,9 @@ import time
 from collections.abc import Awaitable, Callable
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import ProducerFenced
 
-from hub.adapters.kafka.log import read_keys
+from hub.adapters.kafka.log import latest_timestamp, read_keys
 from hub.adapters.kafka.merged_feed import MergedFeed
 from hub.domain.commands import ReviewPossibleMatch, SplitChild
 from hub.domain.events import Event
@@ -67,6 +68,25 @@ class ResolverStage(Stage):
     def settled(self) -> bool:
         """Nothing resolved since the last settlement (``--until-drained`` waits for it)."""
         return self.settle_when_idle is None or not (self.resolution.unsettled or self.settling)
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        """Stamps continue above every stamp already in the resolver's outputs: a settlement
+        sends more than one record per millisecond, so its stamps run ahead of the clock, and
+        a resolver restarted (or taken over) soon after must not stamp below them, or the
+        children's order and a later rebuild of the decisions would differ."""
+        outputs = [self.router.topic("ResolvedEvent"), self.router.topic("IdentityDecisionMade")]
+        latest: list[int] = []
+
+        async def read() -> None:
+            latest[:] = [await latest_timestamp(self.feed.bootstrap, outputs)]
+
+        await retrying("read the last stamps", read)
+        self.continue_stamps_above(latest[0])
+        if self.settle_when_idle is None:  # no settlement will clear an old "unsettled" mark
+            await self.feed.start()
+            await retrying("commit", lambda: self.feed.mark(SETTLED))
+            await self.feed.stop()
+        await super().run(stopping)
 
     def commit_mark(self) -> str:
         return SETTLED if self.settled else UNSETTLED
@@ -147,6 +167,8 @@ class ResolverStage(Stage):
             )
         try:
             return self.router.sends(message, await self._review(command, message))
+        except (ProducerFenced, AssertionError):
+            raise  # the flush before the review found this resolver fenced: stop, not a letter
         except Exception as exc:  # never a crash loop on one command: it is kept, with why
             log.error("review dead-lettered", location=message.location,
                       error=type(exc).__name__)

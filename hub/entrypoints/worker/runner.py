@@ -134,11 +134,13 @@ def _check(stages: Collection[str]) -> None:
                          f"choose from {', '.join(STAGES)}")
 
 
-def _remote_settled(settings: Settings, groups: Groups) -> Callable[[], Awaitable[bool]]:
+def _remote_settled(settings: Settings, groups: Groups,
+                    inputs: list[str]) -> Callable[[], Awaitable[bool]]:
     """Whether the resolver, running in another process, has settled what it resolved: none
-    of its committed offsets carries the mark ``unsettled``."""
+    of its committed offsets on its ``inputs`` carries the mark ``unsettled``."""
     async def settled() -> bool:
-        return UNSETTLED not in await group_marks(settings.kafka_for(WORKER), groups.resolver)
+        marks = await group_marks(settings.kafka_for(WORKER), groups.resolver, inputs)
+        return UNSETTLED not in marks
     return settled
 
 
@@ -197,7 +199,7 @@ def _drain_watch(settings: Settings, groups: Groups, inputs: dict[str, list[str]
                  local: ResolverStage | None) -> DrainWatch:
     """What ``--until-drained`` waits for: the groups of ``stages`` and those upstream, and
     the resolver settled (``local``'s flag, or the marks its process committed)."""
-    remote = _remote_settled(settings, groups)
+    remote = _remote_settled(settings, groups, inputs[groups.resolver])
 
     async def settled() -> bool:
         return local.settled if local is not None else await remote()
@@ -235,20 +237,21 @@ async def run_worker(
     def since() -> float:
         return round(asyncio.get_running_loop().time() - began, 1)
 
-    if "children" in stages:
-        await _restore(settings, tables, groups, since)
-    producer = AIOKafkaProducer(
-        **client_kwargs(settings.kafka_for(WORKER)), acks="all", enable_idempotence=True,
-        linger_ms=5,
-    )
-    await producer.start()
     state_producer: AIOKafkaProducer | None = None
     if "children" in stages:
         state_producer = AIOKafkaProducer(
             **client_kwargs(settings.kafka_for(WORKER)), acks="all", enable_idempotence=True,
             transactional_id=f"{app_id}-state",
         )
-        await state_producer.start()  # fences a killed predecessor, aborting what it left open
+        # fence the predecessor first (aborting what it left open), then restore: a process
+        # cut off, not dead, can then add nothing to the changelogs after they were read
+        await state_producer.start()
+        await _restore(settings, tables, groups, since)
+    producer = AIOKafkaProducer(
+        **client_kwargs(settings.kafka_for(WORKER)), acks="all", enable_idempotence=True,
+        linger_ms=5,
+    )
+    await producer.start()
     inputs = group_inputs(router, groups)
 
     def feed(group: str) -> MergedFeed:

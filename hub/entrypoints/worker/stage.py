@@ -49,8 +49,10 @@ async def retrying(what: str, action: Callable[[], Awaitable[None]]) -> None:
     for attempt in itertools.count():
         try:
             return await action()
-        except ProducerFenced:
-            raise  # another process now owns this transactional id: never retry, stop
+        except (ProducerFenced, AssertionError):
+            # another process now owns this transactional id (aiokafka's transaction manager
+            # then fails every later transaction with an AssertionError): never retry, stop
+            raise
         except Exception as exc:
             log.error(f"{what} failed, retrying", error=type(exc).__name__, attempt=attempt)
             await asyncio.sleep(min(30.0, 0.5 * 2**attempt))
@@ -72,6 +74,9 @@ class Stage(ABC):
         self._last_ms = 0
         self._caught_up = False
         self._taking: TopicPartition | None = None
+        self._broken = False
+        """A flush failed part-way: its batch is lost to this process, so nothing more may be
+        committed (the final flush on the way out would commit past it)."""
 
     @abstractmethod
     async def take(self, message: Incoming) -> list[Send]:
@@ -120,6 +125,9 @@ class Stage(ABC):
         ))
 
     async def flush(self) -> None:
+        if self._broken:
+            return
+        self._broken = True  # until this flush has committed
         sends, done = self._sends, self._done
         self._sends, self._done = [], {}
         if sends:
@@ -133,6 +141,7 @@ class Stage(ABC):
             mark = self.commit_mark()
             await retrying("commit", lambda: self.feed.commit(done, mark))
         self._flushed_at = time.monotonic()
+        self._broken = False
 
     async def send_all(self, sends: list[Send]) -> None:
         pending = [
@@ -140,6 +149,10 @@ class Stage(ABC):
             for topic, key, value in sends
         ]
         await asyncio.gather(*pending)
+
+    def continue_stamps_above(self, stamp_ms: int) -> None:
+        """Stamp every later record above ``stamp_ms`` (with ``ordered_timestamps``)."""
+        self._last_ms = max(self._last_ms, stamp_ms)
 
     def _stamp(self) -> int | None:
         if not self.ordered_timestamps:

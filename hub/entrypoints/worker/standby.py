@@ -32,6 +32,7 @@ import time
 from collections.abc import Iterable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.errors import KafkaError
 from aiokafka.structs import ConsumerRecord
 
 from hub.adapters.kafka.admin import describe_topics
@@ -85,10 +86,21 @@ class WarmIndex:
             self._consumer = None
 
     async def follow(self) -> None:
-        """Keep reading and applying what is old enough, until cancelled."""
+        """Keep reading and applying what is old enough, until cancelled. A broker error is
+        waited out; anything else stops the following, and the takeover then builds the
+        index cold (which raises the same error if it is in the log itself)."""
         while True:
-            await self._fetch(timeout_ms=500)
-            self.apply(older_than=int(time.time() * 1000) - HOLD_BACK_MS)
+            try:
+                await self._fetch(timeout_ms=500)
+                self.apply(older_than=int(time.time() * 1000) - HOLD_BACK_MS)
+            except KafkaError as exc:
+                log.warning("standby waiting for the broker", error=type(exc).__name__)
+                await asyncio.sleep(1.0)
+            except Exception as exc:
+                log.error("standby stopped following the decision log",
+                          error=type(exc).__name__)
+                self.out_of_order = True
+                return
 
     async def catch_up(self) -> Resolution:
         """Read to the end offsets as of now and apply everything: the index a cold start
@@ -110,6 +122,7 @@ class WarmIndex:
     async def _rebuild_cold(self) -> None:
         consumer = self._require()
         self.resolution, self.applied, self._seen, self._last = Resolution(), 0, set(), None
+        self._pending = []
         self.out_of_order = False
         await consumer.seek_to_beginning(*self._partitions)
         await self.catch_up()
@@ -177,6 +190,7 @@ class LeasedResolverStage(ResolverStage):
             with contextlib.suppress(asyncio.CancelledError):
                 await following
             await self.producer.start()  # fences the previous holder's producer
+            self.lease.claim(_epoch(self.producer))
             self.resolution = await self.warm.catch_up()
             self.active = True
             log.info("resolver taken over", decisions=self.warm.applied,
@@ -207,6 +221,13 @@ class LeasedResolverStage(ResolverStage):
     async def send_all(self, sends: list[Send]) -> None:
         async with self.producer.transaction():
             await super().send_all(sends)
+
+
+def _epoch(producer: AIOKafkaProducer) -> int:
+    """The producer epoch the transaction coordinator gave this producer when it fenced the
+    last holder: higher for every newer holder. (aiokafka keeps it on its transaction
+    manager, which it does not expose.)"""
+    return int(producer._txn_manager.producer_epoch)
 
 
 async def _first(wanted: asyncio.Event, stopping: asyncio.Event) -> bool:
