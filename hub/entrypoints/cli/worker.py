@@ -43,9 +43,9 @@ def worker(
         help="run only this stage (repeat for more): resolver, children or sink; one process "
              "per stage shares the work between cores or machines (docs/worker.md)"),
     lease: bool = typer.Option(
-        False, help="run the resolver behind a lease: start two such processes, and the "
-                    "second waits as a warm standby that takes over within seconds when the "
-                    "first dies (exit 4: this process lost the lease)"),
+        False, help="with --stage resolver: run the resolver behind a lease; start two such "
+                    "processes, and the second waits as a warm standby that takes over within "
+                    "seconds when the first dies (exit 4: this process lost the lease)"),
 ) -> None:
     """Run the stream worker until stopped (Ctrl-C), or until the topics are drained."""
     if log_level:
@@ -54,6 +54,13 @@ def worker(
     if unknown:
         console.print(f"[red]error:[/red] unknown stage {unknown[0]!r}: choose from "
                       f"{', '.join(STAGES)}")
+        raise typer.Exit(2)
+    if lease and set(stage) != {"resolver"}:
+        # a second such process would run the children and sink stages beside the first's
+        # (and its state producer would fence the first's): only the resolver waits its turn
+        console.print("[red]error:[/red] --lease is for the resolver alone: run it with "
+                      "--stage resolver, and the children and sink stages in their own "
+                      "processes (docs/worker.md)")
         raise typer.Exit(2)
     settings = load_settings()
     codec = bootstrap.codec(settings)

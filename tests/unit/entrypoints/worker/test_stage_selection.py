@@ -24,3 +24,11 @@ def test_an_unknown_stage_is_refused_before_anything_runs(stage: str) -> None:
     result = CliRunner().invoke(app, ["worker", "--stage", stage])
     assert result.exit_code == 2
     assert "unknown stage" in result.output and "resolver, children, sink" in result.output
+
+
+@pytest.mark.parametrize("stages", [[], ["children"], ["resolver", "sink"]])
+def test_a_lease_is_for_a_process_running_the_resolver_alone(stages: list[str]) -> None:
+    args = [a for s in stages for a in ("--stage", s)]
+    result = CliRunner().invoke(app, ["worker", "--lease", *args])
+    assert result.exit_code == 2
+    assert "--lease is for the resolver alone" in result.output
