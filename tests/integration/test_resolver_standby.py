@@ -30,11 +30,11 @@ from hub.adapters.kafka.lease import SESSION_TIMEOUT_MS, KafkaLease
 from hub.domain.topic_access import ADMIN
 from hub.topics_spec import TopicSpec
 from tests.integration.worker_harness import (
-    HUB,
     census_from_database,
-    hub_cli,
     publish_authority,
+    rebuild_namespace,
     run_worker_until_drained,
+    start_draining,
 )
 
 pytestmark = pytest.mark.integration
@@ -81,12 +81,6 @@ def test_the_lease_has_one_holder_and_a_later_member_does_not_take_it(kafka_brok
     asyncio.run(scenario())
 
 
-def _start(env: dict[str, str], log: Path, *args: str) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen([HUB, "worker", "--until-drained", "--log-level", "info",
-                                 *args], env=env, stdout=out, stderr=subprocess.STDOUT)
-
-
 def _events(log: Path, name: str) -> list[dict[str, object]]:
     found = []
     for line in log.read_text().splitlines():
@@ -121,17 +115,14 @@ def test_a_standby_resolver_takes_over_when_the_holder_is_killed(kafka_broker, t
     total = asyncio.run(records_in(authority.bootstrap, sources))
 
     ha = "it-standby-ha"
-    here = {"HUB_TOPIC_NAMESPACE": ha, "HUB_SOURCE_NAMESPACE": authority.namespace,
-            "HUB_DATABASE_URL": f"sqlite:///{tmp_path / 'ha.db'}"}
-    env, admin = {**authority.env(), **here}, {**authority.env(ADMIN), **here, "COLUMNS": "200"}
-    hub_cli(admin, "topics", "apply")
+    env, admin = rebuild_namespace(authority, ha, tmp_path / "ha.db")
     logs = {n: tmp_path / f"{n}.log" for n in ("holder", "standby", "children", "sink")}
-    procs = {"holder": _start(env, logs["holder"], "--stage", "resolver", "--lease")}
+    procs = {"holder": start_draining(env, logs["holder"], "--stage", "resolver", "--lease")}
     _until("the first resolver holds the lease",
            lambda: _events(logs["holder"], "resolver taken over"), 60, [logs["holder"]])
-    procs["standby"] = _start(env, logs["standby"], "--stage", "resolver", "--lease")
-    procs["children"] = _start(env, logs["children"], "--stage", "children")
-    procs["sink"] = _start(env, logs["sink"], "--stage", "sink")
+    procs["standby"] = start_draining(env, logs["standby"], "--stage", "resolver", "--lease")
+    procs["children"] = start_draining(env, logs["children"], "--stage", "children")
+    procs["sink"] = start_draining(env, logs["sink"], "--stage", "sink")
 
     group = f"{ha}-cin-hub-resolver"
     _until("the holder is a third of the way through",

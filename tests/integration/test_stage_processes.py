@@ -23,21 +23,15 @@ from hub.adapters.kafka.connection import KafkaTarget
 from hub.adapters.kafka.consumer_lag import group_lag, group_marks
 from hub.domain.topic_access import ADMIN
 from tests.integration.worker_harness import (
-    HUB,
     census_from_database,
-    hub_cli,
     publish_authority,
+    rebuild_namespace,
     run_worker_until_drained,
+    start_draining,
 )
 
 pytestmark = pytest.mark.integration
 STAGES = ("resolver", "children", "sink")
-
-
-def _start(env: dict[str, str], stage: str, log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen([HUB, "worker", "--until-drained", "--stage", stage],
-                                env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
 def _wait(proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
@@ -57,15 +51,12 @@ def test_one_process_per_stage_gives_the_census_of_one_worker(kafka_broker, tmp_
     assert "cin_census.xml" in one
 
     split = "it-stages-split"
-    here = {"HUB_TOPIC_NAMESPACE": split, "HUB_SOURCE_NAMESPACE": authority.namespace,
-            "HUB_DATABASE_URL": f"sqlite:///{tmp_path / 'split.db'}",
-            # the resolver settles only after 6 s idle: the downstream processes, whose drain
-            # checks find every lag 0 long before, must wait for its mark
-            "HUB_IDENTITY_SETTLE_IDLE_S": "6"}
-    env, admin = {**authority.env(), **here}, {**authority.env(ADMIN), **here, "COLUMNS": "200"}
-    hub_cli(admin, "topics", "apply")
+    # the resolver settles only after 6 s idle: the downstream processes, whose drain checks
+    # find every lag 0 long before, must wait for its mark
+    env, admin = rebuild_namespace(authority, split, tmp_path / "split.db",
+                                   HUB_IDENTITY_SETTLE_IDLE_S="6")
     logs = {s: tmp_path / f"worker-{s}.log" for s in STAGES}
-    procs = {s: _start(env, s, logs[s]) for s in STAGES}
+    procs = {s: start_draining(env, logs[s], "--stage", s) for s in STAGES}
 
     # SIGKILL the children process once it has committed part of its input, then restart it
     deadline = time.monotonic() + 300
@@ -75,7 +66,7 @@ def test_one_process_per_stage_gives_the_census_of_one_worker(kafka_broker, tmp_
         time.sleep(0.2)
     procs["children"].send_signal(signal.SIGKILL)
     procs["children"].wait()
-    procs["children"] = _start(env, "children", logs["children"])
+    procs["children"] = start_draining(env, logs["children"], "--stage", "children")
 
     for stage in STAGES:
         _wait(procs[stage], logs[stage], timeout=600)

@@ -25,7 +25,7 @@ from hub.adapters.kafka.log import KafkaEventLog, read_topic
 from hub.adapters.keys.staff_roles import SqliteStaffRoles
 from hub.adapters.keys.staff_users import SqliteStaffUsers
 from hub.config import KafkaConnection, Settings
-from hub.domain.topic_access import WORKER, source_user
+from hub.domain.topic_access import ADMIN, WORKER, source_user
 from hub.synthetic.calendar import CensusYear
 from hub.synthetic.writer import generate
 from hub.topics_spec import TopicSpec, load_topic_specs
@@ -135,6 +135,25 @@ def run_worker_until_drained(authority: Authority, timeout: float = 400) -> None
             tail = log.read_text()[-6000:]
             raise AssertionError(f"worker never drained; its log ends:\n{tail}") from None
     assert done.returncode == 0, log.read_text()[-3000:]
+
+
+def rebuild_namespace(authority: Authority, name: str, database: Path,
+                      **extra: str) -> tuple[dict[str, str], dict[str, str]]:
+    """A fresh namespace ``name`` that rebuilds ``authority``'s source topics into
+    ``database`` (its topics applied): the worker's environment there, and the admin's."""
+    here = {"HUB_TOPIC_NAMESPACE": name, "HUB_SOURCE_NAMESPACE": authority.namespace,
+            "HUB_DATABASE_URL": f"sqlite:///{database}", **extra}
+    admin = {**authority.env(ADMIN), **here, "COLUMNS": "200"}
+    hub_cli(admin, "topics", "apply")
+    return {**authority.env(), **here}, admin
+
+
+def start_draining(env: dict[str, str], log: Path, *args: str) -> subprocess.Popen[bytes]:
+    """``hub worker --until-drained <args>`` in the background, its output appended to
+    ``log``."""
+    with log.open("ab") as out:
+        return subprocess.Popen([HUB, "worker", "--until-drained", "--log-level", "info", *args],
+                                env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
 def start_worker(authority: Authority, log: Path) -> subprocess.Popen[bytes]:

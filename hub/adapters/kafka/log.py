@@ -84,13 +84,16 @@ async def read_topic(bootstrap: KafkaTarget, topic: str) -> list[LogRecord]:
 
 async def read_topics(bootstrap: KafkaTarget, topics: Iterable[str]) -> list[LogRecord]:
     """Every record of each of ``topics`` with one consumer (an audit scan of many topics)."""
+    partitions = await _partitions_of(bootstrap, topics)
+    return await _read_partitions(bootstrap, partitions) if partitions else []
+
+
+async def _partitions_of(bootstrap: KafkaTarget, topics: Iterable[str]) -> list[TopicPartition]:
+    """Every partition of those of ``topics`` that exist."""
     names = sorted(set(topics))
     actual = await describe_topics(bootstrap, names)
-    partitions = [TopicPartition(t, p) for t in names if t in actual
-                  for p in range(actual[t].partitions)]
-    if not partitions:
-        return []
-    return await _read_partitions(bootstrap, partitions)
+    return [TopicPartition(t, p) for t in names if t in actual
+            for p in range(actual[t].partitions)]
 
 
 async def read_keys(bootstrap: KafkaTarget, topic: str, keys: set[str]) -> list[LogRecord]:
@@ -114,19 +117,24 @@ async def _read(
 
 
 async def _read_partitions(
-    bootstrap: KafkaTarget, partitions: list[TopicPartition]
+    bootstrap: KafkaTarget, partitions: list[TopicPartition], tail: int | None = None
 ) -> list[LogRecord]:
-    """Every record of ``partitions``, beginning to end, with one consumer. Committed records
-    only: the worker's state changelogs are written in transactions, and a batch a killed
-    worker left open (or aborted) is not its state (for every other topic, which no
-    transaction writes, this is every record)."""
+    """Every record of ``partitions``, beginning to end (or only the last ``tail`` offsets
+    of each), with one consumer. Committed records only: the worker's state changelogs and a
+    leased resolver's outputs are written in transactions, and a batch a killed process left
+    open (or aborted) is not part of the log."""
     consumer = AIOKafkaConsumer(**client_kwargs(bootstrap), enable_auto_commit=False,
                                 isolation_level="read_committed")
     await consumer.start()
     try:
         starts, ends = await offset_range(consumer, partitions)  # before assigning: see offsets
         consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
+        if tail is None:
+            await consumer.seek_to_beginning(*partitions)
+        else:
+            starts = {tp: max(starts.get(tp, 0), end - tail) for tp, end in ends.items()}
+            for tp, offset in starts.items():
+                consumer.seek(tp, offset)
         return await _drain(consumer, ends, starts)
     finally:
         await consumer.stop()
@@ -160,23 +168,6 @@ TAIL = 64
 async def latest_timestamp(bootstrap: KafkaTarget, topics: Iterable[str]) -> int:
     """The highest record timestamp among the last ``TAIL`` offsets of every partition of
     ``topics`` (0 when they hold nothing; missing topics are skipped)."""
-    names = sorted(set(topics))
-    actual = await describe_topics(bootstrap, names)
-    partitions = [TopicPartition(t, p) for t in names if t in actual
-                  for p in range(actual[t].partitions)]
-    if not partitions:
-        return 0
-    consumer = AIOKafkaConsumer(**client_kwargs(bootstrap), enable_auto_commit=False,
-                                isolation_level="read_committed")
-    await consumer.start()
-    try:
-        starts, ends = await offset_range(consumer, partitions)
-        consumer.assign(partitions)
-        tails = {tp: max(starts.get(tp, 0), end - TAIL) for tp, end in ends.items()}
-        for tp, offset in tails.items():
-            consumer.seek(tp, offset)
-        records = await _drain(consumer, ends, tails)
-    finally:
-        await consumer.stop()
+    partitions = await _partitions_of(bootstrap, topics)
+    records = await _read_partitions(bootstrap, partitions, tail=TAIL) if partitions else []
     return max((r.timestamp for r in records), default=0)
-

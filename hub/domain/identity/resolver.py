@@ -230,7 +230,7 @@ def alone_in_household(
     if middle and any(given[1:2] not in ((), middle) for given in givens):
         return False
     keys = household_keys(person.postcode.full, person.family)
-    if _held_out(state, person) or any(
+    if not keys.isdisjoint(state.held_out) or any(
         len(state.blocks.get(key, ())) > config.max_block_size for key in keys
     ):  # a household not known whole: children held out, or a block too large to read
         return False

@@ -79,7 +79,7 @@ async def _namespace_use(settings: Settings, name: str) -> NamespaceUse:
 def _watch(workers: list[subprocess.Popen[bytes]], settings: Settings,
            env: dict[str, str]) -> None:
     """Progress of the resolver over every input, then of the downstream agents, until every
-    worker process has ended (or one has failed: the others are stopped then)."""
+    worker process has ended, or one has failed (the caller stops the others)."""
     replay = load_settings(env)
     router = Router(
         bootstrap.codec(replay), list(bootstrap.topic_specs(replay)),
@@ -96,9 +96,6 @@ def _watch(workers: list[subprocess.Popen[bytes]], settings: Settings,
         tasks = {name: progress.add_task(name, total=None) for name, _, _ in stages}
         while any(w.poll() is None for w in workers):
             if any(w.poll() not in (None, 0) for w in workers):
-                for w in workers:
-                    if w.poll() is None:
-                        w.terminate()
                 return
             for name, group, topics in stages:
                 try:

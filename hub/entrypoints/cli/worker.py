@@ -11,7 +11,7 @@ from hub import bootstrap
 from hub.config import Settings, load_settings
 from hub.domain.topic_access import WORKER
 from hub.entrypoints.cli.app import app
-from hub.entrypoints.worker.runner import STAGES, run_worker
+from hub.entrypoints.worker.runner import STAGES, run_worker, unknown_stage
 from hub.logging import configure_logging, get_logger
 from hub.usecases.identity_rebuild import rebuild_resolution
 from hub.usecases.worker_steps import Router
@@ -50,10 +50,8 @@ def worker(
     """Run the stream worker until stopped (Ctrl-C), or until the topics are drained."""
     if log_level:
         configure_logging({"warn": "WARNING"}.get(log_level.lower(), log_level.upper()))
-    unknown = [s for s in stage if s not in STAGES]
-    if unknown:
-        console.print(f"[red]error:[/red] unknown stage {unknown[0]!r}: choose from "
-                      f"{', '.join(STAGES)}")
+    if (refused := unknown_stage(stage)) is not None:
+        console.print(f"[red]error:[/red] {refused}")
         raise typer.Exit(2)
     if lease and set(stage) != {"resolver"}:
         # a second such process would run the children and sink stages beside the first's

@@ -63,6 +63,10 @@ class ResolverStage(Stage):
         """None: never settle (the index stays in arrival order)."""
         self.settling = False
         self._took_at = time.monotonic()
+        self._remark = True
+        """Commit every offset again with the current mark at the next flush: at the first
+        (the marks another process left may say otherwise: with settling off, nothing would
+        ever clear an old "unsettled") and after each settlement."""
 
     @property
     def settled(self) -> bool:
@@ -82,10 +86,6 @@ class ResolverStage(Stage):
 
         await retrying("read the last stamps", read)
         self.continue_stamps_above(latest[0])
-        if self.settle_when_idle is None:  # no settlement will clear an old "unsettled" mark
-            await self.feed.start()
-            await retrying("commit", lambda: self.feed.mark(SETTLED))
-            await self.feed.stop()
         await super().run(stopping)
 
     def commit_mark(self) -> str:
@@ -95,7 +95,10 @@ class ResolverStage(Stage):
         await super().flush()
         if await self._settle_due():
             await self.settle()
+            self._remark = True
+        if self._remark:
             await retrying("commit", lambda: self.feed.mark(self.commit_mark()))
+            self._remark = False
 
     async def _settle_due(self) -> bool:
         if self.settle_when_idle is None or not self.resolution.unsettled or self._sends:

@@ -127,11 +127,17 @@ def watched_groups(groups: Groups, stages: Collection[str]) -> list[str]:
     return [getattr(groups, s) for s in STAGES[: last + 1]]
 
 
-def _check(stages: Collection[str]) -> None:
+def unknown_stage(stages: Collection[str]) -> str | None:
+    """Why ``stages`` cannot be run (an unknown name, or none at all), or None."""
     unknown = sorted(set(stages) - set(STAGES))
     if unknown or not stages:
-        raise ValueError(f"unknown stage {unknown[0] if unknown else '(none)'}: "
-                         f"choose from {', '.join(STAGES)}")
+        return (f"unknown stage {unknown[0] if unknown else '(none)'!r}: "
+                f"choose from {', '.join(STAGES)}")
+    return None
+
+
+def _settle_when_idle(settings: Settings) -> float | None:
+    return settings.identity_settle_idle_s if settings.identity_settle else None
 
 
 def _remote_settled(settings: Settings, groups: Groups,
@@ -150,9 +156,7 @@ def _resolver_stage(settings: Settings, feed: MergedFeed, producer: AIOKafkaProd
     if resolution is None:
         raise ValueError("the resolver stage needs the identity index (a Resolution)")
     resolver = ResolverStage(feed, producer, router, resolution, actors)
-    resolver.settle_when_idle = (
-        settings.identity_settle_idle_s if settings.identity_settle else None
-    )
+    resolver.settle_when_idle = _settle_when_idle(settings)
     return resolver
 
 
@@ -172,7 +176,7 @@ async def _leased_resolver(settings: Settings, app_id: str, feed: MergedFeed, ro
     stage = LeasedResolverStage(
         feed, producer, router, actors, lease=KafkaLease(bootstrap, topic, topic),
         warm=WarmIndex(bootstrap, router.topic("IdentityDecisionMade"), router))
-    stage.settle_when_idle = settings.identity_settle_idle_s if settings.identity_settle else None
+    stage.settle_when_idle = _settle_when_idle(settings)
     return stage
 
 
@@ -229,7 +233,8 @@ async def run_worker(
     until stalled (3). ``resolution`` is needed only when the resolver is among them, and not
     with ``lease`` (the resolver behind a lease, with a warm standby: ``standby``; exit 4
     when the lease was lost)."""
-    _check(stages)
+    if (refused := unknown_stage(stages)) is not None:
+        raise ValueError(refused)
     groups = Groups(app_id)
     tables = ChildTables.named(groups.changelog)
     began = asyncio.get_running_loop().time()
