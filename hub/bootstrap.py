@@ -36,7 +36,7 @@ from hub.adapters.files.identity_config_toml import load_match_config
 from hub.adapters.files.intake_rights_toml import hub_toml, load_intake_rights
 from hub.adapters.kafka import consumer_lag
 from hub.adapters.kafka.acls import apply_grants
-from hub.adapters.kafka.admin import apply_topics, describe_topics
+from hub.adapters.kafka.admin import apply_topics, describe_topics, partition_counts
 from hub.adapters.kafka.bounded_send import KafkaBoundedSendLog
 from hub.adapters.kafka.client import cluster_answers, quiet_aiokafka
 from hub.adapters.kafka.connection import connection_env
@@ -190,7 +190,7 @@ async def create_topics(kafka: KafkaConnection | str, specs: Sequence[TopicSpec]
 
 async def existing_topics(kafka: KafkaConnection | str, names: Collection[str]) -> set[str]:
     """Those of ``names`` that exist on the cluster."""
-    return set(await describe_topics(kafka, names))
+    return set(await partition_counts(kafka, names))
 
 
 async def dead_letters(kafka: KafkaConnection | str, topic: str, codec: Codec
@@ -261,7 +261,7 @@ def sign_in_attempts(settings: Settings) -> SignInAttempts:
 def topic_reader(settings: Settings) -> Callable[[str], Awaitable[list[LogRecord] | None]]:
     """Reads a whole topic from the cluster; None when the topic does not exist."""
     async def read(topic: str) -> list[LogRecord] | None:
-        if topic not in await describe_topics(settings.kafka_for(WORKER), [topic]):
+        if topic not in await partition_counts(settings.kafka_for(WORKER), [topic]):
             return None
         return await read_topic(settings.kafka_for(WORKER), topic)
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from hub.adapters.kafka.admin import describe_topics, retrying
+from hub.adapters.kafka.admin import partition_counts, retrying
 from hub.adapters.kafka.client import admin_client
 from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
 from hub.adapters.kafka.offsets import end_offsets, offset_range
@@ -14,8 +14,8 @@ from hub.adapters.kafka.offsets import end_offsets, offset_range
 
 async def group_lag(bootstrap: KafkaTarget, group: str, topics: Iterable[str]) -> int:
     """Messages in ``topics`` the group has not committed yet (uncommitted = from offset 0)."""
-    actual = await describe_topics(bootstrap, list(topics))
-    partitions = [TopicPartition(t, p) for t, a in actual.items() for p in range(a.partitions)]
+    counts = await partition_counts(bootstrap, list(topics))
+    partitions = [TopicPartition(t, p) for t, n in counts.items() for p in range(n)]
     async with admin_client(bootstrap) as admin:
         committed = await admin.list_consumer_group_offsets(group)
     consumer = AIOKafkaConsumer(**client_kwargs(bootstrap), isolation_level="read_committed")
@@ -41,8 +41,8 @@ async def group_marks(bootstrap: KafkaTarget, group: str, topics: Iterable[str])
 
 async def records_in(bootstrap: KafkaTarget, topics: Iterable[str]) -> int:
     """How many records ``topics`` hold, from offset 0 (sum of end offsets)."""
-    actual = await describe_topics(bootstrap, list(topics))
-    partitions = [TopicPartition(t, p) for t, a in actual.items() for p in range(a.partitions)]
+    counts = await partition_counts(bootstrap, list(topics))
+    partitions = [TopicPartition(t, p) for t, n in counts.items() for p in range(n)]
     consumer = AIOKafkaConsumer(**client_kwargs(bootstrap))
     await consumer.start()
     try:
@@ -54,9 +54,9 @@ async def records_in(bootstrap: KafkaTarget, topics: Iterable[str]) -> int:
 async def records_held(bootstrap: KafkaTarget, topics: Iterable[str]) -> dict[str, int]:
     """Records each existing topic of ``topics`` still holds (end minus beginning offsets, so
     records already deleted by retention do not count); missing topics are left out."""
-    actual = await describe_topics(bootstrap, list(topics))
-    partitions = [TopicPartition(t, p) for t, a in actual.items() for p in range(a.partitions)]
-    held = dict.fromkeys(actual, 0)
+    counts = await partition_counts(bootstrap, list(topics))
+    partitions = [TopicPartition(t, p) for t, n in counts.items() for p in range(n)]
+    held = dict.fromkeys(counts, 0)
     if not partitions:
         return held
     consumer = AIOKafkaConsumer(**client_kwargs(bootstrap))

@@ -11,7 +11,7 @@ from datetime import datetime
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin.records_to_delete import RecordsToDelete
 
-from hub.adapters.kafka.admin import describe_topics
+from hub.adapters.kafka.admin import partition_counts
 from hub.adapters.kafka.client import admin_client
 from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
 from hub.adapters.kafka.log import read_topic
@@ -34,8 +34,8 @@ async def read_dead_letters(target: KafkaTarget, topic: str, codec: Codec) -> li
 
 async def purge_before(target: KafkaTarget, topic: str, when: datetime) -> int:
     """Delete the topic's records written before ``when``; returns how many went."""
-    actual = (await describe_topics(target, [topic]))[topic]
-    partitions = [TopicPartition(topic, p) for p in range(actual.partitions)]
+    count = (await partition_counts(target, [topic]))[topic]
+    partitions = [TopicPartition(topic, p) for p in range(count)]
     consumer = AIOKafkaConsumer(**client_kwargs(target))
     await consumer.start()
     try:

@@ -14,7 +14,7 @@ from types import TracebackType
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.partitioner import murmur2
 
-from hub.adapters.kafka.admin import describe_topics
+from hub.adapters.kafka.admin import partition_counts
 from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
 from hub.adapters.kafka.offsets import offset_range
 from hub.ports import LogRecord
@@ -91,9 +91,8 @@ async def read_topics(bootstrap: KafkaTarget, topics: Iterable[str]) -> list[Log
 async def _partitions_of(bootstrap: KafkaTarget, topics: Iterable[str]) -> list[TopicPartition]:
     """Every partition of those of ``topics`` that exist."""
     names = sorted(set(topics))
-    actual = await describe_topics(bootstrap, names)
-    return [TopicPartition(t, p) for t in names if t in actual
-            for p in range(actual[t].partitions)]
+    counts = await partition_counts(bootstrap, names)
+    return [TopicPartition(t, p) for t in names if t in counts for p in range(counts[t])]
 
 
 async def read_keys(bootstrap: KafkaTarget, topic: str, keys: set[str]) -> list[LogRecord]:
@@ -109,10 +108,10 @@ async def _read(
     bootstrap: KafkaTarget, topic: str, partitions_of: Callable[[int], Iterable[int]]
 ) -> list[LogRecord]:
     """The chosen partitions (given the topic's partition count), beginning to end."""
-    actual = (await describe_topics(bootstrap, [topic])).get(topic)
-    if actual is None:
+    count = (await partition_counts(bootstrap, [topic])).get(topic)
+    if count is None:
         raise KeyError(f"unknown topic {topic}")
-    partitions = [TopicPartition(topic, p) for p in partitions_of(actual.partitions)]
+    partitions = [TopicPartition(topic, p) for p in partitions_of(count)]
     return await _read_partitions(bootstrap, partitions)
 
 

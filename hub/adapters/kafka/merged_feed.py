@@ -28,7 +28,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 from aiokafka.structs import ConsumerRecord
 
-from hub.adapters.kafka.admin import describe_topics
+from hub.adapters.kafka.admin import partition_counts
 from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
 from hub.adapters.kafka.offsets import end_offsets
 from hub.logging import get_logger
@@ -57,12 +57,12 @@ class MergedFeed:
         self._committed: dict[TopicPartition, int] = {}
 
     async def start(self) -> None:
-        actual = await describe_topics(self.bootstrap, self.topics)
-        missing = [t for t in self.topics if t not in actual]
+        counts = await partition_counts(self.bootstrap, self.topics)
+        missing = [t for t in self.topics if t not in counts]
         if missing:
             raise LookupError(f"the resolver's input topic {missing[0]} does not exist")
         partitions = [
-            TopicPartition(t, p) for t in self.topics for p in range(actual[t].partitions)
+            TopicPartition(t, p) for t in self.topics for p in range(counts[t])
         ]
         consumer = AIOKafkaConsumer(
             **client_kwargs(self.bootstrap),

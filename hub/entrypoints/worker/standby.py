@@ -35,7 +35,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
 from aiokafka.structs import ConsumerRecord
 
-from hub.adapters.kafka.admin import describe_topics
+from hub.adapters.kafka.admin import partition_counts
 from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
 from hub.adapters.kafka.lease import KafkaLease
 from hub.adapters.kafka.merged_feed import MergedFeed
@@ -71,8 +71,8 @@ class WarmIndex:
         self._partitions: list[TopicPartition] = []
 
     async def start(self) -> None:
-        actual = (await describe_topics(self.bootstrap, [self.topic]))[self.topic]
-        self._partitions = [TopicPartition(self.topic, p) for p in range(actual.partitions)]
+        count = (await partition_counts(self.bootstrap, [self.topic]))[self.topic]
+        self._partitions = [TopicPartition(self.topic, p) for p in range(count)]
         consumer = AIOKafkaConsumer(**client_kwargs(self.bootstrap), enable_auto_commit=False,
                                     isolation_level="read_committed")
         await consumer.start()
