@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 _LABEL = re.compile(r"^(?P<start>\d{4})-(?P<end>\d{2})$")
 
@@ -57,7 +58,11 @@ def overlaps(start: date, end: date | None, year: CensusYear) -> bool:
     return start <= year.end and (end is None or end >= year.start)
 
 
+@lru_cache(maxsize=1 << 16)
 def census_years(start: date, until: date) -> tuple[str, ...]:
-    """Labels of every census year from the one holding ``start`` to the one holding ``until``."""
+    """Labels of every census year from the one holding ``start`` to the one holding ``until``.
+    Cached: every version of every episode asks it (over 200,000 times for a 2,000-child
+    replay) with far fewer distinct pairs of dates, and the answer depends on the dates alone;
+    the cache keeps the last 65,536 pairs."""
     first, last = year_of(start).start_year, year_of(max(start, until)).start_year
     return tuple(CensusYear(y).label for y in range(first, last + 1))
