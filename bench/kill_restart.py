@@ -32,7 +32,7 @@ from replay_common import (
     drain,
     prepare,
     progress,
-    publish,
+    published_authority,
     report,
 )
 from time_limit import step, time_limit
@@ -71,36 +71,36 @@ def _killed_run(published: Published, env: dict[str, str], kills: int, budget: f
     return points
 
 
-def main(children: int, kills: int, seed: int) -> int:
+def main(children: int, kills: int, seed: int, keep: bool = False) -> int:
     settings = broker_settings()
     folder = Path(tempfile.mkdtemp(prefix="cinhub-kill-"))
-    published = asyncio.run(publish(settings, folder, children, seed))
-    env_a = prepare(published, f"{published.namespace}-a")
-    seconds_a = drain(env_a, folder / env_a["HUB_TOPIC_NAMESPACE"] / "worker.log")
-    census_a = census(env_a, folder / "census-a")
+    with published_authority(settings, folder, children, seed, keep) as published:
+        env_a = prepare(published, f"{published.namespace}-a")
+        seconds_a = drain(env_a, folder / env_a["HUB_TOPIC_NAMESPACE"] / "worker.log")
+        census_a = census(env_a, folder / "census-a")
 
-    env_b = prepare(published, f"{published.namespace}-b")
-    points = _killed_run(published, env_b, kills, seconds_a, random.Random(seed))
-    seconds_b = drain(env_b, folder / env_b["HUB_TOPIC_NAMESPACE"] / "worker.log")
-    census_b = census(env_b, folder / "census-b")
+        env_b = prepare(published, f"{published.namespace}-b")
+        points = _killed_run(published, env_b, kills, seconds_a, random.Random(seed))
+        seconds_b = drain(env_b, folder / env_b["HUB_TOPIC_NAMESPACE"] / "worker.log")
+        census_b = census(env_b, folder / "census-b")
 
-    episodes_a = _episodes(published, env_a["HUB_TOPIC_NAMESPACE"])
-    episodes_b = _episodes(published, env_b["HUB_TOPIC_NAMESPACE"])
-    differing_files = sorted(n for n in census_a.keys() | census_b.keys()
-                             if census_a.get(n) != census_b.get(n))
-    differing_episodes = sum(1 for k in episodes_a.keys() | episodes_b.keys()
-                             if episodes_a.get(k) != episodes_b.get(k))
-    result = {
-        "children": children, "source_events": published.events, "seed": seed,
-        "uninterrupted_seconds": round(seconds_a, 1),
-        "kills": points, "final_drain_seconds": round(seconds_b, 1),
-        "episodes": len(episodes_a), "episodes_differing": differing_episodes,
-        "census_files": sorted(census_a), "census_files_differing": differing_files,
-        "identical": not differing_files and not differing_episodes,
-        "folder": str(folder),
-    }
-    report(result)
-    return 0 if result["identical"] else 1
+        episodes_a = _episodes(published, env_a["HUB_TOPIC_NAMESPACE"])
+        episodes_b = _episodes(published, env_b["HUB_TOPIC_NAMESPACE"])
+        differing_files = sorted(n for n in census_a.keys() | census_b.keys()
+                                 if census_a.get(n) != census_b.get(n))
+        differing_episodes = sum(1 for k in episodes_a.keys() | episodes_b.keys()
+                                 if episodes_a.get(k) != episodes_b.get(k))
+        result = {
+            "children": children, "source_events": published.events, "seed": seed,
+            "uninterrupted_seconds": round(seconds_a, 1),
+            "kills": points, "final_drain_seconds": round(seconds_b, 1),
+            "episodes": len(episodes_a), "episodes_differing": differing_episodes,
+            "census_files": sorted(census_a), "census_files_differing": differing_files,
+            "identical": not differing_files and not differing_episodes,
+            "folder": str(folder),
+        }
+        report(result)
+        return 0 if result["identical"] else 1
 
 
 if __name__ == "__main__":
@@ -111,5 +111,7 @@ if __name__ == "__main__":
         parser.add_argument("--children", type=int, default=14_000)
         parser.add_argument("--kills", type=int, default=5)
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument("--keep", action="store_true",
+                            help="leave the benchmark's topics on the broker")
         args = parser.parse_args()
-        sys.exit(main(args.children, args.kills, args.seed))
+        sys.exit(main(args.children, args.kills, args.seed, args.keep))

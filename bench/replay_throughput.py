@@ -29,7 +29,7 @@ from replay_common import (
     drain,
     drain_split,
     prepare,
-    publish,
+    published_authority,
     report,
 )
 from time_limit import step, time_limit
@@ -82,40 +82,45 @@ async def _raw_consume(
         await consumer.stop()
 
 
-def main(children: int, seed: int, split: bool = False) -> dict:  # type: ignore[type-arg]
+def main(  # type: ignore[type-arg]
+    children: int, seed: int, split: bool = False, keep: bool = False
+) -> dict:
     settings = broker_settings()
     folder = Path(tempfile.mkdtemp(prefix="cinhub-replay-"))
-    published = asyncio.run(publish(settings, folder, children, seed))
-    step(f"the broker to return the {published.events} source events to a bare consumer")
-    raw_count, raw_seconds = asyncio.run(_raw_consume(settings.bootstrap, published.source_topics))
-    if raw_count != published.events:
-        raise RuntimeError(f"raw consume read {raw_count} of {published.events} source events")
-    env = prepare(published, f"{published.namespace}-replay")
-    replay_seconds = drain(env, folder / env["HUB_TOPIC_NAMESPACE"] / "worker.log")
-    began = time.perf_counter()
-    one_process = census(env, folder / "census")
-    compile_seconds = time.perf_counter() - began
-    raw_rate, replay_rate = raw_count / raw_seconds, published.events / replay_seconds
-    split_result = {}
-    if split:
-        env = prepare(published, f"{published.namespace}-split")
-        split_seconds = drain_split(env, folder / env["HUB_TOPIC_NAMESPACE"])
-        split_rate = published.events / split_seconds
-        split_result = {
-            "split_replay_events_per_s": round(split_rate),
-            "split_replay_seconds": round(split_seconds, 1),
-            "split_to_one_process": round(split_rate / replay_rate, 2),
-            "split_census_identical": census(env, folder / "census-split") == one_process,
+    with published_authority(settings, folder, children, seed, keep) as published:
+        step(f"the broker to return the {published.events} source events to a bare consumer")
+        raw_count, raw_seconds = asyncio.run(
+            _raw_consume(settings.bootstrap, published.source_topics))
+        if raw_count != published.events:
+            raise RuntimeError(
+                f"raw consume read {raw_count} of {published.events} source events")
+        env = prepare(published, f"{published.namespace}-replay")
+        replay_seconds = drain(env, folder / env["HUB_TOPIC_NAMESPACE"] / "worker.log")
+        began = time.perf_counter()
+        one_process = census(env, folder / "census")
+        compile_seconds = time.perf_counter() - began
+        raw_rate, replay_rate = raw_count / raw_seconds, published.events / replay_seconds
+        split_result = {}
+        if split:
+            env = prepare(published, f"{published.namespace}-split")
+            split_seconds = drain_split(env, folder / env["HUB_TOPIC_NAMESPACE"])
+            split_rate = published.events / split_seconds
+            split_result = {
+                "split_replay_events_per_s": round(split_rate),
+                "split_replay_seconds": round(split_seconds, 1),
+                "split_to_one_process": round(split_rate / replay_rate, 2),
+                "split_census_identical": census(env, folder / "census-split") == one_process,
+            }
+        return {
+            "children": children, "seed": seed, "source_events": published.events,
+            "raw_consume_events_per_s": round(raw_rate),
+            "replay_events_per_s": round(replay_rate),
+            "ratio_replay_to_raw": round(replay_rate / raw_rate, 4),
+            "replay_seconds": round(replay_seconds, 1),
+            "census_compile_seconds_per_10k_children":
+                round(compile_seconds * 10_000 / children, 1),
+            **split_result,
         }
-    return {
-        "children": children, "seed": seed, "source_events": published.events,
-        "raw_consume_events_per_s": round(raw_rate),
-        "replay_events_per_s": round(replay_rate),
-        "ratio_replay_to_raw": round(replay_rate / raw_rate, 4),
-        "replay_seconds": round(replay_seconds, 1),
-        "census_compile_seconds_per_10k_children": round(compile_seconds * 10_000 / children, 1),
-        **split_result,
-    }
 
 
 if __name__ == "__main__":
@@ -127,5 +132,7 @@ if __name__ == "__main__":
         parser.add_argument("--seed", type=int, default=3)
         parser.add_argument("--split", action="store_true",
                             help="also replay with one process per stage, and compare")
+        parser.add_argument("--keep", action="store_true",
+                            help="leave the benchmark's topics on the broker")
         args = parser.parse_args()
-        report(main(args.children, args.seed, args.split))
+        report(main(args.children, args.seed, args.split, args.keep))

@@ -45,13 +45,12 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from fastavro import schemaless_writer
-from replay_common import broker_settings, drain, prepare, publish
+from replay_common import broker_settings, delete_namespace, drain, prepare, publish
 from time_limit import step, time_limit
 
 from hub import bootstrap
 from hub.adapters.avro.codec import MARKER, load_codec
 from hub.adapters.kafka.admin import apply_topics
-from hub.adapters.kafka.client import admin_client
 from hub.adapters.kafka.log import read_topic
 from hub.config import load_settings
 from hub.entrypoints.worker.stages import ChildTables
@@ -218,14 +217,6 @@ async def _restore(namespace: str) -> dict[str, Any]:
     }
 
 
-async def _delete_namespace(bootstrap_servers: str, namespace: str) -> None:
-    """Its topics, gone (a 1,000,000-children clone holds gigabytes on the broker)."""
-    async with admin_client(bootstrap_servers) as admin:
-        names = [t for t in await admin.list_topics() if t.startswith(namespace)]
-        if names:
-            await admin.delete_topics(names)
-
-
 def _build_template(children: int) -> str:
     """A synthetic authority published and drained here; its namespace."""
     folder = Path(tempfile.mkdtemp(prefix="state-scale-"))
@@ -266,9 +257,9 @@ def main() -> None:
     finally:
         if not args.keep:
             step("deleting the benchmark's topics")
-            asyncio.run(_delete_namespace(settings.bootstrap, namespace))
+            asyncio.run(delete_namespace(settings.bootstrap, namespace))
             if not args.template:
-                asyncio.run(_delete_namespace(settings.bootstrap, template_ns))
+                asyncio.run(delete_namespace(settings.bootstrap, template_ns))
     if restore.returncode != 0:
         sys.exit(f"the restore process failed:\n{restore.stderr[-3000:]}")
     result = json.loads(restore.stdout.strip().splitlines()[-1])
