@@ -149,7 +149,7 @@ def _table_clones(latest: dict[str, bytes], copy: int, table: str) -> list[tuple
 async def _write(bootstrap_servers: str, namespace: str, template: tuple[list[bytes], dict],
                  children: int, codec: Any) -> dict[str, int]:
     decisions, tables = template
-    per_copy = len(tables["children"]) or 1
+    per_copy = len(tables["child-state"]) or 1
     copies = -(-children // per_copy)
     def spec(name: str, partitions: int, policy: str) -> TopicSpec:
         return TopicSpec(name=name, partitions=partitions, replication_factor=1,
@@ -243,20 +243,19 @@ def main() -> None:
     step("building a template authority" if not args.template else "reading the template")
     template_ns = args.template or _build_template(args.template_children)
     template = asyncio.run(_template(settings.bootstrap, template_ns))
-    if not template[1]["children"]:
+    if not template[1]["child-state"]:
         sys.exit(f"namespace {template_ns} has no child states: drain a worker on it first")
     namespace = f"scale-{uuid.uuid4().hex[:8]}"
     began = time.perf_counter()
     counts = asyncio.run(_write(settings.bootstrap, namespace, template, args.children, codec))
     written_s = time.perf_counter() - began
-    step(f"a fresh process restoring {counts['children']:,} children's state")
+    step(f"a fresh process restoring {counts['child-state']:,} children's state")
     try:
         restore = subprocess.run(
             [sys.executable, __file__, "--restore-only", namespace], env=os.environ,
             capture_output=True, text=True, check=False)
     finally:
         if not args.keep:
-            step("deleting the benchmark's topics")
             asyncio.run(delete_namespace(settings.bootstrap, namespace))
             if not args.template:
                 asyncio.run(delete_namespace(settings.bootstrap, template_ns))
@@ -264,8 +263,8 @@ def main() -> None:
         sys.exit(f"the restore process failed:\n{restore.stderr[-3000:]}")
     result = json.loads(restore.stdout.strip().splitlines()[-1])
     print(json.dumps({
-        "children": counts["children"], "template": template_ns,
-        "template_children": len(template[1]["children"]), "namespace": namespace,
+        "children": counts["child-state"], "template": template_ns,
+        "template_children": len(template[1]["child-state"]), "namespace": namespace,
         "written": counts, "write_s": round(written_s, 1), **result,
         "targets": {"restore_s": 60, "rss_mib": 2048},
     }, indent=2))
