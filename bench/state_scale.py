@@ -82,8 +82,9 @@ class _Router:
 
 
 async def _template(bootstrap_servers: str, namespace: str) -> tuple[list[bytes], dict]:
-    decisions = [r.value for r in await read_topic(bootstrap_servers, _decisions_topic(namespace))
-                 if r.value is not None]
+    found = await read_topic(bootstrap_servers, _decisions_topic(namespace))
+    found.sort(key=lambda r: (r.timestamp, r.partition, r.offset))  # the order decided in,
+    decisions = [r.value for r in found if r.value is not None]  # as rebuild_resolution reads
     tables: dict[str, dict[str, bytes]] = {}
     for table in TABLES:
         latest: dict[str, bytes] = {}
