@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from hub.domain.identity.compact import shared
 from hub.domain.identity.records import IdKey, Person
 
 
@@ -36,7 +37,7 @@ class CrosswalkEntry:
             seq if last else self.last_seen,
             record_id if first else self.first_record_id,
             record_id if last else self.last_record_id,
-            self.sources | {source},
+            self.sources if source in self.sources else shared(self.sources | {source}),
         )
 
 
@@ -50,7 +51,7 @@ def new_entry(id_key: IdKey, child_key: str, seq: int, person: Person) -> Crossw
         seq,
         record.record_id,
         record.record_id,
-        frozenset({record.source_system}),
+        shared(frozenset({record.source_system})),
     )
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from hub.domain.identity.blocking import index_keys
+from hub.domain.identity.compact import compact
 from hub.domain.identity.crosswalk import CrosswalkEntry, entries_for, new_entry
 from hub.domain.identity.frequencies import NameFrequencies
 from hub.domain.identity.profile import Profile, profile_of
@@ -92,6 +93,7 @@ class ResolverState:
         return tuple(sorted(held, key=lambda r: child.records[r].seq))
 
     def add(self, child_key: str, person: Person, seq: int) -> None:
+        person = compact(person)  # the index keeps one copy of each repeated value
         record = person.record
         self.keys_used.add(child_key)
         child = self.children.setdefault(child_key, Child(child_key))
