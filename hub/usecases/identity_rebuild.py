@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 
 from pydantic import BaseModel
 
@@ -21,9 +23,28 @@ async def rebuild_resolution(router: Router, read_whole_topic: ReadWholeTopic) -
     found = await read_whole_topic(router.topic("IdentityDecisionMade"))
     if found is not None:
         found.sort(key=lambda r: (r.timestamp, r.partition, r.offset), reverse=True)
-        resolution.rebuild(r for r in _decoded(router, found)
-                           if isinstance(r, IdentityDecisionMade))
+        with _no_cycle_collection():
+            resolution.rebuild(r for r in _decoded(router, found)
+                               if isinstance(r, IdentityDecisionMade))
     return resolution
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while the index is built, and what it built set
+    aside from later collections (``gc.freeze``). Building allocates millions of objects
+    that all live on, so each full collection meanwhile walked everything built so far, and
+    every later one in the worker would walk the whole index again; the index makes no
+    reference cycles to collect (its objects are freed by reference counting when a record
+    leaves it)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 def _decoded(router: Router, newest_first: list[LogRecord]) -> Iterator[BaseModel]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,30 @@ def test_no_decision_topic_gives_an_empty_index(router):
 
     rebuilt = asyncio.run(rebuild_resolution(router, read))
     assert not rebuilt.state.record_child
+
+
+def test_the_cycle_collector_runs_again_after_a_rebuild_and_skips_what_it_built(router):
+    event = next(e for e in load_examples(Path(REPO / "schemas/examples"))
+                 if type(e).__name__ == "YotReferralMade")
+    _, outputs = Resolution().resolve(event)
+    logged = _logged(router, [o for o in outputs if isinstance(o, IdentityDecisionMade)])
+    seen_enabled: list[bool] = []
+
+    async def read(topic: str) -> list[LogRecord] | None:
+        return logged
+
+    class Watching(Resolution):
+        def rebuild(self, records):  # type: ignore[no-untyped-def]
+            seen_enabled.append(gc.isenabled())
+            return super().rebuild(records)
+
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("hub.usecases.identity_rebuild.Resolution", Watching)
+            rebuilt = asyncio.run(rebuild_resolution(router, read))
+        assert seen_enabled == [False]  # paused while building
+        assert gc.isenabled()  # and running again afterwards
+        assert gc.get_freeze_count() > 0  # what was built is left out of later collections
+        assert rebuilt.record_child(Resolution.record_id_of(event)) is not None
+    finally:
+        gc.unfreeze()
