@@ -1,14 +1,16 @@
 """Topics are described by name, never by listing the whole cluster, and a described topic
-that is missing is never created by the question."""
+that is missing is never created by the question; the readiness probe names none."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from aiokafka.protocol.metadata import MetadataResponse_v5
 
-from hub.adapters.kafka import admin
+from hub.adapters.kafka import admin, client
 
 _BROKER_VERSIONS = {3: (0, 12)}  # Metadata v0-v12, as Kafka 3.9 answers ApiVersions
 
@@ -41,3 +43,16 @@ def test_nothing_to_describe_sends_nothing() -> None:
     fake = _Admin()
     assert asyncio.run(admin._topic_metadata(fake, [])) == []
     assert fake.sent == []  # an empty list would mean "every topic" to older brokers
+
+
+def test_the_readiness_question_names_no_topic(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    fake = _Admin()
+
+    @contextlib.asynccontextmanager
+    async def connected(bootstrap: str, timeout_s: float) -> AsyncIterator[_Admin]:
+        yield fake
+
+    monkeypatch.setattr(client, "admin_client", connected)
+    assert asyncio.run(client.cluster_answers("localhost:9092"))
+    (request,) = fake.sent
+    assert request.topics == []  # not None: that would ask for every topic of the cluster
