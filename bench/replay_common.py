@@ -76,9 +76,9 @@ async def publish(settings: Settings, folder: Path, children: int, seed: int) ->
 
 async def delete_namespace(bootstrap_servers: str, namespace: str) -> int:
     """Delete the topics of ``namespace`` and of the namespaces named after it (``<ns>-replay``,
-    ``<ns>-split``...); returns how many went. A benchmark cleans up after itself: every topic
-    left on the broker costs each client metadata answer a little, and a 10,000-child run
-    leaves about 140 topics."""
+    ``<ns>-split``...); returns how many went. A benchmark cleans up after itself: a run
+    makes dozens of topics per namespace, and a broker that keeps them all grows slower to
+    start and to answer for every topic it holds."""
     step(f"deleting the topics of {namespace}*")
     async with admin_client(bootstrap_servers) as admin:
         names = [t for t in await admin.list_topics()
