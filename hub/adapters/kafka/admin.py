@@ -105,7 +105,8 @@ async def unknown_to_some_broker(
         missing: set[str] = set()
         for broker in sorted(client.cluster.brokers(), key=lambda b: b.nodeId):
             try:
-                response = await client.send(broker.nodeId, MetadataRequest(None))
+                response = await client.send(broker.nodeId, MetadataRequest(
+                    sorted(wanted), allow_auto_topic_creation=False))
             except (KafkaError, OSError) as exc:
                 log.debug("broker passed over", node=broker.nodeId, error=type(exc).__name__)
                 continue
