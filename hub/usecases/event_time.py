@@ -31,6 +31,7 @@ from hub.domain.child.state import ChildState
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.episodes.ownership import Held, take_over
 from hub.domain.episodes.rebuild import rebuild as rebuild_episodes
+from hub.domain.episodes.replays import Replays
 from hub.domain.episodes.state import EpisodeState
 from hub.domain.events import Event
 from hub.usecases.worker_steps import (
@@ -116,16 +117,18 @@ def ordered_child_step(
 
 def ordered_episode_step(
     state: EpisodeState, arrival: Arrival, child_key: str, placed: Placed | None,
-    held: Callable[[str], Held | None],
+    held: Callable[[str], Held | None], *, replays: Replays | None = None,
 ) -> tuple[EpisodeState, list[ServiceEpisode]]:
     """The episode builder on event time: the usual step, or a rebuild for a late fact. A
-    fact already in the log derives nothing again (episode rules remember no inputs)."""
+    fact already in the log derives nothing again (episode rules remember no inputs).
+    ``replays``: the stage's memory of earlier rebuilds' derivations (results are the same
+    without it)."""
     if placed is not None and placed.again:
         return state, []
     if placed is None or placed.late is None:
         return episode_step(state, arrival, child_key, held)
     late = placed.late
-    state, episodes = rebuild_episodes(state, late.before, late.after, child_key)
+    state, episodes = rebuild_episodes(state, late.before, late.after, child_key, replays)
     return take_over(state, child_key, episodes, held)
 
 

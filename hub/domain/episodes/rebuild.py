@@ -17,42 +17,32 @@ episodes no longer derived stay in ``earlier`` (versions go on if one comes back
 Versions, unlike content, depend on history: an episode corrected by a rebuild carries a
 higher version than it would have had (the census's ``EpisodeVersion`` column).
 
-Pure: no broker, codec, database, clock or logger.
+Pure: no broker, codec, database, clock or logger. ``replays`` only remembers earlier
+derivations: what it holds never changes a result.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hub.domain.child.event_time import shared_prefix
-from hub.domain.episodes.derive import derive
 from hub.domain.episodes.model import ExclusionReason, ServiceEpisode
+from hub.domain.episodes.replays import Replays
 from hub.domain.episodes.state import MAX_SETTLED, EpisodeState, Stamp, digest, stamp
 from hub.domain.events import Event
 
 Result = tuple[EpisodeState, list[ServiceEpisode]]
 
 
-def replay(
-    events: Sequence[Event], child_key: str,
-    start: tuple[EpisodeState, dict[str, ServiceEpisode]] | None = None,
-) -> tuple[EpisodeState, dict[str, ServiceEpisode]]:
-    """The state after deriving ``events`` from nothing (or from ``start``, what deriving
-    earlier events gave), and the last content of each id."""
-    state, last = (EpisodeState(), {}) if start is None else (start[0], dict(start[1]))
-    for event in events:
-        state, emitted = derive(state, event, child_key)
-        last.update({e.episode_id: e for e in emitted})
-    return state, last
-
-
 def rebuild(
-    live: EpisodeState, before: Sequence[Event], after: Sequence[Event], child_key: str
+    live: EpisodeState, before: Sequence[Event], after: Sequence[Event], child_key: str,
+    replays: Replays | None = None,
 ) -> Result:
-    count = shared_prefix(before, after)
-    shared = replay(after[:count], child_key)  # the facts before the late one: derived once
-    _, sent = replay(before[count:], child_key, shared)
-    state, now = replay(after[count:], child_key, shared)
+    """``replays``: what deriving earlier sequences of this child's facts gave
+    (``hub.domain.episodes.replays``); a fresh one derives the facts before the late one
+    once, and each side's facts from there."""
+    replays = replays or Replays(children=1)
+    _, sent = replays.of(before, child_key)
+    state, now = replays.of(after, child_key)
     versions: dict[str, int] = {}
     out: list[ServiceEpisode] = []
     for episode_id, episode in now.items():

@@ -30,6 +30,7 @@ from hub.domain.child.state import ChildState
 from hub.domain.child.task_ownership import owner_key, take_over_tasks
 from hub.domain.emitted_versions import Held, held_of
 from hub.domain.episodes.model import ServiceEpisode
+from hub.domain.episodes.replays import Replays
 from hub.domain.episodes.state import EpisodeState
 from hub.domain.outputs import ChildReset
 from hub.domain.outputs.tasks import TaskChanged
@@ -165,6 +166,9 @@ class ChildStage(Stage):
         """How a batch's state changelogs are written: in one transaction (the worker), or
         plainly (tests without a broker)."""
         self.read_fact = fact_reader(router)
+        self.replays = Replays()
+        """Episode derivations of recent rebuilds, reused by the next late fact of the same
+        child (``hub.domain.episodes.replays``)."""
 
     async def take(self, message: Incoming) -> list[Send]:
         """Decode the message once, run the steps on it, encode what they produced once."""
@@ -189,7 +193,7 @@ class ChildStage(Stage):
         state, emitted = guarded(
             message,
             lambda: ordered_episode_step(episodes.get(key) or EpisodeState(), arrival, key,
-                                         placed, self.t.owners.get),
+                                         placed, self.t.owners.get, replays=self.replays),
             lambda: (None, []),
         )
         if state is None and child is not None:

@@ -19,6 +19,7 @@ from hub.adapters.avro.codec import load_codec
 from hub.domain.child.event_time import SUPERSEDED, Fact, FactLog, place, rebuild
 from hub.domain.child.state import ChildState
 from hub.domain.episodes.model import ExclusionReason, ServiceEpisode
+from hub.domain.episodes.replays import Replays
 from hub.domain.episodes.state import EpisodeState
 from hub.domain.events import Event
 from hub.domain.events.csc import CscChange
@@ -53,7 +54,8 @@ START = datetime(2025, 4, 1, 9, tzinfo=UTC)
 class Stage:
     """The children stage's tables and its per-message path, without a broker."""
 
-    def __init__(self) -> None:
+    def __init__(self, replays: Replays | None = None) -> None:
+        self.replays = replays
         self.child, self.episodes = ChildState(), EpisodeState()
         self.log: FactLog | None = None
         self.owners: dict[str, tuple[int, str]] = {}
@@ -65,7 +67,7 @@ class Stage:
         placed = place_step(arrival, self.log, READ_FACT)
         self.child, outputs = ordered_child_step(self.child, arrival, CHILD, placed, self.log)
         self.episodes, emitted = ordered_episode_step(self.episodes, arrival, CHILD, placed,
-                                                      self.owners.get)
+                                                      self.owners.get, replays=self.replays)
         self.log = next_log(placed, self.child, False) or self.log
         for episode in emitted:
             self.owners[episode.episode_id] = (episode.version, episode.child_key)
@@ -73,8 +75,8 @@ class Stage:
         self.sent += [ROUTER.codec.decode(value) for _, _, value in sends] + emitted
 
 
-def _run(events: list[Event]) -> Stage:
-    stage = Stage()
+def _run(events: list[Event], replays: Replays | None = None) -> Stage:
+    stage = Stage(replays)
     for event in events:
         stage.take(event)
     return stage
@@ -170,6 +172,24 @@ def test_any_arrival_order_ends_in_the_same_outputs(history):
     assert _view(out_of_order.sent) == _view(in_order.sent)  # contacts withdrawn included
     assert not any(isinstance(r, ContactWithdrawn) for r in in_order.sent)
     assert _view(_run(shuffled).sent) == _view(out_of_order.sent)  # and it is deterministic
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(histories())
+def test_remembered_derivations_send_exactly_what_deriving_afresh_sends(history):
+    _, shuffled = history
+    assert _run(shuffled, Replays()).sent == _run(shuffled).sent  # versions included
+
+
+def test_a_second_late_fact_derives_only_from_its_place():
+    events = [_make("referral", 1, 30), _make("cin", 2, 40), _make("closed", 3, 50)]
+    late = [_make("caf", 4, 20), _make("yot", 5, 10)]  # each before everything so far
+    replays = Replays()
+    remembered = _run([*events, *late], replays)
+    assert remembered.sent == _run([*events, *late]).sent
+    # first late fact: the 3 facts without it, then 4 with it; the second: the 4 facts
+    # without it are the first's, remembered; then 5 with it (afresh: 3 + 4 + 4 + 5)
+    assert replays.derived == 3 + 4 + 5
 
 
 @settings(max_examples=20, deadline=None)
