@@ -31,9 +31,9 @@ from hub.domain.child.state import ChildState
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.episodes.ownership import Held, take_over
 from hub.domain.episodes.rebuild import rebuild as rebuild_episodes
-from hub.domain.episodes.replays import Replays
 from hub.domain.episodes.state import EpisodeState
 from hub.domain.events import Event
+from hub.domain.replays import Replays
 from hub.usecases.worker_steps import (
     Arrival,
     Arrived,
@@ -103,15 +103,16 @@ def place_step(arrival: Arrival, log: FactLog | None, read: FactEvent) -> Placed
 
 def ordered_child_step(
     state: ChildState, arrival: Arrival, child_key: str, placed: Placed | None,
-    log: FactLog | None,
+    log: FactLog | None, *, replays: Replays | None = None,
 ) -> tuple[ChildState, list[BaseModel | Refused]]:
-    """The child processor on event time: the usual step, or a rebuild for a late fact."""
+    """The child processor on event time: the usual step, or a rebuild for a late fact.
+    ``replays``: the stage's memory of earlier rebuilds (results are the same without it)."""
     if placed is None or placed.late is None:
         return child_step(state, arrival, child_key)
     late = placed.late
     base = (log or FactLog()).base
     state, outputs = event_time.rebuild(state, base, late.before, late.after, late.event,
-                                        child_key=child_key)
+                                        child_key=child_key, replays=replays)
     return state, list(outputs)
 
 
@@ -121,8 +122,7 @@ def ordered_episode_step(
 ) -> tuple[EpisodeState, list[ServiceEpisode]]:
     """The episode builder on event time: the usual step, or a rebuild for a late fact. A
     fact already in the log derives nothing again (episode rules remember no inputs).
-    ``replays``: the stage's memory of earlier rebuilds' derivations (results are the same
-    without it)."""
+    ``replays``: the stage's memory of earlier rebuilds (results are the same without it)."""
     if placed is not None and placed.again:
         return state, []
     if placed is None or placed.late is None:

@@ -25,12 +25,13 @@ withdrawn, and its screening task, if still open, is cancelled as superseded. St
 are not facts: what they did (task moves, SEN participation decisions, commands applied) is
 kept from the live state.
 
-Pure: no broker, codec, database, clock or logger.
+Pure: no broker, codec, database, clock or logger. ``replays`` only remembers earlier
+runs of the rules: what it holds never changes a result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from hub.domain.child.apply import apply
@@ -51,6 +52,9 @@ from hub.domain.outputs.contacts import (
 from hub.domain.outputs.sen import CscStatusRelayed, SenExchangeReplied
 from hub.domain.outputs.tasks import TaskChanged
 from hub.domain.outputs.timeline import TimelineEntry
+from hub.domain.replays import Replays
+
+Applied = tuple[ChildState, Outputs]
 
 SUPERSEDED = "SUPERSEDED: an earlier event arrived late and the task no longer follows"
 _OPEN = frozenset({TaskStatus.OPEN, TaskStatus.CLAIMED})
@@ -93,41 +97,32 @@ def place(log: FactLog, fact: Fact) -> tuple[FactLog, bool]:
     return log.model_copy(update={"facts": ordered}), late
 
 
-def shared_prefix(before: Sequence[Event], after: Sequence[Event]) -> int:
-    """How many leading facts ``before`` and ``after`` share: up to the late fact's place.
-    A rebuild replays them once for both (the rules are pure, so the state they reach and
-    what they produce is the same either way)."""
-    count = 0
-    for old, new in zip(before, after, strict=False):
-        if envelope_of(old).event_id != envelope_of(new).event_id:
-            break
-        count += 1
-    return count
-
-
-def replay(
-    base: ChildState, events: Sequence[Event], child_key: str, rules: TaskRules = DEFAULT_RULES
-) -> tuple[ChildState, Outputs]:
-    """The child rules over ``events`` in the order given, from ``base``."""
-    state, outputs = base, Outputs()
-    for event in events:
+def _applying(child_key: str, rules: TaskRules) -> Callable[[Applied, Event], Applied]:
+    """One step of the child rules: the state so far and everything produced so far."""
+    def step(done: Applied, event: Event) -> Applied:
+        state, outputs = done
         state, produced = apply(state, event, child_key, envelope_of(event).recorded_at, rules)
-        outputs += produced
-    return state, outputs
+        return state, outputs + produced
+
+    return step
 
 
 def rebuild(
     live: ChildState, base: ChildState, before: Sequence[Event], after: Sequence[Event],
     late: Event, *, child_key: str, rules: TaskRules = DEFAULT_RULES,
+    replays: Replays | None = None,
 ) -> tuple[ChildState, Outputs]:
     """Re-derive the child over ``after`` (the ordered facts with the late one) and correct
-    what ``before`` (the ordered facts without it, which is what was sent) produced."""
+    what ``before`` (the ordered facts without it, which is what was sent) produced.
+    ``replays``: what running the rules over earlier sequences of this child's facts gave
+    (``hub.domain.replays``); a fresh one runs the facts before the late one once, and each
+    side's facts from there."""
     base = base.evolve(superseded_flags=live.superseded_flags)
-    shared = shared_prefix(before, after)
-    base, common = replay(base, after[:shared], child_key, rules)
-    _, old = replay(base, before[shared:], child_key, rules)
-    state, new = replay(base, after[shared:], child_key, rules)
-    old, new = common + old, common + new
+    replays = replays or Replays(kept=1)
+    key, step = ("child", child_key), _applying(child_key, rules)
+    start: Applied = (base, ())
+    _, old = replays.of(key, start, before, step, given=rules)
+    state, new = replays.of(key, start, after, step, given=rules)
     out: list[object] = []
     flags = _flags(old, new, live, late, child_key)
     out += flags

@@ -23,14 +23,26 @@ derivations: what it holds never changes a result.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from hub.domain.episodes.derive import derive
 from hub.domain.episodes.model import ExclusionReason, ServiceEpisode
-from hub.domain.episodes.replays import Replays
 from hub.domain.episodes.state import MAX_SETTLED, EpisodeState, Stamp, digest, stamp
 from hub.domain.events import Event
+from hub.domain.replays import Replays
 
 Result = tuple[EpisodeState, list[ServiceEpisode]]
+Derived = tuple[EpisodeState, dict[str, ServiceEpisode]]
+"""The state after deriving some facts from nothing, and the last content of each id."""
+
+
+def _deriving(child_key: str) -> Callable[[Derived, Event], Derived]:
+    def step(done: Derived, event: Event) -> Derived:
+        state, last = done
+        state, emitted = derive(state, event, child_key)
+        return state, {**last, **{e.episode_id: e for e in emitted}}
+
+    return step
 
 
 def rebuild(
@@ -38,11 +50,13 @@ def rebuild(
     replays: Replays | None = None,
 ) -> Result:
     """``replays``: what deriving earlier sequences of this child's facts gave
-    (``hub.domain.episodes.replays``); a fresh one derives the facts before the late one
-    once, and each side's facts from there."""
-    replays = replays or Replays(children=1)
-    _, sent = replays.of(before, child_key)
-    state, now = replays.of(after, child_key)
+    (``hub.domain.replays``); a fresh one derives the facts before the late one once, and
+    each side's facts from there."""
+    replays = replays or Replays(kept=1)
+    key, step = ("episodes", child_key), _deriving(child_key)
+    start: Derived = (EpisodeState(), {})
+    _, sent = replays.of(key, start, before, step)
+    state, now = replays.of(key, start, after, step)
     versions: dict[str, int] = {}
     out: list[ServiceEpisode] = []
     for episode_id, episode in now.items():

@@ -30,10 +30,10 @@ from hub.domain.child.state import ChildState
 from hub.domain.child.task_ownership import owner_key, take_over_tasks
 from hub.domain.emitted_versions import Held, held_of
 from hub.domain.episodes.model import ServiceEpisode
-from hub.domain.episodes.replays import Replays
 from hub.domain.episodes.state import EpisodeState
 from hub.domain.outputs import ChildReset
 from hub.domain.outputs.tasks import TaskChanged
+from hub.domain.replays import Replays
 from hub.entrypoints.worker.guards import guarded, store_batch
 from hub.entrypoints.worker.stage import Stage, retrying
 from hub.entrypoints.worker.state_table import StateTable
@@ -167,8 +167,8 @@ class ChildStage(Stage):
         plainly (tests without a broker)."""
         self.read_fact = fact_reader(router)
         self.replays = Replays()
-        """Episode derivations of recent rebuilds, reused by the next late fact of the same
-        child (``hub.domain.episodes.replays``)."""
+        """The rules' runs of recent rebuilds, reused by the next late fact of the same child
+        (``hub.domain.replays``)."""
 
     async def take(self, message: Incoming) -> list[Send]:
         """Decode the message once, run the steps on it, encode what they produced once."""
@@ -181,7 +181,8 @@ class ChildStage(Stage):
 
         def child_step() -> tuple[ChildState | None, list[BaseModel | Refused], list[Send]]:
             state = children.get(key) or ChildState()
-            child, outputs = ordered_child_step(state, arrival, key, placed, log)
+            child, outputs = ordered_child_step(state, arrival, key, placed, log,
+                                                replays=self.replays)
             if child is not None:
                 child, outputs = take_over_tasks(child, key, outputs, self._task_owner)
             return child, outputs, self.router.sends(message, outputs)
