@@ -16,7 +16,8 @@ same child, one after another.
 Results are those of folding from the start, whatever is remembered: a fact is recognised by
 its event id (a child's facts never change under one id: a redelivered fact is not placed
 again), and a different start or ``given`` forgets the path. Memory is bounded: the paths of the
-``kept`` keys folded most recently. Not thread-safe; one per children stage.
+keys folded most recently, at most ``kept`` keys and ``kept_values`` values. Not
+thread-safe; one per children stage.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ from hub.domain.events import Event
 A = TypeVar("A")
 
 KEPT = 2048
+"""Keys remembered at most (the most recently folded)."""
+KEPT_VALUES = 50_000
+"""Values remembered at most, over all keys: a child with a long history keeps one value per
+fact, each holding everything produced so far, so the oldest keys go first past this."""
 
 
 @dataclass
@@ -42,9 +47,10 @@ class _Path(Generic[A]):
 
 
 class Replays:
-    def __init__(self, kept: int = KEPT) -> None:
-        self.kept = kept
+    def __init__(self, kept: int = KEPT, kept_values: int = KEPT_VALUES) -> None:
+        self.kept, self.kept_values = kept, kept_values
         self._paths: OrderedDict[Hashable, _Path[Any]] = OrderedDict()
+        self._values = 0
         self.steps = 0
         """Steps run so far (what remembering saves shows here)."""
 
@@ -54,6 +60,8 @@ class Replays:
         whatever else it depends on (a path folded from another start or with another
         ``given`` is forgotten)."""
         path = self._paths.pop(key, None)
+        if path is not None:
+            self._values -= len(path.values)
         if path is None or path.start != start or path.given != given:
             path = _Path(start, given)
         ids = [envelope_of(event).event_id for event in events]
@@ -69,6 +77,8 @@ class Replays:
                 values.append((event_id, value))
                 self.steps += 1
         self._paths[key] = path
-        while len(self._paths) > self.kept:
-            self._paths.popitem(last=False)
+        self._values += len(values)
+        while len(self._paths) > self.kept or self._values > self.kept_values:
+            _, gone = self._paths.popitem(last=False)
+            self._values -= len(gone.values)
         return value

@@ -40,3 +40,11 @@ def test_only_the_most_recent_keys_are_kept() -> None:
     replays.of("other", (), [A], _step)
     replays.of("k", (), [A, B], _step)
     assert replays.steps == 2 + 1 + 2
+
+
+def test_the_values_kept_are_bounded_too() -> None:
+    replays = Replays(kept_values=3)
+    replays.of("k", (), [A, B], _step)
+    replays.of("other", (), [A, B], _step)  # 4 values: the oldest key goes
+    assert replays.of("k", (), [A, B], _step) == ("a", "b")
+    assert replays.steps == 2 + 2 + 2
