@@ -17,7 +17,10 @@ from aiokafka.partitioner import murmur2
 from hub.adapters.kafka.admin import partition_counts
 from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
 from hub.adapters.kafka.offsets import offset_range
+from hub.logging import get_logger
 from hub.ports import LogRecord
+
+log = get_logger(__name__)
 
 
 class KafkaEventLog:
@@ -146,8 +149,15 @@ async def _drain(
     is its end) holds nothing to wait for."""
     records: list[LogRecord] = []
     remaining = {tp for tp, end in ends.items() if end > starts.get(tp, 0)}
+    loop = asyncio.get_running_loop()
+    moved_at, held = loop.time(), len(records)
     while remaining:
         batch = await consumer.getmany(*remaining, timeout_ms=1000)
+        if len(records) != held or batch:
+            moved_at, held = loop.time(), len(records)
+        elif loop.time() - moved_at > STILL_AFTER_S:  # say what it waits for, then go on
+            await _say_still(consumer, remaining, ends)
+            moved_at = loop.time()
         for tp, messages in batch.items():
             for m in messages:
                 if m.offset < ends[tp]:
@@ -158,6 +168,17 @@ async def _drain(
             if await consumer.position(tp) >= ends[tp]:
                 remaining.discard(tp)
     return records
+
+
+STILL_AFTER_S = 30.0
+"""Reading that fetches nothing for this long logs which partitions it still waits for."""
+
+
+async def _say_still(consumer: AIOKafkaConsumer, remaining: set[TopicPartition],
+                     ends: dict[TopicPartition, int]) -> None:
+    waiting = [f"{tp.topic}[{tp.partition}] at {await consumer.position(tp)} of {ends[tp]}"
+               for tp in sorted(remaining)]
+    log.warning("reading a topic: nothing fetched for a while, still waiting", waiting=waiting)
 
 
 TAIL = 64
