@@ -105,8 +105,7 @@ async def unknown_to_some_broker(
         missing: set[str] = set()
         for broker in sorted(client.cluster.brokers(), key=lambda b: b.nodeId):
             try:
-                response = await client.send(broker.nodeId, MetadataRequest(
-                    sorted(wanted), allow_auto_topic_creation=False))
+                response = await client.send(broker.nodeId, _metadata_request(wanted))
             except (KafkaError, OSError) as exc:
                 log.debug("broker passed over", node=broker.nodeId, error=type(exc).__name__)
                 continue
@@ -194,13 +193,17 @@ _ABSENT = frozenset({3, 17, 29})
 name, not authorised (a request for all topics leaves such topics out)."""
 
 
+def _metadata_request(names: Collection[str]) -> MetadataRequest:
+    """Metadata of ``names`` alone, and a missing one never created by the question."""
+    return MetadataRequest(sorted(set(names)), allow_auto_topic_creation=False)
+
+
 async def _topic_metadata(admin: Any, names: Collection[str]) -> list[dict[str, Any]]:
     """The metadata of those of ``names`` that exist, asking for them alone and never
     letting the broker create one."""
     if not names:
         return []
-    request = MetadataRequest(sorted(set(names)), allow_auto_topic_creation=False)
-    response = await admin._send_request(request)  # aiokafka's admin has no public form
+    response = await admin._send_request(_metadata_request(names))  # no public form
     topics: list[dict[str, Any]] = response.to_object()["topics"]
     return [t for t in topics if t["error_code"] not in _ABSENT]
 

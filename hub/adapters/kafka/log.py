@@ -150,11 +150,11 @@ async def _drain(
     records: list[LogRecord] = []
     remaining = {tp for tp, end in ends.items() if end > starts.get(tp, 0)}
     loop = asyncio.get_running_loop()
-    moved_at, held = loop.time(), len(records)
+    moved_at = loop.time()
     while remaining:
         batch = await consumer.getmany(*remaining, timeout_ms=1000)
-        if len(records) != held or batch:
-            moved_at, held = loop.time(), len(records)
+        if batch:
+            moved_at = loop.time()
         elif loop.time() - moved_at > STILL_AFTER_S:  # say what it waits for, then go on
             await _say_still(consumer, remaining, ends)
             moved_at = loop.time()
