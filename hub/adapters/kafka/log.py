@@ -165,8 +165,9 @@ async def _drain(
                     value = m.value or b""
                     records.append(LogRecord(tp.topic, tp.partition, m.offset, key, value,
                                              m.timestamp))
-            if await consumer.position(tp) >= ends[tp]:
-                remaining.discard(tp)
+        for tp in list(remaining):  # also those the fetch returned nothing for: a read
+            if await consumer.position(tp) >= ends[tp]:  # ending on a transaction marker
+                remaining.discard(tp)  # reaches its end with an empty fetch
     return records
 
 
