@@ -8,6 +8,8 @@ Contact (CONTACT); a child CSC never knew is UNKNOWN.
 
 from __future__ import annotations
 
+from pydantic import field_serializer
+
 from hub.domain.events.base import Record
 from hub.domain.events.csc import CscChange
 from hub.domain.outputs.codes import CscStatus
@@ -36,6 +38,12 @@ _ENDS: dict[CscChange, CscStatus] = {
 class Episode(Record):
     episode_id: str
     levels: frozenset[CscStatus] = frozenset({CscStatus.OPEN_REFERRAL})
+
+    @field_serializer("levels", when_used="json")
+    def _ranked(self, levels: frozenset[CscStatus]) -> list[CscStatus]:
+        """In rank order: a set's own order follows string hashing, which differs per
+        process, so the state's changelog bytes would too."""
+        return sorted(levels, key=lambda level: (RANK.get(level, 0), level.value))
 
     @property
     def status(self) -> CscStatus:

@@ -64,3 +64,24 @@ def test_a_late_event_for_a_closed_episode_does_not_reopen_it():
     state, _ = run(csc("c1", Ch.CP_PLAN_STARTED), csc("c2", Ch.REFERRAL_CLOSED),
                    csc("c3", Ch.CP_REVIEW))
     assert state.status is S.CLOSED and state.episodes == ()
+
+
+def test_an_episode_is_written_the_same_in_every_process() -> None:
+    """A set's iteration order follows string hashing, which differs per process: the state's
+    changelog bytes must not (a restarted or second worker writes what the first wrote)."""
+    import subprocess
+    import sys
+
+    script = (
+        "from hub.domain.child.status import Episode\n"
+        "from hub.domain.outputs.codes import CscStatus as S\n"
+        "print(Episode(episode_id='e', levels=frozenset(S)).model_dump_json())\n"
+    )
+    written = {
+        subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                       check=True, env={"PYTHONHASHSEED": str(seed)}).stdout
+        for seed in range(8)
+    }
+    assert len(written) == 1, written
+    again = Episode.model_validate_json(written.pop())
+    assert again.levels == frozenset(S)
