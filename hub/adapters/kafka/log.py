@@ -85,6 +85,14 @@ async def read_topic(bootstrap: KafkaTarget, topic: str) -> list[LogRecord]:
     return await _read(bootstrap, topic, range)
 
 
+async def read_topic_each(
+    bootstrap: KafkaTarget, topic: str, each: Callable[[LogRecord], None]
+) -> None:
+    """:func:`read_topic`, handing each record to ``each`` as it is fetched instead of
+    keeping them all (a state changelog of a million children is gigabytes)."""
+    await _read(bootstrap, topic, range, each)
+
+
 async def read_topics(bootstrap: KafkaTarget, topics: Iterable[str]) -> list[LogRecord]:
     """Every record of each of ``topics`` with one consumer (an audit scan of many topics)."""
     partitions = await _partitions_of(bootstrap, topics)
@@ -108,23 +116,26 @@ async def read_keys(bootstrap: KafkaTarget, topic: str, keys: set[str]) -> list[
 
 
 async def _read(
-    bootstrap: KafkaTarget, topic: str, partitions_of: Callable[[int], Iterable[int]]
+    bootstrap: KafkaTarget, topic: str, partitions_of: Callable[[int], Iterable[int]],
+    each: Callable[[LogRecord], None] | None = None,
 ) -> list[LogRecord]:
     """The chosen partitions (given the topic's partition count), beginning to end."""
     count = (await partition_counts(bootstrap, [topic])).get(topic)
     if count is None:
         raise KeyError(f"unknown topic {topic}")
     partitions = [TopicPartition(topic, p) for p in partitions_of(count)]
-    return await _read_partitions(bootstrap, partitions)
+    return await _read_partitions(bootstrap, partitions, each=each)
 
 
 async def _read_partitions(
-    bootstrap: KafkaTarget, partitions: list[TopicPartition], tail: int | None = None
+    bootstrap: KafkaTarget, partitions: list[TopicPartition], tail: int | None = None,
+    each: Callable[[LogRecord], None] | None = None,
 ) -> list[LogRecord]:
     """Every record of ``partitions``, beginning to end (or only the last ``tail`` offsets
     of each), with one consumer. Committed records only: the worker's state changelogs and a
     leased resolver's outputs are written in transactions, and a batch a killed process left
-    open (or aborted) is not part of the log."""
+    open (or aborted) is not part of the log. ``each``: records go to it as they come, and
+    none is kept (the list returned is empty)."""
     consumer = AIOKafkaConsumer(**client_kwargs(bootstrap), enable_auto_commit=False,
                                 isolation_level="read_committed")
     await consumer.start()
@@ -137,17 +148,19 @@ async def _read_partitions(
             starts = {tp: max(starts.get(tp, 0), end - tail) for tp, end in ends.items()}
             for tp, offset in starts.items():
                 consumer.seek(tp, offset)
-        return await _drain(consumer, ends, starts)
+        records: list[LogRecord] = []
+        await _drain(consumer, ends, starts, records.append if each is None else each)
+        return records
     finally:
         await consumer.stop()
 
 
 async def _drain(
-    consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int], starts: dict[TopicPartition, int]
-) -> list[LogRecord]:
-    """Up to ``ends``; a partition whose records all expired or were purged (its first offset
-    is its end) holds nothing to wait for."""
-    records: list[LogRecord] = []
+    consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int],
+    starts: dict[TopicPartition, int], each: Callable[[LogRecord], None],
+) -> None:
+    """Each record up to ``ends`` to ``each``; a partition whose records all expired or were
+    purged (its first offset is its end) holds nothing to wait for."""
     remaining = {tp for tp, end in ends.items() if end > starts.get(tp, 0)}
     loop = asyncio.get_running_loop()
     moved_at = loop.time()
@@ -163,12 +176,10 @@ async def _drain(
                 if m.offset < ends[tp]:
                     key = m.key.decode() if m.key else ""
                     value = m.value or b""
-                    records.append(LogRecord(tp.topic, tp.partition, m.offset, key, value,
-                                             m.timestamp))
+                    each(LogRecord(tp.topic, tp.partition, m.offset, key, value, m.timestamp))
         for tp in list(remaining):  # also those the fetch returned nothing for: a read
             if await consumer.position(tp) >= ends[tp]:  # ending on a transaction marker
                 remaining.discard(tp)  # reaches its end with an empty fetch
-    return records
 
 
 STILL_AFTER_S = 30.0

@@ -39,7 +39,8 @@ def test_a_read_that_fetches_nothing_says_what_it_waits_for(monkeypatch) -> None
 
     monkeypatch.setattr(kafka_log, "STILL_AFTER_S", 0.0)
     monkeypatch.setattr(kafka_log, "_say_still", say)
-    records = asyncio.run(kafka_log._drain(_Consumer(), {TP: 1}, {TP: 0}))  # type: ignore[arg-type]
+    records: list[Any] = []
+    asyncio.run(kafka_log._drain(_Consumer(), {TP: 1}, {TP: 0}, records.append))  # type: ignore[arg-type]
     assert [r.value for r in records] == [b"v"]
     assert said and all(s == {TP} for s in said)
 
