@@ -38,6 +38,7 @@ from hub.entrypoints.worker.resolver_stage import UNSETTLED, ResolverStage
 from hub.entrypoints.worker.stage import Stage
 from hub.entrypoints.worker.stages import ChildStage, ChildTables, SinkStage
 from hub.entrypoints.worker.standby import LEASE_LOST_EXIT, LeasedResolverStage, WarmIndex
+from hub.entrypoints.worker.state_table import DiskBytes
 from hub.logging import get_logger
 from hub.ports import HubStore
 from hub.topics_spec import TopicSpec
@@ -236,7 +237,7 @@ async def run_worker(
     if (refused := unknown_stage(stages)) is not None:
         raise ValueError(refused)
     groups = Groups(app_id)
-    tables = ChildTables.named(groups.changelog)
+    tables = ChildTables.named(groups.changelog, DiskBytes)
     began = asyncio.get_running_loop().time()
 
     def since() -> float:
@@ -300,6 +301,7 @@ async def run_worker(
         await producer.stop()
         if state_producer is not None:
             await state_producer.stop()
+        tables.close()
     log.info("worker stopped", **{s.name: s.processed for s in running})
     if isinstance(resolver, LeasedResolverStage) and resolver.lost:
         return LEASE_LOST_EXIT

@@ -36,7 +36,7 @@ from hub.domain.outputs.tasks import TaskChanged
 from hub.domain.replays import Replays
 from hub.entrypoints.worker.guards import guarded, store_batch
 from hub.entrypoints.worker.stage import Stage, retrying
-from hub.entrypoints.worker.state_table import StateTable
+from hub.entrypoints.worker.state_table import MemoryBytes, StateBytes, StateTable
 from hub.logging import get_logger
 from hub.ports import HubStore
 from hub.usecases.event_time import (
@@ -122,11 +122,17 @@ class ChildTables:
         self.facts: ChildPart[FactLog] = ChildPart(self.record, "facts")
 
     @classmethod
-    def named(cls, topic: Callable[[str], str]) -> ChildTables:
+    def named(cls, topic: Callable[[str], str],
+              stored: Callable[[], StateBytes] = MemoryBytes) -> ChildTables:
+        """``stored``: where the tables keep their bytes (the worker's: on disk)."""
         return cls(
-            StateTable(topic("child-state"), _load_record, _dump_record),
-            StateTable(topic("episode-owners"), _held, _dump_held),
+            StateTable(topic("child-state"), _load_record, _dump_record, stored),
+            StateTable(topic("episode-owners"), _held, _dump_held, stored),
         )
+
+    def close(self) -> None:
+        for table in self.all:
+            table.close()
 
     @property
     def all(self) -> tuple[StateTable[Any], ...]:

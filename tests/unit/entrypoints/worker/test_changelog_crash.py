@@ -120,7 +120,7 @@ def test_a_childs_state_episodes_and_facts_go_in_one_changelog_record():
     sent = tables.record.changelog()
     assert [(topic, key) for topic, key, _ in sent] == [(tables.record.topic, "child-1")]
     restored = ChildTables.named(lambda table: f"t-{table}-changelog")
-    restored.record._raw["child-1"] = sent[0][2]
+    restored.record.restored({"child-1": sent[0][2]})
     assert restored.children.get("child-1") == child
     assert restored.episodes.get("child-1") == episodes
     assert restored.facts.get("child-1") == facts
@@ -128,7 +128,7 @@ def test_a_childs_state_episodes_and_facts_go_in_one_changelog_record():
     stage.t = tables
     asyncio.run(stage.after_outputs())
     assert {topic for what, topic in producer.seen} == {tables.record.topic, tables.owners.topic}
-    restored.record._raw["child-2"] = tables.record._raw["child-2"]
+    restored.record.restored({"child-2": tables.record._raw.get("child-2")})
     assert restored.episodes.get("child-2") is None and restored.facts.get("child-2") is None
 
 
