@@ -19,7 +19,10 @@ benchmark makes both for N children and times the worker's own restore code on t
    the hub's Avro schemas; state values keep their bytes with the child key replaced.
 3. **Restore**: the clones go to fresh topics on the broker; then a NEW process runs what a
    worker runs at start-up (``rebuild_resolution`` and ``ChildTables...restore``), timing each
-   part and reporting its peak resident memory (``VmHWM``) and memory after the restore.
+   part and reporting its peak resident memory (``VmHWM``) and memory after the restore; and
+   another restores only the state tables, as the children stage's own process does in a
+   split worker (``children_stage_process``). The tables keep their bytes on disk, as the
+   worker's do (``hub.entrypoints.worker.state_table.DiskBytes``).
 
 Decisions are written unsealed: with a key store each decision's person snapshot would also
 be opened with its record's data key while rebuilding (see ``bench/sealing.py``). Targets
@@ -54,6 +57,7 @@ from hub.adapters.kafka.admin import apply_topics
 from hub.adapters.kafka.log import read_topic
 from hub.config import load_settings
 from hub.entrypoints.worker.stages import ChildTables
+from hub.entrypoints.worker.state_table import DiskBytes
 from hub.topics_spec import TopicSpec
 from hub.usecases.identity_rebuild import rebuild_resolution
 
@@ -190,25 +194,32 @@ def _memory_kib(field: str) -> int:
     return 0
 
 
-async def _restore(namespace: str) -> dict[str, Any]:
-    """Exactly the worker's start-up restore, in this (fresh) process."""
+async def _restore(namespace: str, what: str) -> dict[str, Any]:
+    """Exactly the worker's start-up restore, in this (fresh) process: ``what`` is "all" (one
+    process running every stage) or "tables" (the children stage's process of a split
+    worker, which holds no identity index). The tables keep their bytes where the worker
+    does (``DiskBytes``)."""
     settings = load_settings()
-    codec = load_codec(settings.schemas_dir)  # unsealed (see the docstring)
-    began = time.perf_counter()
-    resolution = await rebuild_resolution(_Router(namespace, codec),
-                                          bootstrap.topic_reader(settings))
-    resolver_s = time.perf_counter() - began
+    resolver_s, children_in_index, records_in_index = 0.0, 0, 0
+    if what == "all":
+        codec = load_codec(settings.schemas_dir)  # unsealed (see the docstring)
+        began = time.perf_counter()
+        resolution = await rebuild_resolution(_Router(namespace, codec),
+                                              bootstrap.topic_reader(settings))
+        resolver_s = time.perf_counter() - began
+        children_in_index = len(resolution.state.children)
+        records_in_index = len(resolution.state.record_child)
     gc.collect()
     after_resolver = _memory_kib("VmRSS")
-    tables = ChildTables.named(lambda t: _changelog(namespace, t))
+    tables = ChildTables.named(lambda t: _changelog(namespace, t), DiskBytes)
     began = time.perf_counter()
     restored = {t.topic.rsplit("-", 2)[-2]: await t.restore(settings.bootstrap)
                 for t in tables.all}
     tables_s = time.perf_counter() - began
     gc.collect()
     return {
-        "children_in_index": len(resolution.state.children),
-        "records_in_index": len(resolution.state.record_child),
+        "children_in_index": children_in_index,
+        "records_in_index": records_in_index,
         "state_keys": restored,
         "restore_s": {"resolver": round(resolver_s, 1), "state_tables": round(tables_s, 1),
                       "total": round(resolver_s + tables_s, 1)},
@@ -235,9 +246,11 @@ def main() -> None:
     parser.add_argument("--template-children", type=int, default=500)
     parser.add_argument("--keep", action="store_true", help="leave the topics on the broker")
     parser.add_argument("--restore-only", help=argparse.SUPPRESS)
+    parser.add_argument("--what", choices=("all", "tables"), default="all",
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.restore_only:
-        print(json.dumps(asyncio.run(_restore(args.restore_only))))
+        print(json.dumps(asyncio.run(_restore(args.restore_only, args.what))))
         return
     settings = load_settings()
     codec = bootstrap.codec(settings)  # opens the template's sealed snapshots; writes plain
@@ -250,23 +263,33 @@ def main() -> None:
     began = time.perf_counter()
     counts = asyncio.run(_write(settings.bootstrap, namespace, template, args.children, codec))
     written_s = time.perf_counter() - began
-    step(f"a fresh process restoring {counts['child-state']:,} children's state")
+    runs: dict[str, subprocess.CompletedProcess[str]] = {}
     try:
-        restore = subprocess.run(
-            [sys.executable, __file__, "--restore-only", namespace], env=os.environ,
-            capture_output=True, text=True, check=False)
+        for what, whose in (("all", "one process running every stage"),
+                            ("tables", "the children stage's process")):
+            step(f"a fresh process restoring {counts['child-state']:,} children's state "
+                 f"({whose})")
+            runs[what] = subprocess.run(
+                [sys.executable, __file__, "--restore-only", namespace, "--what", what],
+                env=os.environ, capture_output=True, text=True, check=False)
+            if runs[what].returncode != 0:
+                break
     finally:
         if not args.keep:
             asyncio.run(delete_namespace(settings.bootstrap, namespace))
             if not args.template:
                 asyncio.run(delete_namespace(settings.bootstrap, template_ns))
-    if restore.returncode != 0:
-        sys.exit(f"the restore process failed:\n{restore.stderr[-3000:]}")
-    result = json.loads(restore.stdout.strip().splitlines()[-1])
+    for what, run in runs.items():
+        if run.returncode != 0:
+            sys.exit(f"the restore process ({what}) failed:\n{run.stderr[-3000:]}")
+    result = json.loads(runs["all"].stdout.strip().splitlines()[-1])
+    alone = json.loads(runs["tables"].stdout.strip().splitlines()[-1])
     print(json.dumps({
         "children": counts["child-state"], "template": template_ns,
         "template_children": len(template[1]["child-state"]), "namespace": namespace,
         "written": counts, "write_s": round(written_s, 1), **result,
+        "children_stage_process": {"restore_s": alone["restore_s"]["state_tables"],
+                                   "rss_mib": alone["rss_mib"]},
         "targets": {"restore_s": 60, "rss_mib": 2048},
     }, indent=2))
 
