@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from hub.domain.child.status import Episode, derive, transition
@@ -69,9 +72,6 @@ def test_a_late_event_for_a_closed_episode_does_not_reopen_it():
 def test_an_episode_is_written_the_same_in_every_process() -> None:
     """A set's iteration order follows string hashing, which differs per process: the state's
     changelog bytes must not (a restarted or second worker writes what the first wrote)."""
-    import subprocess
-    import sys
-
     script = (
         "from hub.domain.child.status import Episode\n"
         "from hub.domain.outputs.codes import CscStatus as S\n"
