@@ -244,6 +244,24 @@ class ReviewChange:
 
 
 @dataclass(frozen=True)
+class SettleInput:
+    """A snapshot of what a settlement resolves: the records (immutable), the children a
+    reviewer decided about (left as they are), their household keys, and the index's change
+    count when it was taken (``Resolution.changes``)."""
+
+    records: tuple[PersonRecord, ...]
+    fixed: frozenset[str]
+    held_out: frozenset[str]
+    config: MatchConfig
+    changes: int
+
+    def resolve(self) -> tuple[ResolverState, list[Decision]]:
+        """The canonical resolution of the records: reads nothing but this snapshot, so it
+        may run in another thread while the index goes on changing."""
+        return resolve_canonically(self.records, self.config, self.held_out)
+
+
+@dataclass(frozen=True)
 class Settling:
     """What a settlement changed: ``result`` as a review's (decisions, keys whose records
     changed, keys retired, what each holds now), and the review tasks to raise and cancel."""
@@ -279,6 +297,9 @@ class Resolution:
         """Keys a reviewer decided about: a settlement leaves their children as they are."""
         self.unsettled = True
         """Records resolved (or a restart) since the last settlement."""
+        self.changes = 0
+        """How many times the index has changed: a settlement computed on a snapshot applies
+        only if this is still what it was when the snapshot was taken."""
 
     def rebuild(self, records: Iterable[IdentityDecisionMade]) -> int:
         """Apply decision records in the order they were made; a copy of one already
@@ -292,6 +313,7 @@ class Resolution:
                 self.state = apply(self.state, event)
                 count += 1
             self._note(record)
+            self.changes += 1  # its bookkeeping too (the children a reviewer fixed)
         return count
 
     def _note(self, record: IdentityDecisionMade) -> None:
@@ -314,21 +336,40 @@ class Resolution:
         (``hub.domain.identity.canonical``): the same children and open reviews whatever
         order the records arrived in. Children a reviewer decided about stay as they are and
         their records are left out. Returns what changed (empty when nothing did)."""
-        self.unsettled = False
+        given = self.settle_input()
+        settling = self.settle_from(given, given.resolve())
+        assert settling is not None  # nothing changed the index in between
+        return settling
+
+    def settle_input(self) -> SettleInput:
+        """What a settlement is computed from: a snapshot of the records (immutable), so the
+        canonical resolution, the costly part, can run beside further resolving
+        (:meth:`SettleInput.resolve`, then :meth:`settle_from`)."""
         fixed = frozenset(
             k for k in {self.state.current_key(f) for f in self.fixed} if k in self.state.children
         )
-        records = [held.person.record for key, child in self.state.children.items()
-                   if key not in fixed for held in child.records.values()]
+        records = tuple(held.person.record for key, child in self.state.children.items()
+                        if key not in fixed for held in child.records.values())
         held_out = frozenset(
             k for key in fixed for held in self.state.children[key].records.values()
             if held.person.postcode is not None
             for k in household_keys(held.person.postcode.full, held.person.family)
         )
-        canonical, decisions = resolve_canonically(records, self.config, held_out)
-        plan = settle_plan(self.state, canonical, fixed)
+        return SettleInput(records, fixed, held_out, self.config, self.changes)
+
+    def settle_from(
+        self, given: SettleInput, canonical: tuple[ResolverState, list[Decision]]
+    ) -> Settling | None:
+        """:meth:`settle` with the canonical resolution of ``given`` already computed; None
+        (nothing done, still unsettled) when the index changed since ``given`` was taken."""
+        if given.changes != self.changes:
+            return None
+        self.unsettled = False
+        fixed, (canonical_state, decisions) = given.fixed, canonical
+        plan = settle_plan(self.state, canonical_state, fixed)
         if plan.changes_nothing:
             return Settling()
+        self.changes += 1
         stamp = str(self.state.seq)
         opening = {plan.keys[d.child_key]: d for d in decisions
                    if isinstance(d, PossibleMatchFound)}
@@ -416,6 +457,7 @@ class Resolution:
         for decision in decisions:
             self._note(decision)
         self.reviewed.add(command.command_id)
+        self.changes += 1
         return self._result(events, decisions, at)
 
     def _is_conflict_review(self, command: ReviewPossibleMatch) -> bool:
@@ -467,6 +509,7 @@ class Resolution:
         made = decision_record(decision, envelope.event_id, type(event).identity_only)
         self._note(made)
         self.unsettled = True
+        self.changes += 1
         outputs: list[IdentityDecisionMade | PossibleMatchRaised] = [made]
         conflicting = isinstance(decision, ChildLinked) and bool(decision.evidence.conflicts)
         if isinstance(decision, PossibleMatchFound) or conflicting:

@@ -208,3 +208,29 @@ def test_a_brother_a_reviewer_decided_about_still_keeps_a_record_without_a_date_
         state = resolution.state
         assert state.record_child["x"] != state.record_child["b"], namesakes
         assert state.reviews.get(state.record_child["x"]) == state.current_key(candidate)
+
+
+def test_a_settlement_computed_on_a_snapshot_applies_only_to_the_index_it_was_taken_from(
+) -> None:
+    """``settle_input`` / ``SettleInput.resolve`` / ``settle_from``: what the worker runs in
+    a thread beside further resolving. Unchanged index: the same settlement as ``settle``.
+    Changed meanwhile: dropped, the index untouched and still unsettled."""
+    for order in itertools.permutations(CHAIN):
+        _, logged = _arrived(list(order))
+        in_place, beside = Resolution(), Resolution()
+        in_place.rebuild(logged)
+        beside.rebuild(logged)
+        given = beside.settle_input()
+        settling = beside.settle_from(given, given.resolve())
+        assert settling == in_place.settle()
+        assert _view(beside) == _view(in_place) and not beside.unsettled
+
+        late = Resolution()
+        late.rebuild(logged[:-1])
+        given = late.settle_input()
+        canonical = given.resolve()
+        late.rebuild(logged[-1:])  # a record resolved while the settlement was computed
+        before = _view(late)
+        assert late.settle_from(given, canonical) is None
+        assert _view(late) == before and late.unsettled
+        assert late.settle_from(late.settle_input(), late.settle_input().resolve()) is not None
