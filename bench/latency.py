@@ -3,14 +3,17 @@ being processed; from the intake's acknowledgement (its 202: the event is durabl
 to the task row in the SQL store.
 
     .venv/bin/python bench/latency.py [--rate 50] [--seconds 60] [--backlog-children 2000]
-                                      [--backlog same|replay]
+                                      [--backlog same|replay|drained]
 
 1. publish a synthetic authority (the backlog) through the connectors into a fresh namespace;
 2. start ``hub worker`` and ``hub intake serve`` (real processes, an API key for
    ``education-sen``). ``--backlog same``: the live worker is the one that processes the
    backlog (a connector's batch just arrived in the live namespace). ``--backlog replay``: the
    live worker serves an empty namespace while a second worker rebuilds the backlog into
-   another (a year-end replay on the same machine);
+   another (a year-end replay on the same machine). ``--backlog drained``: the live worker
+   has already worked through the backlog and settled identity when the pushing starts (an
+   authority of that many children on a normal day; with ``--rate`` below 1, every push
+   meets a resolver that has been idle long enough to settle);
 3. push ``SenAssessmentRequested`` events (each a new child, inviting CSC, so each raises a
    SEN participation task) at ``--rate`` per second for ``--seconds``, each request on its own
    schedule (a slow answer never delays the next send);
@@ -47,21 +50,27 @@ from sqlalchemy.exc import OperationalError
 from time_limit import step, time_limit
 
 from hub.adapters.kafka.client import KafkaAdminError
-from hub.adapters.kafka.consumer_lag import group_lag
+from hub.adapters.kafka.consumer_lag import group_lag, group_marks
 from hub.domain.child.tasks import task_id_for
 from hub.domain.outputs.codes import TaskType
+from hub.entrypoints.worker.resolver_stage import SETTLED
 
 SOURCE = "education-sen"
 POLL_S = 0.05
 
 
 def _home(folder: Path, project: Path) -> Path:
-    """A private hub home (its own API keys and audit files) using the project's topics and
-    schemas."""
+    """A private hub home (its own API keys and audit files) using the project's topics,
+    schemas and data keys."""
     home = folder / "home"
     home.mkdir(parents=True)
     (home / "topics.yaml").symlink_to(project / "topics.yaml")
     (home / "schemas").symlink_to(project / "schemas")
+    # and the project's data keys: the backlog was published (sealed) with them, and a home
+    # without them reads every backlog event as CORRUPT_SEAL (a dead letter, no work at all)
+    keys = project / ".hub" / "state" / "keys"
+    (home / ".hub" / "state").mkdir(parents=True)
+    (home / ".hub" / "state" / "keys").symlink_to(keys, target_is_directory=True)
     return home
 
 
@@ -209,6 +218,21 @@ def _committed(bootstrap: str, namespace: str, topics: list[str], total: int) ->
     return round(1 - left / total, 3)
 
 
+def _wait_drained(bootstrap: str, namespace: str, topics: list[str], total: int, log: Path,
+                  limit_s: float = 1200.0) -> None:
+    """Until the live worker has committed the whole backlog and settled identity (its
+    resolver's commits then carry the mark ``settled``)."""
+    step(f"the live worker to work through the backlog and settle (its log: {log})")
+    deadline = time.monotonic() + limit_s
+    group = f"{namespace}-cin-hub-resolver"
+    while (_committed(bootstrap, namespace, topics, total) != 1.0
+           or asyncio.run(group_marks(bootstrap, group, topics)) != {SETTLED}):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the live worker did not drain and settle the backlog in "
+                               f"{limit_s:.0f} s")
+        time.sleep(1.0)
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
@@ -249,6 +273,9 @@ def main(rate: float, seconds: float, backlog_children: int, mode: str, seed: in
         _wait_ready(url)
         _wait_restored([folder / "live-worker.log"]
                        + ([folder / "backlog-worker.log"] if mode == "replay" else []))
+        if mode == "drained":
+            _wait_drained(settings.bootstrap, live_ns, published.source_topics,
+                          published.events, folder / "live-worker.log")
         before = _committed(settings.bootstrap, backlog_ns, published.source_topics,
                             published.events)
         step(f"pushing {rate:.0f} events/s for {seconds:.0f} s through {url}")
@@ -295,7 +322,7 @@ if __name__ == "__main__":
         parser.add_argument("--rate", type=float, default=50.0)
         parser.add_argument("--seconds", type=float, default=60.0)
         parser.add_argument("--backlog-children", type=int, default=2000)
-        parser.add_argument("--backlog", choices=("same", "replay"), default="same")
+        parser.add_argument("--backlog", choices=("same", "replay", "drained"), default="same")
         parser.add_argument("--seed", type=int, default=11)
         parser.add_argument("--settle", type=float, default=300.0,
                             help="seconds to wait for the last tasks after pushing ends")
