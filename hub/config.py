@@ -83,6 +83,10 @@ class Settings(BaseModel):
     identity_settle_idle_s: float = Field(
         default=1.0, ge=0, description="seconds of caught-up quiet before the resolver settles"
     )
+    identity_settle_at_latest_s: float = Field(
+        default=600.0, ge=0, description="seconds since the last settlement after which the "
+        "resolver settles in place, pausing resolution, rather than beside it (docs/worker.md)"
+    )
     kafka_security: KafkaSecurity = KafkaSecurity()
     broker_secure: bool = False  # the local broker runs SASL_SSL with ACLs (hub broker --secure)
     dead_letter_retention_days: int | None = None  # overrides topics.yaml's 30 days
@@ -177,6 +181,7 @@ _ENV_FIELDS = {
     "HUB_WORKER_METRICS_REFRESH_S": "worker_metrics_refresh_s",
     "HUB_IDENTITY_SETTLE": "identity_settle",
     "HUB_IDENTITY_SETTLE_IDLE_S": "identity_settle_idle_s",
+    "HUB_IDENTITY_SETTLE_AT_LATEST_S": "identity_settle_at_latest_s",
     "HUB_CACHE_DIR": "cache_home",
     "HUB_BROKER_SECURE": "broker_secure",
     "HUB_WORKER_KAFKA_USER": "worker_kafka_user",

@@ -18,8 +18,10 @@ from hub.adapters.kafka.log import latest_timestamp, read_keys
 from hub.adapters.kafka.merged_feed import MergedFeed
 from hub.domain.commands import ReviewPossibleMatch, SplitChild
 from hub.domain.events import Event
-from hub.domain.identity.resolution import Resolution
+from hub.domain.identity.events import Decision
+from hub.domain.identity.resolution import Resolution, SettleInput, Settling
 from hub.domain.identity.review import ReviewRejected
+from hub.domain.identity.state import ResolverState
 from hub.entrypoints.worker.guards import guarded
 from hub.entrypoints.worker.stage import Stage, retrying
 from hub.logging import get_logger
@@ -43,6 +45,11 @@ from hub.usecases.worker_steps import (
 log = get_logger(__name__)
 SETTLE_WHEN_IDLE_S = 1.0
 """Settle identity once the inputs have been caught up with no record for this long."""
+SETTLE_AT_LATEST_S = 600.0
+"""A settlement is computed beside further resolving, and a record resolved meanwhile
+outdates it (it is dropped, and computed again at the next quiet spell). Once this long has
+passed since the last settlement, the next one is made in place, resolution waiting for it,
+so a steady trickle of records cannot keep identity unsettled for ever."""
 _SETTLEMENT = Incoming("identity-settlement", 0, -1, "", b"")
 UNSETTLED = "unsettled"
 """The mark the resolver commits its input offsets with while it has records to settle; a
@@ -62,6 +69,11 @@ class ResolverStage(Stage):
         self.settle_when_idle: float | None = SETTLE_WHEN_IDLE_S
         """None: never settle (the index stays in arrival order)."""
         self.settling = False
+        self.settle_at_latest = SETTLE_AT_LATEST_S
+        self._computing: asyncio.Task[tuple[ResolverState, list[Decision]]] | None = None
+        """The canonical resolution of a snapshot, computing in a thread (``_given``)."""
+        self._given: SettleInput | None = None
+        self._settled_at = self._began = time.monotonic()
         self._took_at = time.monotonic()
         self._remark = True
         """Commit every offset again with the current mark at the next flush: at the first
@@ -71,7 +83,8 @@ class ResolverStage(Stage):
     @property
     def settled(self) -> bool:
         """Nothing resolved since the last settlement (``--until-drained`` waits for it)."""
-        return self.settle_when_idle is None or not (self.resolution.unsettled or self.settling)
+        return self.settle_when_idle is None or not (
+            self.resolution.unsettled or self.settling or self._computing is not None)
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Stamps continue above every stamp already in the resolver's outputs: a settlement
@@ -92,13 +105,45 @@ class ResolverStage(Stage):
         return SETTLED if self.settled else UNSETTLED
 
     async def flush(self) -> None:
+        """After the batch: carry out a settlement whose computation has finished, or begin
+        one when the inputs are idle. The canonical resolution (most of a settlement's time:
+        seconds for a few thousand children, minutes for a region) runs in a thread while
+        records go on being resolved; it is carried out only if none was meanwhile
+        (``Resolution.settle_from``), else dropped. Past ``settle_at_latest`` it is made in
+        place instead, as every settlement was before 2026-12-07: a record arriving then
+        waited the whole settlement (5-7 s at 2,000 children, ``bench/latency.py --backlog
+        drained``)."""
         await super().flush()
-        if await self._settle_due():
-            await self.settle()
-            self._remark = True
+        if self._computing is not None:
+            if self._computing.done():
+                await self._finish_settling()
+        elif await self._settle_due():
+            if time.monotonic() - self._settled_at >= self.settle_at_latest:
+                await self.settle()
+                self._remark = True
+            else:
+                self._given = self.resolution.settle_input()
+                self._began = time.monotonic()
+                self._computing = asyncio.create_task(asyncio.to_thread(self._given.resolve))
         if self._remark:
             await retrying("commit", lambda: self.feed.mark(self.commit_mark()))
             self._remark = False
+
+    async def _finish_settling(self) -> None:
+        computing, given = self._computing, self._given
+        self._computing, self._given = None, None
+        assert computing is not None and given is not None
+        settling = self.resolution.settle_from(given, computing.result())
+        if settling is None:
+            log.info("identity settlement outdated by records resolved meanwhile, dropped",
+                     seconds=round(time.monotonic() - self._began, 1))
+            return
+        self.settling = True
+        try:
+            await self._carry_out(settling, self._began)
+        finally:
+            self.settling = False
+        self._remark = True
 
     async def _settle_due(self) -> bool:
         if self.settle_when_idle is None or not self.resolution.unsettled or self._sends:
@@ -108,30 +153,34 @@ class ResolverStage(Stage):
         return await self.feed.caught_up()
 
     async def settle(self) -> None:
-        """Settle identity and carry it downstream: every child whose records changed is reset
-        and sent its events again, review tasks raised and cancelled, then the decisions
-        logged (last: a crash before they are durable settles again on the next start)."""
+        """Settle identity in place (resolution waits for it) and carry it downstream."""
         self.settling = True
         began = time.monotonic()
         try:
-            settling = await asyncio.to_thread(self.resolution.settle)
-            result = settling.result
-            if not result.decisions:
-                log.info("identity settled", changed=0, seconds=round(time.monotonic() - began, 1))
-                return
-            resolved = await self._read_back(settling.keys)
-            outputs = settle_outputs(settling, resolved, self.resolution.record_id_of,
-                                     self.router.codec.encode)
-            sends = [self.router.send(_SETTLEMENT, o) for o in outputs]
-            first, decisions = sends[: -len(result.decisions)], sends[-len(result.decisions):]
-            for batch in (first, decisions):
-                await retrying("send", self._sender(batch))
-            log.info("identity settled", children=len(result.affected),
-                     retired=len(result.retired), reviews_opened=len(settling.opened),
-                     reviews_closed=len(settling.closed), events=len(resolved),
-                     seconds=round(time.monotonic() - began, 1))
+            await self._carry_out(await asyncio.to_thread(self.resolution.settle), began)
         finally:
             self.settling = False
+
+    async def _carry_out(self, settling: Settling, began: float) -> None:
+        """Carry a settlement downstream: every child whose records changed is reset and
+        sent its events again, review tasks raised and cancelled, then the decisions logged
+        (last: a crash before they are durable settles again on the next start)."""
+        self._settled_at = time.monotonic()
+        result = settling.result
+        if not result.decisions:
+            log.info("identity settled", changed=0, seconds=round(time.monotonic() - began, 1))
+            return
+        resolved = await self._read_back(settling.keys)
+        outputs = settle_outputs(settling, resolved, self.resolution.record_id_of,
+                                 self.router.codec.encode)
+        sends = [self.router.send(_SETTLEMENT, o) for o in outputs]
+        first, decisions = sends[: -len(result.decisions)], sends[-len(result.decisions):]
+        for batch in (first, decisions):
+            await retrying("send", self._sender(batch))
+        log.info("identity settled", children=len(result.affected),
+                 retired=len(result.retired), reviews_opened=len(settling.opened),
+                 reviews_closed=len(settling.closed), events=len(resolved),
+                 seconds=round(time.monotonic() - began, 1))
 
     async def _read_back(self, keys: tuple[str, ...]) -> list[tuple[Event, bytes]]:
         """Every event sent so far under ``keys`` and the keys merged into them, read back

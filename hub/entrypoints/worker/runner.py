@@ -158,6 +158,7 @@ def _resolver_stage(settings: Settings, feed: MergedFeed, producer: AIOKafkaProd
         raise ValueError("the resolver stage needs the identity index (a Resolution)")
     resolver = ResolverStage(feed, producer, router, resolution, actors)
     resolver.settle_when_idle = _settle_when_idle(settings)
+    resolver.settle_at_latest = settings.identity_settle_at_latest_s
     return resolver
 
 
@@ -178,6 +179,7 @@ async def _leased_resolver(settings: Settings, app_id: str, feed: MergedFeed, ro
         feed, producer, router, actors, lease=KafkaLease(bootstrap, topic, topic),
         warm=WarmIndex(bootstrap, router.topic("IdentityDecisionMade"), router))
     stage.settle_when_idle = _settle_when_idle(settings)
+    stage.settle_at_latest = settings.identity_settle_at_latest_s
     return stage
 
 
