@@ -74,6 +74,10 @@ class ResolverStage(Stage):
         """The canonical resolution of a snapshot, computing in a thread (``_given``)."""
         self._given: SettleInput | None = None
         self._settled_at = self._began = time.monotonic()
+        self._last_computed_s = 0.0
+        """How long the last settlement beside resolving took to compute: the next begins
+        only after a quiet spell as long (one would likely be outdated before it ended, and
+        each dropped computation is a core's worth of work taken from the other stages)."""
         self._took_at = time.monotonic()
         self._remark = True
         """Commit every offset again with the current mark at the next flush: at the first
@@ -112,19 +116,20 @@ class ResolverStage(Stage):
         (``Resolution.settle_from``), else dropped. Past ``settle_at_latest`` it is made in
         place instead, as every settlement was before 2026-12-07: a record arriving then
         waited the whole settlement (5-7 s at 2,000 children, ``bench/latency.py --backlog
-        drained``)."""
+        drained``). After one computation, the next begins only once the inputs have been
+        quiet for as long as it took."""
         await super().flush()
         if self._computing is not None:
             if self._computing.done():
                 await self._finish_settling()
-        elif await self._settle_due():
-            if time.monotonic() - self._settled_at >= self.settle_at_latest:
+        elif time.monotonic() - self._settled_at >= self.settle_at_latest:
+            if await self._settle_due(self.settle_when_idle):
                 await self.settle()
                 self._remark = True
-            else:
-                self._given = self.resolution.settle_input()
-                self._began = time.monotonic()
-                self._computing = asyncio.create_task(asyncio.to_thread(self._given.resolve))
+        elif await self._settle_due(max(self.settle_when_idle or 0.0, self._last_computed_s)):
+            self._given = self.resolution.settle_input()
+            self._began = time.monotonic()
+            self._computing = asyncio.create_task(asyncio.to_thread(self._given.resolve))
         if self._remark:
             await retrying("commit", lambda: self.feed.mark(self.commit_mark()))
             self._remark = False
@@ -133,6 +138,7 @@ class ResolverStage(Stage):
         computing, given = self._computing, self._given
         self._computing, self._given = None, None
         assert computing is not None and given is not None
+        self._last_computed_s = time.monotonic() - self._began
         settling = self.resolution.settle_from(given, computing.result())
         if settling is None:
             log.info("identity settlement outdated by records resolved meanwhile, dropped",
@@ -145,10 +151,13 @@ class ResolverStage(Stage):
             self.settling = False
         self._remark = True
 
-    async def _settle_due(self) -> bool:
-        if self.settle_when_idle is None or not self.resolution.unsettled or self._sends:
+    async def _settle_due(self, idle_s: float | None) -> bool:
+        """Records to settle, none in hand, the inputs caught up and quiet for ``idle_s``."""
+        if self.settle_when_idle is None or idle_s is None:
             return False
-        if time.monotonic() - self._took_at < self.settle_when_idle:
+        if not self.resolution.unsettled or self._sends:
+            return False
+        if time.monotonic() - self._took_at < idle_s:
             return False
         return await self.feed.caught_up()
 
@@ -157,7 +166,9 @@ class ResolverStage(Stage):
         self.settling = True
         began = time.monotonic()
         try:
-            await self._carry_out(await asyncio.to_thread(self.resolution.settle), began)
+            settling = await asyncio.to_thread(self.resolution.settle)
+            self._last_computed_s = time.monotonic() - began
+            await self._carry_out(settling, began)
         finally:
             self.settling = False
 

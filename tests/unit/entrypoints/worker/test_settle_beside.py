@@ -1,7 +1,8 @@
 """The resolver computes a settlement beside further resolving: a record arriving meanwhile
 is taken at once (not after the settlement, which takes seconds to minutes), the outdated
-settlement is dropped and begun again at the next quiet spell, and past ``settle_at_latest``
-a settlement is made in place so identity cannot stay unsettled for ever."""
+settlement is dropped and begun again after a quiet spell as long as it took, and past
+``settle_at_latest`` a settlement is made in place so identity cannot stay unsettled for
+ever."""
 
 from __future__ import annotations
 
@@ -96,6 +97,10 @@ def test_a_record_resolved_while_a_settlement_computes_outdates_it() -> None:
         await stage.flush()
         assert resolution.carried_out == [] and resolution.unsettled  # dropped
         assert stage._computing is None and not stage.settled
+        stage._last_computed_s = 3600.0  # as if it took an hour: not before an hour's quiet
+        await stage.flush()
+        assert stage._computing is None
+        stage._last_computed_s = 0.0
         await stage.flush()  # the next quiet spell: begun again, on the new snapshot
         await _computed(stage)
         await stage.flush()
