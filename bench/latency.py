@@ -49,7 +49,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 from time_limit import step, time_limit
 
-from hub.adapters.kafka.client import KafkaAdminError
+from hub.adapters.kafka.client import KafkaAdminError, admin_client
 from hub.adapters.kafka.consumer_lag import group_lag, group_marks
 from hub.domain.child.tasks import task_id_for
 from hub.domain.outputs.codes import TaskType
@@ -218,15 +218,27 @@ def _committed(bootstrap: str, namespace: str, topics: list[str], total: int) ->
     return round(1 - left / total, 3)
 
 
+def _lag(bootstrap: str, group: str) -> int | None:
+    """Records left for ``group`` on the topics it has committed offsets for (None: none)."""
+    async def lag() -> int | None:
+        async with admin_client(bootstrap) as admin:
+            topics = {tp.topic for tp in await admin.list_consumer_group_offsets(group)}
+        return await group_lag(bootstrap, group, topics) if topics else None
+
+    return asyncio.run(lag())
+
+
 def _wait_drained(bootstrap: str, namespace: str, topics: list[str], total: int, log: Path,
                   limit_s: float = 1200.0) -> None:
-    """Until the live worker has committed the whole backlog and settled identity (its
-    resolver's commits then carry the mark ``settled``)."""
+    """Until the live worker has committed the whole backlog, settled identity (its
+    resolver's commits then carry the mark ``settled``), and its children stage and sink
+    have nothing left either."""
     step(f"the live worker to work through the backlog and settle (its log: {log})")
     deadline = time.monotonic() + limit_s
-    group = f"{namespace}-cin-hub-resolver"
+    resolver, children, sink = (f"{namespace}-cin-hub{g}" for g in ("-resolver", "", "-sink"))
     while (_committed(bootstrap, namespace, topics, total) != 1.0
-           or asyncio.run(group_marks(bootstrap, group, topics)) != {SETTLED}):
+           or asyncio.run(group_marks(bootstrap, resolver, topics)) != {SETTLED}
+           or _lag(bootstrap, children) != 0 or _lag(bootstrap, sink) != 0):
         if time.monotonic() > deadline:
             raise TimeoutError(f"the live worker did not drain and settle the backlog in "
                                f"{limit_s:.0f} s")
