@@ -84,7 +84,7 @@ class Settings(BaseModel):
         default=1.0, ge=0, description="seconds of caught-up quiet before the resolver settles"
     )
     identity_settle_at_latest_s: float = Field(
-        default=600.0, ge=0, description="seconds since the last settlement after which the "
+        default=600.0, ge=0, description="seconds identity may wait to be settled before the "
         "resolver settles in place, pausing resolution, rather than beside it (docs/worker.md)"
     )
     kafka_security: KafkaSecurity = KafkaSecurity()

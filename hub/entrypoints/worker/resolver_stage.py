@@ -47,9 +47,9 @@ SETTLE_WHEN_IDLE_S = 1.0
 """Settle identity once the inputs have been caught up with no record for this long."""
 SETTLE_AT_LATEST_S = 600.0
 """A settlement is computed beside further resolving, and a record resolved meanwhile
-outdates it (it is dropped, and computed again at the next quiet spell). Once this long has
-passed since the last settlement, the next one is made in place, resolution waiting for it,
-so a steady trickle of records cannot keep identity unsettled for ever."""
+outdates it (it is dropped, and computed again at the next quiet spell). Once identity has
+waited this long to be settled, the next settlement is made in place, resolution waiting
+for it, so a steady trickle of records cannot keep identity unsettled for ever."""
 _SETTLEMENT = Incoming("identity-settlement", 0, -1, "", b"")
 UNSETTLED = "unsettled"
 """The mark the resolver commits its input offsets with while it has records to settle; a
@@ -73,7 +73,9 @@ class ResolverStage(Stage):
         self._computing: asyncio.Task[tuple[ResolverState, list[Decision]]] | None = None
         """The canonical resolution of a snapshot, computing in a thread (``_given``)."""
         self._given: SettleInput | None = None
-        self._settled_at = self._began = time.monotonic()
+        self._began = time.monotonic()
+        self._unsettled_since: float | None = None
+        """When the resolver first found records to settle since its last settlement."""
         self._last_computed_s = 0.0
         """How long the last settlement beside resolving took to compute: the next begins
         only after a quiet spell as long (one would likely be outdated before it ended, and
@@ -119,10 +121,16 @@ class ResolverStage(Stage):
         drained``). After one computation, the next begins only once the inputs have been
         quiet for as long as it took."""
         await super().flush()
+        now = time.monotonic()
+        if not self.resolution.unsettled:
+            self._unsettled_since = None
+        elif self._unsettled_since is None:
+            self._unsettled_since = now
         if self._computing is not None:
             if self._computing.done():
                 await self._finish_settling()
-        elif time.monotonic() - self._settled_at >= self.settle_at_latest:
+        elif (self._unsettled_since is not None
+              and now - self._unsettled_since >= self.settle_at_latest):
             if await self._settle_due(self.settle_when_idle):
                 await self.settle()
                 self._remark = True
@@ -176,7 +184,7 @@ class ResolverStage(Stage):
         """Carry a settlement downstream: every child whose records changed is reset and
         sent its events again, review tasks raised and cancelled, then the decisions logged
         (last: a crash before they are durable settles again on the next start)."""
-        self._settled_at = time.monotonic()
+        self._unsettled_since = None
         result = settling.result
         if not result.decisions:
             log.info("identity settled", changed=0, seconds=round(time.monotonic() - began, 1))

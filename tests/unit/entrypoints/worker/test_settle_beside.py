@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
+from types import SimpleNamespace
 from typing import Any
 
 from aiokafka import TopicPartition
 
 from hub.domain.identity.resolution import Settling
+from hub.entrypoints.worker import resolver_stage
 from hub.entrypoints.worker.resolver_stage import SETTLED, UNSETTLED, ResolverStage
 
 
@@ -117,5 +120,26 @@ def test_past_settle_at_latest_the_settlement_is_made_in_place() -> None:
         await stage.flush()
         assert resolution.in_place == 1 and stage._computing is None and stage.settled
         assert feed.marks == [SETTLED]
+
+    asyncio.run(run())
+
+
+def test_records_after_a_long_quiet_are_settled_beside_not_in_place(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``settle_at_latest`` counts how long identity has waited, not how long ago the last
+    settlement was: the first record of a morning after a quiet night does not pause
+    resolution."""
+    async def run() -> None:
+        stage, resolution, _ = _stage()
+        resolution.unsettled = False
+        await stage.flush()  # settled: nothing to do
+        later = time.monotonic() + 3600.0  # an hour on
+        monkeypatch.setattr(resolver_stage, "time", SimpleNamespace(monotonic=lambda: later))
+        resolution.resolved_one()
+        await stage.flush()
+        assert stage._computing is not None and resolution.in_place == 0
+        resolution.release.set()
+        await _computed(stage)
+        await stage.flush()
+        assert resolution.carried_out == [1] and stage.settled
 
     asyncio.run(run())
