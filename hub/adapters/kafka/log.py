@@ -8,7 +8,7 @@ Keys are plain UTF-8 strings, so a record's partition never depends on a schema.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -93,6 +93,71 @@ async def read_topic_each(
     await _read(bootstrap, topic, range, each)
 
 
+async def read_topic_from(
+    bootstrap: KafkaTarget, topic: str, starts: Mapping[int, int],
+    each: Callable[[LogRecord], None],
+) -> int:
+    """:func:`read_topic_each` from ``starts`` (an offset per partition; the beginning where
+    none is given) instead of the beginning. Returns the topic's partition count."""
+    partitions = await _partitions_of(bootstrap, [topic])
+    if not partitions:
+        raise KeyError(f"unknown topic {topic}")
+    consumer = _committed_reader(bootstrap)
+    await consumer.start()
+    try:
+        first, ends = await offset_range(consumer, partitions)
+        consumer.assign(partitions)
+        begin = {tp: max(first.get(tp, 0), starts.get(tp.partition, 0)) for tp in partitions}
+        for tp, offset in begin.items():
+            consumer.seek(tp, offset)
+        await _drain(consumer, ends, begin, each)
+    finally:
+        await consumer.stop()
+    return len(partitions)
+
+
+async def records_at(
+    bootstrap: KafkaTarget, topic: str, offsets: Mapping[int, int], *, within_s: float = 60.0,
+) -> tuple[int, dict[int, LogRecord | None]]:
+    """The topic's partition count, and per partition of ``offsets`` the first committed record
+    at or after its offset (None: none before the partition's end). Raises TimeoutError when
+    the records were not all fetched within ``within_s``."""
+    partitions = await _partitions_of(bootstrap, [topic])
+    wanted = [tp for tp in partitions if tp.partition in offsets]
+    found: dict[int, LogRecord | None] = {tp.partition: None for tp in wanted}
+    if not wanted:  # (a consumer stopped before it ever waited fails its own stop)
+        return len(partitions), found
+    consumer = _committed_reader(bootstrap)
+    await consumer.start()
+    try:
+        _, ends = await offset_range(consumer, wanted)
+        consumer.assign(wanted)
+        for tp in wanted:
+            consumer.seek(tp, offsets[tp.partition])
+        remaining = {tp for tp in wanted if offsets[tp.partition] < ends[tp]}
+        async with asyncio.timeout(within_s):
+            while remaining:
+                batch = await consumer.getmany(*remaining, timeout_ms=1000)
+                for tp, messages in batch.items():
+                    if tp in remaining and messages and messages[0].offset < ends[tp]:
+                        m = messages[0]
+                        found[tp.partition] = LogRecord(
+                            tp.topic, tp.partition, m.offset,
+                            m.key.decode() if m.key else "", m.value or b"", m.timestamp)
+                        remaining.discard(tp)
+                for tp in list(remaining):
+                    if await consumer.position(tp) >= ends[tp]:
+                        remaining.discard(tp)
+    finally:
+        await consumer.stop()
+    return len(partitions), found
+
+
+def _committed_reader(bootstrap: KafkaTarget) -> AIOKafkaConsumer:
+    return AIOKafkaConsumer(**client_kwargs(bootstrap), enable_auto_commit=False,
+                            isolation_level="read_committed")
+
+
 async def read_topics(bootstrap: KafkaTarget, topics: Iterable[str]) -> list[LogRecord]:
     """Every record of each of ``topics`` with one consumer (an audit scan of many topics)."""
     partitions = await _partitions_of(bootstrap, topics)
@@ -136,8 +201,7 @@ async def _read_partitions(
     leased resolver's outputs are written in transactions, and a batch a killed process left
     open (or aborted) is not part of the log. ``each``: records go to it as they come, and
     none is kept (the list returned is empty)."""
-    consumer = AIOKafkaConsumer(**client_kwargs(bootstrap), enable_auto_commit=False,
-                                isolation_level="read_committed")
+    consumer = _committed_reader(bootstrap)
     await consumer.start()
     try:
         starts, ends = await offset_range(consumer, partitions)  # before assigning: see offsets
