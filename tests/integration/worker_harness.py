@@ -67,6 +67,9 @@ class Authority:
             "HUB_TOPIC_NAMESPACE": self.namespace,
             **kafka_env(as_role(self.bootstrap, user)),
             "HUB_DATABASE_URL": self.database,
+            # the children stage's kept files beside the test's database, not in the repo's
+            "HUB_TABLES_DIR": str(Path(self.database.removeprefix("sqlite:///")).with_name(
+                f"tables-{self.namespace}")),
             **({"HUB_STAFF_DB": str(self.staff_db)} if self.staff_db else {}),
             **self.extra_env,
         }

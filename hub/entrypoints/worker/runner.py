@@ -7,7 +7,9 @@ Every stage reads through its own consumer group (``<app id>-resolver``, ``<app 
 ``<app id>-sink``) with all partitions assigned to this process: run one worker per
 namespace. The children stage's two state tables are restored from their changelog topics
 (``<app id>-child-state-changelog``: per child its state, episodes and facts in one record;
-``<app id>-episode-owners-changelog``) before anything is read.
+``<app id>-episode-owners-changelog``) before anything is read: into the files kept for them
+in ``HUB_TABLES_DIR`` (``.hub/state/tables``), reading only what the changelogs gained since
+(``state_table.KeptBytes``). A process without the children stage holds no tables.
 SIGTERM or SIGINT stops the stages after their current batch is made durable.
 """
 
@@ -38,7 +40,7 @@ from hub.entrypoints.worker.resolver_stage import UNSETTLED, ResolverStage
 from hub.entrypoints.worker.stage import Stage
 from hub.entrypoints.worker.stages import ChildStage, ChildTables, SinkStage
 from hub.entrypoints.worker.standby import LEASE_LOST_EXIT, LeasedResolverStage, WarmIndex
-from hub.entrypoints.worker.state_table import DiskBytes
+from hub.entrypoints.worker.state_table import kept_or_temporary
 from hub.logging import get_logger
 from hub.ports import HubStore
 from hub.topics_spec import TopicSpec
@@ -239,14 +241,15 @@ async def run_worker(
     if (refused := unknown_stage(stages)) is not None:
         raise ValueError(refused)
     groups = Groups(app_id)
-    tables = ChildTables.named(groups.changelog, DiskBytes)
     began = asyncio.get_running_loop().time()
 
     def since() -> float:
         return round(asyncio.get_running_loop().time() - began, 1)
 
     state_producer: AIOKafkaProducer | None = None
-    if "children" in stages:
+    tables: ChildTables | None = None
+    if "children" in stages:  # only the children stage holds tables (and their files)
+        tables = ChildTables.named(groups.changelog, kept_or_temporary(settings.tables_dir))
         state_producer = AIOKafkaProducer(
             **client_kwargs(settings.kafka_for(WORKER)), acks="all", enable_idempotence=True,
             transactional_id=f"{app_id}-state",
@@ -272,7 +275,7 @@ async def run_worker(
         ) if lease else _resolver_stage(settings, feed(groups.resolver), producer, router,
                                         resolution=resolution, actors=actors)
     running: list[Stage] = [resolver] if resolver is not None else []
-    if state_producer is not None:
+    if state_producer is not None and tables is not None:
         running.append(ChildStage(feed(groups.children), producer, router, tables,
                                   write_state=transactional_writer(state_producer)))
     if "sink" in stages:
@@ -303,7 +306,8 @@ async def run_worker(
         await producer.stop()
         if state_producer is not None:
             await state_producer.stop()
-        tables.close()
+        if tables is not None:
+            tables.close()
     log.info("worker stopped", **{s.name: s.processed for s in running})
     if isinstance(resolver, LeasedResolverStage) and resolver.lost:
         return LEASE_LOST_EXIT

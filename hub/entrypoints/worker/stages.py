@@ -36,9 +36,9 @@ from hub.domain.outputs.tasks import TaskChanged
 from hub.domain.replays import Replays
 from hub.entrypoints.worker.guards import guarded, store_batch
 from hub.entrypoints.worker.stage import Stage, retrying
-from hub.entrypoints.worker.state_table import MemoryBytes, StateBytes, StateTable
+from hub.entrypoints.worker.state_table import StateBytes, StateTable, in_memory
 from hub.logging import get_logger
-from hub.ports import HubStore
+from hub.ports import HubStore, LogRecord
 from hub.usecases.event_time import (
     fact_reader,
     next_log,
@@ -123,8 +123,9 @@ class ChildTables:
 
     @classmethod
     def named(cls, topic: Callable[[str], str],
-              stored: Callable[[], StateBytes] = MemoryBytes) -> ChildTables:
-        """``stored``: where the tables keep their bytes (the worker's: on disk)."""
+              stored: Callable[[str], StateBytes] = in_memory) -> ChildTables:
+        """``stored``: where each table keeps its bytes, given its changelog topic (the
+        worker's: a file kept across restarts)."""
         return cls(
             StateTable(topic("child-state"), _load_record, _dump_record, stored),
             StateTable(topic("episode-owners"), _held, _dump_held, stored),
@@ -165,12 +166,13 @@ class ChildStage(Stage):
 
     def __init__(self, feed: MergedFeed, producer: AIOKafkaProducer, router: Router,
                  tables: ChildTables,
-                 write_state: Callable[[list[Send]], Awaitable[None]] | None = None) -> None:
+                 write_state: Callable[[list[Send]], Awaitable[list[LogRecord] | None]]
+                 | None = None) -> None:
         super().__init__(feed, producer)
         self.router, self.t = router, tables
         self.write_state = write_state or self.send_all
-        """How a batch's state changelogs are written: in one transaction (the worker), or
-        plainly (tests without a broker)."""
+        """How a batch's state changelogs are written: in one transaction, returning the
+        records as written (the worker), or plainly (tests without a broker)."""
         self.read_fact = fact_reader(router)
         self.replays = Replays()
         """The rules' runs of recent rebuilds, reused by the next late fact of the same child
@@ -253,8 +255,18 @@ class ChildStage(Stage):
         redoes the batch on that: byte for byte what it sent the first time."""
         t = self.t
         states = [*t.owners.changelog(), *t.record.changelog()]
-        if states:
-            await retrying("changelog", lambda: self.write_state(states))
+        if not states:
+            return
+        written: list[LogRecord] | None = None
+
+        async def write() -> None:
+            nonlocal written
+            written = await self.write_state(states)
+
+        await retrying("changelog", write)
+        if written is not None:  # committed in Kafka: each table's local copy keeps them
+            for table in t.all:
+                table.written(written)
 
 
 class SinkStage(Stage):
