@@ -76,7 +76,8 @@ async def publish(settings: Settings, folder: Path, children: int, seed: int) ->
 
 async def delete_namespace(bootstrap_servers: str, namespace: str) -> int:
     """Delete the topics of ``namespace`` and of the namespaces named after it (``<ns>-replay``,
-    ``<ns>-split``...); returns how many went. A benchmark cleans up after itself: a run
+    ``<ns>-split``...), and the state files a worker kept for them here; returns how many
+    topics went. A benchmark cleans up after itself: a run
     makes dozens of topics per namespace, and a broker that keeps them all grows slower to
     start and to answer for every topic it holds."""
     step(f"deleting the topics of {namespace}*")
@@ -85,6 +86,10 @@ async def delete_namespace(bootstrap_servers: str, namespace: str) -> int:
                  if t.startswith((f"{namespace}.", f"{namespace}-"))]
         if names:
             await admin.delete_topics(names)
+    tables = load_settings().tables_dir  # the children stage's files kept for these topics
+    for name in names:
+        for suffix in ("", "-wal", "-shm", ".lock"):
+            (tables / f"{name}.sqlite{suffix}").unlink(missing_ok=True)
     return len(names)
 
 

@@ -22,7 +22,9 @@ benchmark makes both for N children and times the worker's own restore code on t
    part and reporting its peak resident memory (``VmHWM``) and memory after the restore; and
    another restores only the state tables, as the children stage's own process does in a
    split worker (``children_stage_process``). The tables keep their bytes on disk, as the
-   worker's do (``hub.entrypoints.worker.state_table.DiskBytes``).
+   worker's do (``hub.entrypoints.worker.state_table.KeptBytes``), in a fresh folder; then
+   a third process restores them again from that folder, as a restarted children process
+   does (``children_stage_restart``: only the changelog written since is read).
 
 Decisions are written unsealed: with a key store each decision's person snapshot would also
 be opened with its record's data key while rebuilding (see ``bench/sealing.py``). Targets
@@ -38,6 +40,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -57,7 +60,7 @@ from hub.adapters.kafka.admin import apply_topics
 from hub.adapters.kafka.log import read_topic
 from hub.config import load_settings
 from hub.entrypoints.worker.stages import ChildTables
-from hub.entrypoints.worker.state_table import DiskBytes
+from hub.entrypoints.worker.state_table import kept_or_temporary
 from hub.topics_spec import TopicSpec
 from hub.usecases.identity_rebuild import rebuild_resolution
 
@@ -194,11 +197,11 @@ def _memory_kib(field: str) -> int:
     return 0
 
 
-async def _restore(namespace: str, what: str) -> dict[str, Any]:
+async def _restore(namespace: str, what: str, folder: Path) -> dict[str, Any]:
     """Exactly the worker's start-up restore, in this (fresh) process: ``what`` is "all" (one
     process running every stage) or "tables" (the children stage's process of a split
-    worker, which holds no identity index). The tables keep their bytes where the worker
-    does (``DiskBytes``)."""
+    worker, which holds no identity index). The tables keep their bytes as the worker's do,
+    in files in ``folder`` (a restart when an earlier restore left them there)."""
     settings = load_settings()
     resolver_s, children_in_index, records_in_index = 0.0, 0, 0
     if what == "all":
@@ -211,11 +214,12 @@ async def _restore(namespace: str, what: str) -> dict[str, Any]:
         records_in_index = len(resolution.state.record_child)
     gc.collect()
     after_resolver = _memory_kib("VmRSS")
-    tables = ChildTables.named(lambda t: _changelog(namespace, t), DiskBytes)
+    tables = ChildTables.named(lambda t: _changelog(namespace, t), kept_or_temporary(folder))
     began = time.perf_counter()
     restored = {t.topic.rsplit("-", 2)[-2]: await t.restore(settings.bootstrap)
                 for t in tables.all}
     tables_s = time.perf_counter() - began
+    tables.close()
     gc.collect()
     return {
         "children_in_index": children_in_index,
@@ -248,9 +252,10 @@ def main() -> None:
     parser.add_argument("--restore-only", help=argparse.SUPPRESS)
     parser.add_argument("--what", choices=("all", "tables"), default="all",
                         help=argparse.SUPPRESS)
+    parser.add_argument("--tables-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.restore_only:
-        print(json.dumps(asyncio.run(_restore(args.restore_only, args.what))))
+        print(json.dumps(asyncio.run(_restore(args.restore_only, args.what, args.tables_dir))))
         return
     settings = load_settings()
     codec = bootstrap.codec(settings)  # opens the template's sealed snapshots; writes plain
@@ -264,32 +269,42 @@ def main() -> None:
     counts = asyncio.run(_write(settings.bootstrap, namespace, template, args.children, codec))
     written_s = time.perf_counter() - began
     runs: dict[str, subprocess.CompletedProcess[str]] = {}
+    folders = Path(tempfile.mkdtemp(prefix="state-scale-tables-"))
     try:
-        for what, whose in (("all", "one process running every stage"),
-                            ("tables", "the children stage's process")):
+        for run, what, whose in (
+            ("all", "all", "one process running every stage"),
+            ("tables", "tables", "the children stage's process"),
+            ("restart", "tables", "the children stage's process, restarted"),
+        ):
+            folder = folders / ("all" if run == "all" else "tables")
             step(f"a fresh process restoring {counts['child-state']:,} children's state "
                  f"({whose})")
-            runs[what] = subprocess.run(
-                [sys.executable, __file__, "--restore-only", namespace, "--what", what],
+            runs[run] = subprocess.run(
+                [sys.executable, __file__, "--restore-only", namespace, "--what", what,
+                 "--tables-dir", str(folder)],
                 env=os.environ, capture_output=True, text=True, check=False)
-            if runs[what].returncode != 0:
+            if runs[run].returncode != 0:
                 break
     finally:
+        shutil.rmtree(folders, ignore_errors=True)
         if not args.keep:
             asyncio.run(delete_namespace(settings.bootstrap, namespace))
             if not args.template:
                 asyncio.run(delete_namespace(settings.bootstrap, template_ns))
-    for what, run in runs.items():
-        if run.returncode != 0:
-            sys.exit(f"the restore process ({what}) failed:\n{run.stderr[-3000:]}")
+    for what, done in runs.items():
+        if done.returncode != 0:
+            sys.exit(f"the restore process ({what}) failed:\n{done.stderr[-3000:]}")
     result = json.loads(runs["all"].stdout.strip().splitlines()[-1])
     alone = json.loads(runs["tables"].stdout.strip().splitlines()[-1])
+    restart = json.loads(runs["restart"].stdout.strip().splitlines()[-1])
     print(json.dumps({
         "children": counts["child-state"], "template": template_ns,
         "template_children": len(template[1]["child-state"]), "namespace": namespace,
         "written": counts, "write_s": round(written_s, 1), **result,
         "children_stage_process": {"restore_s": alone["restore_s"]["state_tables"],
                                    "rss_mib": alone["rss_mib"]},
+        "children_stage_restart": {"restore_s": restart["restore_s"]["state_tables"],
+                                   "rss_mib": restart["rss_mib"]},
         "targets": {"restore_s": 60, "rss_mib": 2048},
     }, indent=2))
 
