@@ -79,7 +79,7 @@ class Settings(BaseModel):
     )
     tables_home: Path | None = Field(
         default=None, description="where the children stage keeps its state tables' files "
-        "(default .hub/state/tables; a fast local disk, room for about 9 GB per million "
+        "(default .hub/state/tables; a fast local disk, room for about 12 GB per million "
         "children)"
     )
     identity_settle: bool = Field(
