@@ -88,7 +88,7 @@ async def delete_namespace(bootstrap_servers: str, namespace: str) -> int:
             await admin.delete_topics(names)
     tables = load_settings().tables_dir  # the children stage's files kept for these topics
     for name in names:
-        for suffix in ("", "-wal", "-shm", ".lock"):
+        for suffix in ("", "-wal", "-shm"):  # (not the lock: a worker may still hold it)
             (tables / f"{name}.sqlite{suffix}").unlink(missing_ok=True)
     return len(names)
 

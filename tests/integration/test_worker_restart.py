@@ -9,9 +9,11 @@ which upserts by id, holds each contact, flag and task once.
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import time
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -53,6 +55,11 @@ def test_sigkill_mid_stream_loses_nothing_and_doubles_nothing(
     progress = asyncio.run(records_in(kafka_broker, timeline))
     assert progress < sources, "killed too late to test a restart mid-stream"
     run_worker_until_drained(authority)
+    # the restarted worker went on from the files the killed one kept (docs/worker.md)
+    drain_log = Path(authority.database.removeprefix("sqlite:///")).with_name("drain.log")
+    restored = [json.loads(line) for line in drain_log.read_text().splitlines()
+                if '"state table restored"' in line]
+    assert len(restored) == 2 and all(r["kept_copy"] for r in restored), restored
 
     async def copies(name: str) -> dict[str, list[bytes]]:
         by_id: dict[str, list[bytes]] = defaultdict(list)

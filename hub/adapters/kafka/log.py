@@ -154,8 +154,10 @@ async def records_at(
 
 
 def _committed_reader(bootstrap: KafkaTarget) -> AIOKafkaConsumer:
+    # "earliest": a partition whose first records go (deleted) between the offsets look-up
+    # and the fetch is read from its new start, never skipped to its end
     return AIOKafkaConsumer(**client_kwargs(bootstrap), enable_auto_commit=False,
-                            isolation_level="read_committed")
+                            isolation_level="read_committed", auto_offset_reset="earliest")
 
 
 async def read_topics(bootstrap: KafkaTarget, topics: Iterable[str]) -> list[LogRecord]:

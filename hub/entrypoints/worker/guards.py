@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from hub.entrypoints.worker.state_table import StateStoreError
 from hub.logging import get_logger
 from hub.ports import HubStore
 from hub.usecases.worker_steps import Incoming, Router, Send
@@ -22,6 +23,8 @@ def guarded(message: Incoming, step: Callable[[], T], on_error: Callable[[], T])
     """
     try:
         return step()
+    except StateStoreError:
+        raise  # the stage's own file failed, not the message: stop rather than lose state
     except Exception as exc:
         log.error("message dead-lettered", location=message.location, error=type(exc).__name__)
         return on_error()

@@ -112,33 +112,60 @@ class MemoryBytes:
         self._bytes.clear()
 
 
+class StateStoreError(Exception):
+    """The table's file failed (a corrupt page, a disk error): not a bad message, so never a
+    dead letter; the worker stops, and a kept file is built again at the next start."""
+
+
+T = TypeVar("T")
+
+
 class _SqliteBytes:
     """Each key's bytes in one SQLite table; writes go into one transaction at a time."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
 
+    def _failed(self) -> None:
+        """A read or write failed (a kept file marks itself to be built again)."""
+
+    def _safely(self, action: Callable[[], T]) -> T:
+        try:
+            return action()
+        except sqlite3.DatabaseError as exc:
+            self._failed()
+            raise StateStoreError(
+                f"state table file failed ({type(exc).__name__}); built again at the next start"
+            ) from exc
+
     def get(self, key: str) -> bytes | None:
-        row = self._db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        row = self._safely(
+            lambda: self._db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone())
         return None if row is None else bytes(row[0])
 
     def _write(self, latest: dict[str, bytes | None]) -> None:
         db = self._db
         if not latest:
             return
-        if not db.in_transaction:
-            db.execute("BEGIN")
-        db.executemany("INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) "
-                       "DO UPDATE SET value = excluded.value",
-                       [(k, v) for k, v in latest.items() if v is not None])
-        db.executemany("DELETE FROM state WHERE key = ?",
-                       [(k,) for k, v in latest.items() if v is None])
+
+        def write() -> None:
+            if not db.in_transaction:
+                db.execute("BEGIN")
+            db.executemany("INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                           "DO UPDATE SET value = excluded.value",
+                           [(k, v) for k, v in latest.items() if v is not None])
+            db.executemany("DELETE FROM state WHERE key = ?",
+                           [(k,) for k, v in latest.items() if v is None])
+
+        self._safely(write)
 
     def __contains__(self, key: str) -> bool:
-        return self._db.execute("SELECT 1 FROM state WHERE key = ?", (key,)).fetchone() is not None
+        return self._safely(lambda: self._db.execute(
+            "SELECT 1 FROM state WHERE key = ?", (key,)).fetchone()) is not None
 
     def __len__(self) -> int:
-        return int(self._db.execute("SELECT count(*) FROM state").fetchone()[0])
+        return int(self._safely(
+            lambda: self._db.execute("SELECT count(*) FROM state").fetchone()[0]))
 
 
 def _connect(path: str, cache_kib: int, *pragmas: str) -> sqlite3.Connection:
@@ -183,10 +210,6 @@ class DiskBytes(_SqliteBytes):
         self._db.close()
 
 
-class StoreInUseError(Exception):
-    """Another process holds the kept state file (the worker then uses a temporary one)."""
-
-
 class KeptBytes(_SqliteBytes):
     """A SQLite file kept across restarts, with how far into the changelog it was read, as
     Kafka Streams keeps a RocksDB store and its checkpoint file.
@@ -213,31 +236,48 @@ class KeptBytes(_SqliteBytes):
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(self._lock)
-            raise StoreInUseError(str(path)) from None
+            raise StoreInUseError(f"{path.name} is held by another process") from None
         self._cache_kib = cache_kib
         self._building = False
-        super().__init__(self._open())
+        try:
+            super().__init__(self._open())
+        except BaseException:
+            os.close(self._lock)
+            raise
 
     def _open(self) -> sqlite3.Connection:
-        """The file as kept; a fresh one when it holds no positions or cannot be read."""
-        if self.path.exists():
+        """The file as kept; a fresh one when it holds no positions, cannot be read, or was
+        marked when a read or write failed."""
+        if self.path.exists() and not self._marked.exists():
+            db = None
             try:
                 db = _connect(str(self.path), self._cache_kib, *_KEPT_PRAGMAS)
+                _require_wal(db)
                 if db.execute("SELECT count(*) FROM position").fetchone()[0]:
                     return db
-                db.close()
             except sqlite3.DatabaseError as exc:
                 log.warning("kept state unreadable; building it again", file=self.path.name,
                             error=type(exc).__name__)
+            if db is not None:
+                db.close()
         return self._fresh()
+
+    @property
+    def _marked(self) -> Path:
+        return Path(f"{self.path}.rebuild")
+
+    def _failed(self) -> None:
+        self._marked.touch(mode=0o600)
 
     def _fresh(self) -> sqlite3.Connection:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
         os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
-        db = _connect(str(self.path), self._cache_kib, "journal_mode = OFF",
-                      "synchronous = OFF", "secure_delete = ON")
+        db = _connect(str(self.path), self._cache_kib, "synchronous = OFF", "secure_delete = ON")
+        _require_wal(db)  # it must be able to switch to the log once built
+        db.execute("PRAGMA journal_mode = OFF")
         db.execute(_POSITION_TABLE)
+        self._marked.unlink(missing_ok=True)
         self._building = True
         return db
 
@@ -277,6 +317,7 @@ class KeptBytes(_SqliteBytes):
             os.close(fd)
         for pragma in _KEPT_PRAGMAS:
             self._db.execute(f"PRAGMA {pragma}")
+        _require_wal(self._db)
         self._building = False
 
     def clear(self) -> None:
@@ -290,6 +331,20 @@ class KeptBytes(_SqliteBytes):
 
 
 _KEPT_PRAGMAS = ("journal_mode = WAL", "synchronous = NORMAL", "secure_delete = ON")
+
+
+class StoreInUseError(Exception):
+    """Another process holds the kept state file, or it cannot be kept safely here (no
+    write-ahead log on this file system): the worker then uses a temporary one."""
+
+
+def _require_wal(db: sqlite3.Connection) -> None:
+    """Switch to the write-ahead log, or refuse the file: without a journal, a batch spilled
+    to the file before it was kept would stay there after a kill, ahead of the changelog."""
+    mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        db.close()
+        raise StoreInUseError(f"no write-ahead log here (journal mode {mode})")
 _POSITION_TABLE = ("CREATE TABLE IF NOT EXISTS position (partition INTEGER PRIMARY KEY, "
                    "next_offset INTEGER NOT NULL, fingerprint TEXT NOT NULL)")
 
@@ -301,9 +356,9 @@ def kept_or_temporary(folder: Path) -> Callable[[str], StateBytes]:
     def stored(topic: str) -> StateBytes:
         try:
             return KeptBytes(folder / f"{topic}.sqlite")
-        except StoreInUseError:
-            log.warning("kept state in use by another process; restoring into a temporary "
-                        "store", table=topic)
+        except StoreInUseError as exc:
+            log.warning("kept state not available; restoring into a temporary store",
+                        table=topic, reason=str(exc))
             return DiskBytes()
 
     return stored

@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from aiokafka.errors import ProducerFenced
 
 from hub.adapters.avro.codec import AvroCodec
+from hub.domain.child.state import ChildState
 from hub.domain.dead_letter import DeadLetter
 from hub.domain.episodes.model import ServiceEpisode
 from hub.domain.events import Event
@@ -19,6 +21,8 @@ from hub.domain.outputs.codes import TaskStatus
 from hub.domain.outputs.reset import reset_id_for
 from hub.domain.outputs.tasks import TaskChanged
 from hub.entrypoints.worker.stages import ChildStage, ChildTables
+from hub.entrypoints.worker.state_table import KeptBytes
+from hub.ports import LogRecord
 from hub.topics_spec import load_topic_specs
 from hub.usecases.smoke import load_examples
 from hub.usecases.worker_steps import Incoming, Router, Send
@@ -99,3 +103,39 @@ def test_a_merge_moves_open_tasks_and_episodes_into_the_survivors_tables(router,
         assert owner is not None and owner[:2] == (episode.version, SURVIVOR)
     facts = stage.t.facts.get(RETIRED)
     assert facts is not None and facts.facts == ()  # a reset starts the child's log again
+
+
+def test_a_batch_reaches_the_kept_files_only_once_its_changelog_is_committed(  # type: ignore[no-untyped-def]
+    router: Router, tmp_path: Path
+) -> None:
+    def tables() -> ChildTables:
+        made = ChildTables.named(lambda n: f"t-{n}", lambda t: KeptBytes(tmp_path / t))
+        for table in made.all:
+            if not table._raw.positions():
+                table._raw.keep({0: (0, "")})  # as after restoring an empty changelog
+        return made
+
+    async def fenced(sends: list[Send]) -> list[LogRecord]:
+        raise ProducerFenced()
+
+    async def committed(sends: list[Send]) -> list[LogRecord]:
+        return [LogRecord(topic, 0, n, key, value, 7) for n, (topic, key, value) in
+                enumerate(sends)]
+
+    first = tables()
+    stage = ChildStage(None, None, router, first, write_state=fenced)  # type: ignore[arg-type]
+    stage.t.children.set("CH-1", ChildState())
+    with pytest.raises(ProducerFenced):
+        asyncio.run(stage.after_outputs())
+    first.close()
+    again = tables()
+    assert again.record.get("CH-1") is None
+    assert again.record._raw.positions() == {0: (0, "")}
+    stage = ChildStage(None, None, router, again, write_state=committed)  # type: ignore[arg-type]
+    stage.t.children.set("CH-1", ChildState())
+    asyncio.run(stage.after_outputs())
+    again.close()
+    last = tables()
+    assert last.record.get("CH-1") is not None
+    assert last.record._raw.positions()[0][0] == 1  # after the one record written
+    last.close()

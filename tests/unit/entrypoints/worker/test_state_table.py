@@ -17,17 +17,20 @@ from typing import Any
 import pytest
 
 from hub.entrypoints.worker import state_table
+from hub.entrypoints.worker.guards import guarded
 from hub.entrypoints.worker.state_table import (
     DiskBytes,
     KeptBytes,
     MemoryBytes,
     StateBytes,
+    StateStoreError,
     StateTable,
     StoreInUseError,
     fingerprint,
     kept_or_temporary,
 )
 from hub.ports import LogRecord
+from hub.usecases.worker_steps import Incoming
 
 STORES: dict[str, Callable[[Path], Callable[[str], StateBytes]]] = {
     "memory": lambda _: lambda _t: MemoryBytes(),
@@ -215,15 +218,18 @@ def test_a_kept_store_holds_only_what_the_changelog_committed(tmp_path, monkeypa
 
 
 def test_a_kept_store_killed_mid_batch_reopens_at_its_last_kept_positions(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The batch not kept is larger than the page cache, so SQLite has written it to the
+    file before the kill: only the write-ahead log keeps it out of the reopened file."""
     script = (
         "import os, signal, sys\n"
         "from pathlib import Path\n"
         "from hub.entrypoints.worker.state_table import KeptBytes\n"
-        "store = KeptBytes(Path(sys.argv[1]))\n"
-        "store.put({'a': b'1', 'b': b'2'})\n"
+        "store = KeptBytes(Path(sys.argv[1]), cache_kib=64)\n"
+        "store.put({f'k{i}': b'kept' * 250 for i in range(3_000)})\n"
         "store.keep({0: (2, 'fp')})\n"
-        "store.put({f'k{i}': os.urandom(1_000) for i in range(3_000)})\n"
-        "store.put({'a': None})\n"
+        "assert store._db.execute('PRAGMA journal_mode').fetchone()[0] == 'wal'\n"
+        "store.put({f'k{i}': b'never kept' * 100 for i in range(3_000)})\n"
+        "store.put({'k7': None})\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
     path = tmp_path / "t.sqlite"
@@ -231,8 +237,44 @@ def test_a_kept_store_killed_mid_batch_reopens_at_its_last_kept_positions(tmp_pa
     assert done.returncode == -9
     store = KeptBytes(path)
     assert store.positions() == {0: (2, "fp")}
-    assert (store.get("a"), store.get("b"), len(store)) == (b"1", b"2", 2)
+    assert len(store) == 3_000
+    assert all(store.get(f"k{i}") == b"kept" * 250 for i in range(0, 3_000, 7))
     store.close()
+
+
+def test_a_kept_store_is_read_whole_when_its_changelog_gained_partitions(  # type: ignore[no-untyped-def]
+    tmp_path, monkeypatch
+) -> None:
+    FakeChangelog(_log([("a", b"1"), ("b", b"2"), ("c", b"3")], partitions=3),
+                  partitions=3).install(monkeypatch)
+    first = _kept(tmp_path)
+    asyncio.run(first.restore("bootstrap"))
+    first.close()
+    wider = FakeChangelog(_log([("a", b"1"), ("b", b"2"), ("c", b"3")], partitions=3),
+                          partitions=4)
+    wider.install(monkeypatch)
+    again = _kept(tmp_path)
+    assert asyncio.run(again.restore("bootstrap")) == 3 and again.read_at_restore == 3
+    assert wider.starts == [{}]
+    again.close()
+
+
+def test_a_failing_kept_file_stops_the_step_and_is_built_again_at_the_next_start(  # type: ignore[no-untyped-def]
+    tmp_path
+) -> None:
+    """Not a dead letter: a step that cannot read its state must not go on without it."""
+    path = tmp_path / "t.sqlite"
+    store = KeptBytes(path)
+    store.put({"a": b"1"})
+    store.keep({0: (1, "fp")})
+    store._db.execute("DROP TABLE state")  # as a page SQLite can no longer read
+    message = Incoming("topic", 0, 5, "CH-1", b"")
+    with pytest.raises(StateStoreError):
+        guarded(message, lambda: store.get("a"), lambda: None)
+    store.close()
+    again = KeptBytes(path)
+    assert (again.positions(), len(again)) == ({}, 0)
+    again.close()
 
 
 def test_one_process_at_a_time_holds_a_kept_file_the_next_gets_a_temporary_one(tmp_path) -> None:  # type: ignore[no-untyped-def]
