@@ -8,7 +8,9 @@ type): never an id, a name or a value from a record.
 - ``hub_intake_refusals_total``: intake answers other than 202, by status;
 - ``hub_dead_letters_total``: dead letters written by the worker, by stage and reason code;
 - ``hub_records_processed_total``, ``hub_consumer_lag``: per worker stage;
-- ``hub_tasks_open``, ``hub_tasks_overdue``: by task type, read from the hub store.
+- ``hub_tasks_open``, ``hub_tasks_overdue``: by task type, read from the hub store;
+- ``hub_state_restore_seconds``, ``hub_state_restore_records``, ``hub_state_restore_kept``:
+  the children stage's start-up restore, by state table.
 """
 
 from __future__ import annotations
@@ -38,6 +40,15 @@ TASKS_OPEN = Gauge("hub_tasks_open", "Open or claimed tasks", ["task_type"])
 TASKS_OVERDUE = Gauge("hub_tasks_overdue", "Open or claimed tasks past their due date",
                       ["task_type"])
 
+RESTORE_SECONDS = Gauge("hub_state_restore_seconds",
+                        "Seconds the last start-up restore of a state table took", ["table"])
+RESTORE_RECORDS = Gauge("hub_state_restore_records",
+                        "Changelog records the last start-up restore of a state table read",
+                        ["table"])
+RESTORE_KEPT = Gauge("hub_state_restore_kept",
+                     "1 when the last restore went on from the table's kept file, 0 when it "
+                     "read the whole changelog", ["table"])
+
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 
@@ -56,3 +67,10 @@ def set_task_counts(open_by_type: dict[str, int], overdue_by_type: dict[str, int
         gauge.clear()
         for task_type, count in counts.items():
             gauge.labels(task_type=task_type).set(count)
+
+
+def set_restore(table: str, seconds: float, records: int, kept: bool) -> None:
+    """One state table's start-up restore (``table``: its short name, e.g. ``child-state``)."""
+    RESTORE_SECONDS.labels(table=table).set(seconds)
+    RESTORE_RECORDS.labels(table=table).set(records)
+    RESTORE_KEPT.labels(table=table).set(1 if kept else 0)

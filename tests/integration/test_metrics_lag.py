@@ -102,3 +102,8 @@ async def test_metrics_scraped_during_a_replay_show_the_lag_falling_to_zero(kafk
     # drained, not idle: every stage processed records (the later stages' lag rises and falls
     # between refreshes, so a scrape may or may not catch it above zero)
     assert all(processed.get(stage, 0) > 0 for stage in STAGES), processed
+    # the start-up restore of each state table: a new namespace, so read whole (and empty)
+    for table in ("child-state", "episode-owners"):
+        assert f'hub_state_restore_kept{{table="{table}"}} 0.0' in text
+        assert f'hub_state_restore_records{{table="{table}"}} 0.0' in text
+        assert f'hub_state_restore_seconds{{table="{table}"}}' in text

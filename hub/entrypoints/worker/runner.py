@@ -29,6 +29,7 @@ from hub.adapters.kafka.consumer_lag import group_marks
 from hub.adapters.kafka.lease import KafkaLease
 from hub.adapters.kafka.merged_feed import MergedFeed
 from hub.adapters.kafka.transactional import transactional_writer
+from hub.adapters.prometheus_metrics import set_restore
 from hub.config import Settings
 from hub.domain.identity.resolution import Resolution
 from hub.domain.topic_access import WORKER
@@ -194,13 +195,25 @@ async def _restore(settings: Settings, tables: ChildTables, groups: Groups,
     log.info("changelog topics applied", seconds=since())
     await _until_every_node_knows(settings, [t.topic for t in tables.all])
     log.info("changelog topics known", seconds=since())
-    restored = {t.topic: await t.restore(settings.kafka_for(WORKER)) for t in tables.all}
+    restored: dict[str, int] = {}
+    for table in tables.all:
+        began = asyncio.get_running_loop().time()
+        restored[table.topic] = await table.restore(settings.kafka_for(WORKER))
+        set_restore(_short(table.topic), asyncio.get_running_loop().time() - began,
+                    table.read_at_restore, table.restored_from_kept)
     if not len(tables.record):
         upgraded = await tables.adopt_legacy(settings.kafka_for(WORKER), groups.changelog)
         if upgraded:
             log.info("state taken over from the separate changelogs", children=upgraded)
-    log.info("state restored", seconds=since(),
-             **{k.rsplit("-", 2)[-2]: v for k, v in restored.items()})
+    log.info("state restored", seconds=since(), **{_short(k): v for k, v in restored.items()})
+
+
+def _short(changelog: str) -> str:
+    """A state table's name in its changelog topic (``<app id>-child-state-changelog``)."""
+    for table in ("child-state", "episode-owners"):
+        if changelog.endswith(f"-{table}-changelog"):
+            return table
+    return changelog.rsplit("-", 2)[-2]
 
 
 def _drain_watch(settings: Settings, groups: Groups, inputs: dict[str, list[str]],

@@ -392,6 +392,8 @@ class StateTable(Generic[S]):
         self.read_at_restore = 0
         """Changelog records the last restore read (all of them, or those after the kept
         copy)."""
+        self.restored_from_kept = False
+        """Whether the last restore went on from the store's kept copy."""
 
     async def restore(self, bootstrap: KafkaTarget) -> int:
         """Read the changelog into the store, a chunk at a time, from where the store's kept
@@ -418,7 +420,7 @@ class StateTable(Generic[S]):
         count = await read_topic_from(bootstrap, self.topic, starts or {}, each)
         self.restored(chunk)
         self._raw.keep({p: seen.get(p, (0, "")) for p in range(count)})
-        self.read_at_restore = read
+        self.read_at_restore, self.restored_from_kept = read, starts is not None
         log.info("state table restored", table=self.topic, kept_copy=starts is not None,
                  records_read=read)
         return len(self._raw)
