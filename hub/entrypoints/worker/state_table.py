@@ -330,7 +330,12 @@ class KeptBytes(_SqliteBytes):
         os.close(self._lock)
 
 
-_KEPT_PRAGMAS = ("journal_mode = WAL", "synchronous = NORMAL", "secure_delete = ON")
+_KEPT_PRAGMAS = ("journal_mode = WAL", "synchronous = NORMAL", "secure_delete = ON",
+                 "wal_autocheckpoint = 16384")
+"""The write-ahead log, synced to disk at each checkpoint; a checkpoint every 16,384 pages
+(256 MiB) rather than SQLite's 1,000 (16 MiB): 300 flushes of 150 changed 9 KB records took
+3.1-3.2 s with checkpoints every 1,000 pages, 2.2 s with this, against 2.0 s never synced and
+1.5 s in the temporary file (``DiskBytes``). The log file stays at up to that size."""
 
 
 class StoreInUseError(Exception):
