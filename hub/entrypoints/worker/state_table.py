@@ -378,6 +378,11 @@ def fingerprint(record: LogRecord) -> str:
     return f"{record.timestamp}:{digest.hexdigest()[:32]}"
 
 
+def _positions(last: dict[int, LogRecord]) -> dict[int, Position]:
+    """Where reading goes on after each partition's ``last`` record."""
+    return {p: (record.offset + 1, fingerprint(record)) for p, record in last.items()}
+
+
 def in_memory(topic: str) -> StateBytes:
     """A table's bytes in a dict (tests)."""
     return MemoryBytes()
@@ -408,7 +413,8 @@ class StateTable(Generic[S]):
         starts = await self._resume_at(bootstrap, saved) if saved else None
         if starts is None and saved:
             self._raw.clear()
-        seen: dict[int, Position] = dict(saved) if starts is not None else {}
+        reached: dict[int, Position] = dict(saved) if starts is not None else {}
+        last: dict[int, LogRecord] = {}  # per partition (fingerprinted only when kept)
         chunk: dict[str, bytes | None] = {}
         read = 0
 
@@ -416,15 +422,17 @@ class StateTable(Generic[S]):
             nonlocal read
             read += 1
             chunk[record.key] = record.value
-            seen[record.partition] = (record.offset + 1, fingerprint(record))
+            last[record.partition] = record
             if len(chunk) >= RESTORE_CHUNK:
                 self.restored(chunk)
-                self._raw.keep(seen if starts is not None else {})  # a build: data only
+                # a build keeps data only, until it ends
+                self._raw.keep({**reached, **_positions(last)} if starts is not None else {})
                 chunk.clear()
 
         count = await read_topic_from(bootstrap, self.topic, starts or {}, each)
         self.restored(chunk)
-        self._raw.keep({p: seen.get(p, (0, "")) for p in range(count)})
+        reached |= _positions(last)
+        self._raw.keep({p: reached.get(p, (0, "")) for p in range(count)})
         self.read_at_restore, self.restored_from_kept = read, starts is not None
         log.info("state table restored", table=self.topic, kept_copy=starts is not None,
                  records_read=read)
@@ -463,7 +471,7 @@ class StateTable(Generic[S]):
             ):
                 last[record.partition] = record
         if last:
-            self._raw.keep({p: (r.offset + 1, fingerprint(r)) for p, r in last.items()})
+            self._raw.keep(_positions(last))
 
     def restored(self, latest: dict[str, bytes | None]) -> None:
         """Changelog records read back (the latest bytes of each key; None: deleted)."""
