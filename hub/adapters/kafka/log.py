@@ -13,6 +13,7 @@ from types import TracebackType
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.partitioner import murmur2
+from aiokafka.structs import ConsumerRecord
 
 from hub.adapters.kafka.admin import partition_counts
 from hub.adapters.kafka.connection import KafkaTarget, client_kwargs
@@ -102,17 +103,8 @@ async def read_topic_from(
     partitions = await _partitions_of(bootstrap, [topic])
     if not partitions:
         raise KeyError(f"unknown topic {topic}")
-    consumer = _committed_reader(bootstrap)
-    await consumer.start()
-    try:
-        first, ends = await offset_range(consumer, partitions)
-        consumer.assign(partitions)
-        begin = {tp: max(first.get(tp, 0), starts.get(tp.partition, 0)) for tp in partitions}
-        for tp, offset in begin.items():
-            consumer.seek(tp, offset)
-        await _drain(consumer, ends, begin, each)
-    finally:
-        await consumer.stop()
+    await _read_partitions(bootstrap, partitions, each=each,
+                           after=lambda tp, _end: starts.get(tp.partition, 0))
     return len(partitions)
 
 
@@ -140,10 +132,7 @@ async def records_at(
                 batch = await consumer.getmany(*remaining, timeout_ms=1000)
                 for tp, messages in batch.items():
                     if tp in remaining and messages and messages[0].offset < ends[tp]:
-                        m = messages[0]
-                        found[tp.partition] = LogRecord(
-                            tp.topic, tp.partition, m.offset,
-                            m.key.decode() if m.key else "", m.value or b"", m.timestamp)
+                        found[tp.partition] = _record(tp, messages[0])
                         remaining.discard(tp)
                 for tp in list(remaining):
                     if await consumer.position(tp) >= ends[tp]:
@@ -197,21 +186,25 @@ async def _read(
 async def _read_partitions(
     bootstrap: KafkaTarget, partitions: list[TopicPartition], tail: int | None = None,
     each: Callable[[LogRecord], None] | None = None,
+    after: Callable[[TopicPartition, int], int] | None = None,
 ) -> list[LogRecord]:
     """Every record of ``partitions``, beginning to end (or only the last ``tail`` offsets
-    of each), with one consumer. Committed records only: the worker's state changelogs and a
-    leased resolver's outputs are written in transactions, and a batch a killed process left
-    open (or aborted) is not part of the log. ``each``: records go to it as they come, and
-    none is kept (the list returned is empty)."""
+    of each, or from ``after(partition, end offset)``), with one consumer. Committed records
+    only: the worker's state changelogs and a leased resolver's outputs are written in
+    transactions, and a batch a killed process left open (or aborted) is not part of the
+    log. ``each``: records go to it as they come, and none is kept (the list returned is
+    empty)."""
+    if tail is not None:
+        after = lambda _tp, end: end - tail  # noqa: E731
     consumer = _committed_reader(bootstrap)
     await consumer.start()
     try:
         starts, ends = await offset_range(consumer, partitions)  # before assigning: see offsets
         consumer.assign(partitions)
-        if tail is None:
+        if after is None:
             await consumer.seek_to_beginning(*partitions)
         else:
-            starts = {tp: max(starts.get(tp, 0), end - tail) for tp, end in ends.items()}
+            starts = {tp: max(starts.get(tp, 0), after(tp, end)) for tp, end in ends.items()}
             for tp, offset in starts.items():
                 consumer.seek(tp, offset)
         records: list[LogRecord] = []
@@ -240,12 +233,15 @@ async def _drain(
         for tp, messages in batch.items():
             for m in messages:
                 if m.offset < ends[tp]:
-                    key = m.key.decode() if m.key else ""
-                    value = m.value or b""
-                    each(LogRecord(tp.topic, tp.partition, m.offset, key, value, m.timestamp))
+                    each(_record(tp, m))
         for tp in list(remaining):  # also those the fetch returned nothing for: a read
             if await consumer.position(tp) >= ends[tp]:  # ending on a transaction marker
                 remaining.discard(tp)  # reaches its end with an empty fetch
+
+
+def _record(tp: TopicPartition, m: ConsumerRecord[bytes, bytes]) -> LogRecord:
+    return LogRecord(tp.topic, tp.partition, m.offset, m.key.decode() if m.key else "",
+                     m.value or b"", m.timestamp)
 
 
 STILL_AFTER_S = 30.0
