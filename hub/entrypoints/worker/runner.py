@@ -198,22 +198,14 @@ async def _restore(settings: Settings, tables: ChildTables, groups: Groups,
     restored: dict[str, int] = {}
     for table in tables.all:
         began = asyncio.get_running_loop().time()
-        restored[table.topic] = await table.restore(settings.kafka_for(WORKER))
-        set_restore(_short(table.topic), asyncio.get_running_loop().time() - began,
+        restored[table.name] = await table.restore(settings.kafka_for(WORKER))
+        set_restore(table.name, asyncio.get_running_loop().time() - began,
                     table.read_at_restore, table.restored_from_kept)
     if not len(tables.record):
         upgraded = await tables.adopt_legacy(settings.kafka_for(WORKER), groups.changelog)
         if upgraded:
             log.info("state taken over from the separate changelogs", children=upgraded)
-    log.info("state restored", seconds=since(), **{_short(k): v for k, v in restored.items()})
-
-
-def _short(changelog: str) -> str:
-    """A state table's name in its changelog topic (``<app id>-child-state-changelog``)."""
-    for table in ("child-state", "episode-owners"):
-        if changelog.endswith(f"-{table}-changelog"):
-            return table
-    return changelog.rsplit("-", 2)[-2]
+    log.info("state restored", seconds=since(), **restored)
 
 
 def _drain_watch(settings: Settings, groups: Groups, inputs: dict[str, list[str]],

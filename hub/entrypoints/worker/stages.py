@@ -127,8 +127,10 @@ class ChildTables:
         """``stored``: where each table keeps its bytes, given its changelog topic (the
         worker's: a file kept across restarts)."""
         return cls(
-            StateTable(topic("child-state"), _load_record, _dump_record, stored),
-            StateTable(topic("episode-owners"), _held, _dump_held, stored),
+            StateTable(topic("child-state"), _load_record, _dump_record, stored,
+                       name="child-state"),
+            StateTable(topic("episode-owners"), _held, _dump_held, stored,
+                       name="episode-owners"),
         )
 
     def close(self) -> None:

@@ -391,9 +391,11 @@ def in_memory(topic: str) -> StateBytes:
 class StateTable(Generic[S]):
     def __init__(
         self, topic: str, load: Callable[[bytes], S], dump: Callable[[S], bytes],
-        stored: Callable[[str], StateBytes] = in_memory,
+        stored: Callable[[str], StateBytes] = in_memory, name: str = "",
     ) -> None:
         self.topic = topic
+        self.name = name or topic
+        """What the worker's logs and metrics call the table (``child-state``)."""
         self._load = load
         self._dump = dump
         self._raw: StateBytes = stored(topic)
